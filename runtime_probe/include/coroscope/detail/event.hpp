@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#pragma once
+
+#include <cstdint>
+
+namespace coroscope::detail {
+
+enum class event_kind : std::uint8_t {
+  task_spawn,      ///< slot, task_id; a = parent task id
+  task_complete,   ///< slot, task_id; a = end tick, aux = 1 if it ended with an exception
+  poll,            ///< slot, task_id; a = wake tick, b = begin tick, c = self ticks
+  park,            ///< a = begin tick, b = end tick; flag noop when no poll since last park
+  await_done,      ///< slot, task_id; a = await_site*, b = start tick, c = end tick
+  trace_context,   ///< slot, task_id; a,b = trace id (big-endian halves), c = span id
+  worker_start,    ///< a = tick, b = pthread_t (for the collector's CPU-clock reads)
+  worker_stop,     ///< a = tick
+  blocking_call,   ///< slot, task_id; a = begin tick, b = end tick (blocked inside a poll)
+};
+
+/// Bits of `event::flags`.
+enum event_flag : std::uint8_t {
+  flag_steal = 1u << 0,       ///< woken on worker A, polled on worker B
+  flag_remote = 1u << 1,      ///< woken from a thread that is not a worker
+  flag_self_wake = 1u << 2,   ///< woken while the task itself was polling
+  flag_migrated = 1u << 3,    ///< polled on another worker than the previous poll
+  flag_nested = 1u << 4,      ///< ran inline inside another poll
+  flag_noop_unpark = 1u << 5, ///< park: the previous unpark ran no poll
+  flag_first_poll = 1u << 6,  ///< poll: the task's first
+};
+
+/// One fixed-size record in a thread's event ring. 48 bytes; written only by its thread.
+struct event {
+  event_kind kind;
+  std::uint8_t flags;
+  std::uint16_t probe;      ///< probe id (1-based); 0: not attributed to a probe
+  std::int16_t worker;      ///< worker index in the probe, -1 for other threads
+  std::uint16_t reserved;
+  std::uint32_t slot;       ///< task slot in the task pool
+  std::uint32_t aux;
+  std::uint64_t task_id;
+  std::uint64_t a, b, c;
+};
+static_assert(sizeof(event) == 48);
+
+}  // namespace coroscope::detail

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <source_location>
+#include <string_view>
+
+namespace coroscope::detail {
+
+enum class record_state : std::uint32_t { free, created, live, completed };
+
+/// Everything the hot path needs to know about one task. Records live in `task_pool`
+/// slabs that are never freed, only recycled (the generation changes), so an executor copy
+/// that outlives its task reads a stale generation instead of freed memory.
+///
+/// Threads: `polls`, `last_worker` and the trace fields are written only by the thread
+/// polling the task (one at a time; Asio's queue orders them). The collector reads only the
+/// atomics and the fields written before the spawn event (name, location, ids).
+struct alignas(64) task_record {
+  std::atomic<std::uint32_t> generation{0};
+  std::atomic<record_state> state{record_state::free};
+  std::atomic<std::int32_t> tracked_refs{0};  ///< outstanding-work copies of the executor
+  std::uint16_t probe = 0;
+  std::int16_t last_worker = -1;
+  std::uint32_t slot = 0;  ///< own index in the pool
+  std::uint64_t id = 0;
+  std::uint64_t parent_id = 0;
+  std::uint64_t polls = 0;
+  std::atomic<std::uint64_t> last_wake_tick{0};
+  std::atomic<std::uint64_t> last_poll_end_tick{0};
+  const char* spawn_file = "";
+  const char* spawn_function = "";
+  std::uint32_t spawn_line = 0;
+  std::atomic<std::uint32_t> next_free{0};  ///< free-list link (slot + 1), pool internal
+  bool failed = false;                      ///< ended with an exception (coroscope::co_spawn)
+  bool has_trace = false;
+  std::uint8_t trace_flags = 0;
+  std::uint8_t trace_id[16] = {};
+  std::uint8_t span_id[8] = {};
+  char name[64] = {};
+
+  std::string_view name_view() const noexcept { return name; }
+};
+
+/// Process-wide pool of task records: lock-free acquire/release, slabs of 1024 records
+/// allocated on demand (up to 4M live records), never returned to the OS.
+namespace task_pool {
+/// A fresh record in state `created`, or nullptr when the pool is exhausted.
+task_record* acquire(std::uint16_t probe, std::string_view name, const std::source_location& loc,
+                     std::uint32_t* slot_out) noexcept;
+/// Returns a completed record to the pool (collector only, after retention).
+void release(std::uint32_t slot) noexcept;
+task_record& at(std::uint32_t slot) noexcept;
+/// Records handed out and not yet released.
+std::size_t in_use() noexcept;
+/// Slots ever created (memory high-water mark, in records).
+std::size_t capacity() noexcept;
+}  // namespace task_pool
+
+}  // namespace coroscope::detail

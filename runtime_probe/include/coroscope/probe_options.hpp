@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace coroscope {
+
+/// Options for a `coroscope::probe`. An aggregate: use designated initializers.
+/// Every field left unset falls back to its environment variable (see README), then to
+/// the default written next to it. Explicit values always win over the environment.
+struct probe_options {
+  /// Service identity in summaries, profiles and the console. Env `OTEL_SERVICE_NAME`;
+  /// default: the executable's name.
+  std::string service_name{};
+  /// A poll longer than this is a slow poll (`long-poll` lint). Env
+  /// `COROSCOPE_SLOW_POLL_MS`; default 10 ms.
+  std::optional<std::chrono::nanoseconds> slow_poll_threshold{};
+  /// A `TIMED_AWAIT` longer than this is a slow await (`slow-await` lint). Env
+  /// `COROSCOPE_SLOW_AWAIT_MS`; default 100 ms.
+  std::optional<std::chrono::nanoseconds> slow_await_threshold{};
+  /// A task idle (suspended, not runnable) for longer than this is `stuck`. Env
+  /// `COROSCOPE_STUCK_MS`; default 60 s.
+  std::optional<std::chrono::nanoseconds> stuck_threshold{};
+  /// A single poll (or a task's only poll) longer than this is `never-yielded`.
+  /// Env `COROSCOPE_NEVER_YIELDED_MS`; default 1 s.
+  std::optional<std::chrono::nanoseconds> never_yielded_threshold{};
+  /// How long a completed task stays in snapshots. Env `COROSCOPE_RETAIN_MS`; default 6 s.
+  std::optional<std::chrono::nanoseconds> retain_completed_for{};
+  /// At most this many completed tasks are retained. Env `COROSCOPE_RETAIN_MAX`;
+  /// default 4096.
+  std::optional<std::size_t> retain_completed_max{};
+  /// How often the collector drains the event rings when they are quiet. Env
+  /// `COROSCOPE_COLLECT_MS`; default 10 ms (it speeds up to 1 ms under load).
+  std::optional<std::chrono::nanoseconds> collect_interval{};
+  /// CPU sampling frequency in Hz. Env `COROSCOPE_SAMPLE_HZ`; default 99.
+  std::optional<unsigned> sample_hz{};
+  /// Write a CPU profile (pprof, gzipped) here when the probe ends. Env
+  /// `COROSCOPE_CPU_PROFILE`; default off.
+  std::optional<std::string> cpu_profile_path{};
+  /// Serve the live console on `host:port`. Env `COROSCOPE_CONSOLE`; default off.
+  std::optional<std::string> console_address{};
+  /// Token the console must present. Env `COROSCOPE_CONSOLE_TOKEN`.
+  std::optional<std::string> console_token{};
+  /// OTLP/HTTP profiles endpoint (full URL). Env `OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT`,
+  /// or `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1development/profiles`; default off.
+  std::optional<std::string> otlp_profiles_endpoint{};
+  /// Extra OTLP request headers. Env `OTEL_EXPORTER_OTLP_HEADERS` (`k=v,k2=v2`).
+  std::optional<std::map<std::string, std::string>> otlp_headers{};
+  /// Resource attributes. Env `OTEL_RESOURCE_ATTRIBUTES` (`k=v,k2=v2`).
+  std::optional<std::map<std::string, std::string>> resource_attributes{};
+  /// Read the environment at all. Default true.
+  bool read_environment = true;
+};
+
+/// `probe_options` with every field resolved (explicit value, else environment, else
+/// default). What a running probe actually uses; see `probe::options()`.
+struct resolved_options {
+  std::string service_name{};
+  std::chrono::nanoseconds slow_poll_threshold{std::chrono::milliseconds(10)};
+  std::chrono::nanoseconds slow_await_threshold{std::chrono::milliseconds(100)};
+  std::chrono::nanoseconds stuck_threshold{std::chrono::seconds(60)};
+  std::chrono::nanoseconds never_yielded_threshold{std::chrono::seconds(1)};
+  std::chrono::nanoseconds retain_completed_for{std::chrono::seconds(6)};
+  std::size_t retain_completed_max = 4096;
+  std::chrono::nanoseconds collect_interval{std::chrono::milliseconds(10)};
+  unsigned sample_hz = 99;
+  std::string cpu_profile_path{};        ///< empty: off
+  std::string console_address{};         ///< empty: off
+  std::string console_token{};
+  std::string otlp_profiles_endpoint{};  ///< empty: off
+  std::map<std::string, std::string> otlp_headers;
+  std::map<std::string, std::string> resource_attributes;
+};
+
+/// Reads one environment variable; returns nullptr when unset. Injected for tests.
+using env_lookup = const char* (*)(const char* name);
+
+/// Resolves `explicit_options` against the environment. Each bad value is reported as one
+/// line on `errors` (or stderr when `errors` is null) naming the variable, and the default
+/// is used instead; this never throws for bad environment values.
+resolved_options resolve_options(const probe_options& explicit_options,
+                                 env_lookup lookup = nullptr,
+                                 std::string* errors = nullptr);
+
+}  // namespace coroscope

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace coroscope {
+
+using std::chrono::nanoseconds;
+
+/// Where a task was spawned.
+struct code_location {
+  std::string file;
+  std::uint32_t line = 0;
+  std::string function;
+};
+
+/// A distribution in bounded memory (log-linear buckets, about 19% wide), with percentiles.
+struct duration_histogram {
+  std::uint64_t count = 0;
+  nanoseconds min{0}, max{0};
+  nanoseconds p10{0}, p25{0}, p50{0}, p75{0}, p90{0}, p95{0}, p99{0};
+};
+
+enum class task_state { running, scheduled, idle, completed };
+const char* to_string(task_state s) noexcept;
+
+/// One task as the collector sees it. Durations are wall time.
+struct task_info {
+  std::uint64_t id = 0;
+  std::uint64_t parent_id = 0;  ///< 0: spawned outside any task
+  std::string name;
+  task_state state = task_state::idle;
+  std::uint64_t polls = 0;
+  nanoseconds total{0};      ///< spawn to now (or to completion)
+  nanoseconds busy{0};       ///< sum of poll self times
+  nanoseconds scheduled{0};  ///< sum of wake-to-poll delays
+  nanoseconds idle{0};       ///< total - busy - scheduled
+  nanoseconds first_poll_delay{0};
+  std::uint64_t slow_polls = 0;
+  std::uint64_t wakes = 0;
+  std::uint64_t self_wakes = 0;
+  std::uint64_t migrations = 0;
+  bool failed = false;  ///< ended with an exception (known for coroscope::co_spawn)
+  code_location spawn_location;
+  duration_histogram poll_times;
+  duration_histogram scheduled_times;
+  std::string trace_id;  ///< 32 hex digits, empty when the task has no trace context
+  std::string span_id;   ///< 16 hex digits
+};
+
+/// One worker thread of `probe::run`.
+struct worker_info {
+  unsigned index = 0;
+  std::uint64_t polls = 0;
+  nanoseconds busy{0};
+  nanoseconds elapsed{0};  ///< time the worker has been running
+  double busy_ratio = 0;   ///< busy / elapsed
+  std::uint64_t parks = 0;
+  nanoseconds park_time{0};
+  std::uint64_t noop_unparks = 0;
+  std::uint64_t steals = 0;
+  std::uint64_t remote_schedules = 0;
+  std::uint64_t migrations = 0;
+  bool running = false;
+};
+
+/// One `TIMED_AWAIT` site.
+struct await_site_info {
+  std::string name;
+  std::string file;
+  std::uint32_t line = 0;
+  std::uint64_t count = 0;
+  std::uint64_t slow_count = 0;
+  nanoseconds total{0};
+  nanoseconds max{0};
+  duration_histogram durations;
+};
+
+/// A lint instance: which rule fired, on which task, and why.
+struct warning_info {
+  std::string lint;  ///< long-poll, never-yielded, self-wakes, stuck, blocking-call-in-task, slow-await
+  std::uint64_t task_id = 0;
+  std::string task_name;
+  std::string message;
+  std::uint64_t occurrences = 0;
+  std::string trace_id;  ///< the task's trace context when it fired, if any
+  std::string span_id;
+};
+
+/// Everything a probe knows at one moment. Plain values: safe to keep and copy.
+struct snapshot {
+  std::string service_name;
+  nanoseconds uptime{0};
+  std::vector<task_info> tasks;  ///< live tasks, then retained completed ones; by id
+  std::vector<worker_info> workers;
+  std::vector<await_site_info> await_sites;
+  std::vector<warning_info> warnings;
+  std::uint64_t tasks_spawned = 0;
+  std::uint64_t tasks_completed = 0;
+  std::uint64_t live_tasks = 0;
+  std::uint64_t dropped_events = 0;    ///< events lost to full rings (process-wide)
+  std::uint64_t untracked_spawns = 0;  ///< executors handed out untracked (pool exhausted)
+  std::uint64_t dropped_warnings = 0;  ///< warnings not listed: the list is capped at 1000
+};
+
+/// Renders a tokio-console-like text report: tasks, workers, await sites, warnings and
+/// the dropped-event count. `max_tasks` limits the task table (busiest first).
+std::string format_summary(const snapshot& s, std::size_t max_tasks = 20);
+
+}  // namespace coroscope

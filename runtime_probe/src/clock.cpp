@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include "coroscope/detail/clock.hpp"
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <string>
+
+namespace coroscope::detail {
+namespace {
+
+bool cpu_has_invariant_tsc() {
+#if defined(__x86_64__)
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind("flags", 0) == 0)
+      return line.find(" constant_tsc") != std::string::npos &&
+             line.find(" nonstop_tsc") != std::string::npos;
+  }
+#endif
+  return false;
+}
+
+struct calibration {
+  std::uint64_t base_ticks = 0;
+  std::int64_t base_ns = 0;
+  std::atomic<double> ns_per_tick{1.0};
+};
+
+calibration& state() {
+  static calibration c;
+  return c;
+}
+
+void calibrate_once() {
+  calibration& c = state();
+  c.base_ticks = ticks();
+  c.base_ns = monotonic_ns();
+  if (!g_ticks_are_tsc) return;  // ticks are already nanoseconds
+  // Spin ~5 ms for a first estimate; the collector refines it over a longer baseline.
+  std::int64_t ns = c.base_ns;
+  std::uint64_t t = c.base_ticks;
+  while (ns - c.base_ns < 5'000'000) {
+    t = ticks();
+    ns = monotonic_ns();
+  }
+  c.ns_per_tick.store(static_cast<double>(ns - c.base_ns) / static_cast<double>(t - c.base_ticks),
+                      std::memory_order_relaxed);
+}
+
+std::once_flag calibrated;
+
+}  // namespace
+
+bool g_ticks_are_tsc = cpu_has_invariant_tsc();
+
+std::int64_t monotonic_ns() noexcept {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+double ns_per_tick() noexcept {
+  std::call_once(calibrated, calibrate_once);
+  return state().ns_per_tick.load(std::memory_order_relaxed);
+}
+
+void refine_tick_rate() noexcept {
+  std::call_once(calibrated, calibrate_once);
+  if (!g_ticks_are_tsc) return;
+  calibration& c = state();
+  const std::uint64_t t = ticks();
+  const std::int64_t ns = monotonic_ns();
+  if (ns - c.base_ns < 50'000'000) return;  // too short a baseline to improve on the spin
+  c.ns_per_tick.store(static_cast<double>(ns - c.base_ns) / static_cast<double>(t - c.base_ticks),
+                      std::memory_order_relaxed);
+}
+
+std::uint64_t ns_to_ticks(std::int64_t ns) noexcept {
+  return static_cast<std::uint64_t>(static_cast<double>(ns) / ns_per_tick());
+}
+
+std::int64_t ticks_to_monotonic_ns(std::uint64_t t) noexcept {
+  const double rate = ns_per_tick();
+  const calibration& c = state();
+  return c.base_ns + static_cast<std::int64_t>(
+                         static_cast<double>(static_cast<std::int64_t>(t - c.base_ticks)) * rate);
+}
+
+}  // namespace coroscope::detail

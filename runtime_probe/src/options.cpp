@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include "coroscope/probe_options.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+#include <utility>
+
+namespace coroscope {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::nanoseconds;
+
+constexpr std::uint64_t kMaxMilliseconds = 24ULL * 60 * 60 * 1000;  // one day
+constexpr std::uint64_t kMaxSampleHz = 10'000;
+constexpr std::uint64_t kMaxRetainMax = 10'000'000;
+constexpr std::uint64_t kMaxPort = 65'535;
+constexpr std::string_view kLoopbackHost = "127.0.0.1";
+constexpr std::string_view kProfilesPath = "/v1development/profiles";
+constexpr std::string_view kWhitespace = " \t\r\n\f\v";
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(kWhitespace);
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(kWhitespace);
+  return text.substr(first, last - first + 1);
+}
+
+/// `text` in double quotes, with quotes, backslashes and control characters escaped so
+/// that a report always stays on one line.
+std::string quoted(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f || c == '"' || c == '\\') {
+      std::array<char, 5> escape{};
+      std::snprintf(escape.data(), escape.size(), "\\x%02x", byte);
+      out += escape.data();
+    } else {
+      out += c;
+    }
+  }
+  return out + '"';
+}
+
+/// The whole of `text` as a decimal integer in [min, max], or nullopt.
+std::optional<std::uint64_t> parse_uint(std::string_view text, std::uint64_t min,
+                                        std::uint64_t max) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc{} || ptr != end || value < min || value > max) return std::nullopt;
+  return value;
+}
+
+/// Where unset options come from, and where bad values are reported. Reads nothing when
+/// the environment is switched off.
+class environment {
+ public:
+  environment(bool enabled, env_lookup lookup, std::string* errors)
+      : lookup_(enabled ? (lookup ? lookup : &getenv_const) : nullptr), errors_(errors) {}
+
+  /// The variable's value without surrounding whitespace; nullopt when it is unset or
+  /// blank (OpenTelemetry treats an empty variable as unset) or the environment is off.
+  std::optional<std::string_view> get(const char* name) const {
+    const char* value = lookup_ ? lookup_(name) : nullptr;
+    if (value == nullptr) return std::nullopt;
+    const std::string_view trimmed = trim(value);
+    if (trimmed.empty()) return std::nullopt;
+    return trimmed;
+  }
+
+  /// Reports one problem as one line.
+  void report(const std::string& problem) const {
+    const std::string line = "coroscope: " + problem + '\n';
+    if (errors_) {
+      errors_->append(line);
+    } else {
+      std::fputs(line.c_str(), stderr);
+    }
+  }
+
+ private:
+  static const char* getenv_const(const char* name) { return std::getenv(name); }
+
+  env_lookup lookup_;
+  std::string* errors_;
+};
+
+/// An integer variable in [min, max]; nullopt when unset or bad. A bad value is
+/// reported, saying `what` was expected and the default (`fallback`) that is used.
+std::optional<std::uint64_t> env_uint(const environment& env, const char* name,
+                                      std::uint64_t min, std::uint64_t max,
+                                      std::string_view what, const std::string& fallback) {
+  const auto text = env.get(name);
+  if (!text) return std::nullopt;
+  if (auto value = parse_uint(*text, min, max)) return value;
+  env.report(std::string(name) + '=' + quoted(*text) + " is not a valid " + std::string(what) +
+             " (an integer in " + std::to_string(min) + ".." + std::to_string(max) +
+             "); using the default " + fallback);
+  return std::nullopt;
+}
+
+nanoseconds resolve_milliseconds(const std::optional<nanoseconds>& explicit_value,
+                                 const environment& env, const char* name,
+                                 nanoseconds fallback) {
+  if (explicit_value) return *explicit_value;
+  const auto fallback_ms = std::chrono::duration_cast<milliseconds>(fallback).count();
+  const auto ms = env_uint(env, name, 1, kMaxMilliseconds, "duration in milliseconds",
+                           std::to_string(fallback_ms) + " ms");
+  return ms ? nanoseconds(milliseconds(*ms)) : fallback;
+}
+
+std::size_t resolve_retain_max(const probe_options& options, const environment& env,
+                               std::size_t fallback) {
+  if (options.retain_completed_max) return *options.retain_completed_max;
+  const auto count = env_uint(env, "COROSCOPE_RETAIN_MAX", 0, kMaxRetainMax, "count",
+                              std::to_string(fallback));
+  return count ? static_cast<std::size_t>(*count) : fallback;
+}
+
+unsigned resolve_sample_hz(const probe_options& options, const environment& env,
+                           unsigned fallback) {
+  if (options.sample_hz) return *options.sample_hz;
+  const auto hz = env_uint(env, "COROSCOPE_SAMPLE_HZ", 1, kMaxSampleHz, "sample rate in Hz",
+                           std::to_string(fallback));
+  return hz ? static_cast<unsigned>(*hz) : fallback;
+}
+
+/// An explicit string option, else the variable as is, else empty.
+std::string resolve_string(const std::optional<std::string>& explicit_value,
+                           const environment& env, const char* name) {
+  if (explicit_value) return *explicit_value;
+  return std::string(env.get(name).value_or(std::string_view{}));
+}
+
+// --- console address -------------------------------------------------------------------
+
+bool is_host_name(std::string_view host) {
+  return !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+  });
+}
+
+/// The inside of `[...]`: an IPv6 address, possibly with a `%zone`.
+bool is_ipv6_literal(std::string_view host) {
+  return host.find(':') != std::string_view::npos &&
+         std::all_of(host.begin(), host.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == ':' || c == '.' ||
+                  c == '%';
+         });
+}
+
+/// Normalizes `host:port`, `[ipv6]:port`, `:port` or a bare `port` (the last two on
+/// 127.0.0.1) to `host:port`; nullopt when `text` is none of these or the port is not
+/// in 1..65535.
+std::optional<std::string> normalize_address(std::string_view text) {
+  std::string host;
+  std::string_view port;
+  if (text.starts_with('[')) {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos || text.substr(close + 1, 1) != ":") return std::nullopt;
+    if (!is_ipv6_literal(text.substr(1, close - 1))) return std::nullopt;
+    host = text.substr(0, close + 1);
+    port = text.substr(close + 2);
+  } else if (const auto colon = text.rfind(':'); colon != std::string_view::npos) {
+    const std::string_view name = text.substr(0, colon);
+    if (!name.empty() && !is_host_name(name)) return std::nullopt;  // also bare IPv6
+    host = name.empty() ? kLoopbackHost : name;
+    port = text.substr(colon + 1);
+  } else {
+    host = kLoopbackHost;
+    port = text;
+  }
+  const auto port_number = parse_uint(port, 1, kMaxPort);
+  if (!port_number) return std::nullopt;
+  return host + ':' + std::to_string(*port_number);
+}
+
+std::string resolve_console_address(const probe_options& options, const environment& env) {
+  if (options.console_address) return *options.console_address;
+  const auto text = env.get("COROSCOPE_CONSOLE");
+  if (!text) return {};
+  if (auto address = normalize_address(*text)) return *std::move(address);
+  env.report("COROSCOPE_CONSOLE=" + quoted(*text) +
+             " is not a valid host:port (port 1..65535, IPv6 as [::1]:6669); "
+             "the console stays off");
+  return {};
+}
+
+// --- OTLP endpoint ---------------------------------------------------------------------
+
+bool starts_with_no_case(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() &&
+         std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) ==
+                  std::tolower(static_cast<unsigned char>(b));
+         });
+}
+
+bool is_http_url(std::string_view url) {
+  for (const std::string_view scheme : {"http://", "https://"}) {
+    if (starts_with_no_case(url, scheme) && url.size() > scheme.size()) return true;
+  }
+  return false;
+}
+
+/// An http(s) URL variable; nullopt when unset or bad (bad is reported).
+std::optional<std::string_view> env_url(const environment& env, const char* name) {
+  const auto url = env.get(name);
+  if (!url || is_http_url(*url)) return url;
+  env.report(std::string(name) + '=' + quoted(*url) +
+             " is not an http:// or https:// URL; ignoring it");
+  return std::nullopt;
+}
+
+/// `base` + `path` with exactly one slash between them.
+std::string join_url_path(std::string_view base, std::string_view path) {
+  while (base.ends_with('/')) base.remove_suffix(1);
+  return std::string(base) + std::string(path);
+}
+
+std::string resolve_profiles_endpoint(const probe_options& options, const environment& env) {
+  if (options.otlp_profiles_endpoint) return *options.otlp_profiles_endpoint;
+  if (const auto url = env_url(env, "OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT")) {
+    return std::string(*url);
+  }
+  if (const auto base = env_url(env, "OTEL_EXPORTER_OTLP_ENDPOINT")) {
+    return join_url_path(*base, kProfilesPath);
+  }
+  return {};
+}
+
+// --- key=value lists -------------------------------------------------------------------
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/// Decodes `%XX` escapes; nullopt when a `%` is not followed by two hex digits.
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int high = hex_value(text[i + 1]);
+    const int low = hex_value(text[i + 2]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out += static_cast<char>(high * 16 + low);
+    i += 2;
+  }
+  return out;
+}
+
+/// One `key=value` entry, whitespace around key and value ignored, both percent-decoded;
+/// nullopt when there is no `=`, the key is empty or an escape is malformed.
+std::optional<std::pair<std::string, std::string>> parse_key_value(std::string_view entry) {
+  const auto equals = entry.find('=');
+  if (equals == std::string_view::npos) return std::nullopt;
+  auto key = percent_decode(trim(entry.substr(0, equals)));
+  auto value = percent_decode(trim(entry.substr(equals + 1)));
+  if (!key || key->empty() || !value) return std::nullopt;
+  return std::pair{*std::move(key), *std::move(value)};
+}
+
+/// Parses `k=v,k2=v2` from variable `name`. Empty entries are ignored; a malformed entry
+/// is reported and skipped. A repeated key keeps its last value.
+std::map<std::string, std::string> parse_key_values(std::string_view text, const char* name,
+                                                    const environment& env) {
+  std::map<std::string, std::string> result;
+  while (!text.empty()) {
+    const auto comma = std::min(text.find(','), text.size());
+    const std::string_view entry = trim(text.substr(0, comma));
+    text.remove_prefix(std::min(comma + 1, text.size()));
+    if (entry.empty()) continue;
+    if (auto key_value = parse_key_value(entry)) {
+      result.insert_or_assign(std::move(key_value->first), std::move(key_value->second));
+    } else {
+      env.report(std::string(name) + " entry " + quoted(entry) +
+                 " is not key=value (percent-encoded); skipping it");
+    }
+  }
+  return result;
+}
+
+std::map<std::string, std::string> resolve_key_values(
+    const std::optional<std::map<std::string, std::string>>& explicit_value,
+    const environment& env, const char* name) {
+  if (explicit_value) return *explicit_value;
+  const auto text = env.get(name);
+  return text ? parse_key_values(*text, name, env) : std::map<std::string, std::string>{};
+}
+
+// --- service name ----------------------------------------------------------------------
+
+/// The basename of /proc/self/exe, or empty when it cannot be read.
+std::string executable_name() {
+  std::array<char, 4096> buffer{};
+  const ssize_t size = ::readlink("/proc/self/exe", buffer.data(), buffer.size());
+  if (size <= 0 || static_cast<std::size_t>(size) >= buffer.size()) return {};
+  std::string_view path(buffer.data(), static_cast<std::size_t>(size));
+  constexpr std::string_view deleted = " (deleted)";  // the binary was replaced on disk
+  if (path.ends_with(deleted)) path.remove_suffix(deleted.size());
+  return std::string(path.substr(path.rfind('/') + 1));  // npos + 1 == 0
+}
+
+std::string resolve_service_name(const probe_options& options, const environment& env,
+                                 const std::map<std::string, std::string>& attributes) {
+  if (!options.service_name.empty()) return options.service_name;
+  if (const auto name = env.get("OTEL_SERVICE_NAME")) return std::string(*name);
+  if (const auto it = attributes.find("service.name");
+      it != attributes.end() && !it->second.empty()) {
+    return it->second;
+  }
+  if (std::string name = executable_name(); !name.empty()) return name;
+  return "unknown_service";
+}
+
+}  // namespace
+
+resolved_options resolve_options(const probe_options& explicit_options, env_lookup lookup,
+                                 std::string* errors) {
+  const probe_options& in = explicit_options;
+  const environment env(in.read_environment, lookup, errors);
+  const resolved_options defaults;
+
+  resolved_options out;
+  out.slow_poll_threshold = resolve_milliseconds(in.slow_poll_threshold, env,
+                                                 "COROSCOPE_SLOW_POLL_MS",
+                                                 defaults.slow_poll_threshold);
+  out.slow_await_threshold = resolve_milliseconds(in.slow_await_threshold, env,
+                                                  "COROSCOPE_SLOW_AWAIT_MS",
+                                                  defaults.slow_await_threshold);
+  out.stuck_threshold = resolve_milliseconds(in.stuck_threshold, env, "COROSCOPE_STUCK_MS",
+                                             defaults.stuck_threshold);
+  out.never_yielded_threshold = resolve_milliseconds(in.never_yielded_threshold, env,
+                                                     "COROSCOPE_NEVER_YIELDED_MS",
+                                                     defaults.never_yielded_threshold);
+  out.retain_completed_for = resolve_milliseconds(in.retain_completed_for, env,
+                                                  "COROSCOPE_RETAIN_MS",
+                                                  defaults.retain_completed_for);
+  out.retain_completed_max = resolve_retain_max(in, env, defaults.retain_completed_max);
+  out.collect_interval = resolve_milliseconds(in.collect_interval, env, "COROSCOPE_COLLECT_MS",
+                                              defaults.collect_interval);
+  out.sample_hz = resolve_sample_hz(in, env, defaults.sample_hz);
+  out.cpu_profile_path = resolve_string(in.cpu_profile_path, env, "COROSCOPE_CPU_PROFILE");
+  out.console_address = resolve_console_address(in, env);
+  out.console_token = resolve_string(in.console_token, env, "COROSCOPE_CONSOLE_TOKEN");
+  out.otlp_profiles_endpoint = resolve_profiles_endpoint(in, env);
+  out.otlp_headers = resolve_key_values(in.otlp_headers, env, "OTEL_EXPORTER_OTLP_HEADERS");
+  out.resource_attributes = resolve_key_values(in.resource_attributes, env,
+                                               "OTEL_RESOURCE_ATTRIBUTES");
+  out.service_name = resolve_service_name(in, env, out.resource_attributes);
+  return out;
+}
+
+}  // namespace coroscope

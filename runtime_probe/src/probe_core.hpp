@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+
+#include <boost/asio/io_context.hpp>
+
+#include "aggregator.hpp"
+#include "coroscope/detail/thread_state.hpp"
+#include "coroscope/probe_options.hpp"
+
+namespace coroscope::detail {
+
+/// A probe's state: its options, the worker slots its workers publish into, and its
+/// aggregator (registered with the collector for the probe's lifetime).
+class probe_core {
+ public:
+  probe_core(boost::asio::io_context& io, const probe_options& options);
+  ~probe_core();
+
+  void run(unsigned threads);
+  snapshot take_snapshot() const;
+
+  boost::asio::io_context& io;
+  const resolved_options options;
+  const std::uint16_t id;
+
+ private:
+  void worker_main(unsigned index);
+
+  std::array<worker_slot, kMaxWorkers> workers_{};
+  aggregator aggregator_;
+  std::mutex failure_mutex_;
+  std::exception_ptr failure_;
+};
+
+}  // namespace coroscope::detail
