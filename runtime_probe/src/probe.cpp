@@ -174,6 +174,7 @@ void probe_core::run(unsigned threads) {
 snapshot probe_core::take_snapshot() const {
   collector& c = collector::instance();
   return c.with_drained([&] {
+    aggregator_.tick();  // lints and retention as of now, not as of the collector's last tick
     return aggregator_.build(c.dropped_events(),
                              g_untracked_spawns.load(std::memory_order_relaxed));
   });

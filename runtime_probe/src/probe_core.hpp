@@ -33,7 +33,7 @@ class probe_core {
   void worker_main(unsigned index);
 
   std::array<worker_slot, kMaxWorkers> workers_{};
-  aggregator aggregator_;
+  mutable aggregator aggregator_;  // mutated only under the collector's lock
   std::mutex failure_mutex_;
   std::exception_ptr failure_;
 };

@@ -2,25 +2,24 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "co_test.hpp"
 #include "coroscope/coroscope.hpp"
+#include "snapshot_lookup.hpp"
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
+using coroscope::test::find_task;
 
 namespace {
-
-const coroscope::task_info* find_task(const coroscope::snapshot& s, std::string_view name) {
-  for (const auto& t : s.tasks)
-    if (t.name == name) return &t;
-  return nullptr;
-}
 
 asio::awaitable<void> yield_times(int n) {
   for (int i = 0; i < n; ++i) co_await asio::post(asio::use_awaitable);
@@ -36,11 +35,146 @@ TEST(Probe, TaskIsTrackedWithPollsAndCompletion) {
   const auto* t = find_task(s, "yielder");
   ASSERT_NE(t, nullptr);
   EXPECT_EQ(t->state, coroscope::task_state::completed);
-  // co_spawn's entry dispatch + 10 posts + the final post back, all resumptions of the task.
-  EXPECT_GE(t->polls, 11u);
-  EXPECT_EQ(t->self_wakes, 10u + (t->polls - 11u));
+  // Every post is a self-wake and a poll; co_spawn adds its own entry and exit resumptions.
+  EXPECT_EQ(t->self_wakes, 11u);
+  EXPECT_EQ(t->polls, 12u);
+  EXPECT_EQ(t->wakes, t->polls);
   EXPECT_EQ(s.tasks_spawned, 1u);
   EXPECT_EQ(s.tasks_completed, 1u);
   EXPECT_EQ(s.service_name, "unit");
   EXPECT_NE(t->spawn_location.file.find("co_test.hpp"), std::string::npos);
+}
+
+TEST(Probe, BusyTimeMatchesPlantedCpuBurn) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  coroscope::test::run_task(probe, "burner", []() -> asio::awaitable<void> {
+    for (int i = 0; i < 5; ++i) {
+      coroscope::test::burn_cpu(20ms);
+      co_await asio::post(asio::use_awaitable);
+    }
+  }());
+  const auto s = probe.snapshot();
+  const auto* t = find_task(s, "burner");
+  ASSERT_NE(t, nullptr);
+  EXPECT_NEAR(static_cast<double>(t->busy.count()), 100e6, 10e6);
+  EXPECT_EQ(t->slow_polls, 5u);  // 20 ms each, over the 10 ms default
+  EXPECT_GE(t->poll_times.max, 20ms);
+  EXPECT_LE(t->poll_times.p10, 22ms);
+}
+
+TEST(Probe, TimedAwaitCountsSlowAwaits) {
+  asio::io_context io;
+  coroscope::probe probe{io, {.slow_await_threshold = 20ms}};
+  coroscope::test::run_task(probe, "sleeper", []() -> asio::awaitable<void> {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    for (int i = 0; i < 5; ++i) {
+      timer.expires_after(30ms);
+      TIMED_AWAIT_AS("timer.wait", timer.async_wait(asio::use_awaitable));
+    }
+  }());
+  const auto s = probe.snapshot();
+  const auto* site = coroscope::test::find_site(s, "timer.wait");
+  ASSERT_NE(site, nullptr);
+  EXPECT_EQ(site->count, 5u);
+  EXPECT_EQ(site->slow_count, 5u);
+  EXPECT_GE(site->total, 150ms);
+  EXPECT_LT(site->total, 400ms);
+  EXPECT_GE(site->max, 30ms);
+  const auto* t = find_task(s, "sleeper");
+  ASSERT_NE(t, nullptr);
+  const auto* w = coroscope::test::find_warning(s, "slow-await", t->id);
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->occurrences, 5u);
+  EXPECT_NE(w->message.find("timer.wait"), std::string::npos);
+  EXPECT_GE(t->idle, 140ms);  // suspended on the timer, not runnable
+}
+
+TEST(Probe, TimedAwaitNamesSiteAfterExpression) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  coroscope::test::run_task(probe, "t", []() -> asio::awaitable<void> {
+    const int value = TIMED_AWAIT([]() -> asio::awaitable<int> { co_return 42; }());
+    EXPECT_EQ(value, 42);
+  }());
+  const auto s = probe.snapshot();
+  ASSERT_EQ(s.await_sites.size(), 1u);
+  EXPECT_NE(s.await_sites[0].name.find("co_return 42"), std::string::npos);
+  EXPECT_NE(s.await_sites[0].file.find("probe_basics_test.cpp"), std::string::npos);
+  EXPECT_GT(s.await_sites[0].line, 0u);
+  EXPECT_EQ(s.await_sites[0].count, 1u);
+}
+
+TEST(Probe, ChildSpawnedInsideTaskHasParent) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  coroscope::test::run_task(probe, "parent", []() -> asio::awaitable<void> {
+    co_await coroscope::co_spawn(co_await asio::this_coro::executor, "child",
+                                 yield_times(2), asio::use_awaitable);
+  }());
+  const auto s = probe.snapshot();
+  const auto* parent = find_task(s, "parent");
+  const auto* child = find_task(s, "child");
+  ASSERT_NE(parent, nullptr);
+  ASSERT_NE(child, nullptr);
+  EXPECT_EQ(child->parent_id, parent->id);
+  EXPECT_EQ(parent->parent_id, 0u);
+  EXPECT_EQ(child->state, coroscope::task_state::completed);
+}
+
+TEST(Probe, PlainCoSpawnInsideTaskAlsoHasParent) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  // Coroutine lambdas take what they need as parameters: captures would dangle.
+  coroscope::test::run_task(probe, "outer", [](coroscope::probe& p) -> asio::awaitable<void> {
+    asio::co_spawn(p.executor("inner"), yield_times(1), asio::detached);
+    co_return;
+  }(probe));
+  const auto s = probe.snapshot();
+  ASSERT_NE(find_task(s, "inner"), nullptr);
+  EXPECT_EQ(find_task(s, "inner")->parent_id, find_task(s, "outer")->id);
+}
+
+TEST(Probe, TaskEndingWithExceptionIsCompletedAndFailed) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  std::exception_ptr error;
+  coroscope::co_spawn(probe, "thrower", []() -> asio::awaitable<void> {
+    co_await asio::post(asio::use_awaitable);
+    throw std::runtime_error("boom");
+  }(), [&](std::exception_ptr e) { error = e; });
+  probe.run(1);
+  ASSERT_TRUE(error);
+  const auto s = probe.snapshot();
+  const auto* t = find_task(s, "thrower");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->state, coroscope::task_state::completed);
+  EXPECT_TRUE(t->failed);
+}
+
+TEST(Probe, RunRethrowsHandlerException) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  asio::post(io, [] { throw std::logic_error("handler failed"); });
+  EXPECT_THROW(probe.run(2), std::logic_error);
+}
+
+TEST(Probe, LiveTaskShowsAsIdleThenCompleted) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  asio::steady_timer gate(io, std::chrono::steady_clock::time_point::max());
+  asio::co_spawn(probe.executor("waiter"), [](asio::steady_timer& timer) -> asio::awaitable<void> {
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }(gate), asio::detached);
+  io.poll();  // run the task up to its wait
+  auto s = probe.snapshot();
+  ASSERT_NE(find_task(s, "waiter"), nullptr);
+  EXPECT_EQ(find_task(s, "waiter")->state, coroscope::task_state::idle);
+  EXPECT_EQ(s.live_tasks, 1u);
+  gate.cancel();
+  io.run();
+  s = probe.snapshot();
+  EXPECT_EQ(find_task(s, "waiter")->state, coroscope::task_state::completed);
+  EXPECT_EQ(s.live_tasks, 0u);
 }

@@ -48,16 +48,25 @@ task_executor executor_for(const basic_task_executor<Inner, Tracked>& ex, std::s
   return make_task_executor(t ? t->probe : probe_id_for(io), io.get_executor(), name, location);
 }
 
-/// Any executor running on an io_context: the child belongs to the probe wrapping it.
+template <typename Allocator, std::uintptr_t Bits>
+task_executor executor_for(const boost::asio::io_context::basic_executor_type<Allocator, Bits>& ex,
+                           std::string_view name, const std::source_location& location) {
+  auto& io = boost::asio::query(ex, boost::asio::execution::context);
+  return make_task_executor(probe_id_for(io), io.get_executor(), name, location);
+}
+
+/// A type-erased executor (e.g. `co_await boost::asio::this_coro::executor`) holding a task
+/// executor or an io_context executor.
 template <typename Executor>
+  requires requires(const Executor& ex) { ex.template target<task_executor>(); }
 task_executor executor_for(const Executor& ex, std::string_view name,
                            const std::source_location& location) {
-  auto& context = boost::asio::query(ex, boost::asio::execution::context);
-  auto* io = dynamic_cast<boost::asio::io_context*>(&context);
-  if (!io) throw std::invalid_argument("coroscope::co_spawn: the executor is not an io_context's");
   if (const auto* task = ex.template target<task_executor>())
     return executor_for(*task, name, location);
-  return make_task_executor(probe_id_for(*io), io->get_executor(), name, location);
+  if (const auto* plain = ex.template target<boost::asio::io_context::executor_type>())
+    return executor_for(*plain, name, location);
+  throw std::invalid_argument(
+      "coroscope::co_spawn: the executor is neither a probe's nor an io_context's");
 }
 
 }  // namespace detail

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <thread>
+
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "co_test.hpp"
+#include "coroscope/coroscope.hpp"
+#include "coroscope/detail/task_record.hpp"
+#include "snapshot_lookup.hpp"
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using coroscope::test::find_task;
+using coroscope::test::find_warning;
+
+namespace {
+
+asio::awaitable<void> wait_timers(int n, std::chrono::milliseconds each) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (int i = 0; i < n; ++i) {
+    timer.expires_after(each);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+}
+
+}  // namespace
+
+TEST(Workers, TwoWorkersReportParks) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  coroscope::test::run_task(probe, "timers", wait_timers(5, 10ms), 2);
+  const auto s = probe.snapshot();
+  ASSERT_EQ(s.workers.size(), 2u);
+  for (const auto& w : s.workers) {
+    EXPECT_GE(w.parks, 1u) << "worker " << w.index;
+    EXPECT_GT(w.park_time, 0ns) << "worker " << w.index;
+    EXPECT_FALSE(w.running);
+  }
+  // One worker waits in epoll_wait for the timers most of the 50 ms.
+  EXPECT_GE(s.workers[0].park_time + s.workers[1].park_time, 40ms);
+  EXPECT_EQ(s.workers[0].polls + s.workers[1].polls, find_task(s, "timers")->polls);
+}
+
+TEST(Workers, BusyRatioReflectsCpuWork) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  coroscope::test::run_task(probe, "burn", []() -> asio::awaitable<void> {
+    coroscope::test::burn_cpu(50ms);
+    co_return;
+  }());
+  const auto s = probe.snapshot();
+  ASSERT_EQ(s.workers.size(), 1u);
+  EXPECT_GT(s.workers[0].busy_ratio, 0.5);
+  EXPECT_LE(s.workers[0].busy_ratio, 1.01);
+}
+
+// The task sets a trace context, then is forced onto the other worker: worker X runs a
+// blocker posted before the task's resumption, so only worker Y can resume the task.
+TEST(TraceContext, SurvivesHopToAnotherWorker) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  const auto ctx = coroscope::trace_context::from_traceparent(
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  std::atomic<bool> hopped{false};
+  coroscope::test::run_task(probe, "traced", [](asio::io_context& io, coroscope::trace_context ctx,
+                                                std::atomic<bool>& hopped) -> asio::awaitable<void> {
+    EXPECT_TRUE(coroscope::this_task::set_trace_context(ctx));
+    const auto first_thread = std::this_thread::get_id();
+    asio::post(io, [&hopped] { hopped.wait(false); });
+    co_await asio::post(asio::use_awaitable);
+    EXPECT_NE(std::this_thread::get_id(), first_thread);
+    const auto seen = coroscope::this_task::current_trace_context();
+    hopped = true;
+    hopped.notify_all();
+    EXPECT_EQ(seen, std::optional(ctx));
+  }(io, ctx, hopped), 2);
+  const auto s = probe.snapshot();
+  const auto* t = find_task(s, "traced");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(t->span_id, "00f067aa0ba902b7");
+  EXPECT_GE(t->migrations, 1u);
+  EXPECT_GE(s.workers[0].steals + s.workers[1].steals, 1u);
+}
+
+TEST(TraceContext, OutsideTaskIsRejected) {
+  const auto ctx = coroscope::trace_context::from_hex("4bf92f3577b34da6a3ce929d0e0e4736",
+                                                      "00f067aa0ba902b7");
+  EXPECT_FALSE(coroscope::this_task::set_trace_context(ctx));
+  EXPECT_FALSE(coroscope::this_task::current_trace_context().has_value());
+}
+
+TEST(Lints, BlockingSleepInPollRaisesLongPollAndBlockingCall) {
+  asio::io_context io;
+  coroscope::probe probe{io, {.collect_interval = 2ms}};
+  coroscope::test::run_task(probe, "sleeper", []() -> asio::awaitable<void> {
+    std::this_thread::sleep_for(80ms);
+    co_return;
+  }(), 2);
+  const auto s = probe.snapshot();
+  const auto* t = find_task(s, "sleeper");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->slow_polls, 1u);
+  EXPECT_NE(find_warning(s, "long-poll", t->id), nullptr);
+  const auto* blocking = find_warning(s, "blocking-call-in-task", t->id);
+  ASSERT_NE(blocking, nullptr);
+  EXPECT_NE(blocking->message.find("off-CPU"), std::string::npos);
+}
+
+TEST(Lints, CpuBoundPollIsLongButNotBlocking) {
+  asio::io_context io;
+  coroscope::probe probe{io, {.collect_interval = 2ms}};
+  coroscope::test::run_task(probe, "spinner", []() -> asio::awaitable<void> {
+    coroscope::test::burn_cpu(80ms);
+    co_return;
+  }());
+  const auto s = probe.snapshot();
+  const auto* t = find_task(s, "spinner");
+  ASSERT_NE(t, nullptr);
+  EXPECT_NE(find_warning(s, "long-poll", t->id), nullptr);
+  EXPECT_EQ(find_warning(s, "blocking-call-in-task", t->id), nullptr);
+}
+
+TEST(Lints, NeverYielded) {
+  asio::io_context io;
+  coroscope::probe probe{io, {.never_yielded_threshold = 50ms}};
+  coroscope::test::run_task(probe, "hog", []() -> asio::awaitable<void> {
+    coroscope::test::burn_cpu(70ms);
+    co_return;
+  }());
+  coroscope::test::run_task(probe, "polite", wait_timers(1, 1ms));
+  const auto s = probe.snapshot();
+  EXPECT_NE(find_warning(s, "never-yielded", find_task(s, "hog")->id), nullptr);
+  EXPECT_EQ(find_warning(s, "never-yielded", find_task(s, "polite")->id), nullptr);
+}
+
+TEST(Lints, SelfWakes) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  coroscope::test::run_task(probe, "spinner", []() -> asio::awaitable<void> {
+    for (int i = 0; i < 20; ++i) co_await asio::post(asio::use_awaitable);
+  }());
+  coroscope::test::run_task(probe, "sleeper", wait_timers(20, 1ms));
+  const auto s = probe.snapshot();
+  const auto* w = find_warning(s, "self-wakes", find_task(s, "spinner")->id);
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->occurrences, find_task(s, "spinner")->self_wakes);
+  EXPECT_EQ(find_warning(s, "self-wakes", find_task(s, "sleeper")->id), nullptr);
+}
+
+TEST(Lints, StuckTaskIdleWithNoPendingWake) {
+  asio::io_context io;
+  coroscope::probe probe{io, {.stuck_threshold = 30ms}};
+  asio::steady_timer gate(io, std::chrono::steady_clock::time_point::max());
+  asio::co_spawn(probe.executor("stuck"), [](asio::steady_timer& g) -> asio::awaitable<void> {
+    boost::system::error_code ec;
+    co_await g.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }(gate), asio::detached);
+  asio::co_spawn(probe.executor("busy"), wait_timers(100, 1ms), asio::detached);
+  coroscope::snapshot during;
+  asio::steady_timer check(io, 60ms);
+  check.async_wait([&](boost::system::error_code) {
+    during = probe.snapshot();
+    gate.cancel();
+  });
+  probe.run(1);
+  const auto* stuck = find_task(during, "stuck");
+  const auto* busy = find_task(during, "busy");
+  ASSERT_NE(stuck, nullptr);
+  ASSERT_NE(busy, nullptr);
+  EXPECT_NE(find_warning(during, "stuck", stuck->id), nullptr);
+  EXPECT_EQ(find_warning(during, "stuck", busy->id), nullptr);
+}
+
+TEST(Retention, MemoryStaysFlatOverManyShortTasks) {
+  asio::io_context io;
+  coroscope::probe probe{io, {.retain_completed_max = 100}};
+  std::size_t high_water = 0;
+  for (int batch = 0; batch < 20; ++batch) {
+    for (int i = 0; i < 1000; ++i)
+      asio::co_spawn(probe.executor("short"), []() -> asio::awaitable<void> { co_return; }(),
+                     asio::detached);
+    io.restart();
+    probe.run(1);
+    const auto s = probe.snapshot();
+    EXPECT_LE(s.tasks.size(), 100u);
+    high_water = std::max(high_water, coroscope::detail::task_pool::in_use());
+  }
+  const auto s = probe.snapshot();
+  EXPECT_EQ(s.tasks_spawned, 20000u);
+  EXPECT_EQ(s.tasks_completed, 20000u);
+  EXPECT_LE(high_water, 1100u + 100u);  // one batch plus the retained ones
+}
+
+TEST(Environment, BadValueIsReportedAndDefaultUsed) {
+  ::setenv("COROSCOPE_SLOW_POLL_MS", "fast", 1);
+  testing::internal::CaptureStderr();
+  asio::io_context io;
+  {
+    coroscope::probe probe{io};
+    EXPECT_EQ(probe.options().slow_poll_threshold, 10ms);
+    coroscope::test::run_task(probe, "still-works", wait_timers(1, 1ms));
+    EXPECT_NE(find_task(probe.snapshot(), "still-works"), nullptr);
+  }
+  const std::string err = testing::internal::GetCapturedStderr();
+  ::unsetenv("COROSCOPE_SLOW_POLL_MS");
+  EXPECT_NE(err.find("COROSCOPE_SLOW_POLL_MS"), std::string::npos);
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1);
+}
