@@ -141,7 +141,7 @@ void aggregator::on_poll(const event& e) {
            "poll took " + format_ms(to_ns(self)) + " (threshold " +
                format_ms(static_cast<std::uint64_t>(options_.slow_poll_threshold.count())) + ")");
     }
-    if (self > never_yielded_ticks_)
+    if (self > never_yielded_ticks_ && !already_reported_never_yielded(e))
       warn("never-yielded", t, "ran " + format_ms(to_ns(self)) + " in one poll without yielding");
   }
   if (worker_stats* w = worker(e.worker)) {
@@ -151,6 +151,13 @@ void aggregator::on_poll(const event& e) {
     if (e.flags & flag_remote) ++w->remote;
     if (e.flags & flag_migrated) ++w->migrations;
   }
+}
+
+// The running-poll watcher may have reported this very poll while it ran.
+bool aggregator::already_reported_never_yielded(const event& e) const {
+  if (e.worker < 0 || static_cast<std::size_t>(e.worker) >= workers_.size()) return false;
+  const worker_stats& w = workers_[static_cast<std::size_t>(e.worker)];
+  return w.watched_poll_begin == e.b && w.watched_reported_never_yielded;
 }
 
 void aggregator::on_complete(const event& e) {
@@ -297,7 +304,7 @@ void aggregator::check_tasks(std::uint64_t now) {
     if (r.id != id) continue;
     const std::uint64_t wake = r.last_wake_tick.load(std::memory_order_relaxed);
     const std::uint64_t end = r.last_poll_end_tick.load(std::memory_order_relaxed);
-    if (end == 0 || wake > end) continue;  // running, or woken and waiting to run
+    if (end == 0 || wake > end || end >= now) continue;  // running, or woken and waiting
     if (now - end > stuck_ticks_)
       warn("stuck", &t, "idle for " + format_ms(to_ns(now - end)) + " with no pending wake");
   }
@@ -319,7 +326,10 @@ void aggregator::evict_completed(std::uint64_t now) {
 
 void aggregator::release_all_slots() {
   for (auto& [id, t] : tasks_) {
-    if (task_pool::at(t.slot).id == id) task_pool::release(t.slot);
+    task_record& r = task_pool::at(t.slot);
+    if (r.id != id) continue;
+    abandon_task_work(r);
+    task_pool::release(t.slot);
   }
   tasks_.clear();
   completed_order_.clear();

@@ -83,6 +83,7 @@ class aggregator {
   void on_spawn(const event& e);
   void on_poll(const event& e);
   void on_complete(const event& e);
+  bool already_reported_never_yielded(const event& e) const;
   void on_park(const event& e);
   void on_await(const event& e);
   void on_trace(const event& e);

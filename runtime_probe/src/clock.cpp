@@ -26,7 +26,6 @@ bool cpu_has_invariant_tsc() {
 struct calibration {
   std::uint64_t base_ticks = 0;
   std::int64_t base_ns = 0;
-  std::atomic<double> ns_per_tick{1.0};
 };
 
 calibration& state() {
@@ -38,7 +37,10 @@ void calibrate_once() {
   calibration& c = state();
   c.base_ticks = ticks();
   c.base_ns = monotonic_ns();
-  if (!g_ticks_are_tsc) return;  // ticks are already nanoseconds
+  if (!g_ticks_are_tsc) {  // ticks are already nanoseconds
+    g_ns_per_tick.store(1.0, std::memory_order_relaxed);
+    return;
+  }
   // Spin ~5 ms for a first estimate; the collector refines it over a longer baseline.
   std::int64_t ns = c.base_ns;
   std::uint64_t t = c.base_ticks;
@@ -46,7 +48,7 @@ void calibrate_once() {
     t = ticks();
     ns = monotonic_ns();
   }
-  c.ns_per_tick.store(static_cast<double>(ns - c.base_ns) / static_cast<double>(t - c.base_ticks),
+  g_ns_per_tick.store(static_cast<double>(ns - c.base_ns) / static_cast<double>(t - c.base_ticks),
                       std::memory_order_relaxed);
 }
 
@@ -55,6 +57,7 @@ std::once_flag calibrated;
 }  // namespace
 
 bool g_ticks_are_tsc = cpu_has_invariant_tsc();
+std::atomic<double> g_ns_per_tick{0.0};
 
 std::int64_t monotonic_ns() noexcept {
   timespec ts;
@@ -62,9 +65,9 @@ std::int64_t monotonic_ns() noexcept {
   return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
-double ns_per_tick() noexcept {
+double calibrate_ns_per_tick() noexcept {
   std::call_once(calibrated, calibrate_once);
-  return state().ns_per_tick.load(std::memory_order_relaxed);
+  return g_ns_per_tick.load(std::memory_order_relaxed);
 }
 
 void refine_tick_rate() noexcept {
@@ -74,7 +77,7 @@ void refine_tick_rate() noexcept {
   const std::uint64_t t = ticks();
   const std::int64_t ns = monotonic_ns();
   if (ns - c.base_ns < 50'000'000) return;  // too short a baseline to improve on the spin
-  c.ns_per_tick.store(static_cast<double>(ns - c.base_ns) / static_cast<double>(t - c.base_ticks),
+  g_ns_per_tick.store(static_cast<double>(ns - c.base_ns) / static_cast<double>(t - c.base_ticks),
                       std::memory_order_relaxed);
 }
 

@@ -112,7 +112,7 @@ void collector::thread_main() {
     }
     std::lock_guard lock(mutex_);
     const std::size_t drained = drain_locked();
-    std::chrono::nanoseconds quiet = std::chrono::milliseconds(10);
+    std::chrono::nanoseconds quiet = std::chrono::nanoseconds::max();
     for (auto& [id, agg] : probes_) quiet = std::min(quiet, agg->collect_interval());
     interval = drained > kBusyThreshold ? std::chrono::nanoseconds(kBusyInterval) : quiet;
     const auto now = std::chrono::steady_clock::now();

@@ -27,6 +27,7 @@ class park_scope {
     e.worker = st.worker_index;
     e.a = begin_;
     e.b = ticks();
+    st.last_tick = e.b;
     if (st.current_task) {
       e.kind = event_kind::blocking_call;
       e.slot = st.current_task->slot;

@@ -66,7 +66,13 @@ void on_task_live(task_record& t) noexcept {
   emit(e);
 }
 
-void on_task_finished(task_record& t) noexcept {
+void on_first_tracked_copy(task_record& t) noexcept {
+  static_cast<boost::asio::io_context*>(t.io_context)->get_executor().on_work_started();
+  if (t.state.load(std::memory_order_relaxed) == record_state::created) on_task_live(t);
+}
+
+void on_last_tracked_copy(task_record& t) noexcept {
+  static_cast<boost::asio::io_context*>(t.io_context)->get_executor().on_work_finished();
   record_state expected = record_state::live;
   if (!t.state.compare_exchange_strong(expected, record_state::completed,
                                        std::memory_order_acq_rel))
@@ -75,6 +81,11 @@ void on_task_finished(task_record& t) noexcept {
   e.a = ticks();
   e.aux = t.failed ? 1 : 0;
   emit(e);
+}
+
+void abandon_task_work(task_record& t) noexcept {
+  if (t.tracked_refs.exchange(0, std::memory_order_acq_rel) > 0)
+    static_cast<boost::asio::io_context*>(t.io_context)->get_executor().on_work_finished();
 }
 
 void mark_current_task_failed() noexcept {
@@ -90,6 +101,7 @@ task_executor make_task_executor(std::uint16_t probe_id,
     g_untracked_spawns.fetch_add(1, std::memory_order_relaxed);
     return task_executor(inner, nullptr, 0);
   }
+  t->io_context = &boost::asio::query(inner, boost::asio::execution::context);
   return task_executor(inner, t, t->generation.load(std::memory_order_relaxed));
 }
 

@@ -88,6 +88,7 @@ task_record* acquire(std::uint16_t probe, std::string_view name, const std::sour
   t.spawn_function = loc.function_name();
   t.spawn_line = loc.line();
   t.failed = false;
+  t.pending_awaits = nullptr;
   t.has_trace = false;
   const std::size_t n = std::min(name.size(), sizeof(t.name) - 1);
   std::memcpy(t.name, name.data(), n);

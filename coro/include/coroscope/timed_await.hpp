@@ -18,34 +18,42 @@ namespace coroscope::detail {
 /// before the await, destroyed after it resumes, so it lives in the coroutine frame across
 /// the suspension.
 ///
-/// It reads the clock once at the start. At the end it reuses the begin time of the poll
-/// that resumed the task (already taken by the probe) when the await suspended, and reads
-/// the clock only when it completed without suspending.
-class await_timer {
+/// Inside a tracked task it reads no clock: the await starts when the poll that suspends it
+/// ends and ends when the poll that resumes it begins, timestamps the probe takes anyway.
+/// An await that completes without suspending is timed from the start of its poll.
+/// Outside a task it reads the clock at both ends.
+class await_timer : private await_node {
  public:
   explicit await_timer(const await_site& site) noexcept
-      : site_(&site), task_(t_state.current_task), start_(ticks()) {
-    if (task_) polls_at_start_ = task_->polls;
+      : site_(&site), task_(t_state.current_task) {
+    if (task_) {
+      polls_at_start_ = task_->polls;
+      outer = task_->pending_awaits;
+      task_->pending_awaits = this;
+    } else {
+      start = ticks();
+    }
   }
 
   ~await_timer() {
     const thread_state& st = t_state;
-    const bool resumed_by_probe =
-        task_ && st.current_task == task_ && task_->polls != polls_at_start_;
-    const std::uint64_t end = resumed_by_probe ? st.current_poll_begin : ticks();
     event e{};
     e.kind = event_kind::await_done;
     e.worker = st.worker_index;
     if (task_) {
+      task_->pending_awaits = outer;
+      const bool resumed_by_probe = st.current_task == task_ && task_->polls != polls_at_start_;
+      e.c = resumed_by_probe ? st.current_poll_begin : ticks();
+      e.b = start != 0 ? start : (st.current_task == task_ ? st.current_poll_begin : e.c);
       e.probe = task_->probe;
       e.slot = task_->slot;
       e.task_id = task_->id;
     } else {
+      e.b = start;
+      e.c = ticks();
       e.probe = st.probe;  // a worker's await outside any task: the worker's probe
     }
     e.a = reinterpret_cast<std::uint64_t>(site_);
-    e.b = start_;
-    e.c = end;
     emit(e);
   }
 
@@ -55,7 +63,6 @@ class await_timer {
  private:
   const await_site* site_;
   task_record* task_;
-  std::uint64_t start_;
   std::uint64_t polls_at_start_ = 0;
 };
 

@@ -14,29 +14,16 @@
 #include "coroscope/detail/poll_hooks.hpp"
 
 namespace coroscope {
-namespace detail {
-
-/// Whether an executor that tracked work (`Tracked`) does after `require(Property)`.
-template <typename Property, bool Tracked>
-constexpr bool tracked_after() {
-  using P = std::decay_t<Property>;
-  if constexpr (std::is_same_v<P, boost::asio::execution::outstanding_work_t::tracked_t>)
-    return true;
-  else if constexpr (std::is_same_v<P, boost::asio::execution::outstanding_work_t::untracked_t>)
-    return false;
-  else
-    return Tracked;
-}
-
-}  // namespace detail
-
 /// An Asio executor that runs work on an inner io_context executor and attributes it to
 /// one task: `co_spawn` on it makes a tracked task, and every function it executes (every
 /// resumption of that coroutine) is recorded as a poll. Get one from `probe::executor`.
 ///
 /// Copies are cheap (three words, no allocation). Copies that track outstanding work (the
 /// ones Asio makes with `prefer(outstanding_work.tracked)` for pending operations and for
-/// the coroutine itself) are counted; when the last one is gone, the task has completed.
+/// the coroutine itself) are counted on the task; when the last one is gone, the task has
+/// completed. The task, not each copy, holds one unit of outstanding work on the
+/// io_context while it has tracked copies: the same liveness as Asio's own executors
+/// without an atomic on the scheduler's shared work counter per operation.
 template <typename Inner, bool Tracked>
 class basic_task_executor {
  public:
@@ -52,8 +39,12 @@ class basic_task_executor {
   }
 
   basic_task_executor(basic_task_executor&& other) noexcept
-      : inner_(std::move(other.inner_)), task_(other.task_), generation_(other.generation_) {
-    if constexpr (Tracked) other.task_ = nullptr;
+      : inner_(std::move(other.inner_)),
+        task_(other.task_),
+        generation_(other.generation_),
+        owns_inner_work_(other.owns_inner_work_) {
+    other.task_ = nullptr;
+    other.owns_inner_work_ = false;
   }
 
   basic_task_executor& operator=(const basic_task_executor& other) noexcept {
@@ -70,7 +61,9 @@ class basic_task_executor {
       inner_ = std::move(other.inner_);
       task_ = other.task_;
       generation_ = other.generation_;
-      if constexpr (Tracked) other.task_ = nullptr;
+      owns_inner_work_ = other.owns_inner_work_;
+      other.task_ = nullptr;
+      other.owns_inner_work_ = false;
     }
     return *this;
   }
@@ -90,20 +83,43 @@ class basic_task_executor {
                                                          detail::on_wake(*task_)});
   }
 
-  /// Queries are answered by the inner executor.
+  /// Outstanding work is tracked by the task (see above), so answered here.
+  static constexpr boost::asio::execution::outstanding_work_t query(
+      boost::asio::execution::outstanding_work_t) noexcept {
+    if constexpr (Tracked)
+      return boost::asio::execution::outstanding_work.tracked;
+    else
+      return boost::asio::execution::outstanding_work.untracked;
+  }
+
+  /// Other queries are answered by the inner executor.
   template <typename Property>
+    requires(!std::is_same_v<Property, boost::asio::execution::outstanding_work_t>)
   auto query(const Property& p) const
       noexcept(noexcept(boost::asio::query(std::declval<const Inner&>(), p)))
           -> decltype(boost::asio::query(std::declval<const Inner&>(), p)) {
     return boost::asio::query(inner_, p);
   }
 
-  /// Requirements are applied to the inner executor; the task stays attached.
+  /// Tracking outstanding work switches this executor's own kind; the inner one stays
+  /// untracked.
+  basic_task_executor<Inner, true> require(
+      boost::asio::execution::outstanding_work_t::tracked_t) const noexcept {
+    return {inner_, task_, generation_};
+  }
+  basic_task_executor<Inner, false> require(
+      boost::asio::execution::outstanding_work_t::untracked_t) const noexcept {
+    return {inner_, task_, generation_};
+  }
+
+  /// Other requirements are applied to the inner executor; the task stays attached.
   template <typename Property>
+    requires(!std::is_same_v<Property, boost::asio::execution::outstanding_work_t::tracked_t> &&
+             !std::is_same_v<Property, boost::asio::execution::outstanding_work_t::untracked_t>)
   auto require(const Property& p) const
       -> basic_task_executor<
           std::decay_t<decltype(boost::asio::require(std::declval<const Inner&>(), p))>,
-          detail::tracked_after<Property, Tracked>()> {
+          Tracked> {
     return {boost::asio::require(inner_, p), task_, generation_};
   }
 
@@ -124,17 +140,27 @@ class basic_task_executor {
   template <typename, bool>
   friend class basic_task_executor;
 
+  // A tracked copy counts on its task; without a (current) task it tracks the io_context
+  // itself, as a plain Asio executor would.
   void acquire() noexcept {
-    if (task_ && !detail::retain_task(task_, generation_)) task_ = nullptr;
+    if (task_ && detail::retain_task(task_, generation_)) return;
+    task_ = nullptr;
+    inner_.on_work_started();
+    owns_inner_work_ = true;
   }
   void release() noexcept {
-    if (task_) detail::release_task(task_, generation_);
+    if (owns_inner_work_)
+      inner_.on_work_finished();
+    else if (task_)
+      detail::release_task(task_, generation_);
     task_ = nullptr;
+    owns_inner_work_ = false;
   }
 
   Inner inner_;
   detail::task_record* task_;
   std::uint32_t generation_;
+  bool owns_inner_work_ = false;  // Tracked only
 };
 
 /// The executor type `probe::executor` returns.

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <ctime>
 
@@ -27,9 +28,16 @@ inline std::uint64_t ticks() noexcept {
          static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
+/// Calibrated rate; 0 until the first calibration.
+extern std::atomic<double> g_ns_per_tick;
+double calibrate_ns_per_tick() noexcept;
+
 /// Nanoseconds per tick, calibrated against CLOCK_MONOTONIC (first call spins ~5 ms) and
 /// refined by `refine_tick_rate` as time passes.
-double ns_per_tick() noexcept;
+inline double ns_per_tick() noexcept {
+  const double rate = g_ns_per_tick.load(std::memory_order_relaxed);
+  return rate != 0 ? rate : calibrate_ns_per_tick();
+}
 /// Re-measures the tick rate over the whole time since calibration (collector thread).
 void refine_tick_rate() noexcept;
 

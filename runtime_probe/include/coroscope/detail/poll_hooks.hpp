@@ -11,24 +11,33 @@
 namespace coroscope::detail {
 
 /// Slow paths of a task's life, out of line: spawn (first tracked executor copy or first
-/// poll) and completion (last tracked copy gone).
+/// poll), the first tracked copy (the task starts holding io_context work) and the last
+/// one gone (work released, task completed).
 void on_task_live(task_record& t) noexcept;
-void on_task_finished(task_record& t) noexcept;
+void on_first_tracked_copy(task_record& t) noexcept;
+void on_last_tracked_copy(task_record& t) noexcept;
 
 /// Who made a task runnable, captured when its work is handed to the io_context.
 struct wake_info {
-  std::uint64_t tick;
+  std::uint64_t tick;  ///< 0 for a self-wake: the task is runnable when its poll ends
   std::int16_t worker;
   std::uint8_t flags;
 };
 
+/// Reads the clock only for a wake from inside another task's poll. A self-wake takes
+/// effect when the task's poll ends (stamped then); a wake from outside any poll (an I/O
+/// completion, a timer) reuses the thread's latest probe timestamp, taken when it left
+/// epoll_wait or ended its previous poll.
 inline wake_info on_wake(task_record& t) noexcept {
   const thread_state& st = t_state;
-  wake_info w{ticks(), st.worker_index, 0};
-  if (st.current_task == &t)
+  wake_info w{0, st.worker_index, 0};
+  if (st.current_task == &t) {
     w.flags = flag_self_wake;
-  else if (st.worker_index < 0 || st.probe != t.probe)
-    w.flags = flag_remote;
+    t.last_wake_tick.store(st.current_poll_begin, std::memory_order_relaxed);
+    return w;
+  }
+  if (st.worker_index < 0 || st.probe != t.probe) w.flags = flag_remote;
+  w.tick = st.current_task || st.last_tick == 0 ? ticks() : st.last_tick;
   t.last_wake_tick.store(w.tick, std::memory_order_relaxed);
   return w;
 }
@@ -48,6 +57,9 @@ class poll_scope {
     prev_begin_ = st.current_poll_begin;
     prev_nested_ = st.nested_ticks;
     begin_ = ticks();
+    st.last_tick = begin_;
+    if (wake_.tick == 0)  // self-wake: runnable since its previous poll ended
+      wake_.tick = prev_task_ ? begin_ : t->last_poll_end_tick.load(std::memory_order_relaxed);
     st.current_task = t;
     st.current_poll_begin = begin_;
     st.nested_ticks = 0;
@@ -73,7 +85,9 @@ class poll_scope {
     if (!task_) return;
     thread_state& st = t_state;
     const std::uint64_t end = ticks();
+    st.last_tick = end;
     const std::uint64_t total = end - begin_;
+    for (await_node* a = task_->pending_awaits; a && a->start == 0; a = a->outer) a->start = end;
     event e = make_task_event(event_kind::poll, *task_);
     e.flags = wake_.flags;
     e.a = wake_.tick;
@@ -118,15 +132,13 @@ struct poll_runner {
 /// gone finishes it.
 inline bool retain_task(task_record* t, std::uint32_t generation) noexcept {
   if (t->generation.load(std::memory_order_relaxed) != generation) return false;
-  if (t->tracked_refs.fetch_add(1, std::memory_order_relaxed) == 0 &&
-      t->state.load(std::memory_order_relaxed) == record_state::created)
-    on_task_live(*t);
+  if (t->tracked_refs.fetch_add(1, std::memory_order_relaxed) == 0) on_first_tracked_copy(*t);
   return true;
 }
 
 inline void release_task(task_record* t, std::uint32_t generation) noexcept {
   if (t->generation.load(std::memory_order_relaxed) != generation) return;  // probe gone
-  if (t->tracked_refs.fetch_sub(1, std::memory_order_acq_rel) == 1) on_task_finished(*t);
+  if (t->tracked_refs.fetch_sub(1, std::memory_order_acq_rel) == 1) on_last_tracked_copy(*t);
 }
 
 }  // namespace coroscope::detail

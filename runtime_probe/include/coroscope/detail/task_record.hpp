@@ -9,6 +9,13 @@
 
 namespace coroscope::detail {
 
+/// A `TIMED_AWAIT` in progress in a task, linked innermost first. Its start is stamped with
+/// the end of the poll that suspended it, a timestamp the probe takes anyway.
+struct await_node {
+  await_node* outer = nullptr;
+  std::uint64_t start = 0;  ///< 0 until a poll of the task ends after the await began
+};
+
 enum class record_state : std::uint32_t { free, created, live, completed };
 
 /// Everything the hot path needs to know about one task. Records live in `task_pool`
@@ -22,6 +29,7 @@ struct alignas(64) task_record {
   std::atomic<std::uint32_t> generation{0};
   std::atomic<record_state> state{record_state::free};
   std::atomic<std::int32_t> tracked_refs{0};  ///< outstanding-work copies of the executor
+  void* io_context = nullptr;  ///< the boost::asio::io_context the task runs on
   std::uint16_t probe = 0;
   std::int16_t last_worker = -1;
   std::uint32_t slot = 0;  ///< own index in the pool
@@ -30,6 +38,7 @@ struct alignas(64) task_record {
   std::uint64_t polls = 0;
   std::atomic<std::uint64_t> last_wake_tick{0};
   std::atomic<std::uint64_t> last_poll_end_tick{0};
+  await_node* pending_awaits = nullptr;  ///< innermost TIMED_AWAIT in progress
   const char* spawn_file = "";
   const char* spawn_function = "";
   std::uint32_t spawn_line = 0;
@@ -43,6 +52,11 @@ struct alignas(64) task_record {
 
   std::string_view name_view() const noexcept { return name; }
 };
+
+/// The probe is going away while the task still has tracked executor copies: give back
+/// the io_context work the task holds (later releases of those copies see a new generation
+/// and do nothing).
+void abandon_task_work(task_record& t) noexcept;
 
 /// Process-wide pool of task records: lock-free acquire/release, slabs of 1024 records
 /// allocated on demand (up to 4M live records), never returned to the OS.

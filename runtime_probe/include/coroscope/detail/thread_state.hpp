@@ -29,6 +29,7 @@ struct thread_state {
   task_record* current_task = nullptr; ///< task being polled on this thread (innermost)
   std::uint64_t current_poll_begin = 0;
   std::uint64_t nested_ticks = 0;      ///< time of inline polls nested in the current one
+  std::uint64_t last_tick = 0;         ///< latest timestamp the probe took on this thread
   worker_slot* worker = nullptr;       ///< non-null on a probe's worker
   std::uint16_t probe = 0;             ///< probe id of the worker, 0 elsewhere
   std::int16_t worker_index = -1;

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+// Whole-program overhead: the same workloads run plain and instrumented, alternating, in
+// one process; prints throughput of each and the ratio instrumented/plain (median of rounds).
+//
+//   resume: one coroutine doing `co_await post(use_awaitable)` in a loop, one thread.
+//   echo:   16 loopback TCP connections, 64-byte messages, client and server on one thread.
+//
+// Instrumented = every task on a probe executor, every await under TIMED_AWAIT.
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "coroscope/coroscope.hpp"
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+struct run_config {
+  bool instrumented;
+  std::chrono::milliseconds duration;
+};
+
+/// Spawns on a probe executor when instrumented, on the io_context's otherwise.
+class spawner {
+ public:
+  spawner(asio::io_context& io, coroscope::probe* probe) : io_(io), probe_(probe) {}
+  template <typename Awaitable>
+  void spawn(const char* name, Awaitable a) {
+    if (probe_)
+      asio::co_spawn(probe_->executor(name), std::move(a), report_failure);
+    else
+      asio::co_spawn(io_, std::move(a), report_failure);
+  }
+
+ private:
+  static void report_failure(std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "bench task failed: %s\n", error.what());
+      std::exit(2);
+    }
+  }
+
+ public:
+
+ private:
+  asio::io_context& io_;
+  coroscope::probe* probe_;
+};
+
+// The workloads, compiled twice: instrumented (every await under TIMED_AWAIT) and plain.
+// (A runtime switch would need `?:` around co_await, which GCC 12 miscompiles.)
+namespace instrumented {
+#define BENCH_AWAIT(...) TIMED_AWAIT(__VA_ARGS__)
+#include "workloads.inc"
+#undef BENCH_AWAIT
+}  // namespace instrumented
+namespace plain {
+#define BENCH_AWAIT(...) co_await (__VA_ARGS__)
+#include "workloads.inc"
+#undef BENCH_AWAIT
+}  // namespace plain
+
+double run_resume(const run_config& c) {
+  asio::io_context io;  // as services write it (PRODUCT.md quick start)
+  std::optional<coroscope::probe> probe;
+  if (c.instrumented) probe.emplace(io, coroscope::probe_options{.service_name = "bench"});
+  spawner s(io, probe ? &*probe : nullptr);
+  std::uint64_t resumptions = 0;
+  const auto start = clock_type::now();
+  if (c.instrumented)
+    s.spawn("resume-loop", instrumented::resume_loop(start + c.duration, resumptions));
+  else
+    s.spawn("resume-loop", plain::resume_loop(start + c.duration, resumptions));
+  if (probe) probe->run(1); else io.run();
+  const double seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+  return static_cast<double>(resumptions) / seconds;
+}
+
+double run_echo(const run_config& c, int connections) {
+  asio::io_context io;  // as services write it (PRODUCT.md quick start)
+  std::optional<coroscope::probe> probe;
+  if (c.instrumented) probe.emplace(io, coroscope::probe_options{.service_name = "bench"});
+  spawner s(io, probe ? &*probe : nullptr);
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
+  std::uint64_t round_trips = 0;
+  const auto start = clock_type::now();
+  const auto end = start + c.duration;
+  const tcp::endpoint server = acceptor.local_endpoint();
+  if (c.instrumented) {
+    s.spawn("accept-loop", instrumented::echo_accept(acceptor, s, connections));
+    for (int i = 0; i < connections; ++i)
+      s.spawn("client", instrumented::echo_client(server, end, round_trips));
+  } else {
+    s.spawn("accept-loop", plain::echo_accept(acceptor, s, connections));
+    for (int i = 0; i < connections; ++i)
+      s.spawn("client", plain::echo_client(server, end, round_trips));
+  }
+  if (probe) probe->run(1); else io.run();
+  const double seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+  return static_cast<double>(round_trips) / seconds;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+enum class variants { both, plain, instrumented };
+
+template <typename Run>
+void compare(const char* name, const char* unit, int rounds, std::chrono::milliseconds duration,
+             variants which, Run run) {
+  std::vector<double> plain{0}, instrumented{0};
+  run({false, std::chrono::milliseconds(200)});  // warm-up: page faults, first allocations
+  for (int r = 0; r < rounds; ++r) {
+    if (which != variants::instrumented) plain.push_back(run({false, duration}));
+    if (which != variants::plain) instrumented.push_back(run({true, duration}));
+  }
+  plain.erase(plain.begin());
+  instrumented.erase(instrumented.begin());
+  if (plain.empty() || instrumented.empty()) {
+    std::printf("%-7s %s %12.0f %s\n", name, plain.empty() ? "instrumented" : "plain",
+                median(plain.empty() ? instrumented : plain), unit);
+    return;
+  }
+  const double p = median(plain), i = median(instrumented);
+  std::printf("%-7s plain %12.0f %s   instrumented %12.0f %s   ratio %.3f\n", name, p, unit, i,
+              unit, i / p);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"coroscope whole-program overhead: plain vs instrumented, same process"};
+  int rounds = 5;
+  int millis = 1000;
+  int connections = 16;
+  std::string only;
+  std::map<std::string, variants> variant_names{
+      {"both", variants::both}, {"plain", variants::plain}, {"instrumented", variants::instrumented}};
+  variants which = variants::both;
+  app.add_option("--rounds", rounds, "alternating plain/instrumented rounds")->check(CLI::Range(1, 100));
+  app.add_option("--ms", millis, "duration of one round in milliseconds")->check(CLI::Range(50, 60000));
+  app.add_option("--connections", connections, "echo connections")->check(CLI::Range(1, 1000));
+  app.add_option("--only", only, "run one workload: resume or echo")->check(CLI::IsMember({"resume", "echo"}));
+  app.add_option("--variant", which, "run both variants (default) or one, e.g. for perf")
+      ->transform(CLI::CheckedTransformer(variant_names));
+  CLI11_PARSE(app, argc, argv);
+  const auto duration = std::chrono::milliseconds(millis);
+  if (only.empty() || only == "resume")
+    compare("resume", "resumptions/s", rounds, duration, which, run_resume);
+  if (only.empty() || only == "echo")
+    compare("echo", "round-trips/s", rounds, duration, which,
+            [&](const run_config& c) { return run_echo(c, connections); });
+}

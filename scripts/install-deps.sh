@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 coroscope authors
+#
+# Installs every Debian package that building, testing and benchmarking coroscope needs.
+# Idempotent: when all of them are installed already it only says so (no apt run).
+# Runs as root; uses sudo only when it is not root.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config   # toolchain
+  libboost1.81-dev                                # Boost.Asio, the runtime being profiled
+  liburing-dev                                    # Asio's io_uring backend (COROSCOPE_IO_URING)
+  libunwind-dev libdw-dev                         # sampler: unwinding and symbolization
+  libprotobuf-dev protobuf-compiler zlib1g-dev    # exporter: pprof / OTLP, gzip
+  golang-github-google-pprof-dev                  # pprof's profile.proto
+  golang-go                                       # `go tool pprof` to check exported profiles
+  libcli11-dev                                    # examples' command lines
+  libgtest-dev libgmock-dev libbenchmark-dev      # tests and benchmarks
+)
+
+installed() {
+  [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == installed ]]
+}
+
+missing=()
+for p in "${packages[@]}"; do
+  installed "$p" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages are installed"
+  exit 0
+fi
+
+sudo=()
+if [[ "$(id -u)" -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "install-deps: not root and no sudo" >&2; exit 1; }
+  sudo=(sudo)
+fi
+apt_get() { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y "$@"; }
+
+echo "install-deps: installing ${missing[*]}"
+apt_get update
+# A name the package lists do not know is a clear error here, not an apt failure later.
+for p in "${missing[@]}"; do
+  policy=$(apt-cache policy "$p" 2>/dev/null)
+  if [[ "$policy" != *"Candidate: "* || "$policy" == *"Candidate: (none)"* ]]; then
+    echo "install-deps: no installable package named $p" >&2
+    exit 1
+  fi
+done
+apt_get install --no-install-recommends "${missing[@]}"

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 coroscope authors
+#
+# Sets up the machine and runs every test, in stages:
+#   release   build the `release` preset, run its ctest suite (unit tests, example smoke tests)
+#   io_uring  build the unit tests on Asio's io_uring backend and run them
+#             (skipped, and said so, where the kernel refuses io_uring)
+#   install   `cmake --install` the release build, build tests/install/ against it with
+#             find_package(coroscope), run it
+# The last line is "N passed, N failed, N skipped"; the exit status is non-zero when any
+# stage failed. COROSCOPE_BUILD_ROOT (default: build) moves the build trees.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+jobs=$(nproc)
+build_root=${COROSCOPE_BUILD_ROOT:-build}
+release_dir=$build_root/release
+io_uring_dir=$build_root/io_uring
+
+bash scripts/install-deps.sh
+
+# Configures preset $1 into directory $2 (extra cache options follow) and builds it all.
+# -k 0: a target that fails to build does not stop the others (the install stage needs
+# only the libraries).
+configure_and_build() {
+  local preset=$1 dir=$2
+  shift 2
+  cmake --preset "$preset" -B "$dir" "$@"
+  cmake --build "$dir" -j "$jobs" -- -k 0
+}
+
+# Runs a build's ctest suite. Serially: several tests measure time on purpose, and this
+# machine has few cores.
+run_ctest() {
+  ctest --test-dir "$1" --output-on-failure --no-tests=error --timeout 300
+}
+
+stage_release() {
+  # Explicit: a build tree configured earlier with some of these off keeps its cache.
+  configure_and_build release "$release_dir" \
+    -DCOROSCOPE_BUILD_TESTS=ON -DCOROSCOPE_BUILD_EXAMPLES=ON -DCOROSCOPE_BUILD_BENCH=ON
+  run_ctest "$release_dir"
+}
+
+# Whether this kernel lets us set up an io_uring (containers often forbid it: EPERM):
+# 0 yes, 1 no (the reason is printed), 2 the check program could not be built.
+io_uring_works() {
+  local dir
+  dir=$(mktemp -d)
+  cat >"$dir/check.c" <<'EOF'
+#include <liburing.h>
+#include <stdio.h>
+#include <string.h>
+int main(void) {
+  struct io_uring ring;
+  int rc = io_uring_queue_init(8, &ring, 0);
+  if (rc < 0) {
+    printf("io_uring_queue_init: %s\n", strerror(-rc));
+    return 1;
+  }
+  io_uring_queue_exit(&ring);
+  return 0;
+}
+EOF
+  local rc=0
+  if cc "$dir/check.c" -o "$dir/check" -luring; then
+    "$dir/check" || rc=1
+  else
+    rc=2
+  fi
+  rm -rf "$dir"
+  return "$rc"
+}
+
+stage_io_uring() {
+  local rc=0
+  io_uring_works || rc=$?
+  case $rc in
+    0) ;;
+    1) echo "io_uring unavailable here: skipped"; return 77 ;;
+    *) echo "could not build the io_uring check program"; return 1 ;;
+  esac
+  configure_and_build io_uring "$io_uring_dir" \
+    -DCOROSCOPE_BUILD_TESTS=ON -DCOROSCOPE_BUILD_EXAMPLES=OFF -DCOROSCOPE_BUILD_BENCH=OFF
+  run_ctest "$io_uring_dir"
+}
+
+stage_install() {
+  # Not local: the trap runs when the stage's subshell exits, after this function returned.
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  cmake --install "$release_dir" --prefix "$work/prefix"
+  cmake -S tests/install -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_PREFIX_PATH="$work/prefix"
+  cmake --build "$work/build" -j "$jobs"
+  "$work/build/install_test"
+}
+
+passed=0
+failed=0
+skipped=0
+failures=()
+
+# Runs stage_$1 in a subshell with errexit on (it would be off inside an `if`), counts it.
+run_stage() {
+  local name=$1 rc
+  echo
+  echo "=== stage $name"
+  set +e
+  (
+    set -e
+    "stage_$name"
+  )
+  rc=$?
+  set -e
+  case $rc in
+    0) passed=$((passed + 1)); echo "=== stage $name: passed" ;;
+    77) skipped=$((skipped + 1)); echo "=== stage $name: skipped" ;;
+    *) failed=$((failed + 1)); failures+=("$name"); echo "=== stage $name: FAILED ($rc)" ;;
+  esac
+}
+
+run_stage release
+run_stage io_uring
+run_stage install
+
+echo
+if ((failed > 0)); then echo "failed stages: ${failures[*]}"; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+((failed == 0))
