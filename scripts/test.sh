@@ -8,6 +8,9 @@
 #             (skipped, and said so, where the kernel refuses io_uring)
 #   install   `cmake --install` the release build, build tests/install/ against it with
 #             find_package(coroscope), run it
+#   asan      the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer
+#   tsan      the same suite built with ThreadSanitizer
+# A sanitizer report fails its test (ASan/UBSan abort; TSan exits non-zero, see below).
 # The last line is "N passed, N failed, N skipped"; the exit status is non-zero when any
 # stage failed. COROSCOPE_BUILD_ROOT (default: build) moves the build trees.
 set -euo pipefail
@@ -18,6 +21,10 @@ jobs=$(nproc)
 build_root=${COROSCOPE_BUILD_ROOT:-build}
 release_dir=$build_root/release
 io_uring_dir=$build_root/io_uring
+# Any sanitizer report makes the process exit non-zero, so ctest sees it as a failure.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 
 bash scripts/install-deps.sh
 
@@ -98,6 +105,15 @@ stage_install() {
   "$work/build/install_test"
 }
 
+stage_sanitizer() {
+  local preset=$1
+  configure_and_build "$preset" "$build_root/$preset" \
+    -DCOROSCOPE_BUILD_TESTS=ON -DCOROSCOPE_BUILD_EXAMPLES=ON -DCOROSCOPE_BUILD_BENCH=OFF
+  run_ctest "$build_root/$preset"
+}
+stage_asan() { stage_sanitizer asan; }
+stage_tsan() { stage_sanitizer tsan; }
+
 passed=0
 failed=0
 skipped=0
@@ -125,6 +141,8 @@ run_stage() {
 run_stage release
 run_stage io_uring
 run_stage install
+run_stage asan
+run_stage tsan
 
 echo
 if ((failed > 0)); then echo "failed stages: ${failures[*]}"; fi
