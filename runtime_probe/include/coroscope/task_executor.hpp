@@ -13,6 +13,12 @@
 
 #include "coroscope/detail/poll_hooks.hpp"
 
+/// 0: executors pass work through without recording polls (tasks are still tracked).
+/// Only for measuring what the executor wrapper itself costs; see docs/PERFORMANCE.md.
+#ifndef COROSCOPE_RECORD_POLLS
+#define COROSCOPE_RECORD_POLLS 1
+#endif
+
 namespace coroscope {
 /// An Asio executor that runs work on an inner io_context executor and attributes it to
 /// one task: `co_spawn` on it makes a tracked task, and every function it executes (every
@@ -79,8 +85,12 @@ class basic_task_executor {
       inner_.execute(std::forward<F>(f));
       return;
     }
+#if COROSCOPE_RECORD_POLLS
     inner_.execute(detail::poll_runner<std::decay_t<F>>{std::forward<F>(f), task_, generation_,
                                                          detail::on_wake(*task_)});
+#else
+    inner_.execute(std::forward<F>(f));
+#endif
   }
 
   /// Outstanding work is tracked by the task (see above), so answered here.
