@@ -90,9 +90,12 @@ aggregator::task_stats* aggregator::find_task(const event& e) {
   if (last_task_ && last_task_->id == e.task_id) return last_task_;
   auto it = tasks_.find(e.task_id);
   if (it == tasks_.end()) {
-    // The spawn event was lost (full ring): rebuild what the record still says.
+    // The spawn event was lost (full ring): rebuild what the record still says, if the
+    // record still belongs to this task (not a late event of a task already forgotten).
     const task_record& r = task_pool::at(e.slot);
-    if (r.id != e.task_id) return nullptr;
+    const record_state state = r.state.load(std::memory_order_acquire);
+    if (r.id != e.task_id || (state != record_state::created && state != record_state::live))
+      return nullptr;
     event spawn = e;
     spawn.kind = event_kind::task_spawn;
     spawn.a = r.parent_id;
@@ -125,7 +128,7 @@ void aggregator::on_poll(const event& e) {
   const std::uint64_t self = e.c;
   const std::uint64_t sched = e.b > e.a ? e.b - e.a : 0;
   if (t) {
-    if (t->polls == 0) t->first_poll_tick = e.b;
+    if ((e.flags & flag_first_poll) || t->polls == 0) t->first_poll_tick = e.b;
     ++t->polls;
     ++t->wakes;
     t->busy += self;
@@ -294,13 +297,22 @@ void aggregator::check_running_polls() {
 
 void aggregator::check_tasks(std::uint64_t now) {
   for (auto& [id, t] : tasks_) {
+    const task_record& record = task_pool::at(t.slot);
+    if (t.completed_tick == 0 && record.id == id &&
+        record.state.load(std::memory_order_acquire) == record_state::completed) {
+      // Its completion event was dropped (full ring): the record still says it ended.
+      event e{};
+      e.task_id = id;
+      e.a = now;
+      on_complete(e);
+    }
     if (t.wakes >= kMinWakesForSelfWakeLint && t.self_wakes * 2 > t.wakes)
       warn("self-wakes", &t,
            std::to_string(t.self_wakes * 100 / t.wakes) + "% of " + std::to_string(t.wakes) +
                " wakes were the task waking itself",
            t.self_wakes);
     if (t.completed_tick != 0 || t.polls == 0) continue;
-    const task_record& r = task_pool::at(t.slot);
+    const task_record& r = record;
     if (r.id != id) continue;
     const std::uint64_t wake = r.last_wake_tick.load(std::memory_order_relaxed);
     const std::uint64_t end = r.last_poll_end_tick.load(std::memory_order_relaxed);
@@ -311,10 +323,19 @@ void aggregator::check_tasks(std::uint64_t now) {
 }
 
 void aggregator::evict_completed(std::uint64_t now) {
-  while (!completed_order_.empty()) {
+  for (std::size_t visits = completed_order_.size(); visits > 0 && !completed_order_.empty();
+       --visits) {
     auto it = tasks_.find(completed_order_.front());
     const bool too_many = completed_order_.size() > options_.retain_completed_max;
     if (it != tasks_.end() && !too_many && now - it->second.completed_tick < retain_ticks_) break;
+    // Tracked copies of a completed task's executor still around (a saved executor used
+    // again): keep the record until they are gone, or their release would miss it.
+    if (it != tasks_.end() &&
+        task_pool::at(it->second.slot).tracked_refs.load(std::memory_order_acquire) > 0) {
+      completed_order_.push_back(completed_order_.front());
+      completed_order_.pop_front();
+      continue;
+    }
     if (it != tasks_.end()) {
       if (last_task_ == &it->second) last_task_ = nullptr;
       task_pool::release(it->second.slot);

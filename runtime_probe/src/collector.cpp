@@ -34,32 +34,20 @@ ring_entry* collector::register_ring() {
 }
 
 void collector::add_probe(std::uint16_t id, aggregator* agg) {
-  std::lock_guard lock(mutex_);
-  probes_[id] = agg;
-  std::lock_guard thread_lock(thread_mutex_);
-  if (!thread_.joinable()) {
-    stop_ = false;
-    thread_ = std::thread([this] { thread_main(); });
+  {
+    std::lock_guard lock(mutex_);
+    probes_[id] = agg;
+    probe_count_.fetch_add(1, std::memory_order_relaxed);
   }
+  std::lock_guard thread_lock(thread_mutex_);
+  if (!thread_.joinable()) thread_ = std::thread([this] { thread_main(); });
+  wake_.notify_all();
 }
 
 void collector::remove_probe(std::uint16_t id) {
-  bool last = false;
-  {
-    std::lock_guard lock(mutex_);
-    drain_locked();
-    probes_.erase(id);
-    last = probes_.empty();
-  }
-  if (!last) return;
-  std::thread finished;
-  {
-    std::lock_guard thread_lock(thread_mutex_);
-    stop_ = true;
-    finished = std::move(thread_);
-  }
-  wake_.notify_all();
-  if (finished.joinable()) finished.join();
+  std::lock_guard lock(mutex_);
+  drain_locked();
+  if (probes_.erase(id)) probe_count_.fetch_sub(1, std::memory_order_relaxed);
 }
 
 std::size_t collector::drain_locked() {
@@ -107,8 +95,10 @@ void collector::thread_main() {
   std::chrono::nanoseconds interval = std::chrono::milliseconds(10);
   for (;;) {
     {
+      // With no probe there is nothing to drain into: sleep until one registers.
       std::unique_lock lock(thread_mutex_);
-      if (wake_.wait_for(lock, interval, [this] { return stop_; })) return;
+      wake_.wait(lock, [this] { return probe_count_.load(std::memory_order_relaxed) > 0; });
+      wake_.wait_for(lock, interval);
     }
     std::lock_guard lock(mutex_);
     const std::size_t drained = drain_locked();

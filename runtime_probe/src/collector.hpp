@@ -24,9 +24,11 @@ struct ring_entry {
   std::atomic<bool> orphaned{false};  ///< the thread has exited; free after the next drain
 };
 
-/// The one process-wide consumer of all event rings. Its thread runs while any probe
-/// exists; `snapshot()` callers drain synchronously under the same lock so that a snapshot
-/// contains every event recorded before it was asked for.
+/// The one process-wide consumer of all event rings. Its thread starts with the first
+/// probe and lives as long as the process (idle while no probe exists), so probes created
+/// and destroyed concurrently never race to stop and restart it. `snapshot()` callers
+/// drain synchronously under the same lock so that a snapshot contains every event
+/// recorded before it was asked for.
 ///
 /// Locks: `mutex_` serialises drains and the aggregators (it is the rings' single reader);
 /// `rings_mutex_` guards only the ring list and is taken once per new thread.
@@ -65,10 +67,10 @@ class collector {
   std::atomic<std::uint64_t> retired_drops_{0};
   std::atomic<std::uint64_t> lost_{0};
 
+  std::atomic<int> probe_count_{0};
   std::mutex thread_mutex_;
   std::condition_variable wake_;
-  std::thread thread_;
-  bool stop_ = false;
+  std::thread thread_;  // never joined: the collector object is never destroyed
 };
 
 }  // namespace coroscope::detail

@@ -134,6 +134,7 @@ void probe_core::worker_main(unsigned index) {
   st.probe = id;
   st.worker_index = static_cast<std::int16_t>(index);
   st.polls_since_unpark = 1;
+  st.last_tick = 0;  // a timestamp from before this run says nothing about its wakes
 
   clockid_t cpu_clock = CLOCK_THREAD_CPUTIME_ID;
   pthread_getcpuclockid(pthread_self(), &cpu_clock);

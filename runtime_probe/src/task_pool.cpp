@@ -88,7 +88,8 @@ task_record* acquire(std::uint16_t probe, std::string_view name, const std::sour
   t.spawn_function = loc.function_name();
   t.spawn_line = loc.line();
   t.failed = false;
-  t.pending_awaits = nullptr;
+  t.last_poll_begin_tick.store(0, std::memory_order_relaxed);
+  t.self_woken.store(false, std::memory_order_relaxed);
   t.has_trace = false;
   const std::size_t n = std::min(name.size(), sizeof(t.name) - 1);
   std::memcpy(t.name, name.data(), n);
@@ -102,8 +103,10 @@ task_record* acquire(std::uint16_t probe, std::string_view name, const std::sour
 void release(std::uint32_t slot) noexcept {
   pool& p = the_pool();
   task_record& t = at(slot);
+  if (t.state.exchange(record_state::free, std::memory_order_acq_rel) == record_state::free)
+    return;  // already released: never push a slot twice
   t.generation.fetch_add(1, std::memory_order_acq_rel);
-  t.state.store(record_state::free, std::memory_order_release);
+  t.id = 0;  // late events for the old task no longer match it
   std::uint64_t head = p.free_head.load(std::memory_order_relaxed);
   std::uint64_t next;
   do {

@@ -16,23 +16,13 @@ namespace coroscope::detail {
 
 /// Times one `co_await`. A temporary in the awaiting coroutine's full expression: built
 /// before the await, destroyed after it resumes, so it lives in the coroutine frame across
-/// the suspension.
-///
-/// Inside a tracked task it reads no clock: the await starts when the poll that suspends it
-/// ends and ends when the poll that resumes it begins, timestamps the probe takes anyway.
-/// An await that completes without suspending is timed from the start of its poll.
-/// Outside a task it reads the clock at both ends.
-class await_timer : private await_node {
+/// the suspension. It reads the clock at both ends (an await may span several polls, and
+/// code of the awaited coroutine may run before it ends, so no poll boundary stands in).
+class await_timer {
  public:
   explicit await_timer(const await_site& site) noexcept
-      : site_(&site), task_(t_state.current_task) {
-    if (task_) {
-      polls_at_start_ = task_->polls;
-      outer = task_->pending_awaits;
-      task_->pending_awaits = this;
-    } else {
-      start = ticks();
-    }
+      : site_(&site), task_(t_state.current_task), start_(ticks()) {
+    if (task_) generation_ = task_->generation.load(std::memory_order_relaxed);
   }
 
   ~await_timer() {
@@ -40,20 +30,15 @@ class await_timer : private await_node {
     event e{};
     e.kind = event_kind::await_done;
     e.worker = st.worker_index;
-    if (task_) {
-      task_->pending_awaits = outer;
-      const bool resumed_by_probe = st.current_task == task_ && task_->polls != polls_at_start_;
-      e.c = resumed_by_probe ? st.current_poll_begin : ticks();
-      e.b = start != 0 ? start : (st.current_task == task_ ? st.current_poll_begin : e.c);
+    e.probe = st.probe;  // outside a task: the worker's probe, if any
+    if (task_ && task_->generation.load(std::memory_order_relaxed) == generation_) {
       e.probe = task_->probe;
       e.slot = task_->slot;
       e.task_id = task_->id;
-    } else {
-      e.b = start;
-      e.c = ticks();
-      e.probe = st.probe;  // a worker's await outside any task: the worker's probe
     }
     e.a = reinterpret_cast<std::uint64_t>(site_);
+    e.b = start_;
+    e.c = ticks();
     emit(e);
   }
 
@@ -63,7 +48,8 @@ class await_timer : private await_node {
  private:
   const await_site* site_;
   task_record* task_;
-  std::uint64_t polls_at_start_ = 0;
+  std::uint64_t start_;
+  std::uint32_t generation_ = 0;
 };
 
 }  // namespace coroscope::detail

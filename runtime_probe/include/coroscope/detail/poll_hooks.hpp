@@ -24,20 +24,21 @@ struct wake_info {
   std::uint8_t flags;
 };
 
-/// Reads the clock only for a wake from inside another task's poll. A self-wake takes
-/// effect when the task's poll ends (stamped then); a wake from outside any poll (an I/O
-/// completion, a timer) reuses the thread's latest probe timestamp, taken when it left
+/// Reads the clock only where no probe timestamp says when the wake was. A self-wake takes
+/// effect when the task's poll ends (stamped then); a wake on a worker outside any poll (an
+/// I/O completion, a timer) reuses the worker's latest probe timestamp, taken when it left
 /// epoll_wait or ended its previous poll.
 inline wake_info on_wake(task_record& t) noexcept {
   const thread_state& st = t_state;
   wake_info w{0, st.worker_index, 0};
   if (st.current_task == &t) {
     w.flags = flag_self_wake;
-    t.last_wake_tick.store(st.current_poll_begin, std::memory_order_relaxed);
+    t.self_woken.store(true, std::memory_order_relaxed);  // ~poll_scope marks it pending
     return w;
   }
   if (st.worker_index < 0 || st.probe != t.probe) w.flags = flag_remote;
-  w.tick = st.current_task || st.last_tick == 0 ? ticks() : st.last_tick;
+  const bool worker_idle = st.worker != nullptr && st.current_task == nullptr && st.last_tick;
+  w.tick = worker_idle ? st.last_tick : ticks();
   t.last_wake_tick.store(w.tick, std::memory_order_relaxed);
   return w;
 }
@@ -58,8 +59,14 @@ class poll_scope {
     prev_nested_ = st.nested_ticks;
     begin_ = ticks();
     st.last_tick = begin_;
-    if (wake_.tick == 0)  // self-wake: runnable since its previous poll ended
-      wake_.tick = prev_task_ ? begin_ : t->last_poll_end_tick.load(std::memory_order_relaxed);
+    if (wake_.tick == 0) {
+      // Self-wake: runnable since its previous poll ended. That poll may still be finishing
+      // on another worker (its end not stored yet): then count no scheduled time.
+      const std::uint64_t prev_begin = t->last_poll_begin_tick.load(std::memory_order_relaxed);
+      const std::uint64_t prev_end = t->last_poll_end_tick.load(std::memory_order_relaxed);
+      wake_.tick = prev_end >= prev_begin && prev_end <= begin_ ? prev_end : begin_;
+    }
+    t->last_poll_begin_tick.store(begin_, std::memory_order_relaxed);
     st.current_task = t;
     st.current_poll_begin = begin_;
     st.nested_ticks = 0;
@@ -87,7 +94,6 @@ class poll_scope {
     const std::uint64_t end = ticks();
     st.last_tick = end;
     const std::uint64_t total = end - begin_;
-    for (await_node* a = task_->pending_awaits; a && a->start == 0; a = a->outer) a->start = end;
     event e = make_task_event(event_kind::poll, *task_);
     e.flags = wake_.flags;
     e.a = wake_.tick;
@@ -95,6 +101,10 @@ class poll_scope {
     e.c = total - st.nested_ticks;
     emit(e);
     task_->last_poll_end_tick.store(end, std::memory_order_relaxed);
+    if (task_->self_woken.load(std::memory_order_relaxed)) {  // runnable: scheduled, not idle
+      task_->self_woken.store(false, std::memory_order_relaxed);
+      task_->last_wake_tick.store(end + 1, std::memory_order_relaxed);
+    }
     st.current_task = prev_task_;
     st.current_poll_begin = prev_begin_;
     st.nested_ticks = prev_nested_ + total;
@@ -123,6 +133,12 @@ struct poll_runner {
   wake_info wake;
 
   void operator()() {
+    // Asio's work_dispatcher runs a posted handler through the task's executor a second
+    // time, inline: that is the same resumption, not a nested poll.
+    if (t_state.current_task == task) {
+      std::move(f)();
+      return;
+    }
     poll_scope scope(task, generation, wake);
     std::move(f)();
   }
@@ -132,6 +148,8 @@ struct poll_runner {
 /// gone finishes it.
 inline bool retain_task(task_record* t, std::uint32_t generation) noexcept {
   if (t->generation.load(std::memory_order_relaxed) != generation) return false;
+  // A completed task is not revived: the copy tracks the io_context itself.
+  if (t->state.load(std::memory_order_acquire) == record_state::completed) return false;
   if (t->tracked_refs.fetch_add(1, std::memory_order_relaxed) == 0) on_first_tracked_copy(*t);
   return true;
 }

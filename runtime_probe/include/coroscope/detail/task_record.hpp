@@ -9,13 +9,6 @@
 
 namespace coroscope::detail {
 
-/// A `TIMED_AWAIT` in progress in a task, linked innermost first. Its start is stamped with
-/// the end of the poll that suspended it, a timestamp the probe takes anyway.
-struct await_node {
-  await_node* outer = nullptr;
-  std::uint64_t start = 0;  ///< 0 until a poll of the task ends after the await began
-};
-
 enum class record_state : std::uint32_t { free, created, live, completed };
 
 /// Everything the hot path needs to know about one task. Records live in `task_pool`
@@ -38,7 +31,8 @@ struct alignas(64) task_record {
   std::uint64_t polls = 0;
   std::atomic<std::uint64_t> last_wake_tick{0};
   std::atomic<std::uint64_t> last_poll_end_tick{0};
-  await_node* pending_awaits = nullptr;  ///< innermost TIMED_AWAIT in progress
+  std::atomic<std::uint64_t> last_poll_begin_tick{0};
+  std::atomic<bool> self_woken{false};  ///< woken by itself during the current poll
   const char* spawn_file = "";
   const char* spawn_function = "";
   std::uint32_t spawn_line = 0;
