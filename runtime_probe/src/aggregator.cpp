@@ -322,6 +322,12 @@ void aggregator::check_tasks(std::uint64_t now) {
   }
 }
 
+bool aggregator::record_in_use(const task_record& r) {
+  return r.tracked_refs.load(std::memory_order_acquire) > 0 ||
+         r.last_poll_begin_tick.load(std::memory_order_acquire) >
+             r.last_poll_end_tick.load(std::memory_order_acquire);
+}
+
 void aggregator::evict_completed(std::uint64_t now) {
   for (std::size_t visits = completed_order_.size(); visits > 0 && !completed_order_.empty();
        --visits) {
@@ -329,9 +335,8 @@ void aggregator::evict_completed(std::uint64_t now) {
     const bool too_many = completed_order_.size() > options_.retain_completed_max;
     if (it != tasks_.end() && !too_many && now - it->second.completed_tick < retain_ticks_) break;
     // Tracked copies of a completed task's executor still around (a saved executor used
-    // again): keep the record until they are gone, or their release would miss it.
-    if (it != tasks_.end() &&
-        task_pool::at(it->second.slot).tracked_refs.load(std::memory_order_acquire) > 0) {
+    // again), or a poll of it still running: keep the record until they are gone.
+    if (it != tasks_.end() && record_in_use(task_pool::at(it->second.slot))) {
       completed_order_.push_back(completed_order_.front());
       completed_order_.pop_front();
       continue;

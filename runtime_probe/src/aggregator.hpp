@@ -19,6 +19,7 @@
 namespace coroscope::detail {
 
 struct worker_slot;
+struct task_record;
 
 /// Aggregates for one probe. Fed events by the collector (which holds the lock for every
 /// call), it keeps per-task, per-worker and per-await-site statistics and the warnings.
@@ -93,6 +94,7 @@ class aggregator {
   void check_running_polls();
   void check_tasks(std::uint64_t now);  // self-wakes and stuck
   void evict_completed(std::uint64_t now);
+  static bool record_in_use(const task_record& r);
   task_info to_info(const task_stats& t, std::uint64_t now) const;
 
   resolved_options options_;

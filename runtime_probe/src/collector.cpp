@@ -17,6 +17,7 @@ namespace {
 constexpr auto kBusyInterval = std::chrono::milliseconds(1);
 constexpr std::size_t kBusyThreshold = collector::kRingCapacity / 8;
 constexpr auto kLintInterval = std::chrono::milliseconds(10);
+constexpr std::chrono::nanoseconds kDefaultInterval = std::chrono::milliseconds(10);
 
 }  // namespace
 
@@ -92,7 +93,7 @@ void collector::thread_main() {
   pthread_setname_np(pthread_self(), "coroscope-coll");
   auto next_lint = std::chrono::steady_clock::now();
   auto next_refine = next_lint;
-  std::chrono::nanoseconds interval = std::chrono::milliseconds(10);
+  std::chrono::nanoseconds interval = kDefaultInterval;
   for (;;) {
     {
       // With no probe there is nothing to drain into: sleep until one registers.
@@ -102,8 +103,11 @@ void collector::thread_main() {
     }
     std::lock_guard lock(mutex_);
     const std::size_t drained = drain_locked();
-    std::chrono::nanoseconds quiet = std::chrono::nanoseconds::max();
-    for (auto& [id, agg] : probes_) quiet = std::min(quiet, agg->collect_interval());
+    std::chrono::nanoseconds quiet = kDefaultInterval;
+    if (!probes_.empty()) {
+      quiet = probes_.begin()->second->collect_interval();
+      for (auto& [id, agg] : probes_) quiet = std::min(quiet, agg->collect_interval());
+    }
     interval = drained > kBusyThreshold ? std::chrono::nanoseconds(kBusyInterval) : quiet;
     const auto now = std::chrono::steady_clock::now();
     if (now >= next_lint) {

@@ -106,7 +106,6 @@ void release(std::uint32_t slot) noexcept {
   if (t.state.exchange(record_state::free, std::memory_order_acq_rel) == record_state::free)
     return;  // already released: never push a slot twice
   t.generation.fetch_add(1, std::memory_order_acq_rel);
-  t.id = 0;  // late events for the old task no longer match it
   std::uint64_t head = p.free_head.load(std::memory_order_relaxed);
   std::uint64_t next;
   do {
