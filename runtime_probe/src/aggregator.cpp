@@ -206,9 +206,9 @@ void aggregator::on_await(const event& e) {
 void aggregator::on_trace(const event& e) {
   task_stats* t = find_task(e);
   if (!t) return;
-  t->has_trace = true;
-  t->trace_id = hex(e.a) + hex(e.b);
-  t->span_id = hex(e.c);
+  t->has_trace = (e.a | e.b) != 0 && e.c != 0;  // an invalid context clears it
+  t->trace_id = t->has_trace ? hex(e.a) + hex(e.b) : std::string();
+  t->span_id = t->has_trace ? hex(e.c) : std::string();
 }
 
 void aggregator::on_blocking(const event& e) {

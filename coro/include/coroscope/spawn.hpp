@@ -45,7 +45,9 @@ task_executor executor_for(const basic_task_executor<Inner, Tracked>& ex, std::s
                            const std::source_location& location) {
   const task_record* t = ex.task_record();
   auto& io = boost::asio::query(ex.inner_executor(), boost::asio::execution::context);
-  return make_task_executor(t ? t->probe : probe_id_for(io), io.get_executor(), name, location);
+  const bool current = t && t->generation.load(std::memory_order_relaxed) == ex.task_generation();
+  return make_task_executor(current ? t->probe : probe_id_for(io), io.get_executor(), name,
+                            location);
 }
 
 template <typename Allocator, std::uintptr_t Bits>

@@ -81,8 +81,8 @@ class basic_task_executor {
   /// Runs `f` on the inner executor, recorded as a poll of this executor's task.
   template <typename F>
   void execute(F&& f) const {
-    if (task_ == nullptr) {
-      inner_.execute(std::forward<F>(f));
+    if (task_ == nullptr || task_->generation.load(std::memory_order_relaxed) != generation_) {
+      inner_.execute(std::forward<F>(f));  // untracked, or the task's record was recycled
       return;
     }
 #if COROSCOPE_RECORD_POLLS
