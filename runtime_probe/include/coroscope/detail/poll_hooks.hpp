@@ -100,12 +100,11 @@ class poll_scope {
     e.b = begin_;
     e.c = total - st.nested_ticks;
     emit(e);
-    // The next poll may already run on another worker (and even have ended): never move
-    // the end back in time.
-    std::uint64_t stored = task_->last_poll_end_tick.load(std::memory_order_relaxed);
-    while (stored < end &&
-           !task_->last_poll_end_tick.compare_exchange_weak(stored, end, std::memory_order_relaxed)) {
-    }
+    // The next poll may already run on another worker (and even have ended): do not move
+    // the end back in time. (Not a CAS: a locked instruction per poll costs more than the
+    // rare lost update, which only delays the record's eviction.)
+    if (task_->last_poll_end_tick.load(std::memory_order_relaxed) < end)
+      task_->last_poll_end_tick.store(end, std::memory_order_relaxed);
     if (task_->self_woken.load(std::memory_order_relaxed)) {  // runnable: scheduled, not idle
       task_->self_woken.store(false, std::memory_order_relaxed);
       task_->last_wake_tick.store(end + 1, std::memory_order_relaxed);
