@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+/// The plain CPU-profile model the exporter encodes. It knows nothing about protobuf:
+/// the sampler fills it, `encode_pprof` / `collapsed_stacks` turn it into files, and
+/// `decode_pprof` reads pprof files (ours and other tools') back into it.
+namespace coroscope {
+
+/// One frame of a stack. Either symbolized (`function`, `file`, `line`) or raw
+/// (`module` + `address`), or both.
+struct frame {
+  /// Demangled function name; empty when unknown (then the frame is shown as
+  /// `module+0xaddress`). For a task frame, the task's name.
+  std::string function;
+  /// Source file; empty when unknown.
+  std::string file;
+  /// Source line; 0 when unknown.
+  std::uint32_t line = 0;
+  /// Instruction address, relative to `module` when `module` is set (the stable
+  /// build-id + offset form); 0 for frames without an address (e.g. task frames).
+  std::uint64_t address = 0;
+  /// Path of the shared object or executable the address belongs to; may be empty.
+  std::string module;
+  /// Hex GNU build id of `module`; may be empty.
+  std::string build_id;
+  /// True for a logical frame naming a coroutine task (`task:accept-loop`) rather than code.
+  bool is_task_frame = false;
+};
+
+/// One sampled stack with its weights.
+struct sample {
+  /// The stack, leaf first (the innermost frame at index 0).
+  std::vector<frame> stack;
+  /// How many samples this entry stands for.
+  std::int64_t count = 1;
+  /// CPU time attributed to the stack, in nanoseconds.
+  std::int64_t cpu_ns = 0;
+  /// String labels: `task`, `task_id`, `worker`, `trace_id`, `span_id`, or any others.
+  std::map<std::string, std::string> labels;
+  /// When the sample was taken (Unix ns). Not carried by pprof: 0 after `decode_pprof`.
+  std::uint64_t timestamp_ns = 0;
+};
+
+/// A CPU profile: a set of samples over a time window.
+struct cpu_profile {
+  /// The samples, in no particular order; equal stacks may appear several times.
+  std::vector<sample> samples;
+  /// Sampling period in CPU nanoseconds (1e9 / Hz).
+  std::int64_t period_ns = 0;
+  /// Start of the profiled window (Unix ns).
+  std::uint64_t start_ns = 0;
+  /// Length of the profiled window in nanoseconds.
+  std::uint64_t duration_ns = 0;
+};
+
+/// Collapsed ("folded") stacks, one line per distinct stack: `root;...;leaf N`, root
+/// first, `N` the sum of the counts of the samples with that stack, lines sorted
+/// byte-wise. Frames are named by function, or `module+0xoffset` (or `0xaddress` without
+/// a module) when the function is unknown. Samples with an empty stack are left out.
+std::string collapsed_stacks(const cpu_profile& profile);
+
+}  // namespace coroscope

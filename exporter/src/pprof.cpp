@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include <coroscope/pprof.hpp>
+
+#include "gzip.hpp"
+#include "profile.pb.h"
+
+#include <google/protobuf/arena.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace coroscope {
+namespace {
+
+namespace pb = perftools::profiles;
+
+// A task frame is stored as a Function whose system_name is this prefix + the task name;
+// pprof shows `name`, so viewers see the plain task name.
+constexpr std::string_view task_system_name_prefix = "coroscope.task:";
+
+void hash_combine(std::size_t& seed, std::size_t value) noexcept {
+  seed ^= value + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
+}
+
+// Interns strings into the profile's string table; index 0 is always "".
+// The keys view the table's own strings, which protobuf never moves once added.
+class string_table {
+ public:
+  explicit string_table(pb::Profile& out) : out_(out) { intern(""); }
+
+  std::int64_t intern(std::string_view s) {
+    if (auto it = index_.find(s); it != index_.end()) return it->second;
+    auto id = static_cast<std::int64_t>(out_.string_table_size());
+    std::string* stored = out_.add_string_table();
+    stored->assign(s);
+    index_.emplace(*stored, id);
+    return id;
+  }
+
+ private:
+  pb::Profile& out_;
+  std::unordered_map<std::string_view, std::int64_t> index_;
+};
+
+struct function_key {
+  std::string_view name;
+  std::string_view file;
+  bool is_task = false;
+  bool operator==(const function_key&) const = default;
+};
+
+struct function_key_hash {
+  std::size_t operator()(const function_key& k) const noexcept {
+    std::size_t seed = std::hash<std::string_view>{}(k.name);
+    hash_combine(seed, std::hash<std::string_view>{}(k.file));
+    hash_combine(seed, k.is_task ? 1 : 0);
+    return seed;
+  }
+};
+
+// A location is one frame: its address within its module, plus what it symbolizes to
+// (so a module-less, address-less frame is keyed by function/file/line alone).
+struct location_key {
+  std::string_view module;
+  std::uint64_t address = 0;
+  function_key function;
+  std::uint32_t line = 0;
+  bool operator==(const location_key&) const = default;
+};
+
+struct location_key_hash {
+  std::size_t operator()(const location_key& k) const noexcept {
+    std::size_t seed = function_key_hash{}(k.function);
+    hash_combine(seed, std::hash<std::string_view>{}(k.module));
+    hash_combine(seed, std::hash<std::uint64_t>{}(k.address));
+    hash_combine(seed, k.line);
+    return seed;
+  }
+};
+
+// Builds the Profile message into `out` (arena-allocated by the caller: one profile has
+// many small messages). Samples with the same stack and labels are merged into one pprof
+// Sample with summed values, as Go's profile builder does; pprof carries no timestamps.
+class pprof_encoder {
+ public:
+  explicit pprof_encoder(pb::Profile& out) : out_(out), strings_(out) {}
+
+  void encode(const cpu_profile& profile) {
+    auto* count_type = out_.add_sample_type();
+    count_type->set_type(strings_.intern("samples"));
+    count_type->set_unit(strings_.intern("count"));
+    auto* cpu_type = out_.add_sample_type();
+    cpu_type->set_type(strings_.intern("cpu"));
+    cpu_type->set_unit(strings_.intern("nanoseconds"));
+    out_.mutable_period_type()->set_type(cpu_type->type());
+    out_.mutable_period_type()->set_unit(cpu_type->unit());
+    out_.set_period(profile.period_ns);
+    out_.set_time_nanos(static_cast<std::int64_t>(profile.start_ns));
+    out_.set_duration_nanos(static_cast<std::int64_t>(profile.duration_ns));
+
+    std::vector<std::uint64_t> ids;  // location ids, then a 0 separator, then label pairs
+    std::string key;
+    for (const sample& s : profile.samples) {
+      ids.clear();
+      for (const frame& f : s.stack) ids.push_back(location_id(f));
+      ids.push_back(0);  // no location has id 0
+      for (const auto& [label_key, label_value] : s.labels) {
+        ids.push_back(static_cast<std::uint64_t>(strings_.intern(label_key)));
+        ids.push_back(static_cast<std::uint64_t>(strings_.intern(label_value)));
+      }
+      key.assign(reinterpret_cast<const char*>(ids.data()), ids.size() * sizeof ids[0]);
+      auto [it, inserted] = samples_.try_emplace(key, nullptr);
+      if (!inserted) {
+        pb::Sample& merged = *it->second;
+        merged.set_value(0, merged.value(0) + s.count);
+        merged.set_value(1, merged.value(1) + s.cpu_ns);
+        continue;
+      }
+      pb::Sample* out_sample = out_.add_sample();
+      it->second = out_sample;
+      const auto stack_end = ids.begin() + static_cast<std::ptrdiff_t>(s.stack.size());
+      out_sample->mutable_location_id()->Add(ids.begin(), stack_end);
+      out_sample->add_value(s.count);
+      out_sample->add_value(s.cpu_ns);
+      for (std::size_t i = s.stack.size() + 1; i + 1 < ids.size(); i += 2) {
+        pb::Label* label = out_sample->add_label();
+        label->set_key(static_cast<std::int64_t>(ids[i]));
+        label->set_str(static_cast<std::int64_t>(ids[i + 1]));
+      }
+    }
+    finish_mappings();
+  }
+
+ private:
+  // What pprof's Mapping.has_* flags claim: true only when every location agrees.
+  struct mapping_info {
+    pb::Mapping* mapping = nullptr;
+    std::uint64_t max_address = 0;
+    bool has_functions = true;
+    bool has_filenames = true;
+    bool has_line_numbers = true;
+  };
+
+  std::uint64_t function_id(const frame& f) {
+    function_key key{f.function, f.file, f.is_task_frame};
+    auto [it, inserted] = functions_.try_emplace(key, 0);
+    if (!inserted) return it->second;
+    pb::Function* fn = out_.add_function();
+    fn->set_id(static_cast<std::uint64_t>(out_.function_size()));
+    fn->set_name(strings_.intern(f.function));
+    if (f.is_task_frame) {
+      fn->set_system_name(strings_.intern(std::string(task_system_name_prefix) + f.function));
+    } else {
+      fn->set_system_name(fn->name());
+    }
+    fn->set_filename(strings_.intern(f.file));
+    it->second = fn->id();
+    return fn->id();
+  }
+
+  std::uint64_t mapping_id(const frame& f) {
+    auto [it, inserted] = mappings_.try_emplace(f.module);
+    mapping_info& info = it->second;
+    if (inserted) {
+      info.mapping = out_.add_mapping();
+      info.mapping->set_id(static_cast<std::uint64_t>(out_.mapping_size()));
+      info.mapping->set_filename(strings_.intern(f.module));
+    }
+    if (info.mapping->build_id() == 0 && !f.build_id.empty())
+      info.mapping->set_build_id(strings_.intern(f.build_id));
+    info.max_address = std::max(info.max_address, f.address);
+    info.has_functions = info.has_functions && !f.function.empty();
+    info.has_filenames = info.has_filenames && !f.file.empty();
+    info.has_line_numbers = info.has_line_numbers && f.line != 0;
+    return info.mapping->id();
+  }
+
+  std::uint64_t location_id(const frame& f) {
+    location_key key{f.module, f.address, {f.function, f.file, f.is_task_frame}, f.line};
+    auto [it, inserted] = locations_.try_emplace(key, 0);
+    if (!inserted) return it->second;
+    pb::Location* loc = out_.add_location();
+    loc->set_id(static_cast<std::uint64_t>(out_.location_size()));
+    if (f.address != 0) {
+      loc->set_address(f.address);
+      if (!f.module.empty()) loc->set_mapping_id(mapping_id(f));
+    }
+    if (!f.function.empty() || !f.file.empty() || f.line != 0) {
+      pb::Line* line = loc->add_line();
+      line->set_function_id(function_id(f));
+      line->set_line(f.line);
+    }
+    it->second = loc->id();
+    return loc->id();
+  }
+
+  void finish_mappings() {
+    // Addresses are module-relative, so each mapping covers [0, highest address].
+    for (auto& [module, info] : mappings_) {
+      info.mapping->set_memory_start(0);
+      info.mapping->set_memory_limit(info.max_address + 1);
+      info.mapping->set_file_offset(0);
+      info.mapping->set_has_functions(info.has_functions);
+      info.mapping->set_has_filenames(info.has_filenames);
+      info.mapping->set_has_line_numbers(info.has_line_numbers);
+    }
+  }
+
+  pb::Profile& out_;
+  string_table strings_;
+  std::unordered_map<std::string, pb::Sample*> samples_;
+  std::unordered_map<function_key, std::uint64_t, function_key_hash> functions_;
+  std::unordered_map<location_key, std::uint64_t, location_key_hash> locations_;
+  std::unordered_map<std::string_view, mapping_info> mappings_;
+};
+
+[[noreturn]] void not_pprof(const std::string& why) {
+  throw std::runtime_error("not a pprof profile: " + why);
+}
+
+// Resolves a decoded Profile's ids and string indices, rejecting anything dangling.
+class pprof_decoder {
+ public:
+  explicit pprof_decoder(const pb::Profile& in) : in_(in) {
+    if (in_.string_table_size() == 0 || !in_.string_table(0).empty())
+      not_pprof("string table must start with \"\"");
+    for (const pb::Function& fn : in_.function()) {
+      if (fn.id() == 0 || !functions_.emplace(fn.id(), &fn).second)
+        not_pprof("function id " + std::to_string(fn.id()) + " is zero or repeated");
+    }
+    for (const pb::Mapping& m : in_.mapping()) {
+      if (m.id() == 0 || !mappings_.emplace(m.id(), &m).second)
+        not_pprof("mapping id " + std::to_string(m.id()) + " is zero or repeated");
+    }
+    for (const pb::Location& loc : in_.location()) {
+      if (loc.id() == 0 || !locations_.emplace(loc.id(), &loc).second)
+        not_pprof("location id " + std::to_string(loc.id()) + " is zero or repeated");
+    }
+  }
+
+  cpu_profile decode() {
+    cpu_profile out;
+    out.period_ns = in_.period();
+    out.start_ns = static_cast<std::uint64_t>(in_.time_nanos());
+    out.duration_ns = static_cast<std::uint64_t>(in_.duration_nanos());
+
+    int count_index = -1;
+    int cpu_index = -1;
+    for (int i = 0; i < in_.sample_type_size(); ++i) {
+      const std::string& type = str(in_.sample_type(i).type());
+      const std::string& unit = str(in_.sample_type(i).unit());
+      if (count_index < 0 && type == "samples" && unit == "count") count_index = i;
+      if (cpu_index < 0 && type == "cpu" && unit == "nanoseconds") cpu_index = i;
+    }
+    if (count_index < 0 && in_.sample_type_size() > 0 && cpu_index != 0) count_index = 0;
+
+    out.samples.reserve(static_cast<std::size_t>(in_.sample_size()));
+    for (const pb::Sample& in_sample : in_.sample()) {
+      if (in_sample.value_size() != in_.sample_type_size())
+        not_pprof("sample has " + std::to_string(in_sample.value_size()) + " values for " +
+                  std::to_string(in_.sample_type_size()) + " sample types");
+      sample& s = out.samples.emplace_back();
+      s.count = count_index >= 0 ? in_sample.value(count_index) : 1;
+      s.cpu_ns = cpu_index >= 0 ? in_sample.value(cpu_index) : 0;
+      for (std::uint64_t id : in_sample.location_id()) append_location(id, s.stack);
+      for (const pb::Label& label : in_sample.label()) {
+        // A string label may have the empty value (index 0); a numeric one has num/num_unit.
+        const bool numeric = label.str() == 0 && (label.num() != 0 || label.num_unit() != 0);
+        std::string value = numeric ? std::to_string(label.num()) : str(label.str());
+        s.labels.try_emplace(str(label.key()), std::move(value));
+      }
+    }
+    return out;
+  }
+
+ private:
+  const std::string& str(std::int64_t index) const {
+    if (index < 0 || index >= in_.string_table_size())
+      not_pprof("string index " + std::to_string(index) + " out of range");
+    return in_.string_table(static_cast<int>(index));
+  }
+
+  // Appends a location's frames leaf first: pprof lists inlined callees before callers.
+  void append_location(std::uint64_t id, std::vector<frame>& stack) const {
+    auto it = locations_.find(id);
+    if (it == locations_.end()) not_pprof("sample refers to missing location " + std::to_string(id));
+    const pb::Location& loc = *it->second;
+    frame base;
+    base.address = loc.address();
+    if (loc.mapping_id() != 0) {
+      auto m = mappings_.find(loc.mapping_id());
+      if (m == mappings_.end())
+        not_pprof("location refers to missing mapping " + std::to_string(loc.mapping_id()));
+      base.module = str(m->second->filename());
+      base.build_id = str(m->second->build_id());
+    }
+    if (loc.line_size() == 0) {
+      stack.push_back(std::move(base));
+      return;
+    }
+    for (const pb::Line& line : loc.line()) {
+      frame& f = stack.emplace_back(base);
+      f.line = static_cast<std::uint32_t>(line.line());
+      if (line.function_id() == 0) continue;
+      auto fn = functions_.find(line.function_id());
+      if (fn == functions_.end())
+        not_pprof("line refers to missing function " + std::to_string(line.function_id()));
+      f.function = str(fn->second->name());
+      f.file = str(fn->second->filename());
+      f.is_task_frame = str(fn->second->system_name()).starts_with(task_system_name_prefix);
+    }
+  }
+
+  const pb::Profile& in_;
+  std::unordered_map<std::uint64_t, const pb::Function*> functions_;
+  std::unordered_map<std::uint64_t, const pb::Mapping*> mappings_;
+  std::unordered_map<std::uint64_t, const pb::Location*> locations_;
+};
+
+}  // namespace
+
+std::string encode_pprof(const cpu_profile& profile) {
+  google::protobuf::Arena arena;
+  auto* encoded = google::protobuf::Arena::CreateMessage<pb::Profile>(&arena);
+  pprof_encoder{*encoded}.encode(profile);
+  std::string raw;
+  if (!encoded->SerializeToString(&raw)) throw std::runtime_error("pprof: cannot serialize profile");
+  return detail::gzip_compress(raw);
+}
+
+void write_pprof(const cpu_profile& profile, const std::string& path) {
+  const std::string bytes = encode_pprof(profile);
+  const std::string tmp = path + ".tmp";
+  auto fail = [&](const char* what, const std::string& which) {
+    int error = errno;
+    throw std::runtime_error("cannot " + std::string(what) + " pprof profile '" + which +
+                             "': " + std::strerror(error));
+  };
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail("create", tmp);
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int error = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      errno = error;
+      fail("write", tmp);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) {
+    int error = errno;
+    ::unlink(tmp.c_str());
+    errno = error;
+    fail("write", tmp);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int error = errno;
+    ::unlink(tmp.c_str());
+    errno = error;
+    fail("rename to", path);
+  }
+}
+
+cpu_profile decode_pprof(std::string_view gzipped_or_raw) {
+  if (gzipped_or_raw.empty()) not_pprof("empty input");
+  std::string inflated;
+  std::string_view raw = gzipped_or_raw;
+  if (detail::is_gzip(gzipped_or_raw)) {
+    try {
+      inflated = detail::gzip_decompress(gzipped_or_raw);
+    } catch (const std::runtime_error& e) {
+      not_pprof(e.what());
+    }
+    raw = inflated;
+  }
+  if (raw.size() > static_cast<std::size_t>(INT32_MAX)) not_pprof("larger than 2 GiB");
+  google::protobuf::Arena arena;
+  auto* parsed = google::protobuf::Arena::CreateMessage<pb::Profile>(&arena);
+  if (!parsed->ParseFromArray(raw.data(), static_cast<int>(raw.size())))
+    not_pprof("protobuf parse failed");
+  return pprof_decoder{*parsed}.decode();
+}
+
+}  // namespace coroscope

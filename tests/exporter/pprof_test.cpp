@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include <coroscope/pprof.hpp>
+#include <coroscope/profile.hpp>
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+using coroscope::cpu_profile;
+using coroscope::frame;
+using coroscope::sample;
+
+// One test stack written as text, root first: {"main;handle_request;parse_body", 5}.
+// A frame named `task:...` is a task frame; `lib.so+0x1a2b` an unsymbolized frame.
+struct stack_text {
+  std::string stack;
+  std::int64_t count = 1;
+  std::map<std::string, std::string> labels{};
+};
+
+frame make_frame(const std::string& name) {
+  frame f;
+  if (name.starts_with("task:")) {
+    f.function = name;
+    f.is_task_frame = true;
+  } else if (auto plus = name.find("+0x"); plus != std::string::npos) {
+    f.module = name.substr(0, plus);
+    f.address = std::stoull(name.substr(plus + 3), nullptr, 16);
+    f.build_id = "b1d" + f.module;
+  } else {
+    f.function = name;
+    f.file = "src/" + name + ".cpp";
+    f.line = static_cast<std::uint32_t>(10 + name.size());
+  }
+  return f;
+}
+
+cpu_profile make_profile(const std::vector<stack_text>& stacks) {
+  cpu_profile p;
+  p.period_ns = 10'101'010;  // 99 Hz
+  p.start_ns = 1'700'000'000'000'000'000ULL;
+  p.duration_ns = 2'000'000'000ULL;
+  for (const stack_text& text : stacks) {
+    sample s;
+    std::stringstream in(text.stack);
+    for (std::string name; std::getline(in, name, ';');) s.stack.push_back(make_frame(name));
+    std::reverse(s.stack.begin(), s.stack.end());  // the model is leaf first
+    s.count = text.count;
+    s.cpu_ns = text.count * p.period_ns;
+    s.labels = text.labels;
+    p.samples.push_back(std::move(s));
+  }
+  return p;
+}
+
+std::string gunzip(const std::string& data) {
+  z_stream stream{};
+  EXPECT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);
+  std::string out;
+  std::array<char, 65536> buffer{};
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  int code = Z_OK;
+  while (code == Z_OK) {
+    stream.next_out = reinterpret_cast<Bytef*>(buffer.data());
+    stream.avail_out = static_cast<uInt>(buffer.size());
+    code = inflate(&stream, Z_NO_FLUSH);
+    out.append(buffer.data(), buffer.size() - stream.avail_out);
+  }
+  inflateEnd(&stream);
+  EXPECT_EQ(code, Z_STREAM_END);
+  return out;
+}
+
+// Just enough of the protobuf wire format to list a message's string_table (field 6).
+std::vector<std::string> string_table_of(std::string_view raw) {
+  std::vector<std::string> strings;
+  std::size_t pos = 0;
+  auto varint = [&] {
+    std::uint64_t value = 0;
+    for (int shift = 0; pos < raw.size(); shift += 7) {
+      auto byte = static_cast<unsigned char>(raw[pos++]);
+      value |= std::uint64_t{byte & 0x7fu} << shift;
+      if ((byte & 0x80u) == 0) return value;
+    }
+    throw std::runtime_error("truncated varint");
+  };
+  while (pos < raw.size()) {
+    std::uint64_t tag = varint();
+    switch (tag & 7) {
+      case 0: varint(); break;
+      case 1: pos += 8; break;
+      case 5: pos += 4; break;
+      case 2: {
+        auto length = static_cast<std::size_t>(varint());
+        if ((tag >> 3) == 6) strings.emplace_back(raw.substr(pos, length));
+        pos += length;
+        break;
+      }
+      default: throw std::runtime_error("unexpected wire type");
+    }
+  }
+  return strings;
+}
+
+std::string expect_decode_error(std::string_view bytes) {
+  try {
+    coroscope::decode_pprof(bytes);
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "decode_pprof accepted bad input";
+  return {};
+}
+
+// A fresh directory under the test's temp dir, removed at the end of the test.
+class temp_dir {
+ public:
+  temp_dir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "coroscope-pprof-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~temp_dir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+const std::vector<stack_text> service_stacks = {
+    {"main;task:accept-loop;handle_request;parse_body", 5,
+     {{"task", "accept-loop"}, {"task_id", "7"}, {"worker", "0"},
+      {"trace_id", "4bf92f3577b34da6a3ce929d0e0e4736"}, {"span_id", "00f067aa0ba902b7"}}},
+    {"main;task:accept-loop;handle_request;write_reply", 3,
+     {{"task", "accept-loop"}, {"task_id", "7"}, {"worker", "1"}}},
+    {"main;task:flush;flush_logs;libz.so+0x1a2b", 2, {{"task", "flush"}, {"task_id", "9"}}},
+    {"main;idle", 1, {{"note", ""}}},
+};
+
+TEST(pprof_encode, round_trip_keeps_stacks_counts_cpu_labels_and_period) {
+  const cpu_profile original = make_profile(service_stacks);
+  const cpu_profile decoded = coroscope::decode_pprof(coroscope::encode_pprof(original));
+
+  EXPECT_EQ(decoded.period_ns, original.period_ns);
+  EXPECT_EQ(decoded.start_ns, original.start_ns);
+  EXPECT_EQ(decoded.duration_ns, original.duration_ns);
+  ASSERT_EQ(decoded.samples.size(), original.samples.size());
+  for (std::size_t i = 0; i < original.samples.size(); ++i) {
+    SCOPED_TRACE("sample " + std::to_string(i));
+    const sample& want = original.samples[i];
+    const sample& got = decoded.samples[i];
+    EXPECT_EQ(got.count, want.count);
+    EXPECT_EQ(got.cpu_ns, want.cpu_ns);
+    EXPECT_EQ(got.labels, want.labels);
+    ASSERT_EQ(got.stack.size(), want.stack.size());
+    for (std::size_t j = 0; j < want.stack.size(); ++j) {
+      SCOPED_TRACE("frame " + std::to_string(j));
+      EXPECT_EQ(got.stack[j].function, want.stack[j].function);
+      EXPECT_EQ(got.stack[j].file, want.stack[j].file);
+      EXPECT_EQ(got.stack[j].line, want.stack[j].line);
+      EXPECT_EQ(got.stack[j].address, want.stack[j].address);
+      EXPECT_EQ(got.stack[j].module, want.stack[j].module);
+      EXPECT_EQ(got.stack[j].build_id, want.stack[j].build_id);
+      EXPECT_EQ(got.stack[j].is_task_frame, want.stack[j].is_task_frame);
+    }
+  }
+  EXPECT_EQ(coroscope::collapsed_stacks(decoded), coroscope::collapsed_stacks(original));
+}
+
+TEST(pprof_encode, merges_equal_stacks_with_equal_labels_only) {
+  const cpu_profile decoded = coroscope::decode_pprof(coroscope::encode_pprof(make_profile({
+      {"main;handle_request", 2, {{"task", "a"}}},
+      {"main;handle_request", 3, {{"task", "a"}}},
+      {"main;handle_request", 4, {{"task", "b"}}},
+  })));
+  ASSERT_EQ(decoded.samples.size(), 2u);
+  EXPECT_EQ(decoded.samples[0].count, 5);
+  EXPECT_EQ(decoded.samples[0].cpu_ns, 5 * 10'101'010);
+  EXPECT_EQ(decoded.samples[0].labels.at("task"), "a");
+  EXPECT_EQ(decoded.samples[1].count, 4);
+  EXPECT_EQ(decoded.samples[1].labels.at("task"), "b");
+}
+
+TEST(pprof_encode, output_is_gzip) {
+  const std::string bytes = coroscope::encode_pprof(make_profile(service_stacks));
+  ASSERT_GE(bytes.size(), 18u);
+  EXPECT_EQ(static_cast<unsigned char>(bytes[0]), 0x1f);
+  EXPECT_EQ(static_cast<unsigned char>(bytes[1]), 0x8b);
+  EXPECT_EQ(bytes[2], 8) << "deflate";
+}
+
+TEST(pprof_encode, string_table_starts_with_empty_and_is_deduplicated) {
+  // Many samples repeating the same few names must not repeat strings.
+  std::vector<stack_text> stacks;
+  for (int i = 0; i < 50; ++i)
+    stacks.push_back({"main;handle_request;parse_body", 1, {{"task", "accept-loop"}, {"worker", "0"}}});
+  const auto strings = string_table_of(gunzip(coroscope::encode_pprof(make_profile(stacks))));
+
+  ASSERT_FALSE(strings.empty());
+  EXPECT_EQ(strings[0], "");
+  const std::set<std::string> unique(strings.begin(), strings.end());
+  EXPECT_EQ(unique.size(), strings.size()) << "a string appears twice in the table";
+  for (const char* expected : {"samples", "count", "cpu", "nanoseconds", "main", "handle_request",
+                               "parse_body", "src/parse_body.cpp", "task", "accept-loop", "worker", "0"})
+    EXPECT_EQ(unique.count(expected), 1u) << expected;
+  // "" + samples count cpu nanoseconds + 3 names + 3 files + task accept-loop worker 0.
+  EXPECT_EQ(strings.size(), 15u);
+}
+
+TEST(pprof_encode, empty_profile_round_trips) {
+  cpu_profile empty;
+  empty.period_ns = 1'000'000;
+  const cpu_profile decoded = coroscope::decode_pprof(coroscope::encode_pprof(empty));
+  EXPECT_TRUE(decoded.samples.empty());
+  EXPECT_EQ(decoded.period_ns, 1'000'000);
+}
+
+TEST(pprof_decode, reads_raw_uncompressed_profiles) {
+  const cpu_profile original = make_profile(service_stacks);
+  const std::string raw = gunzip(coroscope::encode_pprof(original));
+  const cpu_profile decoded = coroscope::decode_pprof(raw);
+  EXPECT_EQ(coroscope::collapsed_stacks(decoded), coroscope::collapsed_stacks(original));
+}
+
+TEST(pprof_decode, rejects_empty_input) {
+  EXPECT_EQ(expect_decode_error(""), "not a pprof profile: empty input");
+}
+
+TEST(pprof_decode, rejects_garbage) {
+  const std::string message = expect_decode_error("this is certainly not a profile\n");
+  EXPECT_TRUE(message.starts_with("not a pprof profile: ")) << message;
+  const std::string binary("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 11);
+  EXPECT_TRUE(expect_decode_error(binary).starts_with("not a pprof profile: "));
+}
+
+TEST(pprof_decode, rejects_truncated_gzip) {
+  const std::string bytes = coroscope::encode_pprof(make_profile(service_stacks));
+  EXPECT_EQ(expect_decode_error(bytes.substr(0, bytes.size() / 2)),
+            "not a pprof profile: truncated gzip data");
+  EXPECT_EQ(expect_decode_error(bytes.substr(0, 2)), "not a pprof profile: truncated gzip data");
+}
+
+TEST(pprof_decode, rejects_corrupt_gzip) {
+  std::string bytes = coroscope::encode_pprof(make_profile(service_stacks));
+  bytes[bytes.size() - 6] ^= 0x55;  // inside the CRC-32 trailer
+  const std::string message = expect_decode_error(bytes);
+  EXPECT_TRUE(message.starts_with("not a pprof profile: corrupt gzip data")) << message;
+}
+
+TEST(pprof_write, writes_atomically_and_reads_back) {
+  temp_dir dir;
+  const auto path = dir.path() / "cpu.pb.gz";
+  const cpu_profile original = make_profile(service_stacks);
+  coroscope::write_pprof(original, path.string());
+
+  EXPECT_FALSE(std::filesystem::exists(path.string() + ".tmp"));
+  const std::string bytes = read_file(path);
+  EXPECT_EQ(bytes, coroscope::encode_pprof(original));
+  EXPECT_EQ(coroscope::collapsed_stacks(coroscope::decode_pprof(bytes)),
+            coroscope::collapsed_stacks(original));
+}
+
+TEST(pprof_write, unwritable_path_throws_with_path_and_reason) {
+  temp_dir dir;
+  const std::string path = (dir.path() / "no-such-dir" / "cpu.pb.gz").string();
+  try {
+    coroscope::write_pprof(make_profile(service_stacks), path);
+    FAIL() << "write_pprof succeeded";
+  } catch (const std::runtime_error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find(path), std::string::npos) << message;
+    EXPECT_NE(message.find("No such file or directory"), std::string::npos) << message;
+  }
+  EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+TEST(pprof_collapsed, exact_output_for_small_input) {
+  const cpu_profile profile = make_profile({
+      {"main;handle_request;parse_body", 5},
+      {"main;handle_request;write_reply", 2},
+      {"main;handle_request;parse_body", 1},
+      {"main;task:flush;libz.so+0x1a2b", 4},
+      {"main", 3},
+  });
+  EXPECT_EQ(coroscope::collapsed_stacks(profile),
+            "main 3\n"
+            "main;handle_request;parse_body 6\n"
+            "main;handle_request;write_reply 2\n"
+            "main;task:flush;libz.so+0x1a2b 4\n");
+}
+
+TEST(pprof_collapsed, empty_profile_is_empty) {
+  EXPECT_EQ(coroscope::collapsed_stacks(cpu_profile{}), "");
+}
+
+// `go tool pprof` (Debian golang-go) must accept what we write.
+std::string run(const std::string& command) {
+  std::string output;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return "popen failed";
+  std::array<char, 4096> buffer{};
+  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
+  int status = ::pclose(pipe);
+  if (status != 0) output += "\n[exit status " + std::to_string(status) + "]";
+  return output;
+}
+
+TEST(pprof_go_tool, raw_and_tags_accept_our_profile) {
+  if (std::system("command -v go >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "`go` is not on PATH (Debian package golang-go); skipping go tool pprof check";
+  temp_dir dir;
+  const std::string path = (dir.path() / "cpu.pb.gz").string();
+  coroscope::write_pprof(make_profile(service_stacks), path);
+
+  const std::string env = "cd '" + dir.path().string() + "' && HOME='" + dir.path().string() +
+                          "' GOCACHE='" + (dir.path() / "gocache").string() +
+                          "' GOFLAGS=-mod=mod GOPROXY=off ";
+  const std::string raw = run(env + "go tool pprof -raw '" + path + "' 2>&1");
+  EXPECT_EQ(raw.find("[exit status"), std::string::npos) << raw;
+  for (const char* name : {"main", "handle_request", "parse_body", "write_reply", "flush_logs",
+                           "task:accept-loop", "libz.so", "b1dlibz.so"})
+    EXPECT_NE(raw.find(name), std::string::npos) << name << " missing from:\n" << raw;
+
+  const std::string tags = run(env + "go tool pprof -tags '" + path + "' 2>&1");
+  EXPECT_EQ(tags.find("[exit status"), std::string::npos) << tags;
+  for (const char* value : {"task", "accept-loop", "flush", "task_id", "worker", "trace_id",
+                            "4bf92f3577b34da6a3ce929d0e0e4736", "span_id", "00f067aa0ba902b7"})
+    EXPECT_NE(tags.find(value), std::string::npos) << value << " missing from:\n" << tags;
+}
+
+}  // namespace
