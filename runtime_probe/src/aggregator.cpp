@@ -312,10 +312,9 @@ void aggregator::check_tasks(std::uint64_t now) {
                " wakes were the task waking itself",
            t.self_wakes);
     if (t.completed_tick != 0 || t.polls == 0) continue;
-    const task_record& r = record;
-    if (r.id != id) continue;
-    const std::uint64_t wake = r.last_wake_tick.load(std::memory_order_relaxed);
-    const std::uint64_t end = r.last_poll_end_tick.load(std::memory_order_relaxed);
+    if (record.id != id) continue;
+    const std::uint64_t wake = record.last_wake_tick.load(std::memory_order_relaxed);
+    const std::uint64_t end = record.last_poll_end_tick.load(std::memory_order_relaxed);
     if (end == 0 || wake > end || end >= now) continue;  // running, or woken and waiting
     if (now - end > stuck_ticks_)
       warn("stuck", &t, "idle for " + format_ms(to_ns(now - end)) + " with no pending wake");

@@ -52,6 +52,11 @@ void unregister_probe(const boost::asio::io_context& io, std::uint16_t id) {
   if (it != r.by_context.end() && it->second == id) r.by_context.erase(it);
 }
 
+/// The executor of the io_context a task runs on, for its outstanding-work bookkeeping.
+boost::asio::io_context::executor_type io_executor_of(const task_record& t) noexcept {
+  return static_cast<boost::asio::io_context*>(t.io_context)->get_executor();
+}
+
 }  // namespace
 
 void on_task_live(task_record& t) noexcept {
@@ -67,12 +72,12 @@ void on_task_live(task_record& t) noexcept {
 }
 
 void on_first_tracked_copy(task_record& t) noexcept {
-  static_cast<boost::asio::io_context*>(t.io_context)->get_executor().on_work_started();
+  io_executor_of(t).on_work_started();
   if (t.state.load(std::memory_order_relaxed) == record_state::created) on_task_live(t);
 }
 
 void on_last_tracked_copy(task_record& t) noexcept {
-  static_cast<boost::asio::io_context*>(t.io_context)->get_executor().on_work_finished();
+  io_executor_of(t).on_work_finished();
   record_state expected = record_state::live;
   if (!t.state.compare_exchange_strong(expected, record_state::completed,
                                        std::memory_order_acq_rel))
@@ -85,7 +90,7 @@ void on_last_tracked_copy(task_record& t) noexcept {
 
 void abandon_task_work(task_record& t) noexcept {
   if (t.tracked_refs.exchange(0, std::memory_order_acq_rel) > 0)
-    static_cast<boost::asio::io_context*>(t.io_context)->get_executor().on_work_finished();
+    io_executor_of(t).on_work_finished();
 }
 
 void mark_current_task_failed() noexcept {
