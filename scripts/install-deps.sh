@@ -15,8 +15,12 @@ packages=(
   libprotobuf-dev protobuf-compiler zlib1g-dev    # exporter: pprof / OTLP, gzip
   golang-github-google-pprof-dev                  # pprof's profile.proto
   golang-go                                       # `go tool pprof` to check exported profiles
-  libcli11-dev                                    # examples' command lines
+  libcli11-dev                                    # command lines (examples, coroscope CLI)
+  nlohmann-json3-dev                              # JSON for the HTTP debug endpoints
   libgtest-dev libgmock-dev libbenchmark-dev      # tests and benchmarks
+  qt6-base-dev qt6-charts-dev libgl-dev           # viewer: coroscope-console (Qt 6 Widgets, Charts)
+  xvfb xauth                                      # viewer tests and screenshots without a display
+  clang libclang-rt-14-dev                        # libFuzzer targets
 )
 
 installed() {

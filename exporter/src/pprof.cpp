@@ -110,6 +110,8 @@ class pprof_encoder {
     out_.set_time_nanos(static_cast<std::int64_t>(profile.start_ns));
     out_.set_duration_nanos(static_cast<std::int64_t>(profile.duration_ns));
 
+    if (!profile.main_module.empty()) mapping_for(profile.main_module);
+
     std::vector<std::uint64_t> ids;  // location ids, then a 0 separator, then label pairs
     std::string key;
     for (const sample& s : profile.samples) {
@@ -170,14 +172,20 @@ class pprof_encoder {
     return fn->id();
   }
 
-  std::uint64_t mapping_id(const frame& f) {
-    auto [it, inserted] = mappings_.try_emplace(f.module);
+  // `module` must outlive the encoder (it keys the table): a string of the profile.
+  mapping_info& mapping_for(std::string_view module) {
+    auto [it, inserted] = mappings_.try_emplace(module);
     mapping_info& info = it->second;
     if (inserted) {
       info.mapping = out_.add_mapping();
       info.mapping->set_id(static_cast<std::uint64_t>(out_.mapping_size()));
-      info.mapping->set_filename(strings_.intern(f.module));
+      info.mapping->set_filename(strings_.intern(module));
     }
+    return info;
+  }
+
+  std::uint64_t mapping_id(const frame& f) {
+    mapping_info& info = mapping_for(f.module);
     if (info.mapping->build_id() == 0 && !f.build_id.empty())
       info.mapping->set_build_id(strings_.intern(f.build_id));
     info.max_address = std::max(info.max_address, f.address);

@@ -39,6 +39,20 @@ std::int64_t thread_cpu_ns(clockid_t clock) {
   return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
+/// Time thread `tid` of this process has spent runnable but waiting for a CPU (the run
+/// queue), from /proc/self/task/<tid>/schedstat; 0 when the kernel does not say.
+std::int64_t run_queue_wait_ns(pid_t tid) {
+  if (tid <= 0) return 0;
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/self/task/%d/schedstat", static_cast<int>(tid));
+  std::FILE* file = std::fopen(path, "r");
+  if (!file) return 0;
+  unsigned long long on_cpu = 0, waiting = 0;
+  const int fields = std::fscanf(file, "%llu %llu", &on_cpu, &waiting);
+  std::fclose(file);
+  return fields == 2 ? static_cast<std::int64_t>(waiting) : 0;
+}
+
 }  // namespace
 
 aggregator::aggregator(const resolved_options& options, const worker_slot* workers)
@@ -68,6 +82,7 @@ void aggregator::apply(const event& e) {
         if (w->start_tick == 0) w->start_tick = e.a;
         w->stop_tick = 0;
         w->cpu_clock = static_cast<clockid_t>(e.b);
+        w->tid = static_cast<pid_t>(e.c);
         w->watched_poll_begin = 0;
       }
       return;
@@ -253,7 +268,8 @@ void aggregator::tick() {
 
 // A poll still running is watched across ticks: if its worker's CPU clock advanced by less
 // than half the wall time, the worker was blocked inside the poll (sleep, blocking I/O,
-// lock); if it has run past the never-yielded threshold, say so before it ends.
+// lock); if it has run past the never-yielded threshold, say so before it ends. Time spent
+// waiting for a CPU on a busy machine counts as running, not blocked.
 void aggregator::check_running_polls() {
   const worker_slot* workers = worker_slots_;
   const std::int64_t wall = monotonic_ns();
@@ -265,7 +281,8 @@ void aggregator::check_running_polls() {
       w.watched_poll_begin = 0;
       continue;
     }
-    const std::int64_t cpu = thread_cpu_ns(w.cpu_clock);
+    std::int64_t cpu = thread_cpu_ns(w.cpu_clock);
+    if (cpu >= 0) cpu += run_queue_wait_ns(w.tid);
     if (begin != w.watched_poll_begin) {
       w.watched_poll_begin = begin;
       w.watched_cpu_ns = cpu;

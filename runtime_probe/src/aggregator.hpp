@@ -64,6 +64,7 @@ class aggregator {
     std::uint64_t start_tick = 0, stop_tick = 0;
     bool running = false;
     clockid_t cpu_clock = 0;
+    pid_t tid = 0;
     // Poll-in-progress observation for blocking/never-yielded detection.
     std::uint64_t watched_poll_begin = 0;
     std::int64_t watched_cpu_ns = 0;

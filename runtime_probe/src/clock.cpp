@@ -28,6 +28,29 @@ struct calibration {
   std::int64_t base_ns = 0;
 };
 
+struct clock_pair {
+  std::uint64_t ticks;
+  std::int64_t ns;
+};
+
+/// A tick count and a monotonic time taken together: the pair with the fewest ticks
+/// between its two tick reads, out of a few tries, so that a preemption between the reads
+/// (common on a loaded machine) does not skew the calibration.
+clock_pair read_pair() noexcept {
+  clock_pair best{ticks(), monotonic_ns()};
+  std::uint64_t best_width = ~std::uint64_t{0};
+  for (int i = 0; i < 16; ++i) {
+    const std::uint64_t before = ticks();
+    const std::int64_t ns = monotonic_ns();
+    const std::uint64_t after = ticks();
+    if (after - before < best_width) {
+      best_width = after - before;
+      best = {before + (after - before) / 2, ns};
+    }
+  }
+  return best;
+}
+
 calibration& state() {
   static calibration c;
   return c;
@@ -35,20 +58,21 @@ calibration& state() {
 
 void calibrate_once() {
   calibration& c = state();
-  c.base_ticks = ticks();
-  c.base_ns = monotonic_ns();
-  if (!g_ticks_are_tsc) {  // ticks are already nanoseconds
+  if (!g_ticks_are_tsc) {
+    c.base_ticks = ticks();
+    c.base_ns = monotonic_ns();  // ticks are already nanoseconds
     g_ns_per_tick.store(1.0, std::memory_order_relaxed);
     return;
   }
+  const clock_pair base = read_pair();
+  c.base_ticks = base.ticks;
+  c.base_ns = base.ns;
   // Spin ~5 ms for a first estimate; the collector refines it over a longer baseline.
-  std::int64_t ns = c.base_ns;
-  std::uint64_t t = c.base_ticks;
-  while (ns - c.base_ns < 5'000'000) {
-    t = ticks();
-    ns = monotonic_ns();
+  while (monotonic_ns() - c.base_ns < 5'000'000) {
   }
-  g_ns_per_tick.store(static_cast<double>(ns - c.base_ns) / static_cast<double>(t - c.base_ticks),
+  const clock_pair end = read_pair();
+  g_ns_per_tick.store(static_cast<double>(end.ns - c.base_ns) /
+                          static_cast<double>(end.ticks - c.base_ticks),
                       std::memory_order_relaxed);
 }
 
@@ -74,8 +98,7 @@ void refine_tick_rate() noexcept {
   std::call_once(calibrated, calibrate_once);
   if (!g_ticks_are_tsc) return;
   calibration& c = state();
-  const std::uint64_t t = ticks();
-  const std::int64_t ns = monotonic_ns();
+  const auto [t, ns] = read_pair();
   if (ns - c.base_ns < 50'000'000) return;  // too short a baseline to improve on the spin
   g_ns_per_tick.store(static_cast<double>(ns - c.base_ns) / static_cast<double>(t - c.base_ticks),
                       std::memory_order_relaxed);

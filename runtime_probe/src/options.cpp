@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <initializer_list>
 #include <string_view>
 #include <utility>
 
@@ -134,6 +135,53 @@ unsigned resolve_sample_hz(const probe_options& options, const environment& env,
   const auto hz = env_uint(env, "COROSCOPE_SAMPLE_HZ", 1, kMaxSampleHz, "sample rate in Hz",
                            std::to_string(fallback));
   return hz ? static_cast<unsigned>(*hz) : fallback;
+}
+
+/// One of `choices`: the explicit value, else the variable, else `fallback`. A value not
+/// among them is reported and `fallback` used.
+std::string resolve_choice(const std::optional<std::string>& explicit_value,
+                           const environment& env, const char* field, const char* name,
+                           std::initializer_list<std::string_view> choices,
+                           const std::string& fallback) {
+  const std::optional<std::string_view> text =
+      explicit_value ? std::optional<std::string_view>(*explicit_value) : env.get(name);
+  if (!text) return fallback;
+  if (std::find(choices.begin(), choices.end(), *text) != choices.end()) return std::string(*text);
+  std::string allowed;
+  for (const std::string_view choice : choices)
+    allowed += (allowed.empty() ? "" : " or ") + std::string(choice);
+  env.report(std::string(explicit_value ? field : name) + '=' + quoted(*text) + " is not " + allowed +
+             "; using the default " + fallback);
+  return fallback;
+}
+
+/// A fraction in (0, 1], written `0.05` or `5%`.
+std::optional<double> parse_fraction(std::string_view text) {
+  const bool percent = text.ends_with('%');
+  if (percent) text.remove_suffix(1);
+  double value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc{} || ptr != end) return std::nullopt;
+  if (percent) value /= 100;
+  if (!(value > 0 && value <= 1)) return std::nullopt;
+  return value;
+}
+
+double resolve_max_overhead(const probe_options& options, const environment& env,
+                            double fallback) {
+  if (options.max_overhead) {
+    if (*options.max_overhead > 0 && *options.max_overhead <= 1) return *options.max_overhead;
+    env.report("max_overhead=" + std::to_string(*options.max_overhead) +
+               " is not a fraction in (0, 1]; using the default " + std::to_string(fallback));
+    return fallback;
+  }
+  const auto text = env.get("COROSCOPE_MAX_OVERHEAD");
+  if (!text) return fallback;
+  if (auto value = parse_fraction(*text)) return *value;
+  env.report("COROSCOPE_MAX_OVERHEAD=" + quoted(*text) +
+             " is not a fraction in (0, 1] (e.g. 0.01 or 1%); using the default 0.01");
+  return fallback;
 }
 
 /// An explicit string option, else the variable as is, else empty.
@@ -359,6 +407,12 @@ resolved_options resolve_options(const probe_options& explicit_options, env_look
   out.collect_interval = resolve_milliseconds(in.collect_interval, env, "COROSCOPE_COLLECT_MS",
                                               defaults.collect_interval);
   out.sample_hz = resolve_sample_hz(in, env, defaults.sample_hz);
+  out.sample_clock = resolve_choice(in.sample_clock, env, "sample_clock",
+                                    "COROSCOPE_SAMPLE_CLOCK", {"cpu", "wall"},
+                                    defaults.sample_clock);
+  out.unwinder = resolve_choice(in.unwinder, env, "unwinder", "COROSCOPE_UNWINDER",
+                                {"fp", "libunwind"}, defaults.unwinder);
+  out.max_overhead = resolve_max_overhead(in, env, defaults.max_overhead);
   out.cpu_profile_path = resolve_string(in.cpu_profile_path, env, "COROSCOPE_CPU_PROFILE");
   out.console_address = resolve_console_address(in, env);
   out.console_token = resolve_string(in.console_token, env, "COROSCOPE_CONSOLE_TOKEN");

@@ -121,6 +121,7 @@ probe_core::probe_core(boost::asio::io_context& io_context, const probe_options&
     : io(io_context),
       options(resolve_options(opts)),
       id(register_probe(io_context)),
+      profiles(options),
       aggregator_(options, workers_.data()) {
   (void)ns_per_tick();  // calibrate the clock now, not on the first event
   collector::instance().add_probe(id, &aggregator_);
@@ -140,6 +141,9 @@ void probe_core::worker_main(unsigned index) {
   st.worker_index = static_cast<std::int16_t>(index);
   st.polls_since_unpark = 1;
   st.last_tick = 0;  // a timestamp from before this run says nothing about its wakes
+  // Workers are always known to the sampler (a ring, no timer until sampling starts), so
+  // a profile can start at any time. False: this thread was registered already.
+  const bool registered_for_sampling = sampling::register_current_thread();
 
   clockid_t cpu_clock = CLOCK_THREAD_CPUTIME_ID;
   pthread_getcpuclockid(pthread_self(), &cpu_clock);
@@ -149,6 +153,7 @@ void probe_core::worker_main(unsigned index) {
   start.worker = st.worker_index;
   start.a = ticks();
   start.b = static_cast<std::uint64_t>(cpu_clock);
+  start.c = static_cast<std::uint64_t>(::syscall(SYS_gettid));
   emit(start);
   try {
     io.run();
@@ -166,6 +171,7 @@ void probe_core::worker_main(unsigned index) {
   stop.a = ticks();
   emit(stop);
 
+  if (registered_for_sampling) sampling::unregister_current_thread();
   st.worker = saved.worker;
   st.probe = saved.probe;
   st.worker_index = saved.worker_index;
@@ -218,5 +224,15 @@ const resolved_options& probe::options() const noexcept { return core_->options;
 boost::asio::io_context& probe::context() noexcept { return core_->io; }
 
 std::uint16_t probe::id() const noexcept { return core_->id; }
+
+void probe::start_cpu_profile() { core_->profiles.start(); }
+
+cpu_profile probe::stop_cpu_profile() { return core_->profiles.stop(); }
+
+cpu_profile probe::profile_cpu(std::chrono::nanoseconds duration) {
+  return core_->profiles.profile_for(duration);
+}
+
+sampling::sampler_stats probe::sampler_stats() const { return sampling::stats(); }
 
 }  // namespace coroscope

@@ -12,6 +12,7 @@
 #include "aggregator.hpp"
 #include "coroscope/detail/thread_state.hpp"
 #include "coroscope/probe_options.hpp"
+#include "probe_profiles.hpp"
 
 namespace coroscope::detail {
 
@@ -28,6 +29,7 @@ class probe_core {
   boost::asio::io_context& io;
   const resolved_options options;
   const std::uint16_t id;
+  probe_profiles profiles;
 
  private:
   void worker_main(unsigned index);

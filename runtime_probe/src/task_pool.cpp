@@ -91,6 +91,8 @@ task_record* acquire(std::uint16_t probe, std::string_view name, const std::sour
   t.last_poll_begin_tick.store(0, std::memory_order_relaxed);
   t.self_woken.store(false, std::memory_order_relaxed);
   t.has_trace = false;
+  t.async_root.store(nullptr, std::memory_order_relaxed);
+  t.async_root_owner.store(nullptr, std::memory_order_relaxed);
   const std::size_t n = std::min(name.size(), sizeof(t.name) - 1);
   std::memcpy(t.name, name.data(), n);
   t.name[n] = '\0';

@@ -14,7 +14,9 @@
 #include <boost/asio/execution/context.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/query.hpp>
+#include <boost/asio/this_coro.hpp>
 
+#include "coroscope/detail/async_stack.hpp"
 #include "coroscope/detail/task_factory.hpp"
 #include "coroscope/probe.hpp"
 
@@ -24,6 +26,10 @@ namespace detail {
 /// Runs `a` and marks the task failed when it ends with an exception.
 template <typename T, typename Executor>
 boost::asio::awaitable<T, Executor> record_failure(boost::asio::awaitable<T, Executor> a) {
+#if COROSCOPE_ASYNC_STACKS
+  note_async_root(t_state.current_task, co_await boost::asio::this_coro::executor,
+                  co_await boost::asio::detail::awaitable_thread_has_context_switched{});
+#endif
   try {
     if constexpr (std::is_void_v<T>)
       co_await std::move(a);

@@ -4,6 +4,9 @@
 
 #include <cstdint>
 
+#include <boost/asio/this_coro.hpp>
+
+#include "coroscope/detail/async_stack.hpp"
 #include "coroscope/detail/await_site.hpp"
 #include "coroscope/detail/clock.hpp"
 #include "coroscope/detail/thread_state.hpp"
@@ -23,6 +26,14 @@ class await_timer {
   explicit await_timer(const await_site& site) noexcept
       : site_(&site), task_(t_state.current_task), start_(ticks()) {
     if (task_) generation_ = task_->generation.load(std::memory_order_relaxed);
+  }
+
+  /// Also notes the task's async-stack root (see async_stack.hpp) from the awaiting
+  /// coroutine's executor and root-frame flag.
+  template <typename Executor>
+  await_timer(const await_site& site, const Executor& executor, const bool& root_flag) noexcept
+      : await_timer(site) {
+    note_async_root(task_, executor, root_flag);
   }
 
   ~await_timer() {
@@ -54,6 +65,14 @@ class await_timer {
 
 }  // namespace coroscope::detail
 
+#if COROSCOPE_ASYNC_STACKS
+#define COROSCOPE_DETAIL_ASYNC_ROOT_HINT                       \
+  , co_await ::boost::asio::this_coro::executor,               \
+      co_await ::boost::asio::detail::awaitable_thread_has_context_switched {}
+#else
+#define COROSCOPE_DETAIL_ASYNC_ROOT_HINT
+#endif
+
 #if COROSCOPE_ENABLE
 /// `co_await expr`, timed and counted under a site named `name` (with this file:line).
 /// Usable in any awaitable coroutine; the value is the awaited value.
@@ -61,7 +80,7 @@ class await_timer {
   ((void)::coroscope::detail::await_timer{[]() -> const ::coroscope::detail::await_site& { \
      static constexpr ::coroscope::detail::await_site site{name, __FILE__, __LINE__};  \
      return site;                                                                    \
-   }()},                                                                             \
+   }() COROSCOPE_DETAIL_ASYNC_ROOT_HINT},                                            \
    co_await (__VA_ARGS__))
 #else
 #define TIMED_AWAIT_AS(name, ...) (co_await (__VA_ARGS__))

@@ -57,6 +57,9 @@ struct cpu_profile {
   std::uint64_t start_ns = 0;
   /// Length of the profiled window in nanoseconds.
   std::uint64_t duration_ns = 0;
+  /// Path of the profiled program's executable, as frames name it in `module`; pprof lists
+  /// its mapping first (pprof takes the first mapping for the main binary). May be empty.
+  std::string main_module;
 };
 
 /// Collapsed ("folded") stacks, one line per distinct stack: `root;...;leaf N`, root

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <source_location>
 #include <string_view>
@@ -9,6 +10,8 @@
 #include <boost/asio/io_context.hpp>
 
 #include "coroscope/probe_options.hpp"
+#include "coroscope/profile.hpp"
+#include "coroscope/sampler.hpp"
 #include "coroscope/snapshot.hpp"
 #include "coroscope/task_executor.hpp"
 
@@ -52,6 +55,20 @@ class probe {
   boost::asio::io_context& context() noexcept;
   /// Process-unique id of this probe (tags its events).
   std::uint16_t id() const noexcept;
+
+  /// CPU profiles. The sampler is process-wide: a profile holds the samples of every
+  /// probe's workers (and of threads registered with `sampling::register_current_thread`),
+  /// labelled by task, worker and trace. Starts sampling (at `sample_hz`, ...) unless it
+  /// is on already; a second start before a stop does nothing.
+  void start_cpu_profile();
+  /// The profile since `start_cpu_profile`, symbolized (empty if none was started).
+  /// Sampling stops when no other profile needs it. Not on a worker of this probe.
+  cpu_profile stop_cpu_profile();
+  /// Samples for `duration`, blocking the caller (not a worker of this probe), and returns
+  /// that window's profile. Independent of `start_cpu_profile`.
+  cpu_profile profile_cpu(std::chrono::nanoseconds duration);
+  /// The sampler's counters: samples, drops, requested and effective rate, overhead.
+  sampling::sampler_stats sampler_stats() const;
 
  private:
   std::unique_ptr<detail::probe_core> core_;

@@ -39,6 +39,16 @@ struct probe_options {
   std::optional<std::chrono::nanoseconds> collect_interval{};
   /// CPU sampling frequency in Hz. Env `COROSCOPE_SAMPLE_HZ`; default 99.
   std::optional<unsigned> sample_hz{};
+  /// What drives CPU sampling: "cpu" (thread CPU time: running code only) or "wall"
+  /// (elapsed time: blocked threads too). Env `COROSCOPE_SAMPLE_CLOCK`; default "cpu".
+  std::optional<std::string> sample_clock{};
+  /// How the sampling signal handler walks stacks: "fp" (frame pointers; fast) or
+  /// "libunwind" (for code built without frame pointers). Env `COROSCOPE_UNWINDER`;
+  /// default "fp".
+  std::optional<std::string> unwinder{};
+  /// Most CPU the sampler may use, as a fraction of one CPU: it lowers its rate to stay
+  /// under. Env `COROSCOPE_MAX_OVERHEAD` (`0.01` or `1%`); default 0.01.
+  std::optional<double> max_overhead{};
   /// Write a CPU profile (pprof, gzipped) here when the probe ends. Env
   /// `COROSCOPE_CPU_PROFILE`; default off.
   std::optional<std::string> cpu_profile_path{};
@@ -69,6 +79,9 @@ struct resolved_options {
   std::size_t retain_completed_max = 4096;
   std::chrono::nanoseconds collect_interval{std::chrono::milliseconds(10)};
   unsigned sample_hz = 99;
+  std::string sample_clock = "cpu";  ///< "cpu" or "wall"
+  std::string unwinder = "fp";       ///< "fp" or "libunwind"
+  double max_overhead = 0.01;
   std::string cpu_profile_path{};        ///< empty: off
   std::string console_address{};         ///< empty: off
   std::string console_token{};

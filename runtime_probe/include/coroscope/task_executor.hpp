@@ -75,6 +75,9 @@ class basic_task_executor {
   }
 
   ~basic_task_executor() {
+    // The copy inside a task's root coroutine frame is going: that frame is next.
+    if (task_ && task_->async_root_owner.load(std::memory_order_relaxed) == this)
+      task_->async_root.store(nullptr, std::memory_order_relaxed);
     if constexpr (Tracked) release();
   }
 

@@ -13,7 +13,7 @@ enum class event_kind : std::uint8_t {
   park,            ///< a = begin tick, b = end tick; flag noop when no poll since last park
   await_done,      ///< slot, task_id; a = await_site*, b = start tick, c = end tick
   trace_context,   ///< slot, task_id; a,b = trace id (big-endian halves), c = span id
-  worker_start,    ///< a = tick, b = pthread_t (for the collector's CPU-clock reads)
+  worker_start,    ///< a = tick, b = CPU clock id, c = tid (CPU and run-queue reads)
   worker_stop,     ///< a = tick
   blocking_call,   ///< slot, task_id; a = begin tick, b = end tick (blocked inside a poll)
 };

@@ -9,6 +9,11 @@
 
 namespace coroscope::detail {
 
+/// Writes the code addresses of a task's awaiting coroutine frames, leaf first, into `out`
+/// (at most `max`) and returns how many. Async-signal-safe.
+using async_stack_walker = unsigned (*)(const void* root, std::uintptr_t* out,
+                                        unsigned max) noexcept;
+
 enum class record_state : std::uint32_t { free, created, live, completed };
 
 /// Everything the hot path needs to know about one task. Records live in `task_pool`
@@ -43,6 +48,13 @@ struct alignas(64) task_record {
   std::uint8_t trace_id[16] = {};
   std::uint8_t span_id[8] = {};
   char name[64] = {};
+  /// Async (logical) stack: the root of the task's coroutine chain (Asio's entry-point
+  /// frame), the walker that reads it, and the executor copy living in that frame: its
+  /// destructor clears the root before the frame's memory goes. Written and read only by
+  /// the thread polling the task (the sampler's signal handler runs on it too).
+  std::atomic<const void*> async_root{nullptr};
+  std::atomic<const void*> async_root_owner{nullptr};
+  std::atomic<async_stack_walker> async_walker{nullptr};
 
   std::string_view name_view() const noexcept { return name; }
 };

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include "probe_profiles.hpp"
+
+#include <cstdio>
+#include <exception>
+#include <thread>
+
+#include "coroscope/pprof.hpp"
+
+namespace coroscope::detail {
+sampling::sampler_options sampler_options_from(const resolved_options& options) {
+  sampling::sampler_options s;
+  s.frequency_hz = options.sample_hz;
+  s.clock = options.sample_clock == "wall" ? sampling::sample_clock::wall
+                                           : sampling::sample_clock::cpu;
+  s.unwind = options.unwinder == "libunwind" ? sampling::unwinder::libunwind
+                                             : sampling::unwinder::frame_pointer;
+  s.max_overhead = options.max_overhead;
+  return s;
+}
+
+probe_profiles::probe_profiles(const resolved_options& options)
+    : sampler_(sampler_options_from(options)), whole_run_path_(options.cpu_profile_path) {
+  if (whole_run_path_.empty()) return;
+  try {
+    whole_run_ = open_cpu_window(sampler_);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "coroscope: COROSCOPE_CPU_PROFILE: cannot start sampling: %s\n",
+                 e.what());
+  }
+}
+
+probe_profiles::~probe_profiles() {
+  {
+    std::lock_guard lock(mutex_);
+    if (api_window_) close_cpu_window(api_window_);
+  }
+  if (!whole_run_) return;
+  const cpu_profile profile = close_cpu_window(whole_run_);
+  std::int64_t samples = 0;
+  for (const sample& s : profile.samples) samples += s.count;
+  try {
+    write_pprof(profile, whole_run_path_);
+    std::fprintf(stderr, "coroscope: wrote CPU profile (%lld samples) to %s\n",
+                 static_cast<long long>(samples), whole_run_path_.c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "coroscope: COROSCOPE_CPU_PROFILE: %s\n", e.what());
+  }
+}
+
+void probe_profiles::start() {
+  std::lock_guard lock(mutex_);
+  if (!api_window_) api_window_ = open_cpu_window(sampler_);
+}
+
+cpu_profile probe_profiles::stop() {
+  std::shared_ptr<cpu_window> window;
+  {
+    std::lock_guard lock(mutex_);
+    window = std::move(api_window_);
+  }
+  return window ? close_cpu_window(window) : cpu_profile{};
+}
+
+cpu_profile probe_profiles::profile_for(std::chrono::nanoseconds duration) {
+  const auto window = open_cpu_window(sampler_);
+  std::this_thread::sleep_for(duration);
+  return close_cpu_window(window);
+}
+
+}  // namespace coroscope::detail

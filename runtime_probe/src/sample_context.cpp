@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include "sample_context.hpp"
+
+#include <cstring>
+
+#include "coroscope/detail/thread_state.hpp"
+
+namespace coroscope::detail {
+
+// Runs inside the sampler's signal handler on the interrupted thread: reads only this
+// thread's state and the record of the task it is polling.
+void fill_sample_context(sampling::sample_context& context) noexcept {
+  const thread_state& st = t_state;
+  context.worker = st.worker_index;
+  const task_record* task = st.current_task;
+  if (task == nullptr) return;
+  context.task_id = task->id;
+  static_assert(sizeof(context.task_name) <= sizeof(task->name));
+  std::memcpy(context.task_name, task->name, sizeof(context.task_name) - 1);
+  context.task_name[sizeof(context.task_name) - 1] = '\0';
+  if (task->has_trace) {
+    context.has_trace = true;
+    std::memcpy(context.trace_id, task->trace_id, sizeof(context.trace_id));
+    std::memcpy(context.span_id, task->span_id, sizeof(context.span_id));
+  }
+  const void* root = task->async_root.load(std::memory_order_relaxed);
+  const async_stack_walker walk = task->async_walker.load(std::memory_order_relaxed);
+  if (root && walk)
+    context.async_depth = static_cast<std::uint16_t>(
+        walk(root, context.async_pcs, sampling::kMaxAsyncFrames));
+}
+
+}  // namespace coroscope::detail

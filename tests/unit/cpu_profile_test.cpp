@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+//
+// End to end: a probe, the sampler, async stacks and the symbolizer, on planted hot
+// functions in named tasks.
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <string>
+
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <gtest/gtest.h>
+
+#include "coroscope/coroscope.hpp"
+
+namespace {
+
+using boost::asio::awaitable;
+using boost::asio::use_awaitable;
+using namespace std::chrono_literals;
+
+constexpr const char* kTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+constexpr const char* kSpanId = "00f067aa0ba902b7";
+
+std::chrono::nanoseconds thread_cpu_time() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
+// Pure arithmetic between rare clock reads, so samples land in these functions and not in
+// the clock's code. Each loop is written out so that each function is its own leaf.
+#define COROSCOPE_TEST_SPIN(cpu)                                                         \
+  const auto end = thread_cpu_time() + (cpu);                                            \
+  volatile std::uint64_t x = 1;                                                          \
+  while (thread_cpu_time() < end)                                                        \
+    for (int i = 0; i < 200000; ++i) x = x * 6364136223846793005ULL + 1442695040888963407ULL
+
+[[gnu::noinline]] void planted_hot_function() { COROSCOPE_TEST_SPIN(400ms); }
+[[gnu::noinline]] void planted_cold_function() { COROSCOPE_TEST_SPIN(80ms); }
+
+awaitable<void> yield() {
+  co_await boost::asio::post(co_await boost::asio::this_coro::executor, use_awaitable);
+}
+
+awaitable<void> parse_body() {
+  TIMED_AWAIT(yield());
+  planted_hot_function();
+}
+
+awaitable<void> handle_request() {
+  coroscope::this_task::set_trace_context(coroscope::trace_context::from_hex(kTraceId, kSpanId));
+  co_await parse_body();
+}
+
+awaitable<void> cold_path() {
+  planted_cold_function();
+  co_return;
+}
+
+bool has_frame(const coroscope::sample& s, const std::string& needle) {
+  return std::any_of(s.stack.begin(), s.stack.end(), [&](const coroscope::frame& f) {
+    return f.function.find(needle) != std::string::npos;
+  });
+}
+
+class CpuProfile : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    boost::asio::io_context io;
+    coroscope::probe p{io, {.sample_hz = 500}};
+    boost::asio::co_spawn(p.executor("hot-task"), handle_request(), boost::asio::detached);
+    boost::asio::co_spawn(p.executor("cold-task"), cold_path(), boost::asio::detached);
+    p.start_cpu_profile();
+    p.run(1);
+    profile_ = new coroscope::cpu_profile(p.stop_cpu_profile());
+  }
+  static void TearDownTestSuite() { delete profile_; }
+
+  static coroscope::cpu_profile* profile_;
+};
+coroscope::cpu_profile* CpuProfile::profile_ = nullptr;
+
+TEST_F(CpuProfile, HottestFunctionAndTaskComeOutOnTop) {
+  std::map<std::string, std::int64_t> self, by_task;
+  std::int64_t total = 0;
+  for (const auto& s : profile_->samples) {
+    total += s.count;
+    if (!s.stack.empty()) self[s.stack.front().function] += s.count;
+    const auto task = s.labels.find("task");
+    by_task[task == s.labels.end() ? "(none)" : task->second] += s.count;
+  }
+  ASSERT_GT(total, 50) << "too few samples to judge";
+  const auto hottest = std::max_element(self.begin(), self.end(), [](auto& a, auto& b) {
+    return a.second < b.second;
+  });
+  EXPECT_NE(hottest->first.find("planted_hot_function"), std::string::npos) << hottest->first;
+  const auto hottest_task = std::max_element(
+      by_task.begin(), by_task.end(), [](auto& a, auto& b) { return a.second < b.second; });
+  EXPECT_EQ(hottest_task->first, "hot-task");
+  EXPECT_GT(by_task["cold-task"], 0);
+  EXPECT_GT(by_task["hot-task"], 2 * by_task["cold-task"]);
+}
+
+TEST_F(CpuProfile, SamplesInATaskCarryItsLabelsAndTraceContext) {
+  int hot = 0;
+  for (const auto& s : profile_->samples) {
+    if (!has_frame(s, "planted_hot_function")) continue;
+    ++hot;
+    EXPECT_EQ(s.labels.at("task"), "hot-task");
+    EXPECT_EQ(s.labels.at("trace_id"), kTraceId);
+    EXPECT_EQ(s.labels.at("span_id"), kSpanId);
+    EXPECT_EQ(s.labels.at("worker"), "0");
+    EXPECT_NE(s.labels.at("task_id"), "0");
+  }
+  EXPECT_GT(hot, 0);
+}
+
+TEST_F(CpuProfile, AsyncStackShowsTheAwaitingCoroutineChainUnderTheTask) {
+  int checked = 0;
+  for (const auto& s : profile_->samples) {
+    if (!has_frame(s, "planted_hot_function")) continue;
+    ++checked;
+    // Leaf first: ... planted_hot_function, parse_body, handle_request, task:hot-task.
+    std::vector<std::string> names;
+    for (const auto& f : s.stack)
+      names.push_back(f.is_task_frame ? "task:" + f.function : f.function);
+    const auto at = [&](const std::string& needle) {
+      return std::find_if(names.begin(), names.end(), [&](const std::string& n) {
+               return n.find(needle) != std::string::npos;
+             }) - names.begin();
+    };
+    const auto hot = at("planted_hot_function"), parse = at("parse_body"),
+               handler = at("handle_request");
+    ASSERT_LT(hot, parse) << ::testing::PrintToString(names);
+    ASSERT_LT(parse, handler) << ::testing::PrintToString(names);
+    EXPECT_EQ(names.back(), "task:hot-task") << ::testing::PrintToString(names);
+    // Asio's machinery below the coroutines is gone.
+    EXPECT_EQ(at("io_context::run"), static_cast<std::ptrdiff_t>(names.size()));
+  }
+  EXPECT_GT(checked, 0);
+}
+
+TEST(CpuProfileApi, StopWithoutStartGivesAnEmptyProfile) {
+  boost::asio::io_context io;
+  coroscope::probe p{io};
+  EXPECT_TRUE(p.stop_cpu_profile().samples.empty());
+}
+
+}  // namespace
