@@ -39,7 +39,7 @@ void BM_RecordEvent(benchmark::State& state) {
 }
 BENCHMARK(BM_RecordEvent);
 
-// The same through `emit` (thread-local ring) while the collector drains concurrently;
+// The same through `emit_event` (thread-local ring) while the collector drains concurrently;
 // when it falls behind, events are dropped and counted (the `dropped` counter).
 void BM_EmitEvent(benchmark::State& state) {
   probe_fixture f;
@@ -49,7 +49,7 @@ void BM_EmitEvent(benchmark::State& state) {
   const std::uint64_t dropped_before = t_state.ring ? t_state.ring->dropped() : 0;
   for (auto _ : state) {
     e.a = ++n;
-    emit(e);
+    emit_event(e);
   }
   state.counters["dropped"] = static_cast<double>(t_state.ring->dropped() - dropped_before);
 }

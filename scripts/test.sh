@@ -3,13 +3,18 @@
 # SPDX-FileCopyrightText: 2026 coroscope authors
 #
 # Sets up the machine and runs every test, in stages:
-#   release   build the `release` preset, run its ctest suite (unit tests, example smoke tests)
+#   release   build the `release` preset with the Qt viewer, run its ctest suite (every
+#             suite: unit, sampler, symbols, exporter, flamegraph, tools, otlp, http,
+#             console, heap, integration, faults, viewer, example smoke tests)
 #   io_uring  build the unit tests on Asio's io_uring backend and run them
 #             (skipped, and said so, where the kernel refuses io_uring)
 #   install   `cmake --install` the release build, build tests/install/ against it with
 #             find_package(coroscope), run it
-#   asan      the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer
-#   tsan      the same suite built with ThreadSanitizer
+#   asan      the same suites (without the viewer: Qt's own caches read as leaks) built with
+#             AddressSanitizer + UndefinedBehaviorSanitizer
+#   tsan      the same suites built with ThreadSanitizer
+#   fuzz      every libFuzzer target (clang) for FUZZ_SECONDS (default 10 here) over its
+#             committed corpus (scripts/fuzz.sh)
 # A sanitizer report fails its test (ASan/UBSan abort; TSan exits non-zero, see below).
 # The last line is "N passed, N failed, N skipped"; the exit status is non-zero when any
 # stage failed. COROSCOPE_BUILD_ROOT (default: build) moves the build trees.
@@ -47,7 +52,8 @@ run_ctest() {
 stage_release() {
   # Explicit: a build tree configured earlier with some of these off keeps its cache.
   configure_and_build release "$release_dir" \
-    -DCOROSCOPE_BUILD_TESTS=ON -DCOROSCOPE_BUILD_EXAMPLES=ON -DCOROSCOPE_BUILD_BENCH=ON
+    -DCOROSCOPE_BUILD_TESTS=ON -DCOROSCOPE_BUILD_EXAMPLES=ON -DCOROSCOPE_BUILD_BENCH=ON \
+    -DCOROSCOPE_BUILD_VIEWER=ON
   run_ctest "$release_dir"
 }
 
@@ -113,6 +119,7 @@ stage_sanitizer() {
 }
 stage_asan() { stage_sanitizer asan; }
 stage_tsan() { stage_sanitizer tsan; }
+stage_fuzz() { FUZZ_SECONDS=${FUZZ_SECONDS:-10} bash scripts/fuzz.sh; }
 
 passed=0
 failed=0
@@ -143,6 +150,7 @@ run_stage io_uring
 run_stage install
 run_stage asan
 run_stage tsan
+run_stage fuzz
 
 echo
 if ((failed > 0)); then echo "failed stages: ${failures[*]}"; fi

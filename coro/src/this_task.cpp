@@ -29,7 +29,7 @@ bool set_trace_context(const trace_context& ctx) noexcept {
   e.a = load_be64(t->trace_id);
   e.b = load_be64(t->trace_id + 8);
   e.c = load_be64(t->span_id);
-  emit(e);
+  emit_event(e);
   return true;
 }
 

@@ -65,20 +65,28 @@ std::string gzip_compress(std::string_view data) {
   return out;
 }
 
-std::string gzip_decompress(std::string_view data) {
+std::string gzip_decompress(std::string_view data, std::size_t max_output) {
   z_stream stream{};
   int code = inflateInit2(&stream, gzip_window_bits);
   if (code != Z_OK) throw std::runtime_error("gzip: inflateInit2 failed: " + zlib_message(stream, code));
 
   std::string out;
-  out.resize(std::max<std::size_t>(data.size() * 4, 4096));
+  out.resize(std::min(std::max<std::size_t>(data.size() * 4, 4096),
+                      std::max<std::size_t>(max_output, 1)));
   std::size_t produced = 0;
   std::size_t consumed = 0;
   for (;;) {
     std::size_t in_chunk = std::min(data.size() - consumed, max_chunk);
     stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data() + consumed));
     stream.avail_in = static_cast<uInt>(in_chunk);
-    if (produced == out.size()) out.resize(out.size() * 2);
+    if (produced == out.size()) {
+      if (produced >= max_output) {
+        inflateEnd(&stream);
+        throw std::runtime_error("gzip data inflates past " + std::to_string(max_output) +
+                                 " bytes");
+      }
+      out.resize(std::min(out.size() * 2, max_output));
+    }
     std::size_t out_chunk = std::min(out.size() - produced, max_chunk);
     stream.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
     stream.avail_out = static_cast<uInt>(out_chunk);

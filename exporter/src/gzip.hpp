@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -14,8 +15,12 @@ bool is_gzip(std::string_view data) noexcept;
 /// Throws `std::runtime_error` if zlib fails.
 std::string gzip_compress(std::string_view data);
 
+/// Most bytes `gzip_decompress` produces by default: a bound against gzip bombs.
+inline constexpr std::size_t kMaxGunzippedBytes = 1024u * 1024 * 1024;
+
 /// Decompresses one or more concatenated gzip members. Throws `std::runtime_error`
-/// ("truncated gzip data", "corrupt gzip data: ...") on bad input.
-std::string gzip_decompress(std::string_view data);
+/// ("truncated gzip data", "corrupt gzip data: ...", "gzip data inflates past N bytes")
+/// on bad input or output past `max_output`.
+std::string gzip_decompress(std::string_view data, std::size_t max_output = kMaxGunzippedBytes);
 
 }  // namespace coroscope::detail

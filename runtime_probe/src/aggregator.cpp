@@ -9,6 +9,7 @@
 #include "coroscope/detail/clock.hpp"
 #include "coroscope/detail/task_record.hpp"
 #include "coroscope/detail/thread_state.hpp"
+#include "heap_profiling.hpp"
 
 namespace coroscope::detail {
 namespace {
@@ -184,6 +185,7 @@ void aggregator::on_complete(const event& e) {
   t->completed_tick = e.a;
   t->failed = e.aux != 0;
   ++completed_;
+  heap_note_task_completed(t->id, t->location);
   completed_order_.push_back(t->id);
 }
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <exception>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -26,6 +27,9 @@ using namespace std::chrono_literals;
 constexpr auto kDrainInterval = 50ms;
 /// Distinct (stack, task, span) keys one window keeps: a few hundred bytes each.
 constexpr std::size_t kMaxDistinctStacks = 16384;
+/// Symbolized addresses kept between profiles (~0.7 KiB each); past this the symbolizer
+/// starts afresh after a profile, trading a slower next profile for bounded memory.
+constexpr std::size_t kMaxKeptSymbols = 16384;
 
 std::atomic<std::uint64_t> g_dropped{0};
 
@@ -191,6 +195,7 @@ class profiling_hub {
     cpu_profile profile =
         build_cpu_profile(representatives, symbols_, window.period_ns_, window.start_ns_,
                           end_ns > window.start_ns_ ? end_ns - window.start_ns_ : 0);
+    if (symbols_.cache_size() > kMaxKeptSymbols) symbols_ = symbolizer{};
     profile.main_module = executable_path();
     // The builder makes one sample per representative, in order.
     for (std::size_t i = 0; i < profile.samples.size() && i < totals.size(); ++i) {
@@ -217,6 +222,24 @@ std::shared_ptr<cpu_window> open_cpu_window(const sampling::sampler_options& opt
 
 cpu_profile close_cpu_window(const std::shared_ptr<cpu_window>& window) {
   return profiling_hub::instance().close(window);
+}
+
+cpu_window_series::~cpu_window_series() {
+  if (current_) close_cpu_window(current_);
+}
+
+cpu_profile cpu_window_series::next() {
+  std::shared_ptr<cpu_window> opened;
+  std::exception_ptr failure;
+  try {
+    opened = open_cpu_window(options_);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  cpu_profile profile = current_ ? close_cpu_window(current_) : cpu_profile{};
+  current_ = std::move(opened);
+  if (failure) std::rethrow_exception(failure);
+  return profile;
 }
 
 std::uint64_t cpu_window_dropped_samples() noexcept {

@@ -27,6 +27,25 @@ std::shared_ptr<cpu_window> open_cpu_window(const sampling::sampler_options& opt
 /// profile.
 cpu_profile close_cpu_window(const std::shared_ptr<cpu_window>& window);
 
+/// Back-to-back windows for periodic consumers (OTLP export, continuous profiling, the
+/// console's live flamegraph): `next()` opens the next window before it closes the last,
+/// so sampling never stops in between, and returns the closed window's profile (empty the
+/// first time). Not thread-safe; closes its window when destroyed.
+class cpu_window_series {
+ public:
+  explicit cpu_window_series(const sampling::sampler_options& options) : options_(options) {}
+  ~cpu_window_series();
+  cpu_window_series(const cpu_window_series&) = delete;
+  cpu_window_series& operator=(const cpu_window_series&) = delete;
+
+  /// Throws what `open_cpu_window` throws; the last window is still closed first then.
+  cpu_profile next();
+
+ private:
+  const sampling::sampler_options options_;
+  std::shared_ptr<cpu_window> current_;
+};
+
 /// Samples a window could not keep (its distinct-stack bound was reached), process-wide.
 std::uint64_t cpu_window_dropped_samples() noexcept;
 

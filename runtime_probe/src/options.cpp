@@ -210,7 +210,7 @@ bool is_ipv6_literal(std::string_view host) {
 
 /// Normalizes `host:port`, `[ipv6]:port`, `:port` or a bare `port` (the last two on
 /// 127.0.0.1) to `host:port`; nullopt when `text` is none of these or the port is not
-/// in 1..65535.
+/// in 0..65535 (0: any free port).
 std::optional<std::string> normalize_address(std::string_view text) {
   std::string host;
   std::string_view port;
@@ -229,7 +229,7 @@ std::optional<std::string> normalize_address(std::string_view text) {
     host = kLoopbackHost;
     port = text;
   }
-  const auto port_number = parse_uint(port, 1, kMaxPort);
+  const auto port_number = parse_uint(port, 0, kMaxPort);
   if (!port_number) return std::nullopt;
   return host + ':' + std::to_string(*port_number);
 }
@@ -240,7 +240,7 @@ std::string resolve_console_address(const probe_options& options, const environm
   if (!text) return {};
   if (auto address = normalize_address(*text)) return *std::move(address);
   env.report("COROSCOPE_CONSOLE=" + quoted(*text) +
-             " is not a valid host:port (port 1..65535, IPv6 as [::1]:6669); "
+             " is not a valid host:port (port 0..65535, 0 for any free one; IPv6 as [::1]:6669); "
              "the console stays off");
   return {};
 }
@@ -413,10 +413,16 @@ resolved_options resolve_options(const probe_options& explicit_options, env_look
   out.unwinder = resolve_choice(in.unwinder, env, "unwinder", "COROSCOPE_UNWINDER",
                                 {"fp", "libunwind"}, defaults.unwinder);
   out.max_overhead = resolve_max_overhead(in, env, defaults.max_overhead);
+  out.profile_interval = resolve_milliseconds(in.profile_interval, env,
+                                              "COROSCOPE_PROFILE_INTERVAL_MS",
+                                              defaults.profile_interval);
   out.cpu_profile_path = resolve_string(in.cpu_profile_path, env, "COROSCOPE_CPU_PROFILE");
   out.console_address = resolve_console_address(in, env);
   out.console_token = resolve_string(in.console_token, env, "COROSCOPE_CONSOLE_TOKEN");
+  out.http_address = resolve_string(in.http_address, env, "COROSCOPE_HTTP");
+  out.http_token = resolve_string(in.http_token, env, "COROSCOPE_HTTP_TOKEN");
   out.otlp_profiles_endpoint = resolve_profiles_endpoint(in, env);
+  out.read_environment = in.read_environment;
   out.otlp_headers = resolve_key_values(in.otlp_headers, env, "OTEL_EXPORTER_OTLP_HEADERS");
   out.resource_attributes = resolve_key_values(in.resource_attributes, env,
                                                "OTEL_RESOURCE_ATTRIBUTES");

@@ -37,7 +37,7 @@ class park_scope {
       if (st.polls_since_unpark == 0) e.flags = flag_noop_unpark;
       st.polls_since_unpark = 0;
     }
-    emit(e);
+    emit_event(e);
   }
 
   park_scope(const park_scope&) = delete;

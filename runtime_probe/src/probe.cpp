@@ -8,12 +8,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <exception>
 #include <map>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "collector.hpp"
+#include "coroscope/console_server.hpp"
 #include "coroscope/detail/clock.hpp"
 #include "coroscope/detail/task_factory.hpp"
 #include "probe_core.hpp"
@@ -68,7 +71,7 @@ void on_task_live(task_record& t) noexcept {
   event e = make_task_event(event_kind::task_spawn, t);
   e.a = t.parent_id;
   e.b = ticks();
-  emit(e);
+  emit_event(e);
 }
 
 void on_first_tracked_copy(task_record& t) noexcept {
@@ -85,7 +88,7 @@ void on_last_tracked_copy(task_record& t) noexcept {
   event e = make_task_event(event_kind::task_complete, t);
   e.a = ticks();
   e.aux = t.failed ? 1 : 0;
-  emit(e);
+  emit_event(e);
 }
 
 void abandon_task_work(task_record& t) noexcept {
@@ -122,12 +125,16 @@ probe_core::probe_core(boost::asio::io_context& io_context, const probe_options&
       options(resolve_options(opts)),
       id(register_probe(io_context)),
       profiles(options),
+      otlp(options, profiles.sampler_options()),
       aggregator_(options, workers_.data()) {
   (void)ns_per_tick();  // calibrate the clock now, not on the first event
   collector::instance().add_probe(id, &aggregator_);
+  services_ = std::make_unique<debug_services>(options, profiles,
+                                               [this] { return take_snapshot(); });
 }
 
 probe_core::~probe_core() {
+  services_.reset();
   collector::instance().remove_probe(id);
   aggregator_.release_all_slots();
   unregister_probe(io, id);
@@ -154,7 +161,7 @@ void probe_core::worker_main(unsigned index) {
   start.a = ticks();
   start.b = static_cast<std::uint64_t>(cpu_clock);
   start.c = static_cast<std::uint64_t>(::syscall(SYS_gettid));
-  emit(start);
+  emit_event(start);
   try {
     io.run();
   } catch (...) {
@@ -169,7 +176,7 @@ void probe_core::worker_main(unsigned index) {
   stop.probe = id;
   stop.worker = st.worker_index;
   stop.a = ticks();
-  emit(stop);
+  emit_event(stop);
 
   if (registered_for_sampling) sampling::unregister_current_thread();
   st.worker = saved.worker;
@@ -207,9 +214,35 @@ snapshot probe_core::take_snapshot() const {
 }  // namespace detail
 
 probe::probe(boost::asio::io_context& io, probe_options options)
-    : core_(std::make_unique<detail::probe_core>(io, options)) {}
+    : core_(std::make_unique<detail::probe_core>(io, options)) {
+  start_console();
+}
 
-probe::~probe() = default;
+// Stop serving before the core the console reads goes away.
+probe::~probe() { console_.reset(); }
+
+void probe::start_console() {
+  const resolved_options& o = core_->options;
+  if (o.console_address.empty()) return;
+  console_options console;
+  std::string error;
+  if (!parse_console_address(o.console_address, console, error)) {
+    std::fprintf(stderr, "coroscope: COROSCOPE_CONSOLE: %s\n", error.c_str());
+    return;
+  }
+  console.token = o.console_token;
+  try {
+    console_ = std::make_unique<console_server>(make_console_source(*this), console);
+    std::fprintf(stderr, "coroscope: console listening on %s:%u\n", console.host.c_str(),
+                 static_cast<unsigned>(console_->port()));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "coroscope: COROSCOPE_CONSOLE: %s\n", e.what());
+  }
+}
+
+std::uint16_t probe::http_port() const noexcept { return core_->http_port(); }
+
+std::uint16_t probe::console_port() const noexcept { return console_ ? console_->port() : 0; }
 
 task_executor probe::executor(std::string_view task_name, std::source_location location) {
   return detail::make_task_executor(core_->id, core_->io.get_executor(), task_name, location);

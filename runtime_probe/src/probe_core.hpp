@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <mutex>
 
 #include <boost/asio/io_context.hpp>
@@ -12,6 +13,9 @@
 #include "aggregator.hpp"
 #include "coroscope/detail/thread_state.hpp"
 #include "coroscope/probe_options.hpp"
+#include "debug_services.hpp"
+#include "heap_profiling.hpp"
+#include "otlp_export.hpp"
 #include "probe_profiles.hpp"
 
 namespace coroscope::detail {
@@ -25,11 +29,14 @@ class probe_core {
 
   void run(unsigned threads);
   snapshot take_snapshot() const;
+  unsigned short http_port() const noexcept { return services_ ? services_->http_port() : 0; }
 
   boost::asio::io_context& io;
   const resolved_options options;
   const std::uint16_t id;
   probe_profiles profiles;
+  probe_heap heap;
+  otlp_export otlp;
 
  private:
   void worker_main(unsigned index);
@@ -38,6 +45,7 @@ class probe_core {
   mutable aggregator aggregator_;  // mutated only under the collector's lock
   std::mutex failure_mutex_;
   std::exception_ptr failure_;
+  std::unique_ptr<debug_services> services_;  // reads the aggregator: stopped first
 };
 
 }  // namespace coroscope::detail

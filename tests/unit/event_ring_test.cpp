@@ -93,7 +93,7 @@ TEST(EventRing, EmitDropsWhenCollectorIsBehind) {
   collector.with_drained([&] {
     std::thread producer([] {
       for (std::size_t i = 0; i < coroscope::detail::collector::kRingCapacity + kExtra; ++i)
-        coroscope::detail::emit(numbered(i));
+        coroscope::detail::emit_event(numbered(i));
     });
     producer.join();
     return 0;

@@ -255,6 +255,7 @@ TEST(resolve_options, console_address_is_normalized) {
       {":6669", "127.0.0.1:6669"},         {"6669", "127.0.0.1:6669"},
       {"[::1]:6669", "[::1]:6669"},         {"[fe80::1%eth0]:1", "[fe80::1%eth0]:1"},
       {" my-host.local:065535 ", "my-host.local:65535"},
+      {"host:0", "host:0"},                 {"0", "127.0.0.1:0"},  // 0: any free port
   };
   for (const auto& [text, expected] : cases) {
     const auto [options, errors] = resolve({{"COROSCOPE_CONSOLE", text}});
@@ -264,9 +265,9 @@ TEST(resolve_options, console_address_is_normalized) {
 }
 
 TEST(resolve_options, bad_console_address_is_reported_and_off) {
-  for (const std::string text : {"localhost", "host:0", "host:65536", "host:", "host:abc",
-                                 "::1:6669", "[::1]", "[::1]6669", "[]:80", "ho st:80",
-                                 "http://host:80", "0"}) {
+  for (const std::string text : {"localhost", "host:65536", "host:", "host:abc", "::1:6669",
+                                 "[::1]", "[::1]6669", "[]:80", "ho st:80", "http://host:80",
+                                 "-1"}) {
     const auto [options, errors] = resolve({{"COROSCOPE_CONSOLE", text}});
     EXPECT_EQ(line_count(errors), 1u) << text;
     EXPECT_TRUE(errors.starts_with("coroscope: COROSCOPE_CONSOLE=\"")) << errors;

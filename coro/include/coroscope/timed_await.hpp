@@ -50,7 +50,7 @@ class await_timer {
     e.a = reinterpret_cast<std::uint64_t>(site_);
     e.b = start_;
     e.c = ticks();
-    emit(e);
+    emit_event(e);
   }
 
   await_timer(const await_timer&) = delete;

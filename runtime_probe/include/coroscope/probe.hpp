@@ -20,6 +20,7 @@ namespace coroscope {
 namespace detail {
 class probe_core;
 }
+class console_server;
 
 /// Wraps an io_context: tasks spawned on its executors and the workers of `run` are
 /// recorded into per-thread rings that a collector thread aggregates.
@@ -70,8 +71,18 @@ class probe {
   /// The sampler's counters: samples, drops, requested and effective rate, overhead.
   sampling::sampler_stats sampler_stats() const;
 
+  /// Port of the live console server; 0 when `console_address` / `COROSCOPE_CONSOLE` is
+  /// off or the server could not start (the reason went to stderr).
+  std::uint16_t console_port() const noexcept;
+  /// Port of the HTTP debug endpoints; 0 when `http_address` / `COROSCOPE_HTTP` is off or
+  /// the server could not start (the reason went to stderr).
+  std::uint16_t http_port() const noexcept;
+
  private:
+  void start_console();
+
   std::unique_ptr<detail::probe_core> core_;
+  std::unique_ptr<console_server> console_;  // after core_: destroyed first
 };
 
 }  // namespace coroscope

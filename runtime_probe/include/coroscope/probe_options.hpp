@@ -52,10 +52,19 @@ struct probe_options {
   /// Write a CPU profile (pprof, gzipped) here when the probe ends. Env
   /// `COROSCOPE_CPU_PROFILE`; default off.
   std::optional<std::string> cpu_profile_path{};
+  /// How often periodic CPU profiles are taken for OTLP export and continuous profiling.
+  /// Env `COROSCOPE_PROFILE_INTERVAL_MS`; default 10 s.
+  std::optional<std::chrono::nanoseconds> profile_interval{};
   /// Serve the live console on `host:port`. Env `COROSCOPE_CONSOLE`; default off.
   std::optional<std::string> console_address{};
   /// Token the console must present. Env `COROSCOPE_CONSOLE_TOKEN`.
   std::optional<std::string> console_token{};
+  /// Serve the HTTP debug endpoints (`/debug/pprof/*`, `/metrics`, ...) on `host:port`.
+  /// Env `COROSCOPE_HTTP`; default off.
+  std::optional<std::string> http_address{};
+  /// Bearer token the debug endpoints require (required beyond loopback). Env
+  /// `COROSCOPE_HTTP_TOKEN`.
+  std::optional<std::string> http_token{};
   /// OTLP/HTTP profiles endpoint (full URL). Env `OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT`,
   /// or `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1development/profiles`; default off.
   std::optional<std::string> otlp_profiles_endpoint{};
@@ -83,11 +92,15 @@ struct resolved_options {
   std::string unwinder = "fp";       ///< "fp" or "libunwind"
   double max_overhead = 0.01;
   std::string cpu_profile_path{};        ///< empty: off
+  std::chrono::nanoseconds profile_interval{std::chrono::seconds(10)};
   std::string console_address{};         ///< empty: off
   std::string console_token{};
+  std::string http_address{};            ///< empty: off
+  std::string http_token{};
   std::string otlp_profiles_endpoint{};  ///< empty: off
   std::map<std::string, std::string> otlp_headers;
   std::map<std::string, std::string> resource_attributes;
+  bool read_environment = true;  ///< parts that read their own variables follow this too
 };
 
 /// Reads one environment variable; returns nullptr when unset. Injected for tests.

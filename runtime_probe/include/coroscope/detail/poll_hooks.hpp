@@ -99,7 +99,7 @@ class poll_scope {
     e.a = wake_.tick;
     e.b = begin_;
     e.c = total - st.nested_ticks;
-    emit(e);
+    emit_event(e);
     // The next poll may already run on another worker (and even have ended): do not move
     // the end back in time. (Not a CAS: a locked instruction per poll costs more than the
     // rare lost update, which only delays the record's eviction.)

@@ -46,7 +46,7 @@ void count_lost_event() noexcept;
 
 /// Appends an event to this thread's ring; never blocks, never allocates after the first
 /// call on a thread. A full ring drops the event and counts it.
-inline void emit(const event& e) noexcept {
+inline void emit_event(const event& e) noexcept {
   event_ring* ring = t_state.ring;
   if (__builtin_expect(ring == nullptr, 0)) {
     ring = create_thread_ring();

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+//
+// Soak: 1 million short tasks through a probe on 2 workers, with CPU sampling on and a
+// console client connected. Resident memory is read from /proc/self/statm every second
+// and printed as a table; the verdict compares the mean of the last third of the samples
+// with the mean after warm-up (the first fifth). Exits 1 when memory is not flat within
+// 5%, or on any error (lost console, tasks missing).
+//
+//   soak [tasks] [--no-console] [--no-sampling]   (default 1000000 tasks, everything on)
+// The two switches help find which part holds on to memory when the verdict fails.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <numeric>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <coroscope/console_client.hpp>
+#include <coroscope/console_server.hpp>
+#include <coroscope/coroscope.hpp>
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::size_t kMaxInFlight = 1000;
+
+double rss_mib() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return static_cast<double>(resident) * static_cast<double>(::sysconf(_SC_PAGESIZE)) /
+         (1024.0 * 1024.0);
+}
+
+double mean(const std::vector<double>& v, std::size_t from, std::size_t to) {
+  return std::accumulate(v.begin() + static_cast<std::ptrdiff_t>(from),
+                         v.begin() + static_cast<std::ptrdiff_t>(to), 0.0) /
+         static_cast<double>(to - from);
+}
+
+asio::awaitable<void> short_task(std::atomic<std::uint64_t>& done) {
+  co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+  done.fetch_add(1, std::memory_order_relaxed);
+}
+
+/// Spawns `total` short tasks, keeping at most kMaxInFlight alive.
+asio::awaitable<void> spawner(coroscope::probe& probe, std::uint64_t total,
+                              std::atomic<std::uint64_t>& done) {
+  auto ex = co_await asio::this_coro::executor;
+  for (std::uint64_t i = 0; i < total; ++i) {
+    while (i - done.load(std::memory_order_relaxed) >= kMaxInFlight)
+      co_await asio::post(ex, asio::use_awaitable);
+    asio::co_spawn(probe.executor("short"), short_task(done), asio::detached);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::uint64_t total = 1'000'000;
+  bool console = true, sampling = true;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--no-console") console = false;
+    else if (arg == "--no-sampling") sampling = false;
+    else total = std::strtoull(argv[i], nullptr, 10);
+  }
+  if (total == 0) {
+    std::fprintf(stderr, "soak: the task count must be a positive number\n");
+    return 2;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  std::atomic<std::uint64_t> done{0};
+  asio::io_context io;
+  coroscope::probe probe{io, {.service_name = "soak"}};
+  if (sampling) probe.start_cpu_profile();
+
+  coroscope::console_options co;
+  co.port = 0;
+  std::optional<coroscope::console_server> server;
+  if (console) server.emplace(coroscope::make_console_source(probe), co);
+  coroscope::console_client client({.port = server ? server->port() : std::uint16_t{1},
+                                    .reconnect = false});
+  if (console) client.start();
+  if (console && !client.wait_for(coroscope::connection_state::connected, std::chrono::seconds(30))) {
+    std::fprintf(stderr, "soak: the console client did not connect: %s\n",
+                 client.connection_detail().c_str());
+    return 1;
+  }
+
+  // RSS every second until the run ends.
+  std::vector<double> rss;
+  std::vector<std::uint64_t> tasks_at;
+  std::mutex m;
+  std::condition_variable cv;
+  bool finished = false;
+  std::printf("%6s %10s %12s\n", "second", "RSS MiB", "tasks done");
+  std::thread meter([&] {
+    std::unique_lock lock(m);
+    for (int second = 1;; ++second) {
+      if (cv.wait_for(lock, std::chrono::seconds(1), [&] { return finished; })) return;
+      rss.push_back(rss_mib());
+      tasks_at.push_back(done.load());
+      std::printf("%6d %10.1f %12llu\n", second, rss.back(),
+                  static_cast<unsigned long long>(tasks_at.back()));
+      std::fflush(stdout);
+    }
+  });
+
+  asio::co_spawn(probe.executor("spawner"), spawner(probe, total, done), asio::detached);
+  probe.run(2);
+  {
+    std::lock_guard lock(m);
+    finished = true;
+  }
+  cv.notify_one();
+  meter.join();
+  const auto profile = sampling ? probe.stop_cpu_profile() : coroscope::cpu_profile{};
+  const auto seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  int status = 0;
+  if (done.load() != total) {
+    std::fprintf(stderr, "soak: %llu of %llu tasks completed\n",
+                 static_cast<unsigned long long>(done.load()),
+                 static_cast<unsigned long long>(total));
+    status = 1;
+  }
+  if (console && client.connection() != coroscope::connection_state::connected) {
+    std::fprintf(stderr, "soak: the console lost its connection: %s\n",
+                 client.connection_detail().c_str());
+    status = 1;
+  }
+  const auto frames = client.stats().frames;
+  client.stop();
+  if (server) server->stop();
+  std::int64_t samples = 0;
+  for (const auto& s : profile.samples) samples += s.count;
+  std::printf("%llu tasks in %.1f s; %llu console frames; %lld CPU samples; %zu tasks in "
+              "the final snapshot\n",
+              static_cast<unsigned long long>(total), seconds,
+              static_cast<unsigned long long>(frames), static_cast<long long>(samples),
+              probe.snapshot().tasks.size());
+
+  if (rss.size() < 5) {
+    std::fprintf(stderr, "soak: only %zu memory samples (the run took under 5 s): give more tasks\n",
+                 rss.size());
+    return 1;
+  }
+  const std::size_t warm_up = std::max<std::size_t>(1, rss.size() / 5);
+  const double after_warm_up = mean(rss, warm_up, rss.size());
+  const double last_third = mean(rss, rss.size() - rss.size() / 3, rss.size());
+  const double change = (last_third - after_warm_up) / after_warm_up;
+  const bool flat = std::fabs(change) <= 0.05;
+  std::printf("RSS mean after warm-up (%zu s) %.1f MiB, last third %.1f MiB: %+.1f%% -> %s\n",
+              warm_up, after_warm_up, last_third, change * 100.0,
+              flat ? "flat after warm-up within 5%" : "NOT flat (over 5%)");
+  return flat ? status : 1;
+}

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#pragma once
+
+#include <coroscope/profile.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+/// HTTP debug endpoints in Go's net/http/pprof convention, served by Boost.Beast:
+///
+///   /debug/pprof/                      index of the endpoints (HTML)
+///   /debug/pprof/profile?seconds=N     CPU profile, gzipped pprof (attachment)
+///   /debug/pprof/flamegraph?seconds=N  CPU flamegraph, SVG
+///   /debug/pprof/heap                  heap profile, pprof (404 when there is none)
+///   /debug/coroscope/tasks             tasks, workers and await sites, JSON
+///   /metrics                           runtime metrics, Prometheus text format 0.0.4
+///
+/// The server knows nothing of the probe: it calls the `debug_sources` callbacks.
+namespace coroscope {
+
+/// Where and how the debug server listens.
+struct debug_server_options {
+  /// `host:port` (`COROSCOPE_HTTP`). A bare `port` or `:port` means loopback
+  /// (127.0.0.1); `[::1]:port` for IPv6; port 0 picks a free port. Empty means "off":
+  /// do not construct a `debug_server` then (its constructor refuses an empty address).
+  std::string address;
+  /// Bearer token (`COROSCOPE_HTTP_TOKEN`). When set, every request needs
+  /// `Authorization: Bearer <token>`; required when the address is not loopback.
+  std::string token;
+  /// Largest `seconds` a profile request may ask for.
+  std::chrono::seconds max_profile_seconds{60};
+  /// `seconds` when the request names none (30, as in Go); capped at the maximum.
+  std::chrono::seconds default_profile_seconds{30};
+  /// Connections served at once; further ones are closed at once.
+  std::size_t max_connections = 32;
+  /// Limits on a request: its header block and its body (GET requests need none).
+  std::size_t max_header_bytes = 8 * 1024;
+  std::size_t max_body_bytes = 1024;
+  /// How long a client may take to send a request, and to read a response.
+  std::chrono::seconds io_timeout{30};
+
+  /// `address` from `COROSCOPE_HTTP`, `token` from `COROSCOPE_HTTP_TOKEN`; the rest default.
+  static debug_server_options from_environment();
+};
+
+/// What the endpoints serve. Every callback runs on one of the server's own threads
+/// (never the caller's, never the application's workers) and may throw: the request then
+/// gets a 500 with the exception's message. An empty callback makes its endpoint 404.
+struct debug_sources {
+  /// Samples the CPU for the given time and returns the profile; blocks that long.
+  /// The server runs at most one of these at a time.
+  std::function<coroscope::cpu_profile(std::chrono::seconds)> cpu_profile;
+  /// The JSON for /debug/coroscope/tasks (e.g. `tasks_json(probe.snapshot())`).
+  std::function<std::string()> tasks_json;
+  /// The text for /metrics (e.g. `prometheus_text(probe.snapshot(), read_process_stats())`).
+  std::function<std::string()> metrics_text;
+  /// Already-encoded pprof bytes of the heap profile; optional.
+  std::function<std::string()> heap_profile;
+};
+
+/// An HTTP/1.1 server on an io_context and thread of its own, with a small pool of two
+/// more threads for the callbacks, so a profile request that samples for a minute does
+/// not hold up /metrics. The application's threads are never used or blocked.
+///
+/// Refuses to start (throws `std::invalid_argument` with a one-line message) on a bad
+/// address, or an address beyond loopback without a token; throws `std::runtime_error`
+/// when it cannot listen. Stopping waits for a running callback to return.
+class debug_server {
+ public:
+  /// Resolves, binds and starts serving; `port()` is valid on return.
+  debug_server(debug_server_options options, debug_sources sources);
+  ~debug_server();
+  debug_server(const debug_server&) = delete;
+  debug_server& operator=(const debug_server&) = delete;
+
+  /// The port listened on (the one picked when the address asked for port 0).
+  unsigned short port() const noexcept;
+  /// The address listened on, e.g. `127.0.0.1:6060`.
+  std::string local_address() const;
+  /// Stops serving and joins the threads; idempotent. Also done by the destructor.
+  void stop();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace coroscope

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#pragma once
+
+#include <coroscope/snapshot.hpp>
+
+#include <cstdint>
+#include <string>
+
+/// A probe snapshot as Prometheus metrics and as JSON.
+namespace coroscope {
+
+/// What the process itself uses, from /proc/self.
+struct process_stats {
+  /// User plus system CPU time of the whole process, in seconds.
+  double cpu_seconds = 0;
+  /// Resident set size in bytes.
+  std::uint64_t resident_bytes = 0;
+  /// Virtual memory size in bytes.
+  std::uint64_t virtual_bytes = 0;
+  /// False when /proc could not be read (the numbers are then 0 and not exported).
+  bool valid = false;
+};
+
+/// Reads /proc/self/stat (utime, stime) and /proc/self/statm (size, resident).
+process_stats read_process_stats();
+
+/// Renders the Prometheus text exposition format (version 0.0.4), every family with
+/// `# HELP` and `# TYPE`, label values escaped:
+/// - per worker (label `worker`): `coroscope_worker_busy_ratio`,
+///   `coroscope_worker_busy_seconds_total`, `coroscope_worker_polls_total`,
+///   `coroscope_worker_parks_total`, `coroscope_worker_park_seconds_total`,
+///   `coroscope_worker_noop_unparks_total`, `coroscope_worker_steals_total`,
+///   `coroscope_worker_remote_schedules_total`;
+/// - tasks: `coroscope_tasks_live`, `coroscope_tasks_spawned_total`,
+///   `coroscope_tasks_completed_total`, `coroscope_tasks{state}` (tasks in the snapshot by
+///   state), `coroscope_task_slow_polls` (slow polls of the tasks in the snapshot);
+/// - loss: `coroscope_dropped_events_total`, `coroscope_untracked_spawns_total`,
+///   `coroscope_dropped_warnings_total`; `coroscope_warnings{lint}`;
+/// - await sites (labels `site`, `file`, `line`): the summary
+///   `coroscope_await_duration_seconds` (quantiles 0.5, 0.9, 0.95, 0.99, `_sum`,
+///   `_count`), `coroscope_await_slow_total`, `coroscope_await_max_seconds`;
+/// - `coroscope_uptime_seconds`, `coroscope_info{service}`;
+/// - when `process.valid`: `process_cpu_seconds_total`, `process_resident_memory_bytes`,
+///   `process_virtual_memory_bytes` (the names Prometheus client libraries use).
+std::string prometheus_text(const snapshot& s, const process_stats& process);
+
+/// The JSON served at /debug/coroscope/tasks: `service_name`, `uptime_ns`, counters,
+/// and arrays `tasks`, `workers`, `await_sites`, `warnings` with every field of the
+/// snapshot (durations in nanoseconds, `state` as text). Invalid UTF-8 in names is
+/// replaced, never an error.
+std::string tasks_json(const snapshot& s);
+
+}  // namespace coroscope

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include <coroscope/continuous.hpp>
+
+#include "http_post.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace coroscope {
+
+std::chrono::seconds parse_retention(std::string_view text) {
+  auto bad = [&](const char* why) -> std::chrono::seconds {
+    throw std::invalid_argument("'" + std::string(text) + "': " + why +
+                                " (expected a positive whole number and a unit s, m, h or d, e.g. 36h, 7d)");
+  };
+  if (text.size() < 2) return bad("too short");
+  std::int64_t value = 0;
+  const char* first = text.data();
+  const char* unit = text.data() + text.size() - 1;
+  auto [end, ec] = std::from_chars(first, unit, value);
+  if (ec == std::errc::result_out_of_range) return bad("too large");
+  if (ec != std::errc{} || end != unit) return bad("not a number");
+  if (value <= 0) return bad("must be positive");
+  std::int64_t scale = 0;
+  switch (*unit) {
+    case 's': scale = 1; break;
+    case 'm': scale = 60; break;
+    case 'h': scale = 3600; break;
+    case 'd': scale = 86400; break;
+    default: return bad("unknown unit");
+  }
+  constexpr std::int64_t max_seconds = std::int64_t{100} * 366 * 86400;  // a century
+  if (value > max_seconds / scale) return bad("too large");
+  return std::chrono::seconds(value * scale);
+}
+
+continuous_options continuous_options::from_environment(std::string service_name, std::ostream& err,
+                                                        const environment_reader& env) {
+  auto get = [&](std::string_view name) -> std::optional<std::string> {
+    if (env) return env(name);
+    if (const char* v = std::getenv(std::string(name).c_str())) return std::string(v);
+    return std::nullopt;
+  };
+  continuous_options o;
+  if (!service_name.empty()) o.service_name = std::move(service_name);
+  if (auto url = get("COROSCOPE_PYROSCOPE_URL"); url && !url->empty()) {
+    try {
+      (void)detail::parse_base_url(*url);
+      o.pyroscope_url = *url;
+    } catch (const std::invalid_argument& e) {
+      err << "coroscope: " << e.what() << "; Pyroscope push is off\n";
+    }
+  }
+  if (auto dir = get("COROSCOPE_PROFILE_DIR")) o.profile_dir = *dir;
+  if (auto retention = get("COROSCOPE_PROFILE_RETENTION"); retention && !retention->empty()) {
+    try {
+      o.retention = parse_retention(*retention);
+    } catch (const std::invalid_argument& e) {
+      err << "coroscope: COROSCOPE_PROFILE_RETENTION=" << e.what() << "; keeping "
+          << o.retention.count() / 86400 << "d\n";
+    }
+  }
+  return o;
+}
+
+}  // namespace coroscope

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include <coroscope/debug_server.hpp>
+
+#include "request_util.hpp"
+
+#include <coroscope/flamegraph.hpp>
+#include <coroscope/pprof.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <exception>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+
+namespace coroscope {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+using response = http::response<http::string_body>;
+using request = http::request<http::string_body>;
+
+namespace {
+
+constexpr std::string_view index_html = R"(<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>/debug/pprof/</title></head>
+<body><h1>/debug/pprof/</h1>
+<p>coroscope debug endpoints (Go's net/http/pprof convention).</p>
+<ul>
+<li><a href="/debug/pprof/profile?seconds=30">profile</a>: CPU profile, gzipped pprof; <code>?seconds=N</code> (default 30). Try <code>go tool pprof http://HOST/debug/pprof/profile?seconds=10</code>.</li>
+<li><a href="/debug/pprof/flamegraph?seconds=30">flamegraph</a>: CPU flamegraph as interactive SVG; <code>?seconds=N</code>.</li>
+<li><a href="/debug/pprof/heap">heap</a>: heap profile, pprof (when heap profiling is on).</li>
+<li><a href="/debug/coroscope/tasks">tasks</a>: tasks, workers, await sites and warnings, JSON.</li>
+<li><a href="/metrics">metrics</a>: runtime metrics, Prometheus text format.</li>
+</ul>
+<p>One CPU profile or flamegraph request runs at a time.</p>
+</body></html>
+)";
+
+response text_response(http::status status, std::string text) {
+  response res{status, 11};
+  res.set(http::field::content_type, "text/plain; charset=utf-8");
+  res.set("X-Content-Type-Options", "nosniff");
+  if (text.empty() || text.back() != '\n') text += '\n';
+  res.body() = std::move(text);
+  return res;
+}
+
+response body_response(std::string_view content_type, std::string body) {
+  response res{http::status::ok, 11};
+  res.set(http::field::content_type, content_type);
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set(http::field::cache_control, "no-store");
+  res.body() = std::move(body);
+  return res;
+}
+
+/// Clears the one-profile-at-a-time flag when the profile is done, however it ends.
+struct profile_slot {
+  std::atomic<bool>* busy;
+  ~profile_slot() { busy->store(false, std::memory_order_release); }
+};
+
+}  // namespace
+
+debug_server_options debug_server_options::from_environment() {
+  debug_server_options o;
+  if (const char* v = std::getenv("COROSCOPE_HTTP")) o.address = v;
+  if (const char* v = std::getenv("COROSCOPE_HTTP_TOKEN")) o.token = v;
+  return o;
+}
+
+/// Threading: `io_` runs on `io_thread_` and does all socket work (accept, read, write)
+/// in one coroutine per connection; `connections_` is only touched there. Callbacks run
+/// on `pool_` (two threads) so a minute-long profile leaves the other thread for
+/// /metrics; `profiling_` lets one profile run at a time.
+struct debug_server::impl {
+  // Declared before io_: destroying io_ destroys suspended connection coroutines, whose
+  // cleanup still touches connections_.
+  debug_server_options options;
+  debug_sources sources;
+  std::atomic<bool> profiling_{false};
+  std::size_t connections_ = 0;
+  bool stopped_ = false;
+  tcp::endpoint local_;
+  asio::io_context io_{1};
+  tcp::acceptor acceptor_{io_};
+  asio::thread_pool pool_{2};
+  std::thread io_thread_;
+
+  impl(debug_server_options o, debug_sources s) : options(std::move(o)), sources(std::move(s)) {}
+
+  void listen();
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> serve(tcp::socket socket);
+  asio::awaitable<response> handle(const request& req);
+  asio::awaitable<response> run_callback(std::function<response()>&& work);
+  asio::awaitable<response> cpu_endpoint(std::string_view query, bool flamegraph);
+};
+
+void debug_server::impl::listen() {
+  const detail::listen_address where = detail::parse_listen_address(options.address);
+  boost::system::error_code ec;
+  tcp::resolver resolver{io_};
+  auto results = resolver.resolve(where.host, std::to_string(where.port),
+                                  tcp::resolver::numeric_service, ec);
+  if (ec || results.empty())
+    throw std::invalid_argument("COROSCOPE_HTTP='" + options.address + "': cannot resolve '" +
+                                where.host + "': " + ec.message());
+  const tcp::endpoint endpoint = results.begin()->endpoint();
+  if (!endpoint.address().is_loopback() && options.token.empty())
+    throw std::invalid_argument("COROSCOPE_HTTP='" + options.address +
+                                "' listens beyond loopback: set COROSCOPE_HTTP_TOKEN to require a "
+                                "bearer token, or use 127.0.0.1");
+  auto fail = [&](const char* what) {
+    throw std::runtime_error("COROSCOPE_HTTP='" + options.address + "': cannot " + what + ": " +
+                             ec.message());
+  };
+  acceptor_.open(endpoint.protocol(), ec);
+  if (ec) fail("open a socket");
+  acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (ec) fail("set SO_REUSEADDR");
+  acceptor_.bind(endpoint, ec);
+  if (ec) fail("listen");
+  acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) fail("listen");
+  local_ = acceptor_.local_endpoint(ec);
+  if (ec) fail("listen");
+}
+
+asio::awaitable<void> debug_server::impl::accept_loop() {
+  for (;;) {
+    boost::system::error_code ec;
+    tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+    if (ec) continue;  // e.g. the peer reset before we accepted; keep serving
+    if (connections_ >= options.max_connections) {
+      socket.close(ec);  // bounded memory: no queue of waiting connections
+      continue;
+    }
+    ++connections_;
+    asio::co_spawn(io_, serve(std::move(socket)), asio::detached);
+  }
+}
+
+asio::awaitable<void> debug_server::impl::serve(tcp::socket socket) {
+  struct release {
+    std::size_t& n;
+    ~release() { --n; }
+  } counted{connections_};
+  beast::tcp_stream stream{std::move(socket)};
+  beast::flat_buffer buffer{options.max_header_bytes + options.max_body_bytes};
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+    parser.body_limit(options.max_body_bytes);
+    boost::system::error_code ec;
+    stream.expires_after(options.io_timeout);
+    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset)
+      break;
+    std::optional<response> res;
+    bool keep_alive = false;
+    if (ec == http::error::header_limit) {
+      res = text_response(http::status::request_header_fields_too_large,
+                          "request header larger than " + std::to_string(options.max_header_bytes) +
+                              " bytes");
+    } else if (ec == http::error::body_limit) {
+      res = text_response(http::status::payload_too_large,
+                          "request body larger than " + std::to_string(options.max_body_bytes) +
+                              " bytes");
+    } else if (ec) {
+      res = text_response(http::status::bad_request, "malformed request: " + ec.message());
+    } else {
+      request req = parser.release();
+      keep_alive = req.keep_alive();
+      res = co_await handle(req);
+    }
+    res->keep_alive(keep_alive);
+    res->prepare_payload();
+    stream.expires_after(options.io_timeout);
+    co_await http::async_write(stream, *res, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || !keep_alive) break;
+  }
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+// Not a coroutine itself, and callers pass a named std::function: GCC 12 destroys
+// by-value coroutine parameters and temporaries inside a co_await expression twice when
+// they were moved from (a double free seen under valgrind).
+asio::awaitable<response> debug_server::impl::run_callback(std::function<response()>&& work) {
+  // Runs on the pool; the awaiting coroutine resumes on the I/O thread afterwards.
+  return asio::co_spawn(
+      pool_,
+      [work = std::move(work)]() -> asio::awaitable<response> {
+        try {
+          co_return work();
+        } catch (const std::exception& e) {
+          co_return text_response(http::status::internal_server_error, e.what());
+        } catch (...) {
+          co_return text_response(http::status::internal_server_error, "unknown error");
+        }
+      },
+      asio::use_awaitable);
+}
+
+asio::awaitable<response> debug_server::impl::cpu_endpoint(std::string_view query, bool flamegraph) {
+  if (!sources.cpu_profile)
+    co_return text_response(http::status::not_found, "CPU profiling is not available in this process");
+  auto seconds = detail::parse_profile_seconds(detail::query_value(query, "seconds"),
+                                               options.default_profile_seconds,
+                                               options.max_profile_seconds);
+  if (!seconds.error.empty()) co_return text_response(http::status::bad_request, seconds.error);
+  bool expected = false;
+  if (!profiling_.compare_exchange_strong(expected, true, std::memory_order_acq_rel))
+    co_return text_response(http::status::conflict,
+                            "a CPU profile is already being taken; try again when it is done");
+  auto* busy = &profiling_;
+  auto& profile_fn = sources.cpu_profile;
+  std::function<response()> work = [busy, &profile_fn, flamegraph, secs = seconds.seconds]() {
+    profile_slot slot{busy};
+    cpu_profile profile = profile_fn(secs);
+    if (flamegraph) {
+      flamegraph_options fo;
+      fo.title = "CPU flamegraph (" + std::to_string(secs.count()) + " s)";
+      return body_response("image/svg+xml", render_flamegraph_svg(profile, fo));
+    }
+    response res = body_response("application/octet-stream", encode_pprof(profile));
+    res.set(http::field::content_disposition, "attachment; filename=\"profile.pb.gz\"");
+    return res;
+  };
+  co_return co_await run_callback(std::move(work));
+}
+
+asio::awaitable<response> debug_server::impl::handle(const request& req) {
+  if (!options.token.empty() && !detail::bearer_matches(req[http::field::authorization], options.token)) {
+    response res = text_response(http::status::unauthorized,
+                                 "missing or wrong bearer token (send Authorization: Bearer <token>)");
+    res.set(http::field::www_authenticate, "Bearer realm=\"coroscope\"");
+    co_return res;
+  }
+  if (req.method() != http::verb::get) {
+    response res = text_response(http::status::method_not_allowed,
+                                 "method " + std::string(req.method_string()) + " not allowed; use GET");
+    res.set(http::field::allow, "GET");
+    co_return res;
+  }
+  const auto [path, query] = detail::split_request_target(req.target());
+  if (path == "/debug/pprof/" || path == "/debug/pprof")
+    co_return body_response("text/html; charset=utf-8", std::string(index_html));
+  if (path == "/debug/pprof/profile") co_return co_await cpu_endpoint(query, false);
+  if (path == "/debug/pprof/flamegraph") co_return co_await cpu_endpoint(query, true);
+  if (path == "/metrics") {
+    if (!sources.metrics_text) co_return text_response(http::status::not_found, "metrics are not available");
+    std::function<response()> work = [&fn = sources.metrics_text] {
+      return body_response("text/plain; version=0.0.4; charset=utf-8", fn());
+    };
+    co_return co_await run_callback(std::move(work));
+  }
+  if (path == "/debug/coroscope/tasks") {
+    if (!sources.tasks_json) co_return text_response(http::status::not_found, "the task list is not available");
+    std::function<response()> work = [&fn = sources.tasks_json] {
+      return body_response("application/json", fn());
+    };
+    co_return co_await run_callback(std::move(work));
+  }
+  if (path == "/debug/pprof/heap") {
+    if (!sources.heap_profile)
+      co_return text_response(http::status::not_found,
+                              "heap profiling is not enabled in this process");
+    std::function<response()> work = [&fn = sources.heap_profile] {
+      response res = body_response("application/octet-stream", fn());
+      res.set(http::field::content_disposition, "attachment; filename=\"heap.pb.gz\"");
+      return res;
+    };
+    co_return co_await run_callback(std::move(work));
+  }
+  co_return text_response(http::status::not_found,
+                          "no such endpoint: " + std::string(path.substr(0, 200)) +
+                              " (see /debug/pprof/)");
+}
+
+debug_server::debug_server(debug_server_options options, debug_sources sources)
+    : impl_(std::make_unique<impl>(std::move(options), std::move(sources))) {
+  impl_->listen();
+  asio::co_spawn(impl_->io_, impl_->accept_loop(), asio::detached);
+  impl_->io_thread_ = std::thread([io = &impl_->io_] { io->run(); });
+}
+
+debug_server::~debug_server() { stop(); }
+
+unsigned short debug_server::port() const noexcept { return impl_->local_.port(); }
+
+std::string debug_server::local_address() const {
+  const tcp::endpoint& ep = impl_->local_;
+  const std::string host = ep.address().to_string();
+  return (ep.address().is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(ep.port());
+}
+
+void debug_server::stop() {
+  if (!impl_ || impl_->stopped_) return;
+  impl_->stopped_ = true;
+  impl_->io_.stop();
+  if (impl_->io_thread_.joinable()) impl_->io_thread_.join();
+  // A running callback (a profile) finishes first; its reply is discarded with io_.
+  impl_->pool_.join();
+}
+
+}  // namespace coroscope

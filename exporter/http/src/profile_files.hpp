@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace coroscope::detail {
+
+/// The service name as it appears in file names: characters other than letters,
+/// digits, '.', '_' and '-' become '_'; empty becomes "service".
+std::string file_safe_service(std::string_view service);
+
+/// `cpu-<service>-<YYYYMMDDTHHMMSS.mmm>Z.pb.gz` for time `t` (UTC); the service is
+/// made file-safe. Names sort by time.
+std::string profile_file_name(std::string_view service, std::chrono::system_clock::time_point t);
+
+/// True when `file_name` is exactly of the form `profile_file_name(service, some time)`.
+bool is_profile_file_of(std::string_view file_name, std::string_view service);
+
+/// What a retention pass did.
+struct retention_result {
+  std::size_t removed = 0;
+  std::string error;  ///< the first failure (listing the directory, or removing a file)
+};
+
+/// Removes the regular files in `dir` (not below it) that `is_profile_file_of(service)`
+/// and were last modified before `now - retention`. Never touches any other file.
+retention_result remove_expired_profiles(const std::string& dir, std::string_view service,
+                                         std::chrono::seconds retention,
+                                         std::chrono::system_clock::time_point now);
+
+}  // namespace coroscope::detail

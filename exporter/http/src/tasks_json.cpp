@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include <coroscope/metrics.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace coroscope {
+namespace {
+
+using nlohmann::json;
+
+json histogram(const duration_histogram& h) {
+  return {{"count", h.count},        {"min_ns", h.min.count()}, {"max_ns", h.max.count()},
+          {"p10_ns", h.p10.count()}, {"p25_ns", h.p25.count()}, {"p50_ns", h.p50.count()},
+          {"p75_ns", h.p75.count()}, {"p90_ns", h.p90.count()}, {"p95_ns", h.p95.count()},
+          {"p99_ns", h.p99.count()}};
+}
+
+json task(const task_info& t) {
+  return {{"id", t.id},
+          {"parent_id", t.parent_id},
+          {"name", t.name},
+          {"state", to_string(t.state)},
+          {"polls", t.polls},
+          {"total_ns", t.total.count()},
+          {"busy_ns", t.busy.count()},
+          {"scheduled_ns", t.scheduled.count()},
+          {"idle_ns", t.idle.count()},
+          {"first_poll_delay_ns", t.first_poll_delay.count()},
+          {"slow_polls", t.slow_polls},
+          {"wakes", t.wakes},
+          {"self_wakes", t.self_wakes},
+          {"migrations", t.migrations},
+          {"failed", t.failed},
+          {"spawn_location",
+           {{"file", t.spawn_location.file},
+            {"line", t.spawn_location.line},
+            {"function", t.spawn_location.function}}},
+          {"poll_times", histogram(t.poll_times)},
+          {"scheduled_times", histogram(t.scheduled_times)},
+          {"trace_id", t.trace_id},
+          {"span_id", t.span_id}};
+}
+
+json worker(const worker_info& w) {
+  return {{"index", w.index},
+          {"polls", w.polls},
+          {"busy_ns", w.busy.count()},
+          {"elapsed_ns", w.elapsed.count()},
+          {"busy_ratio", w.busy_ratio},
+          {"parks", w.parks},
+          {"park_time_ns", w.park_time.count()},
+          {"noop_unparks", w.noop_unparks},
+          {"steals", w.steals},
+          {"remote_schedules", w.remote_schedules},
+          {"migrations", w.migrations},
+          {"running", w.running}};
+}
+
+json await_site(const await_site_info& a) {
+  return {{"name", a.name},
+          {"file", a.file},
+          {"line", a.line},
+          {"count", a.count},
+          {"slow_count", a.slow_count},
+          {"total_ns", a.total.count()},
+          {"max_ns", a.max.count()},
+          {"durations", histogram(a.durations)}};
+}
+
+json warning(const warning_info& w) {
+  return {{"lint", w.lint},         {"task_id", w.task_id},         {"task_name", w.task_name},
+          {"message", w.message},   {"occurrences", w.occurrences}, {"trace_id", w.trace_id},
+          {"span_id", w.span_id}};
+}
+
+}  // namespace
+
+std::string tasks_json(const snapshot& s) {
+  json j = {{"service_name", s.service_name},
+            {"uptime_ns", s.uptime.count()},
+            {"tasks_spawned", s.tasks_spawned},
+            {"tasks_completed", s.tasks_completed},
+            {"live_tasks", s.live_tasks},
+            {"dropped_events", s.dropped_events},
+            {"untracked_spawns", s.untracked_spawns},
+            {"dropped_warnings", s.dropped_warnings}};
+  json& tasks = j["tasks"] = json::array();
+  for (const auto& t : s.tasks) tasks.push_back(task(t));
+  json& workers = j["workers"] = json::array();
+  for (const auto& w : s.workers) workers.push_back(worker(w));
+  json& sites = j["await_sites"] = json::array();
+  for (const auto& a : s.await_sites) sites.push_back(await_site(a));
+  json& warnings = j["warnings"] = json::array();
+  for (const auto& w : s.warnings) warnings.push_back(warning(w));
+  // Names come from user code: bad UTF-8 is replaced rather than thrown on.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace coroscope

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace coroscope::detail {
+
+/// The result of parsing a `k=v,k2=v2` list (OTEL_RESOURCE_ATTRIBUTES,
+/// OTEL_EXPORTER_OTLP_HEADERS): the good pairs and one message per bad entry.
+struct key_value_list {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  std::vector<std::string> errors;
+};
+
+/// Splits `text` at commas into `key=value` entries, trims blanks around keys and values
+/// and percent-decodes both. Empty entries are ignored; an entry without `=`, with an
+/// empty key or with a bad percent escape is reported in `errors` and skipped.
+key_value_list parse_key_value_list(std::string_view text);
+
+}  // namespace coroscope::detail

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include <coroscope/otlp.hpp>
+
+#include "attributes.hpp"
+#include "url.hpp"
+
+#include <charconv>
+#include <ostream>
+#include <stdexcept>
+
+namespace coroscope {
+namespace {
+
+constexpr std::string_view profiles_path = "/v1development/profiles";
+
+// Empty values count as unset, as the OTel SDKs treat them.
+std::optional<std::string> non_empty(const environment& env, std::string_view name) {
+  auto value = env(name);
+  if (value && value->empty()) return std::nullopt;
+  return value;
+}
+
+// Checks the URL now, so a typo is reported once at startup rather than on every export.
+bool valid_endpoint(const std::string& url, std::string_view variable, std::ostream& err) {
+  try {
+    detail::parse_http_endpoint(url);
+    return true;
+  } catch (const std::invalid_argument& e) {
+    err << "coroscope: " << variable << ": " << e.what() << "; OTLP export stays off\n";
+    return false;
+  }
+}
+
+}  // namespace
+
+otlp_exporter_options otlp_exporter_options::from_environment(std::string_view service_name,
+                                                               std::ostream& err,
+                                                               const environment& env) {
+  otlp_exporter_options o;
+  o.resource = make_otlp_resource(service_name, err, env);
+
+  if (auto url = non_empty(env, "OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT")) {
+    if (valid_endpoint(*url, "OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT", err)) o.endpoint = *url;
+  } else if (auto base = non_empty(env, "OTEL_EXPORTER_OTLP_ENDPOINT")) {
+    std::string url = *base;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    url += profiles_path;
+    if (valid_endpoint(url, "OTEL_EXPORTER_OTLP_ENDPOINT", err)) o.endpoint = std::move(url);
+  }
+
+  if (auto headers = non_empty(env, "OTEL_EXPORTER_OTLP_HEADERS")) {
+    auto parsed = detail::parse_key_value_list(*headers);
+    for (const std::string& e : parsed.errors)
+      err << "coroscope: OTEL_EXPORTER_OTLP_HEADERS: " << e << "; header skipped\n";
+    o.headers = std::move(parsed.pairs);
+  }
+
+  if (auto compression = non_empty(env, "OTEL_EXPORTER_OTLP_COMPRESSION")) {
+    if (*compression == "gzip") {
+      o.compression = otlp_compression::gzip;
+    } else if (*compression == "none") {
+      o.compression = otlp_compression::none;
+    } else {
+      err << "coroscope: OTEL_EXPORTER_OTLP_COMPRESSION: '" << *compression
+          << "' is neither gzip nor none; using gzip\n";
+    }
+  }
+
+  if (auto timeout = non_empty(env, "OTEL_EXPORTER_OTLP_TIMEOUT")) {
+    std::int64_t ms = 0;
+    const char* end = timeout->data() + timeout->size();
+    auto [ptr, ec] = std::from_chars(timeout->data(), end, ms);
+    if (ec != std::errc{} || ptr != end || ms <= 0) {
+      err << "coroscope: OTEL_EXPORTER_OTLP_TIMEOUT: '" << *timeout
+          << "' is not a positive number of milliseconds; using " << o.timeout.count() << "\n";
+    } else {
+      o.timeout = std::chrono::milliseconds(ms);
+    }
+  }
+  return o;
+}
+
+}  // namespace coroscope

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "coroscope/console_types.hpp"
+#include "coroscope/snapshot.hpp"
+
+namespace coroscope {
+
+class probe;
+
+/// Where a console server gets its data. `identity` is called in the server's constructor;
+/// the others run on the server's own thread, never concurrently.
+struct console_source {
+  /// Who is profiled (called once, at construction). Required.
+  std::function<console_identity()> identity;
+  /// The current values (called once per publish tick). Required.
+  std::function<coroscope::snapshot()> snapshot;
+  /// Details of one task; nullopt when the task is unknown. Optional.
+  std::function<std::optional<coroscope::task_details>(std::uint64_t task_id)> task_details;
+  /// CPU samples aggregated since the previous call; may return nothing. Optional.
+  std::function<std::vector<cpu_stack_sample>()> cpu_samples;
+};
+
+/// How a console server listens and publishes.
+struct console_options {
+  /// Address to bind: an IP address or `localhost`. Anything but loopback needs a token.
+  std::string host = "127.0.0.1";
+  /// TCP port; 0 picks a free one (see `console_server::port`).
+  std::uint16_t port = 6669;
+  /// When non-empty, a console must present it in its hello.
+  std::string token{};
+  std::chrono::nanoseconds publish_interval = std::chrono::seconds(1);
+  /// Connections beyond this are refused with an error message.
+  std::size_t max_clients = 16;
+  /// A connection with more unsent bytes than this is a slow client and is dropped.
+  std::size_t max_queued_bytes = 32u << 20;
+  /// A connection that sends no hello within this time is closed.
+  std::chrono::nanoseconds hello_timeout = std::chrono::seconds(10);
+};
+
+/// Counters of a console server.
+struct console_server_stats {
+  std::size_t clients = 0;             ///< connections open now
+  std::uint64_t accepted = 0;          ///< connections accepted so far
+  std::uint64_t slow_disconnects = 0;  ///< dropped for an overfull send queue
+  std::uint64_t bad_frames = 0;        ///< closed for a malformed or oversized frame
+  std::uint64_t refused = 0;           ///< closed for version, token or client limit
+  std::uint64_t updates_published = 0; ///< publish ticks
+  std::size_t paused_clients = 0;      ///< connections paused now
+};
+
+namespace detail {
+class console_server_impl;
+}
+
+/// Serves the live console protocol (runtime_probe/console/proto/...) over TCP.
+///
+/// Threading: the server owns one thread and one io_context; accepting, reading,
+/// publishing and every `console_source` callback run there, never on the application's
+/// workers. A publish tick takes one snapshot, diffs it against the previous one and
+/// queues the same encoded delta to every connection; a connection whose queue grows over
+/// `max_queued_bytes` is closed, so a slow console never stalls the publisher.
+class console_server {
+ public:
+  /// Binds and starts serving. Throws std::invalid_argument for a bad host, or a
+  /// non-loopback host without a token, and std::system_error when the bind fails.
+  console_server(console_source source, console_options options = {});
+  /// Stops (see `stop`).
+  ~console_server();
+  console_server(const console_server&) = delete;
+  console_server& operator=(const console_server&) = delete;
+
+  /// The bound port (useful with `port = 0`).
+  std::uint16_t port() const noexcept;
+  /// Closes every connection and joins the thread. Idempotent.
+  void stop();
+  console_server_stats stats() const;
+
+ private:
+  std::unique_ptr<detail::console_server_impl> impl_;
+};
+
+/// A `console_source` that serves `p`: its snapshots, task details from them, and its
+/// identity. `p` must outlive the server.
+console_source make_console_source(probe& p);
+
+/// Parses `host:port` (`[v6]:port` for IPv6; a bare `:port` means 127.0.0.1) into
+/// `options`. Returns false and sets `error` to one line on bad input.
+bool parse_console_address(const std::string& address, console_options& options,
+                           std::string& error);
+
+}  // namespace coroscope

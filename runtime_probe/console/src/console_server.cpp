@@ -1,0 +1,497 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include "coroscope/console_server.hpp"
+
+#include <pthread.h>
+
+#include <atomic>
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <thread>
+#include <tuple>
+#include <unordered_map>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+
+#include "convert.hpp"
+#include "coroscope/console/frame_codec.hpp"
+
+namespace coroscope {
+namespace detail {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+namespace pb = console::v1;
+using frame_ptr = std::shared_ptr<const std::string>;
+
+frame_ptr make_frame(const pb::ServerMessage& m) {
+  return std::make_shared<const std::string>(console::detail::frame_of(m));
+}
+
+/// Compares without an early exit, so the time taken does not reveal the matching prefix.
+bool tokens_equal(std::string_view a, std::string_view b) {
+  const std::size_t n = std::max(a.size(), b.size());
+  unsigned diff = a.size() != b.size() ? 1u : 0u;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0u;
+    const auto y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0u;
+    diff |= x ^ y;
+  }
+  return diff == 0;
+}
+
+void log_line(const std::string& peer, const std::string& what) {
+  std::fprintf(stderr, "coroscope console: %s: %s\n", peer.c_str(), what.c_str());
+}
+
+using site_key = std::tuple<std::string_view, std::string_view, std::uint32_t>;
+site_key key_of(const await_site_info& a) { return {a.name, a.file, a.line}; }
+
+}  // namespace
+
+class console_connection;
+
+/// Owns the io_context and its thread; everything below runs on that thread.
+class console_server_impl {
+ public:
+  console_server_impl(console_source source, console_options options);
+  ~console_server_impl() { stop(); }
+
+  void stop();
+  std::uint16_t port() const noexcept { return port_; }
+  console_server_stats stats() const;
+
+  // Used by connections (server thread only).
+  const console_options& options() const { return options_; }
+  const console_source& source() const { return source_; }
+  frame_ptr hello_frame() const { return hello_frame_; }
+  frame_ptr full_state_frame();
+  void remove(const std::shared_ptr<console_connection>& c);
+
+  std::atomic<std::uint64_t> slow_disconnects{0}, bad_frames{0}, refused{0};
+  std::atomic<std::size_t> paused_clients{0};
+
+ private:
+  void accept();
+  void schedule_publish();
+  void publish();
+  void fill_update(const snapshot* previous, const snapshot& current, pb::Update* out) const;
+
+  console_source source_;
+  console_options options_;
+  asio::io_context io_{1};
+  tcp::acceptor acceptor_{io_};
+  asio::steady_timer timer_{io_};
+  std::uint16_t port_ = 0;
+  std::set<std::shared_ptr<console_connection>> connections_;
+  frame_ptr hello_frame_;
+  snapshot last_;
+  std::uint64_t sequence_ = 0;
+  frame_ptr full_frame_;  ///< full state of last_, built on demand
+  std::atomic<std::size_t> clients_{0};
+  std::atomic<std::uint64_t> accepted_{0}, published_{0};
+  std::thread thread_;
+  std::atomic<bool> stopped_{false};
+  bool shutting_down_ = false;  ///< io thread only
+};
+
+/// One console connection. Reads requests, queues frames, writes them one at a time.
+class console_connection : public std::enable_shared_from_this<console_connection> {
+ public:
+  console_connection(console_server_impl& server, tcp::socket socket)
+      : server_(server), socket_(std::move(socket)) {
+    boost::system::error_code ec;
+    const auto ep = socket_.remote_endpoint(ec);
+    peer_ = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+
+  void start() {
+    // A console that connects and says nothing must not hold a slot forever.
+    hello_timer_.expires_after(server_.options().hello_timeout);
+    hello_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (!ec && !self->ready_ && !self->closed_ && !self->closing_)
+        self->refuse(pb::Error::CODE_BAD_REQUEST, "no ClientHello in time");
+    });
+    read();
+  }
+  bool live() const { return ready_ && !paused_ && !closed_ && !closing_; }
+
+  /// Queues `frame`; a queue over the limit drops the connection as a slow client.
+  void send(frame_ptr frame) {
+    if (closed_ || closing_) return;
+    queued_bytes_ += frame->size();
+    queue_.push_back(std::move(frame));
+    if (queued_bytes_ > server_.options().max_queued_bytes) {
+      log_line(peer_, "send queue over " + std::to_string(server_.options().max_queued_bytes) +
+                          " bytes (console too slow), disconnecting");
+      ++server_.slow_disconnects;
+      close();
+      return;
+    }
+    if (!writing_) write();
+  }
+
+  /// Sends an Error and closes once it is written.
+  void refuse(pb::Error::Code code, const std::string& text) {
+    log_line(peer_, text + ", closing");
+    ++server_.refused;
+    pb::ServerMessage m;
+    m.mutable_error()->set_code(code);
+    m.mutable_error()->set_message(text);
+    send(make_frame(m));
+    closing_ = true;
+    if (!writing_) close();
+  }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    if (paused_) --server_.paused_clients;
+    hello_timer_.cancel();
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+    queue_.clear();
+    queued_bytes_ = 0;
+    server_.remove(shared_from_this());
+  }
+
+ private:
+  void read() {
+    socket_.async_read_some(asio::buffer(buffer_),
+                            [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                              self->on_read(ec, n);
+                            });
+  }
+
+  void on_read(boost::system::error_code ec, std::size_t n) {
+    if (closed_) return;
+    if (ec) {
+      if (decoder_.buffered() > 0)
+        return bad_frame("truncated: the connection ended " + std::to_string(decoder_.buffered()) +
+                         " bytes into a frame");
+      close();
+      return;
+    }
+    decoder_.feed({buffer_.data(), n});
+    std::string payload;
+    for (;;) {
+      const auto st = decoder_.next(payload);
+      if (st == console::frame_decoder::status::need_more) break;
+      if (st == console::frame_decoder::status::error) return bad_frame(decoder_.error());
+      pb::ClientMessage m;
+      if (!m.ParseFromString(payload)) return bad_frame("malformed message");
+      if (!handle(m) || closed_ || closing_) return;
+    }
+    read();
+  }
+
+  void bad_frame(const std::string& why) {
+    log_line(peer_, "bad frame (" + why + "), closing");
+    ++server_.bad_frames;
+    close();
+  }
+
+  /// False when the connection is being closed.
+  bool handle(const pb::ClientMessage& m) {
+    if (!ready_ && m.kind_case() != pb::ClientMessage::kHello) {
+      refuse(pb::Error::CODE_BAD_REQUEST, "the first message must be a ClientHello");
+      return false;
+    }
+    switch (m.kind_case()) {
+      case pb::ClientMessage::kHello: return hello(m.hello());
+      case pb::ClientMessage::kTaskDetails: details(m.task_details().task_id()); return true;
+      case pb::ClientMessage::kPause:
+        if (!paused_) ++server_.paused_clients;
+        paused_ = true;
+        return true;
+      case pb::ClientMessage::kResume:
+        if (paused_) --server_.paused_clients;
+        paused_ = false;
+        send(server_.full_state_frame());
+        return true;
+      case pb::ClientMessage::KIND_NOT_SET: break;
+    }
+    bad_frame("message without a known kind");
+    return false;
+  }
+
+  bool hello(const pb::ClientHello& h) {
+    if (ready_) {
+      refuse(pb::Error::CODE_BAD_REQUEST, "a second ClientHello");
+      return false;
+    }
+    if (h.protocol_version() != console::kProtocolVersion) {
+      refuse(pb::Error::CODE_VERSION_MISMATCH,
+             "protocol version mismatch: the console speaks v" +
+                 std::to_string(h.protocol_version()) + ", this probe speaks v" +
+                 std::to_string(console::kProtocolVersion) +
+                 "; use a console built for protocol v" + std::to_string(console::kProtocolVersion));
+      return false;
+    }
+    if (!server_.options().token.empty() && !tokens_equal(h.token(), server_.options().token)) {
+      refuse(pb::Error::CODE_UNAUTHENTICATED,
+             h.token().empty() ? "this probe requires a token" : "wrong token");
+      return false;
+    }
+    ready_ = true;
+    hello_timer_.cancel();
+    send(server_.hello_frame());
+    send(server_.full_state_frame());
+    return !closed_;
+  }
+
+  void details(std::uint64_t id) {
+    pb::ServerMessage m;
+    std::optional<task_details> d;
+    if (server_.source().task_details) {
+      try {
+        d = server_.source().task_details(id);
+      } catch (const std::exception& e) {
+        log_line(peer_, std::string("task details failed: ") + e.what());
+      }
+    }
+    if (d) {
+      console::detail::to_proto(*d, m.mutable_task_details());
+    } else {
+      m.mutable_error()->set_code(pb::Error::CODE_UNKNOWN_TASK);
+      m.mutable_error()->set_message("no task with id " + std::to_string(id));
+    }
+    send(make_frame(m));
+  }
+
+  void write() {
+    writing_ = true;
+    asio::async_write(socket_, asio::buffer(*queue_.front()),
+                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                        self->on_written(ec);
+                      });
+  }
+
+  void on_written(boost::system::error_code ec) {
+    writing_ = false;
+    if (closed_) return;
+    if (ec) {
+      close();
+      return;
+    }
+    queued_bytes_ -= queue_.front()->size();
+    queue_.pop_front();
+    if (!queue_.empty())
+      write();
+    else if (closing_)
+      close();
+  }
+
+  console_server_impl& server_;
+  tcp::socket socket_;
+  std::string peer_;
+  std::array<char, 4096> buffer_{};
+  console::frame_decoder decoder_{console::kMaxClientFrameSize};
+  asio::steady_timer hello_timer_{socket_.get_executor()};
+  std::deque<frame_ptr> queue_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool ready_ = false;    ///< hello accepted
+  bool paused_ = false;
+  bool closing_ = false;  ///< close once the queue is written
+  bool closed_ = false;
+};
+
+namespace {
+
+asio::ip::address resolve_host(const std::string& host) {
+  if (host == "localhost") return asio::ip::make_address("127.0.0.1");
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec)
+    throw std::invalid_argument("coroscope console: '" + host +
+                                "' is not an IP address (use e.g. 127.0.0.1, ::1 or 0.0.0.0)");
+  return address;
+}
+
+}  // namespace
+
+console_server_impl::console_server_impl(console_source source, console_options options)
+    : source_(std::move(source)), options_(std::move(options)) {
+  if (!source_.identity || !source_.snapshot)
+    throw std::invalid_argument("coroscope console: console_source needs identity and snapshot");
+  if (options_.publish_interval <= std::chrono::nanoseconds::zero())
+    throw std::invalid_argument("coroscope console: publish_interval must be positive");
+  const auto address = resolve_host(options_.host);
+  if (!address.is_loopback() && options_.token.empty())
+    throw std::invalid_argument("coroscope console: refusing to serve on " + options_.host +
+                                " (beyond loopback) without a token; set COROSCOPE_CONSOLE_TOKEN");
+  const tcp::endpoint endpoint(address, options_.port);
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(tcp::acceptor::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen();
+  port_ = acceptor_.local_endpoint().port();
+
+  auto identity = source_.identity();
+  identity.protocol_version = console::kProtocolVersion;
+  identity.publish_interval = options_.publish_interval;
+  identity.server_version = COROSCOPE_VERSION_STRING;
+  pb::ServerMessage hello;
+  console::detail::to_proto(identity, hello.mutable_hello());
+  hello_frame_ = make_frame(hello);
+
+  accept();
+  asio::post(io_, [this] { publish(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "coroscope-con");
+    io_.run();
+  });
+}
+
+void console_server_impl::stop() {
+  if (stopped_.exchange(true)) return;
+  asio::post(io_, [this] {
+    shutting_down_ = true;  // a timer or accept that completed meanwhile must not re-arm
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    timer_.cancel();
+    for (const auto& c : std::set(connections_)) c->close();
+  });
+  if (thread_.joinable()) thread_.join();
+}
+
+console_server_stats console_server_impl::stats() const {
+  return {clients_.load(),  accepted_.load(), slow_disconnects.load(), bad_frames.load(),
+          refused.load(),  published_.load(), paused_clients.load()};
+}
+
+void console_server_impl::remove(const std::shared_ptr<console_connection>& c) {
+  connections_.erase(c);
+  clients_ = connections_.size();
+}
+
+void console_server_impl::accept() {
+  acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
+    if (shutting_down_ || ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!ec) {
+      ++accepted_;
+      socket.set_option(tcp::no_delay(true), ec);
+      auto c = std::make_shared<console_connection>(*this, std::move(socket));
+      connections_.insert(c);
+      clients_ = connections_.size();
+      if (connections_.size() > options_.max_clients)
+        c->refuse(pb::Error::CODE_SERVER_FULL,
+                  "too many consoles (limit " + std::to_string(options_.max_clients) + ")");
+      else
+        c->start();
+    }
+    accept();
+  });
+}
+
+void console_server_impl::schedule_publish() {
+  if (shutting_down_) return;
+  timer_.expires_after(options_.publish_interval);
+  timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) publish();
+  });
+}
+
+void console_server_impl::publish() {
+  if (shutting_down_) return;
+  try {
+    snapshot current = source_.snapshot();
+    pb::ServerMessage m;
+    auto* update = m.mutable_update();
+    fill_update(&last_, current, update);
+    // Sampling for the live flamegraph only while someone watches.
+    if (source_.cpu_samples && !connections_.empty())
+      console::detail::to_proto(source_.cpu_samples(), update);
+    update->set_sequence(++sequence_);
+    const auto frame = make_frame(m);
+    last_ = std::move(current);
+    full_frame_.reset();
+    ++published_;
+    for (const auto& c : std::set(connections_))
+      if (c->live()) c->send(frame);
+  } catch (const std::exception& e) {
+    log_line("publisher", std::string("publish failed: ") + e.what());
+  }
+  schedule_publish();
+}
+
+frame_ptr console_server_impl::full_state_frame() {
+  if (!full_frame_) {
+    pb::ServerMessage m;
+    fill_update(nullptr, last_, m.mutable_update());
+    m.mutable_update()->set_sequence(sequence_);
+    full_frame_ = make_frame(m);
+  }
+  return full_frame_;
+}
+
+void console_server_impl::fill_update(const snapshot* previous, const snapshot& current,
+                                      pb::Update* out) const {
+  using namespace console::detail;
+  out->set_full_state(previous == nullptr);
+  out->set_time_unix_nano(static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(
+          std::chrono::system_clock::now().time_since_epoch()).count()));
+  out->set_uptime_nanos(static_cast<std::uint64_t>(std::max<std::int64_t>(0, current.uptime.count())));
+
+  std::unordered_map<std::uint64_t, const task_info*> before;
+  if (previous) {
+    before.reserve(previous->tasks.size());
+    for (const auto& t : previous->tasks) before.emplace(t.id, &t);
+  }
+  for (const auto& t : current.tasks) {
+    const auto it = before.find(t.id);
+    if (it == before.end()) {
+      to_proto(t, out->add_new_tasks());
+      continue;
+    }
+    if (stats_differ(*it->second, t)) to_proto_stats(t, out->add_changed_tasks());
+    before.erase(it);
+  }
+  for (const auto& [id, t] : before) out->add_removed_task_ids(id);
+
+  for (const auto& w : current.workers) to_proto(w, out->add_workers());
+
+  std::map<site_key, const await_site_info*> sites;
+  if (previous)
+    for (const auto& a : previous->await_sites) sites.emplace(key_of(a), &a);
+  for (const auto& a : current.await_sites) {
+    const auto it = sites.find(key_of(a));
+    if (it == sites.end() || site_differs(*it->second, a)) to_proto(a, out->add_await_sites());
+  }
+
+  if (!previous || warnings_differ(previous->warnings, current.warnings)) {
+    out->set_warnings_changed(true);
+    for (const auto& w : current.warnings) to_proto(w, out->add_warnings());
+  }
+
+  auto* counts = out->mutable_counts();
+  counts->set_tasks_spawned(current.tasks_spawned);
+  counts->set_tasks_completed(current.tasks_completed);
+  counts->set_live_tasks(current.live_tasks);
+  counts->set_dropped_events(current.dropped_events);
+  counts->set_untracked_spawns(current.untracked_spawns);
+  counts->set_dropped_warnings(current.dropped_warnings);
+}
+
+}  // namespace detail
+
+console_server::console_server(console_source source, console_options options)
+    : impl_(std::make_unique<detail::console_server_impl>(std::move(source), std::move(options))) {}
+
+console_server::~console_server() = default;
+
+std::uint16_t console_server::port() const noexcept { return impl_->port(); }
+void console_server::stop() { impl_->stop(); }
+console_server_stats console_server::stats() const { return impl_->stats(); }
+
+}  // namespace coroscope

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include "convert.hpp"
+
+#include <algorithm>
+#include <tuple>
+#include <unordered_map>
+
+#include "coroscope/console/frame_codec.hpp"
+
+namespace coroscope::console::detail {
+namespace {
+
+std::uint64_t ns(nanoseconds d) { return d.count() > 0 ? static_cast<std::uint64_t>(d.count()) : 0; }
+nanoseconds dur(std::uint64_t v) { return nanoseconds(static_cast<nanoseconds::rep>(v)); }
+
+pb::TaskState to_proto(task_state s) {
+  switch (s) {
+    case task_state::running: return pb::TASK_STATE_RUNNING;
+    case task_state::scheduled: return pb::TASK_STATE_SCHEDULED;
+    case task_state::idle: return pb::TASK_STATE_IDLE;
+    case task_state::completed: return pb::TASK_STATE_COMPLETED;
+  }
+  return pb::TASK_STATE_UNSPECIFIED;
+}
+
+task_state from_proto(pb::TaskState s) {
+  switch (s) {
+    case pb::TASK_STATE_RUNNING: return task_state::running;
+    case pb::TASK_STATE_SCHEDULED: return task_state::scheduled;
+    case pb::TASK_STATE_COMPLETED: return task_state::completed;
+    default: return task_state::idle;
+  }
+}
+
+// The percentiles duration_histogram knows, in the order of its fields.
+constexpr double kQuantiles[] = {0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99};
+nanoseconds duration_histogram::*const kPercentileFields[] = {
+    &duration_histogram::p10, &duration_histogram::p25, &duration_histogram::p50,
+    &duration_histogram::p75, &duration_histogram::p90, &duration_histogram::p95,
+    &duration_histogram::p99};
+
+}  // namespace
+
+void to_proto(const duration_histogram& h, pb::Histogram* out) {
+  out->set_count(h.count);
+  out->set_min_nanos(ns(h.min));
+  out->set_max_nanos(ns(h.max));
+  for (std::size_t i = 0; i < std::size(kQuantiles); ++i) {
+    auto* p = out->add_percentiles();
+    p->set_quantile(kQuantiles[i]);
+    p->set_value_nanos(ns(h.*kPercentileFields[i]));
+  }
+}
+
+duration_histogram from_proto(const pb::Histogram& h) {
+  duration_histogram out;
+  out.count = h.count();
+  out.min = dur(h.min_nanos());
+  out.max = dur(h.max_nanos());
+  for (const auto& p : h.percentiles())
+    for (std::size_t i = 0; i < std::size(kQuantiles); ++i)
+      if (std::abs(p.quantile() - kQuantiles[i]) < 1e-9) out.*kPercentileFields[i] = dur(p.value_nanos());
+  return out;
+}
+
+void to_proto_stats(const task_info& t, pb::TaskStats* out) {
+  out->set_id(t.id);
+  out->set_state(to_proto(t.state));
+  out->set_polls(t.polls);
+  out->set_total_nanos(ns(t.total));
+  out->set_busy_nanos(ns(t.busy));
+  out->set_scheduled_nanos(ns(t.scheduled));
+  out->set_idle_nanos(ns(t.idle));
+  out->set_first_poll_delay_nanos(ns(t.first_poll_delay));
+  out->set_slow_polls(t.slow_polls);
+  out->set_wakes(t.wakes);
+  out->set_self_wakes(t.self_wakes);
+  out->set_migrations(t.migrations);
+  out->set_failed(t.failed);
+  out->set_trace_id(t.trace_id);
+  out->set_span_id(t.span_id);
+  out->set_poll_p50_nanos(ns(t.poll_times.p50));
+  out->set_poll_p99_nanos(ns(t.poll_times.p99));
+}
+
+void apply_stats(const pb::TaskStats& s, task_info& t) {
+  t.state = from_proto(s.state());
+  t.polls = s.polls();
+  t.total = dur(s.total_nanos());
+  t.busy = dur(s.busy_nanos());
+  t.scheduled = dur(s.scheduled_nanos());
+  t.idle = dur(s.idle_nanos());
+  t.first_poll_delay = dur(s.first_poll_delay_nanos());
+  t.slow_polls = s.slow_polls();
+  t.wakes = s.wakes();
+  t.self_wakes = s.self_wakes();
+  t.migrations = s.migrations();
+  t.failed = s.failed();
+  t.trace_id = s.trace_id();
+  t.span_id = s.span_id();
+  t.poll_times.p50 = dur(s.poll_p50_nanos());
+  t.poll_times.p99 = dur(s.poll_p99_nanos());
+}
+
+void to_proto(const task_info& t, pb::Task* out) {
+  out->set_id(t.id);
+  out->set_parent_id(t.parent_id);
+  out->set_name(t.name);
+  auto* loc = out->mutable_spawn_location();
+  loc->set_file(t.spawn_location.file);
+  loc->set_line(t.spawn_location.line);
+  loc->set_function(t.spawn_location.function);
+  to_proto_stats(t, out->mutable_stats());
+}
+
+task_info from_proto(const pb::Task& t) {
+  task_info out;
+  out.id = t.id();
+  out.parent_id = t.parent_id();
+  out.name = t.name();
+  out.spawn_location = {t.spawn_location().file(), t.spawn_location().line(),
+                        t.spawn_location().function()};
+  apply_stats(t.stats(), out);
+  return out;
+}
+
+void to_proto(const worker_info& w, pb::Worker* out) {
+  out->set_index(w.index);
+  out->set_polls(w.polls);
+  out->set_busy_nanos(ns(w.busy));
+  out->set_elapsed_nanos(ns(w.elapsed));
+  out->set_busy_ratio(w.busy_ratio);
+  out->set_parks(w.parks);
+  out->set_park_time_nanos(ns(w.park_time));
+  out->set_noop_unparks(w.noop_unparks);
+  out->set_steals(w.steals);
+  out->set_remote_schedules(w.remote_schedules);
+  out->set_migrations(w.migrations);
+  out->set_running(w.running);
+}
+
+worker_info from_proto(const pb::Worker& w) {
+  worker_info out;
+  out.index = w.index();
+  out.polls = w.polls();
+  out.busy = dur(w.busy_nanos());
+  out.elapsed = dur(w.elapsed_nanos());
+  out.busy_ratio = w.busy_ratio();
+  out.parks = w.parks();
+  out.park_time = dur(w.park_time_nanos());
+  out.noop_unparks = w.noop_unparks();
+  out.steals = w.steals();
+  out.remote_schedules = w.remote_schedules();
+  out.migrations = w.migrations();
+  out.running = w.running();
+  return out;
+}
+
+void to_proto(const await_site_info& a, pb::AwaitSite* out) {
+  out->set_name(a.name);
+  out->set_file(a.file);
+  out->set_line(a.line);
+  out->set_count(a.count);
+  out->set_slow_count(a.slow_count);
+  out->set_total_nanos(ns(a.total));
+  out->set_max_nanos(ns(a.max));
+  to_proto(a.durations, out->mutable_durations());
+}
+
+await_site_info from_proto(const pb::AwaitSite& a) {
+  await_site_info out;
+  out.name = a.name();
+  out.file = a.file();
+  out.line = a.line();
+  out.count = a.count();
+  out.slow_count = a.slow_count();
+  out.total = dur(a.total_nanos());
+  out.max = dur(a.max_nanos());
+  out.durations = from_proto(a.durations());
+  return out;
+}
+
+void to_proto(const warning_info& w, pb::Warning* out) {
+  out->set_lint(w.lint);
+  out->set_task_id(w.task_id);
+  out->set_task_name(w.task_name);
+  out->set_message(w.message);
+  out->set_occurrences(w.occurrences);
+  out->set_trace_id(w.trace_id);
+  out->set_span_id(w.span_id);
+}
+
+warning_info from_proto(const pb::Warning& w) {
+  return {w.lint(), w.task_id(), w.task_name(), w.message(), w.occurrences(), w.trace_id(),
+          w.span_id()};
+}
+
+void to_proto(const console_identity& id, pb::ServerHello* out) {
+  out->set_protocol_version(id.protocol_version);
+  out->set_service_name(id.service_name);
+  out->set_pid(id.pid);
+  out->set_host(id.host);
+  out->set_process_start_unix_nano(static_cast<std::uint64_t>(
+      std::chrono::duration_cast<nanoseconds>(id.process_start.time_since_epoch()).count()));
+  out->set_probe_id(id.probe_id);
+  out->set_instance_id(id.instance_id);
+  out->set_publish_interval_nanos(ns(id.publish_interval));
+  out->set_max_frame_size(static_cast<std::uint32_t>(kMaxFrameSize));
+  out->set_server_version(id.server_version);
+}
+
+console_identity from_proto(const pb::ServerHello& h) {
+  console_identity out;
+  out.protocol_version = h.protocol_version();
+  out.service_name = h.service_name();
+  out.pid = h.pid();
+  out.host = h.host();
+  out.process_start = std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          dur(h.process_start_unix_nano())));
+  out.probe_id = h.probe_id();
+  out.instance_id = h.instance_id();
+  out.publish_interval = dur(h.publish_interval_nanos());
+  out.server_version = h.server_version();
+  return out;
+}
+
+void to_proto(const task_details& d, pb::TaskDetails* out) {
+  out->set_task_id(d.task.id);
+  to_proto(d.task, out->mutable_task());
+  to_proto(d.task.poll_times, out->mutable_poll_times());
+  to_proto(d.task.scheduled_times, out->mutable_scheduled_times());
+  for (const auto& f : d.async_stack) {
+    auto* frame = out->add_async_stack();
+    frame->set_function(f.function);
+    frame->set_file(f.file);
+    frame->set_line(f.line);
+  }
+  out->set_trace_id(d.task.trace_id);
+  out->set_span_id(d.task.span_id);
+  for (const auto& w : d.warnings) to_proto(w, out->add_warnings());
+  for (const auto& a : d.await_sites) to_proto(a, out->add_await_sites());
+}
+
+task_details from_proto(const pb::TaskDetails& d) {
+  task_details out;
+  out.task = from_proto(d.task());
+  out.task.poll_times = from_proto(d.poll_times());
+  out.task.scheduled_times = from_proto(d.scheduled_times());
+  for (const auto& f : d.async_stack()) out.async_stack.push_back({f.function(), f.file(), f.line()});
+  for (const auto& w : d.warnings()) out.warnings.push_back(from_proto(w));
+  for (const auto& a : d.await_sites()) out.await_sites.push_back(from_proto(a));
+  return out;
+}
+
+void to_proto(const std::vector<cpu_stack_sample>& samples, pb::Update* update) {
+  if (samples.empty()) return;
+  std::unordered_map<std::string_view, std::uint32_t> index;
+  update->add_string_table();  // entry 0 is ""
+  index.emplace(std::string_view{}, 0);
+  for (const auto& s : samples) {
+    auto* stack = update->add_cpu_samples();
+    for (std::size_t i = 0; i < s.frames.size(); ++i) {
+      const auto [it, added] = index.emplace(s.frames[i], update->string_table_size());
+      if (added) update->add_string_table(s.frames[i]);
+      stack->add_frames(it->second);
+      stack->add_is_task_frame(i < s.is_task_frame.size() && s.is_task_frame[i]);
+    }
+    stack->set_count(s.count);
+    stack->set_task_id(s.task_id);
+  }
+}
+
+std::vector<cpu_stack_sample> cpu_samples_from_proto(const pb::Update& u) {
+  std::vector<cpu_stack_sample> out;
+  out.reserve(static_cast<std::size_t>(u.cpu_samples_size()));
+  for (const auto& stack : u.cpu_samples()) {
+    cpu_stack_sample s;
+    for (int i = 0; i < stack.frames_size(); ++i) {
+      const auto f = stack.frames(i);
+      s.frames.push_back(f < static_cast<std::uint32_t>(u.string_table_size()) ? u.string_table(static_cast<int>(f)) : std::string("?"));
+      s.is_task_frame.push_back(i < stack.is_task_frame_size() && stack.is_task_frame(i));
+    }
+    s.count = stack.count();
+    s.task_id = stack.task_id();
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+bool stats_differ(const task_info& a, const task_info& b) {
+  return std::tie(a.state, a.polls, a.total, a.busy, a.scheduled, a.idle, a.first_poll_delay,
+                  a.slow_polls, a.wakes, a.self_wakes, a.migrations, a.failed, a.trace_id,
+                  a.span_id, a.poll_times.p50, a.poll_times.p99) !=
+         std::tie(b.state, b.polls, b.total, b.busy, b.scheduled, b.idle, b.first_poll_delay,
+                  b.slow_polls, b.wakes, b.self_wakes, b.migrations, b.failed, b.trace_id,
+                  b.span_id, b.poll_times.p50, b.poll_times.p99);
+}
+
+bool site_differs(const await_site_info& a, const await_site_info& b) {
+  return std::tie(a.count, a.slow_count, a.total, a.max) !=
+         std::tie(b.count, b.slow_count, b.total, b.max);
+}
+
+bool warnings_differ(const std::vector<warning_info>& a, const std::vector<warning_info>& b) {
+  return !std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                     [](const warning_info& x, const warning_info& y) {
+                       return std::tie(x.lint, x.task_id, x.occurrences, x.message, x.trace_id) ==
+                              std::tie(y.lint, y.task_id, y.occurrences, y.message, y.trace_id);
+                     });
+}
+
+std::string frame_of(const google::protobuf::MessageLite& message) {
+  std::string payload;
+  message.SerializeToString(&payload);
+  return encode_frame(payload);
+}
+
+}  // namespace coroscope::console::detail

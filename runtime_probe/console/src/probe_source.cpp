@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+// The console_source of a probe, and parsing of COROSCOPE_CONSOLE-style addresses.
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "coroscope/console_server.hpp"
+#include "coroscope/probe.hpp"
+#include "coroscope/profile_view.hpp"
+#include "cpu_profiling.hpp"
+#include "probe_profiles.hpp"
+
+namespace coroscope {
+namespace {
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
+}
+
+/// Process start from /proc (boot time + start ticks); now when /proc is unavailable.
+std::chrono::system_clock::time_point process_start() {
+  const auto now = std::chrono::system_clock::now();
+  std::ifstream stat_file("/proc/self/stat");
+  std::string stat((std::istreambuf_iterator<char>(stat_file)), {});
+  const auto paren = stat.rfind(')');
+  if (paren == std::string::npos) return now;
+  std::istringstream fields(stat.substr(paren + 2));
+  std::string field;
+  // After "pid (comm) " the state is field 3; starttime is field 22.
+  for (int i = 3; i <= 22 && fields >> field; ++i) {
+  }
+  std::ifstream proc_stat("/proc/stat");
+  std::string line;
+  long long btime = -1;
+  while (std::getline(proc_stat, line))
+    if (line.rfind("btime ", 0) == 0) btime = std::stoll(line.substr(6));
+  const long ticks = sysconf(_SC_CLK_TCK);
+  unsigned long long start_ticks = 0;
+  if (btime < 0 || ticks <= 0 ||
+      std::from_chars(field.data(), field.data() + field.size(), start_ticks).ec != std::errc{})
+    return now;
+  const auto since_boot = std::chrono::nanoseconds(
+      static_cast<long long>(start_ticks) * 1'000'000'000LL / ticks);
+  return std::chrono::system_clock::time_point(std::chrono::seconds(btime)) +
+         std::chrono::duration_cast<std::chrono::system_clock::duration>(since_boot);
+}
+
+std::string random_instance_id() {
+  std::random_device rd;
+  std::uniform_int_distribution<unsigned> nibble(0, 15);
+  std::string id(16, '0');
+  for (auto& c : id) c = "0123456789abcdef"[nibble(rd)];
+  return id;
+}
+
+/// The console's live flamegraph: the CPU profile of each publish interval, as stacks.
+std::vector<cpu_stack_sample> to_stacks(const cpu_profile& profile) {
+  std::vector<cpu_stack_sample> out;
+  out.reserve(profile.samples.size());
+  for (const sample& s : profile.samples) {
+    cpu_stack_sample stack;
+    for (auto f = s.stack.rbegin(); f != s.stack.rend(); ++f) {
+      stack.frames.push_back(display_name(*f));
+      stack.is_task_frame.push_back(f->is_task_frame);
+    }
+    stack.count = static_cast<std::uint64_t>(s.count);
+    if (const auto id = s.labels.find("task_id"); id != s.labels.end())
+      std::from_chars(id->second.data(), id->second.data() + id->second.size(), stack.task_id);
+    out.push_back(std::move(stack));
+  }
+  return out;
+}
+
+}  // namespace
+
+console_source make_console_source(probe& p) {
+  console_source s;
+  s.identity = [&p] {
+    console_identity id;
+    id.service_name = p.options().service_name;
+    id.pid = static_cast<std::uint32_t>(getpid());
+    id.host = host_name();
+    id.process_start = process_start();
+    id.probe_id = p.id();
+    id.instance_id = random_instance_id();
+    return id;
+  };
+  s.snapshot = [&p] { return p.snapshot(); };
+  s.cpu_samples = [series = std::make_shared<detail::cpu_window_series>(
+                       detail::sampler_options_from(p.options()))] {
+    try {
+      return to_stacks(series->next());
+    } catch (const std::exception&) {
+      return std::vector<cpu_stack_sample>{};  // sampling cannot start: no live flamegraph
+    }
+  };
+  s.task_details = [&p](std::uint64_t task_id) -> std::optional<task_details> {
+    auto snap = p.snapshot();
+    const auto it = std::find_if(snap.tasks.begin(), snap.tasks.end(),
+                                 [&](const task_info& t) { return t.id == task_id; });
+    if (it == snap.tasks.end()) return std::nullopt;
+    task_details d;
+    d.task = std::move(*it);
+    for (auto& w : snap.warnings)
+      if (w.task_id == task_id) d.warnings.push_back(std::move(w));
+    return d;
+  };
+  return s;
+}
+
+bool parse_console_address(const std::string& address, console_options& options,
+                           std::string& error) {
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos) {
+    error = "console address '" + address + "' is not host:port";
+    return false;
+  }
+  std::string host = address.substr(0, colon);
+  const std::string port = address.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || ec != std::errc{} || end != port.data() + port.size() || value > 65535) {
+    error = "console address '" + address + "' has a bad port (0-65535)";
+    return false;
+  }
+  options.host = host.empty() ? std::string("127.0.0.1") : host;
+  options.port = static_cast<std::uint16_t>(value);
+  return true;
+}
+
+}  // namespace coroscope

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include "otlp_export.hpp"
+
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <string_view>
+
+namespace coroscope::detail {
+namespace {
+
+/// The process environment minus the variables `resolve_options` has already read (and
+/// reported on): the probe's resolved values stand for those.
+environment environment_without_shared() {
+  const environment process = process_environment();
+  return [process](std::string_view name) -> std::optional<std::string> {
+    for (const std::string_view shared :
+         {"OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "OTEL_EXPORTER_OTLP_ENDPOINT",
+          "OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS"})
+      if (name == shared) return std::nullopt;
+    return process(name);
+  };
+}
+
+}  // namespace
+
+otlp_export::otlp_export(const resolved_options& options,
+                         const sampling::sampler_options& sampling)
+    : interval_(options.profile_interval) {
+  const environment env = environment_without_shared();
+  const std::string file_path = otlp_file_sink::path_from_environment();
+  if (options.otlp_profiles_endpoint.empty() && file_path.empty()) return;
+
+  otlp_exporter_options exporter_options =
+      otlp_exporter_options::from_environment(options.service_name, std::cerr, env);
+  resource_ = make_otlp_resource(options.service_name, std::cerr, env);
+  for (const auto& [key, value] : options.resource_attributes)
+    if (key != "service.name") resource_.set(key, value);
+  exporter_options.resource = resource_;
+  exporter_options.endpoint = options.otlp_profiles_endpoint;
+  exporter_options.headers.assign(options.otlp_headers.begin(), options.otlp_headers.end());
+  exporter_options.interval =
+      std::chrono::duration_cast<std::chrono::milliseconds>(options.profile_interval);
+  try {
+    if (!exporter_options.endpoint.empty())
+      exporter_ = std::make_unique<otlp_exporter>(std::move(exporter_options));
+    if (!file_path.empty()) file_ = std::make_unique<otlp_file_sink>(file_path);
+    series_ = std::make_unique<cpu_window_series>(sampling);
+    series_->next();  // starts sampling now
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "coroscope: OTLP profiles export is off: %s\n", e.what());
+    exporter_.reset();
+    file_.reset();
+    series_.reset();
+    return;
+  }
+  thread_ = std::thread([this] { run(); });
+}
+
+otlp_export::~otlp_export() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+  exporter_.reset();  // flushes within its shutdown deadline
+}
+
+void otlp_export::run() {
+  pthread_setname_np(pthread_self(), "coroscope-otlp");
+  std::unique_lock lock(mutex_);
+  for (bool last = false; !last;) {
+    last = wake_.wait_for(lock, interval_, [this] { return stopping_; });
+    lock.unlock();
+    try {
+      publish(series_->next());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "coroscope: OTLP profiles: %s\n", e.what());
+    }
+    if (last) series_.reset();
+    lock.lock();
+  }
+}
+
+void otlp_export::publish(const cpu_profile& profile) {
+  if (profile.samples.empty()) return;
+  if (file_) file_->append(profile, resource_);
+  if (exporter_) exporter_->submit(profile);
+}
+
+}  // namespace coroscope::detail

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+//
+// Raw samples -> coroscope::cpu_profile, off the signal path.
+//
+// How a sample taken inside a task becomes a stack (leaf first). The native stack of a
+// worker holds the running coroutine's resume function on top of Asio's pump; the
+// coroutines awaiting it are not on the native stack at all, only in the async chain the
+// probe's hook recorded:
+//
+//   native pcs (leaf first)            async_pcs (leaf first)       built stack
+//   ─────────────────────────          ─────────────────────        ──────────────────
+//   [0] memcpy                                                      memcpy
+//   [1] parse_body  ◄─ same function ─ [0] parse_body                parse_body
+//   [2] awaitable_thread::pump  ✗      [1] handle_request ────────►  handle_request
+//   [3] io_context::run          ✗     [2] accept_loop    ────────►  accept_loop
+//   [4] start_thread             ✗                                  task frame "accept-loop"
+//
+// Native frames below the running coroutine (✗) are dropped: every task would otherwise
+// share the same uninformative root. When the running coroutine is not found among the
+// native frames, the whole native stack is kept and all async frames plus the task frame
+// go to the root end. A task without an async stack gets the task frame at the root;
+// samples outside tasks keep their native stack as is.
+#include <algorithm>
+#include <cstdio>
+#include <limits>
+#include <string>
+
+#include "coroscope/sampler.hpp"
+
+namespace coroscope {
+namespace {
+
+using sampling::kMaxAsyncFrames;
+using sampling::kMaxFrames;
+using sampling::raw_sample;
+
+std::string hex(const std::uint8_t* bytes, std::size_t n) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out(2 * n, '0');
+  for (std::size_t i = 0; i < n; ++i) {
+    out[2 * i] = digits[bytes[i] >> 4];
+    out[2 * i + 1] = digits[bytes[i] & 0xf];
+  }
+  return out;
+}
+
+void append(std::vector<frame>& stack, const std::vector<frame>& frames) {
+  stack.insert(stack.end(), frames.begin(), frames.end());
+}
+
+// The function a code address lies in: the outermost of its (inlined) frames.
+std::string function_at(frame_resolver& symbols, std::uintptr_t pc) {
+  const std::vector<frame>& frames = symbols.symbolize(pc, false);
+  return frames.empty() ? std::string() : frames.back().function;
+}
+
+std::vector<frame> build_stack(const raw_sample& raw, frame_resolver& symbols) {
+  std::vector<frame> stack;
+  const std::size_t depth = std::min<std::size_t>(raw.depth, kMaxFrames);
+  stack.reserve(depth + 8);
+  for (std::size_t i = 0; i < depth; ++i) append(stack, symbols.symbolize(raw.pcs[i], i > 0));
+
+  const sampling::sample_context& ctx = raw.context;
+  if (ctx.task_id == 0) return stack;
+  const std::size_t async_depth = std::min<std::size_t>(ctx.async_depth, kMaxAsyncFrames);
+  std::size_t first_async = 0;  // async frames from this index on are appended
+  if (async_depth > 0) {
+    const std::string running = function_at(symbols, ctx.async_pcs[0]);
+    if (!running.empty()) {
+      auto it = std::find_if(stack.begin(), stack.end(), [&running](const frame& f) {
+        return !f.is_task_frame && f.function == running;
+      });
+      if (it != stack.end()) {
+        stack.erase(it + 1, stack.end());
+        first_async = 1;
+      }
+    }
+  }
+  for (std::size_t i = first_async; i < async_depth; ++i)
+    append(stack, symbols.symbolize(ctx.async_pcs[i], false));
+
+  frame task;
+  const std::size_t name_len = std::find(ctx.task_name, ctx.task_name + sizeof ctx.task_name, '\0') - ctx.task_name;
+  task.function = name_len > 0 ? std::string(ctx.task_name, name_len)
+                               : "task#" + std::to_string(ctx.task_id);
+  task.is_task_frame = true;
+  stack.push_back(std::move(task));
+  return stack;
+}
+
+std::map<std::string, std::string> labels_of(const sampling::sample_context& ctx) {
+  std::map<std::string, std::string> labels;
+  if (ctx.task_id != 0) {
+    labels["task_id"] = std::to_string(ctx.task_id);
+    const std::size_t name_len = std::find(ctx.task_name, ctx.task_name + sizeof ctx.task_name, '\0') - ctx.task_name;
+    if (name_len > 0) labels["task"] = std::string(ctx.task_name, name_len);
+  }
+  if (ctx.worker >= 0) labels["worker"] = std::to_string(ctx.worker);
+  if (ctx.has_trace) {
+    labels["trace_id"] = hex(ctx.trace_id, sizeof ctx.trace_id);
+    labels["span_id"] = hex(ctx.span_id, sizeof ctx.span_id);
+  }
+  return labels;
+}
+
+}  // namespace
+
+cpu_profile build_cpu_profile(std::span<const sampling::raw_sample> samples,
+                              frame_resolver& symbols, std::int64_t period_ns,
+                              std::uint64_t start_ns, std::uint64_t duration_ns) {
+  cpu_profile profile;
+  profile.period_ns = period_ns;
+  profile.samples.reserve(samples.size());
+  std::uint64_t first = std::numeric_limits<std::uint64_t>::max(), last = 0;
+  for (const raw_sample& raw : samples) {
+    sample s;
+    s.stack = build_stack(raw, symbols);
+    s.count = 1;
+    s.cpu_ns = static_cast<std::int64_t>(raw.weight_ns);
+    s.labels = labels_of(raw.context);
+    s.timestamp_ns = raw.timestamp_ns;
+    first = std::min(first, raw.timestamp_ns);
+    last = std::max(last, raw.timestamp_ns);
+    profile.samples.push_back(std::move(s));
+  }
+  if (start_ns == 0 && !samples.empty()) start_ns = first;
+  if (duration_ns == 0 && !samples.empty() && last >= start_ns)
+    duration_ns = last - start_ns + static_cast<std::uint64_t>(std::max<std::int64_t>(period_ns, 0));
+  profile.start_ns = start_ns;
+  profile.duration_ns = duration_ns;
+  return profile;
+}
+
+}  // namespace coroscope

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+//
+// Environment variables, /proc/self/statm and writing the profile file.
+#include "heap_state.hpp"
+
+#include <coroscope/heap.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string_view>
+
+namespace coroscope::heap {
+
+heap_options options_from_environment(heap_options base) {
+  const char* value = std::getenv("COROSCOPE_HEAP_SAMPLE_BYTES");
+  if (value == nullptr || *value == '\0') return base;
+  const std::string_view text(value);
+  std::uint64_t bytes = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), bytes);
+  if (error != std::errc() || end != text.data() + text.size() || bytes == 0 || bytes > (1ULL << 40)) {
+    std::fprintf(stderr,
+                 "coroscope: COROSCOPE_HEAP_SAMPLE_BYTES=\"%s\" is not a byte count in 1..2^40; "
+                 "using %llu\n",
+                 value, static_cast<unsigned long long>(base.sample_interval_bytes));
+    return base;
+  }
+  base.sample_interval_bytes = bytes;
+  return base;
+}
+
+std::optional<std::int64_t> resident_set_bytes() {
+  const int fd = ::open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  char buffer[128];
+  const ssize_t n = ::read(fd, buffer, sizeof buffer - 1);
+  ::close(fd);
+  if (n <= 0) return std::nullopt;
+  // "size resident shared ...", in pages.
+  const char* p = buffer;
+  const char* end = buffer + n;
+  while (p < end && *p != ' ') ++p;
+  std::int64_t pages = 0;
+  if (p == end || std::from_chars(p + 1, end, pages).ec != std::errc()) return std::nullopt;
+  return pages * static_cast<std::int64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+bool write_profile(const std::string& path) {
+  detail::busy_scope busy;
+  try {
+    write_heap_pprof(profile(), path);
+    return true;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "coroscope: cannot write heap profile: %s\n", e.what());
+    return false;
+  }
+}
+
+bool write_profile_from_environment() {
+  const char* value = std::getenv("COROSCOPE_HEAP_PROFILE");
+  if (value == nullptr || *value == '\0') return false;
+  detail::busy_scope busy;
+  // `%p` becomes the process id, so the processes of a preloaded shell script do not
+  // overwrite each other's profiles.
+  std::string path(value);
+  for (std::size_t at = path.find("%p"); at != std::string::npos; at = path.find("%p", at))
+    path.replace(at, 2, std::to_string(::getpid()));
+  return write_profile(path);
+}
+
+}  // namespace coroscope::heap

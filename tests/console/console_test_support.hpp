@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+// Shared pieces of the console tests: a scripted console_source and a condition wait.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "coroscope/console_server.hpp"
+
+namespace coroscope::test {
+
+/// Polls `done` until it holds or `timeout` passes (for conditions no one notifies,
+/// such as server counters). The poll period is not a synchronisation.
+inline bool eventually(const std::function<bool()>& done,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
+/// A console_source without a probe: two tasks whose poll count grows with every
+/// snapshot (so every publish tick has a delta), one worker, one await site.
+struct fake_source {
+  std::atomic<std::uint64_t> snapshots{0};
+
+  console_source make() {
+    console_source s;
+    s.identity = [] {
+      console_identity id;
+      id.service_name = "fake-service";
+      id.pid = 4242;
+      id.host = "test-host";
+      id.probe_id = 7;
+      id.instance_id = "0123456789abcdef";
+      return id;
+    };
+    s.snapshot = [this] {
+      const auto n = ++snapshots;
+      coroscope::snapshot snap;
+      snap.service_name = "fake-service";
+      for (std::uint64_t id : {1, 2}) {
+        task_info t;
+        t.id = id;
+        t.name = id == 1 ? "accept-loop" : "session";
+        t.parent_id = id - 1;
+        t.polls = n * id;
+        t.state = task_state::idle;
+        snap.tasks.push_back(t);
+      }
+      worker_info w;
+      w.polls = n;
+      snap.workers.push_back(w);
+      await_site_info a;
+      a.name = "db.query";
+      a.count = n;
+      snap.await_sites.push_back(a);
+      snap.tasks_spawned = 2;
+      snap.live_tasks = 2;
+      return snap;
+    };
+    s.task_details = [](std::uint64_t id) -> std::optional<task_details> {
+      if (id != 1) return std::nullopt;
+      task_details d;
+      d.task.id = 1;
+      d.task.name = "accept-loop";
+      d.task.poll_times.count = 3;
+      d.task.poll_times.p50 = std::chrono::microseconds(5);
+      d.async_stack.push_back({"accept_loop()", "server.cpp", 12});
+      return d;
+    };
+    return s;
+  }
+};
+
+}  // namespace coroscope::test

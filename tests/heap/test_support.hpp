@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#pragma once
+
+#include <coroscope/heap_profile.hpp>
+
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+/// Helpers the heap tests share.
+namespace coroscope::heap_test {
+
+/// A fresh directory, removed with its contents.
+class temp_dir {
+ public:
+  temp_dir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "coroscope-heap-XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data());
+  }
+  ~temp_dir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// Runs `command` with sh, returning its stdout (and "[exit status N]" when it failed).
+inline std::string run(const std::string& command) {
+  std::string output;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return "popen failed";
+  std::array<char, 4096> buffer{};
+  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  if (status != 0) output += "\n[exit status " + std::to_string(status) + "]";
+  return output;
+}
+
+inline bool have_go() { return std::system("command -v go >/dev/null 2>&1") == 0; }
+
+/// `go tool pprof ARGS PROFILE` with a private Go cache in `dir`, offline.
+inline std::string go_pprof(const temp_dir& dir, const std::string& args, const std::string& profile) {
+  const std::string env = "cd '" + dir.path().string() + "' && HOME='" + dir.path().string() +
+                          "' GOCACHE='" + (dir.path() / "gocache").string() +
+                          "' GOFLAGS=-mod=mod GOPROXY=off ";
+  return run(env + "go tool pprof " + args + " '" + profile + "' 2>&1");
+}
+
+/// Sums of a profile's values over the samples whose `task` label is `task`.
+struct totals {
+  std::int64_t alloc_objects = 0, alloc_space = 0, inuse_objects = 0, inuse_space = 0;
+};
+inline totals task_totals(const heap_profile& profile, const std::string& task) {
+  totals t;
+  for (const heap_sample& s : profile.samples) {
+    auto it = s.labels.find("task");
+    if (it == s.labels.end() || it->second != task) continue;
+    t.alloc_objects += s.alloc_objects;
+    t.alloc_space += s.alloc_space;
+    t.inuse_objects += s.inuse_objects;
+    t.inuse_space += s.inuse_space;
+  }
+  return t;
+}
+
+/// True when some frame of `stack` names a function containing `name`.
+inline bool has_function(const std::vector<frame>& stack, const std::string& name) {
+  for (const frame& f : stack)
+    if (f.function.find(name) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace coroscope::heap_test

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include <coroscope/sampler.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <initializer_list>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace {
+
+using coroscope::cpu_profile;
+using coroscope::frame;
+using coroscope::sampling::raw_sample;
+
+// A symbolizer stand-in: each pc maps to a list of function names, innermost first.
+// Unknown pcs give one unnamed frame, as the real symbolizer does. Records every lookup.
+class fake_symbols final : public coroscope::frame_resolver {
+ public:
+  fake_symbols(std::initializer_list<std::pair<const std::uintptr_t, std::vector<std::string>>> table)
+      : table_(table) {}
+
+  const std::vector<frame>& symbolize(std::uintptr_t pc, bool return_address) override {
+    lookups.emplace_back(pc, return_address);
+    auto& frames = cache_[pc];
+    frames.clear();
+    if (auto it = table_.find(pc); it != table_.end()) {
+      for (const std::string& name : it->second) {
+        frame f;
+        f.function = name;
+        f.address = pc;
+        frames.push_back(std::move(f));
+      }
+    } else {
+      frame f;
+      f.address = pc;
+      f.module = "unknown.so";
+      frames.push_back(std::move(f));
+    }
+    return frames;
+  }
+
+  std::vector<std::pair<std::uintptr_t, bool>> lookups;
+
+ private:
+  std::map<std::uintptr_t, std::vector<std::string>> table_;
+  std::map<std::uintptr_t, std::vector<frame>> cache_;
+};
+
+// Native pcs of a worker inside a coroutine, leaf first, and the entry addresses of the
+// coroutines. 0x1xx are native pcs, 0x2xx entry addresses.
+
+fake_symbols service_symbols() {
+  return fake_symbols{
+      {0x100, {"memcpy"}},
+      {0x110, {"inline_helper", "parse_body"}},  // parse_body's resume fn, with an inlined helper
+      {0x120, {"asio::detail::awaitable_thread::pump"}},
+      {0x130, {"asio::io_context::run"}},
+      {0x140, {"start_thread"}},
+      {0x200, {"parse_body"}},
+      {0x210, {"handle_request"}},
+      {0x220, {"accept_loop"}},
+      {0x230, {"elsewhere"}},
+  };
+}
+
+raw_sample make_raw(std::initializer_list<std::uintptr_t> pcs) {
+  raw_sample s{};
+  s.timestamp_ns = 1'000'000;
+  s.weight_ns = 10'101'010;
+  s.tid = 7;
+  for (std::uintptr_t pc : pcs) s.pcs[s.depth++] = pc;
+  return s;
+}
+
+void in_task(raw_sample& s, std::uint64_t id, const char* name,
+             std::initializer_list<std::uintptr_t> async_pcs) {
+  s.context.task_id = id;
+  std::strncpy(s.context.task_name, name, sizeof s.context.task_name - 1);
+  for (std::uintptr_t pc : async_pcs) s.context.async_pcs[s.context.async_depth++] = pc;
+}
+
+std::vector<std::string> names(const coroscope::sample& s) {
+  std::vector<std::string> out;
+  for (const frame& f : s.stack) out.push_back((f.is_task_frame ? "task:" : "") + f.function);
+  return out;
+}
+
+cpu_profile build(const std::vector<raw_sample>& raws, coroscope::frame_resolver& symbols) {
+  return coroscope::build_cpu_profile(raws, symbols, 10'101'010);
+}
+
+TEST(ProfileBuilder, OutsideTasksKeepsTheNativeStack) {
+  fake_symbols symbols = service_symbols();
+  const cpu_profile p = build({make_raw({0x100, 0x110, 0x130, 0x140})}, symbols);
+  ASSERT_EQ(p.samples.size(), 1u);
+  EXPECT_EQ(names(p.samples[0]),
+            (std::vector<std::string>{"memcpy", "inline_helper", "parse_body",
+                                      "asio::io_context::run", "start_thread"}));
+  EXPECT_TRUE(p.samples[0].labels.empty());
+  // The interrupted pc is looked up as is, the rest as return addresses.
+  ASSERT_EQ(symbols.lookups.size(), 4u);
+  EXPECT_EQ(symbols.lookups[0], (std::pair<std::uintptr_t, bool>{0x100, false}));
+  EXPECT_EQ(symbols.lookups[1], (std::pair<std::uintptr_t, bool>{0x110, true}));
+  EXPECT_EQ(symbols.lookups[3], (std::pair<std::uintptr_t, bool>{0x140, true}));
+}
+
+TEST(ProfileBuilder, AsyncStackReplacesTheNativeFramesBelowTheRunningCoroutine) {
+  fake_symbols symbols = service_symbols();
+  raw_sample s = make_raw({0x100, 0x110, 0x120, 0x130, 0x140});
+  in_task(s, 42, "accept-loop", {0x200, 0x210, 0x220});
+  const cpu_profile p = build({s}, symbols);
+  ASSERT_EQ(p.samples.size(), 1u);
+  EXPECT_EQ(names(p.samples[0]),
+            (std::vector<std::string>{"memcpy", "inline_helper", "parse_body", "handle_request",
+                                      "accept_loop", "task:accept-loop"}));
+  EXPECT_TRUE(p.samples[0].stack.back().is_task_frame);
+  EXPECT_EQ(p.samples[0].stack.back().address, 0u);
+  // Entry addresses are not return addresses.
+  for (const auto& [pc, return_address] : symbols.lookups) {
+    if (pc >= 0x200) {
+      EXPECT_FALSE(return_address) << std::hex << pc;
+    }
+  }
+}
+
+TEST(ProfileBuilder, RunningCoroutineNotOnTheNativeStackGoesToTheRootEnd) {
+  fake_symbols symbols = service_symbols();
+  raw_sample s = make_raw({0x100, 0x130, 0x140});  // e.g. inside Asio between polls
+  in_task(s, 42, "accept-loop", {0x200, 0x210});
+  const cpu_profile p = build({s}, symbols);
+  EXPECT_EQ(names(p.samples[0]),
+            (std::vector<std::string>{"memcpy", "asio::io_context::run", "start_thread",
+                                      "parse_body", "handle_request", "task:accept-loop"}));
+}
+
+TEST(ProfileBuilder, UnknownRunningCoroutineKeepsTheNativeStack) {
+  fake_symbols symbols = service_symbols();
+  raw_sample s = make_raw({0x100, 0x110, 0x140});
+  in_task(s, 3, "jit", {0x999});  // unsymbolized: empty function never matches
+  const cpu_profile p = build({s}, symbols);
+  ASSERT_EQ(p.samples[0].stack.size(), 6u);
+  EXPECT_EQ(p.samples[0].stack[4].module, "unknown.so");
+  EXPECT_EQ(p.samples[0].stack[4].address, 0x999u);
+  EXPECT_EQ(names(p.samples[0]).back(), "task:jit");
+}
+
+TEST(ProfileBuilder, TaskWithoutAsyncStackGetsATaskFrameAtTheRoot) {
+  fake_symbols symbols = service_symbols();
+  raw_sample s = make_raw({0x100, 0x130});
+  in_task(s, 5, "worker-task", {});
+  const cpu_profile p = build({s}, symbols);
+  EXPECT_EQ(names(p.samples[0]),
+            (std::vector<std::string>{"memcpy", "asio::io_context::run", "task:worker-task"}));
+}
+
+TEST(ProfileBuilder, UnnamedTaskFrameUsesTheId) {
+  fake_symbols symbols = service_symbols();
+  raw_sample s = make_raw({0x100});
+  in_task(s, 17, "", {});
+  const cpu_profile p = build({s}, symbols);
+  EXPECT_EQ(names(p.samples[0]).back(), "task:task#17");
+  EXPECT_EQ(p.samples[0].labels.count("task"), 0u);
+  EXPECT_EQ(p.samples[0].labels.at("task_id"), "17");
+}
+
+TEST(ProfileBuilder, LabelsOnlyWhenKnown) {
+  fake_symbols symbols = service_symbols();
+  raw_sample with = make_raw({0x100});
+  in_task(with, 42, "accept-loop", {});
+  with.context.worker = 3;
+  with.context.has_trace = true;
+  for (int i = 0; i < 16; ++i) with.context.trace_id[i] = static_cast<std::uint8_t>(0xa0 + i);
+  for (int i = 0; i < 8; ++i) with.context.span_id[i] = static_cast<std::uint8_t>(i);
+  raw_sample worker_only = make_raw({0x100});
+  worker_only.context.worker = 0;
+  const cpu_profile p = build({with, worker_only, make_raw({0x100})}, symbols);
+  ASSERT_EQ(p.samples.size(), 3u);
+  EXPECT_EQ(p.samples[0].labels,
+            (std::map<std::string, std::string>{
+                {"task", "accept-loop"},
+                {"task_id", "42"},
+                {"worker", "3"},
+                {"trace_id", "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf"},
+                {"span_id", "0001020304050607"}}));
+  EXPECT_EQ(p.samples[1].labels, (std::map<std::string, std::string>{{"worker", "0"}}));
+  EXPECT_TRUE(p.samples[2].labels.empty());
+}
+
+TEST(ProfileBuilder, WeightsTimestampsAndWindow) {
+  fake_symbols symbols = service_symbols();
+  raw_sample a = make_raw({0x100});
+  a.timestamp_ns = 5'000'000'000;
+  raw_sample b = make_raw({0x100});
+  b.timestamp_ns = 6'000'000'000;
+  b.weight_ns = 30'303'030;  // two overruns
+  const cpu_profile p = build({a, b}, symbols);
+  ASSERT_EQ(p.samples.size(), 2u);
+  EXPECT_EQ(p.samples[0].count, 1);
+  EXPECT_EQ(p.samples[0].cpu_ns, 10'101'010);
+  EXPECT_EQ(p.samples[1].cpu_ns, 30'303'030);
+  EXPECT_EQ(p.samples[1].timestamp_ns, 6'000'000'000u);
+  EXPECT_EQ(p.period_ns, 10'101'010);
+  EXPECT_EQ(p.start_ns, 5'000'000'000u);
+  EXPECT_EQ(p.duration_ns, 1'000'000'000u + 10'101'010u);
+  // An explicit window wins.
+  const cpu_profile q = coroscope::build_cpu_profile(std::vector<raw_sample>{a}, symbols, 1, 7, 9);
+  EXPECT_EQ(q.start_ns, 7u);
+  EXPECT_EQ(q.duration_ns, 9u);
+}
+
+TEST(ProfileBuilder, ClampsDepthsFromACorruptRecord) {
+  fake_symbols symbols = service_symbols();
+  raw_sample s = make_raw({0x100});
+  s.depth = 1000;
+  s.context.task_id = 1;
+  s.context.async_depth = 1000;
+  const cpu_profile p = build({s}, symbols);
+  EXPECT_EQ(p.samples[0].stack.size(),
+            coroscope::sampling::kMaxFrames + coroscope::sampling::kMaxAsyncFrames + 1);
+}
+
+// Anything with the symbolizer's member function works through the template overload,
+// as coroscope::symbolizer will.
+struct duck_symbolizer {
+  const std::vector<frame>& symbolize(std::uintptr_t pc, bool) {
+    frames.assign(1, frame{});
+    frames[0].function = "duck";
+    frames[0].address = pc;
+    return frames;
+  }
+  std::vector<frame> frames;
+};
+
+TEST(ProfileBuilder, AcceptsAnySymbolizerShapedType) {
+  duck_symbolizer symbols;
+  const std::vector<raw_sample> raws{make_raw({0x1, 0x2})};
+  const cpu_profile p = coroscope::build_cpu_profile(raws, symbols, 10);
+  ASSERT_EQ(p.samples.size(), 1u);
+  EXPECT_EQ(names(p.samples[0]), (std::vector<std::string>{"duck", "duck"}));
+}
+
+}  // namespace

@@ -1,0 +1,3 @@
+module coroscope.test/gohot
+
+go 1.19

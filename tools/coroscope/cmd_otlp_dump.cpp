@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+//
+// `coroscope otlp-dump FILE`: prints the OTLP profiles requests a COROSCOPE_OTLP_FILE sink
+// wrote (resource, sample type, each sample's stack, attributes and trace link).
+#include "command.hpp"
+
+#include <coroscope/otlp.hpp>
+
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string_view>
+
+namespace coroscope::cli {
+namespace {
+
+void add_otlp_dump(CLI::App& app) {
+  auto path = std::make_shared<std::string>();
+  CLI::App* command = app.add_subcommand(
+      "otlp-dump", "Print the OTLP profiles requests in a COROSCOPE_OTLP_FILE file");
+  command->add_option("FILE", *path, "length-delimited ExportProfilesServiceRequest file")
+      ->required();
+  command->callback([path] {
+    std::ostringstream error;
+    if (otlp_dump(*path, std::cout, error) != 0) {
+      // One line, as every file problem of the tool: `coroscope: FILE: reason`.
+      std::string reason = error.str();
+      while (!reason.empty() && reason.back() == '\n') reason.pop_back();
+      constexpr std::string_view prefix = "coroscope otlp-dump: ";
+      if (reason.starts_with(prefix)) reason.erase(0, prefix.size());
+      throw file_error(*path, reason);
+    }
+  });
+}
+
+const registration otlp_dump_command{"otlp-dump", &add_otlp_dump};
+
+}  // namespace
+}  // namespace coroscope::cli

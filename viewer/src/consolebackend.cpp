@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include "consolebackend.hpp"
+
+#include <QMetaObject>
+#include <QPointer>
+
+namespace coroscope::viewer {
+
+ConsoleBackend::ConsoleBackend(QObject* parent) : QObject(parent) {
+  qRegisterMetaType<ResultsPtr>();
+  qRegisterMetaType<TaskDetailsPtr>();
+}
+
+ConsoleBackend::~ConsoleBackend() { disconnectFromProbe(); }
+
+void ConsoleBackend::connectTo(const QString& host, quint16 port, const QString& token) {
+  disconnectFromProbe();
+  console_client_options options;
+  options.host = host.toStdString();
+  options.port = port;
+  options.token = token.toStdString();
+  options.max_backoff = m_maxBackoff;
+  m_retainNs.store(m_builderOptions.retainCompleted.count());
+  m_address = QStringLiteral("%1:%2").arg(host).arg(port);
+
+  // Owned by the callbacks, so only the client thread touches it.
+  auto builder = std::make_shared<ResultsBuilder>(m_builderOptions);
+  console_client_callbacks callbacks;
+  callbacks.on_state = [this, builder](std::shared_ptr<const console_state> state) {
+    if (state->sequence == 0 && state->tasks.empty() && state->workers.empty()) return;  // hello only
+    builder->setRetainCompleted(std::chrono::nanoseconds(m_retainNs.load()));
+    m_mailbox.store(builder->add(*state));
+    if (!m_wakePending.exchange(true))
+      QMetaObject::invokeMethod(this, &ConsoleBackend::deliverResults, Qt::QueuedConnection);
+  };
+  callbacks.on_connection = [this](connection_state s, const std::string& detail) {
+    QMetaObject::invokeMethod(
+        this, [this, s, d = QString::fromStdString(detail)] { emit connectionChanged(int(s), d); },
+        Qt::QueuedConnection);
+  };
+  callbacks.on_task_details = [this](const task_details& d) {
+    auto p = std::make_shared<const task_details>(d);
+    QMetaObject::invokeMethod(this, [this, p] { emit taskDetailsAvailable(p); },
+                              Qt::QueuedConnection);
+  };
+  callbacks.on_error = [this](const std::string& message) {
+    QMetaObject::invokeMethod(
+        this, [this, m = QString::fromStdString(message)] { emit errorReported(m); },
+        Qt::QueuedConnection);
+  };
+  m_client = std::make_unique<console_client>(std::move(options), std::move(callbacks));
+  m_client->start();
+  if (m_paused) m_client->pause();
+}
+
+void ConsoleBackend::setRetainCompleted(std::chrono::nanoseconds d) {
+  m_builderOptions.retainCompleted = d;
+  m_retainNs.store(d.count());
+}
+
+void ConsoleBackend::disconnectFromProbe() {
+  if (!m_client) return;
+  m_client->stop();  // joins the client thread: no callback runs after this
+  m_client.reset();
+  m_recording = false;
+  m_mailbox.store(nullptr);
+}
+
+void ConsoleBackend::deliverResults() {
+  m_wakePending.store(false);
+  if (auto results = m_mailbox.exchange(nullptr)) emit resultsAvailable(results);
+}
+
+void ConsoleBackend::setPaused(bool paused) {
+  m_paused = paused;
+  if (!m_client) return;
+  if (paused)
+    m_client->pause();
+  else
+    m_client->resume();
+}
+
+bool ConsoleBackend::startRecording(const QString& path, QString* error) {
+  if (!m_client) {
+    if (error) *error = tr("Not connected: nothing to record.");
+    return false;
+  }
+  std::string why;
+  if (!m_client->start_recording(path.toStdString(), why)) {
+    if (error) *error = QString::fromStdString(why);
+    return false;
+  }
+  m_recording = true;
+  return true;
+}
+
+void ConsoleBackend::stopRecording() {
+  if (m_client) m_client->stop_recording();
+  m_recording = false;
+}
+
+void ConsoleBackend::requestTaskDetails(quint64 taskId) {
+  if (m_client) m_client->request_task_details(taskId);
+}
+
+connection_state ConsoleBackend::connectionState() const {
+  return m_client ? m_client->connection() : connection_state::stopped;
+}
+
+console_client_stats ConsoleBackend::clientStats() const {
+  return m_client ? m_client->stats() : console_client_stats{};
+}
+
+}  // namespace coroscope::viewer

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include "format.hpp"
+
+#include <QDateTime>
+
+namespace coroscope::viewer {
+
+QString formatDuration(std::chrono::nanoseconds d) {
+  const double ns = double(d.count());
+  auto three = [](double v, const char* unit) {
+    const int decimals = v < 10 ? 2 : v < 100 ? 1 : 0;
+    return QString::number(v, 'f', decimals) + QString::fromUtf8(unit);
+  };
+  if (ns < 1e3) return QString::number(d.count()) + QStringLiteral("ns");
+  if (ns < 1e6) return three(ns / 1e3, "µs");
+  if (ns < 1e9) return three(ns / 1e6, "ms");
+  if (ns < 60e9) return three(ns / 1e9, "s");
+  const auto s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
+  if (s < 3600) return QStringLiteral("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+  return QStringLiteral("%1h%2m").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString stateName(task_state s) {
+  // Not coroscope::to_string: that lives in the probe library, which the console never links.
+  switch (s) {
+    case task_state::running: return QStringLiteral("running");
+    case task_state::scheduled: return QStringLiteral("scheduled");
+    case task_state::idle: return QStringLiteral("idle");
+    case task_state::completed: return QStringLiteral("completed");
+  }
+  return QStringLiteral("?");
+}
+
+QString formatLocation(const std::string& file, std::uint32_t line) {
+  if (file.empty()) return {};
+  const auto slash = file.find_last_of('/');
+  const QString name = QString::fromStdString(slash == std::string::npos ? file : file.substr(slash + 1));
+  return line ? QStringLiteral("%1:%2").arg(name).arg(line) : name;
+}
+
+QString formatTime(TimePoint t) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("hh:mm:ss.zzz"));
+}
+
+QString formatPercent(std::chrono::nanoseconds part, std::chrono::nanoseconds whole) {
+  if (whole.count() <= 0) return QStringLiteral("-");
+  return QString::number(100.0 * double(part.count()) / double(whole.count()), 'f', 1) +
+         QLatin1Char('%');
+}
+
+}  // namespace coroscope::viewer
