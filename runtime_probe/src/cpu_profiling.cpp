@@ -58,7 +58,7 @@ sampling::raw_sample sample_of(const std::string& key) {
   std::memcpy(&s.depth, in, sizeof(s.depth));
   in += sizeof(s.depth);
   const std::size_t head = offsetof(sampling::sample_context, async_pcs);
-  std::memcpy(&s.context, in, head);
+  std::memcpy(static_cast<void*>(&s.context), in, head);
   in += head;
   std::memcpy(s.pcs, in, s.depth * sizeof(std::uintptr_t));
   in += s.depth * sizeof(std::uintptr_t);
