@@ -77,10 +77,10 @@ task_record* acquire(std::uint16_t probe, std::string_view name, const std::sour
   task_record& t = at(slot);
   t.probe = probe;
   t.slot = slot;
-  t.last_worker = -1;
+  t.last_worker.store(-1, std::memory_order_relaxed);
   t.id = next_id.fetch_add(1, std::memory_order_relaxed);
   t.parent_id = 0;
-  t.polls = 0;
+  t.polls.store(0, std::memory_order_relaxed);
   t.last_wake_tick.store(0, std::memory_order_relaxed);
   t.last_poll_end_tick.store(0, std::memory_order_relaxed);
   t.tracked_refs.store(0, std::memory_order_relaxed);

@@ -75,12 +75,14 @@ class poll_scope {
     std::uint8_t flags = wake.flags;
     if (wake.worker >= 0 && wake.worker != st.worker_index && !(flags & flag_remote))
       flags |= flag_steal;
-    if (t->last_worker != st.worker_index && t->polls != 0) flags |= flag_migrated;
+    const std::uint64_t polls = t->polls.load(std::memory_order_relaxed);
+    if (t->last_worker.load(std::memory_order_relaxed) != st.worker_index && polls != 0)
+      flags |= flag_migrated;
     if (prev_task_) flags |= flag_nested;
-    if (t->polls == 0) flags |= flag_first_poll;
+    if (polls == 0) flags |= flag_first_poll;
     wake_.flags = flags;
-    t->last_worker = st.worker_index;
-    ++t->polls;
+    t->last_worker.store(st.worker_index, std::memory_order_relaxed);
+    t->polls.store(polls + 1, std::memory_order_relaxed);
     if (st.worker && !prev_task_) {
       st.worker->poll_task_id.store(t->id, std::memory_order_relaxed);
       st.worker->poll_task_slot.store(t->slot, std::memory_order_relaxed);

@@ -20,20 +20,22 @@ enum class record_state : std::uint32_t { free, created, live, completed };
 /// slabs that are never freed, only recycled (the generation changes), so an executor copy
 /// that outlives its task reads a stale generation instead of freed memory.
 ///
-/// Threads: `polls`, `last_worker` and the trace fields are written only by the thread
-/// polling the task (one at a time; Asio's queue orders them). The collector reads only the
-/// atomics and the fields written before the spawn event (name, location, ids).
+/// Threads: the trace fields are written only by the thread polling the task (one at a
+/// time; Asio's queue orders them). The collector reads only the atomics and the fields
+/// written before the spawn event (name, location, ids).
 struct alignas(64) task_record {
   std::atomic<std::uint32_t> generation{0};
   std::atomic<record_state> state{record_state::free};
   std::atomic<std::int32_t> tracked_refs{0};  ///< outstanding-work copies of the executor
   void* io_context = nullptr;  ///< the boost::asio::io_context the task runs on
   std::uint16_t probe = 0;
-  std::int16_t last_worker = -1;
+  /// Relaxed atomics: branches of one task (awaitable operators) may poll it on two
+  /// workers at once.
+  std::atomic<std::int16_t> last_worker{-1};
   std::uint32_t slot = 0;  ///< own index in the pool
   std::uint64_t id = 0;
   std::uint64_t parent_id = 0;
-  std::uint64_t polls = 0;
+  std::atomic<std::uint64_t> polls{0};
   std::atomic<std::uint64_t> last_wake_tick{0};
   std::atomic<std::uint64_t> last_poll_end_tick{0};
   std::atomic<std::uint64_t> last_poll_begin_tick{0};
