@@ -204,11 +204,15 @@ void probe_core::run(unsigned threads) {
 
 snapshot probe_core::take_snapshot() const {
   collector& c = collector::instance();
-  return c.with_drained([&] {
+  snapshot s = c.with_drained([&] {
     aggregator_.tick();  // lints and retention as of now, not as of the collector's last tick
     return aggregator_.build(c.dropped_events(),
                              g_untracked_spawns.load(std::memory_order_relaxed));
   });
+  const sampling::sampler_stats sampler = sampling::stats();
+  s.dropped_cpu_samples =
+      sampler.dropped_ring_full + sampler.dropped_other + cpu_window_dropped_samples();
+  return s;
 }
 
 }  // namespace detail

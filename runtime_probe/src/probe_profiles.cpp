@@ -9,6 +9,7 @@
 #include "coroscope/pprof.hpp"
 
 namespace coroscope::detail {
+
 sampling::sampler_options sampler_options_from(const resolved_options& options) {
   sampling::sampler_options s;
   s.frequency_hz = options.sample_hz;

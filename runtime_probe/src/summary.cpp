@@ -134,6 +134,9 @@ std::string format_summary(const snapshot& s, std::size_t max_tasks) {
   append_warnings(out, s);
   append(out, "\nDropped events: %llu%s\n", static_cast<unsigned long long>(s.dropped_events),
          s.dropped_events ? " (rings were full: figures above undercount)" : "");
+  if (s.dropped_cpu_samples)
+    append(out, "Dropped CPU samples: %llu (profiles undercount)\n",
+           static_cast<unsigned long long>(s.dropped_cpu_samples));
   if (s.untracked_spawns)
     append(out, "Untracked spawns: %llu (task pool exhausted)\n",
            static_cast<unsigned long long>(s.untracked_spawns));

@@ -106,6 +106,9 @@ struct snapshot {
   std::uint64_t dropped_events = 0;    ///< events lost to full rings (process-wide)
   std::uint64_t untracked_spawns = 0;  ///< executors handed out untracked (pool exhausted)
   std::uint64_t dropped_warnings = 0;  ///< warnings not listed: the list is capped at 1000
+  /// CPU samples lost (process-wide): full sampler rings, signals on unregistered threads,
+  /// profile windows at their distinct-stack bound.
+  std::uint64_t dropped_cpu_samples = 0;
 };
 
 /// Renders a tokio-console-like text report: tasks, workers, await sites, warnings and
