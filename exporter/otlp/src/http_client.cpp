@@ -40,6 +40,28 @@ struct http_client::request_state {
   explicit request_state(asio::io_context& io) : resolver(io), stream(io) {}
 };
 
+// One request and its response. Everything it refers to lives in post()'s frame, which
+// runs the io_context until this coroutine is done.
+asio::awaitable<void> exchange(http_client::request_state& state, const http_endpoint& endpoint,
+                               http::request<http::string_body>& request, http_result& result) {
+  auto endpoints = co_await state.resolver.async_resolve(endpoint.host, endpoint.port, asio::use_awaitable);
+  co_await state.stream.async_connect(endpoints, asio::use_awaitable);
+  co_await http::async_write(state.stream, request, asio::use_awaitable);
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(max_response_body);
+  co_await http::async_read(state.stream, buffer, parser, asio::use_awaitable);
+  http::response<http::string_body> response = parser.release();
+  http_response& r = result.response.emplace();
+  r.status = response.result_int();
+  r.reason = std::string(response.reason());
+  r.retry_after = std::string(response[http::field::retry_after]);
+  r.body = std::move(response.body());
+  // Bodies are capped at 1 MiB; their inflated size too (a gzip bomb).
+  if (response[http::field::content_encoding] == "gzip" && is_gzip(r.body))
+    r.body = gzip_decompress(r.body, 1024 * 1024);
+}
+
 http_client::http_client() : timer_(io_) {}
 http_client::~http_client() = default;
 
@@ -85,24 +107,6 @@ http_result http_client::post(const http_endpoint& endpoint,
   request.body() = std::move(body);
   request.prepare_payload();
 
-  auto exchange = [&]() -> asio::awaitable<void> {
-    auto endpoints = co_await state.resolver.async_resolve(endpoint.host, endpoint.port, asio::use_awaitable);
-    co_await state.stream.async_connect(endpoints, asio::use_awaitable);
-    co_await http::async_write(state.stream, request, asio::use_awaitable);
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(max_response_body);
-    co_await http::async_read(state.stream, buffer, parser, asio::use_awaitable);
-    http::response<http::string_body> response = parser.release();
-    http_response& r = result.response.emplace();
-    r.status = response.result_int();
-    r.reason = std::string(response.reason());
-    r.retry_after = std::string(response[http::field::retry_after]);
-    r.body = std::move(response.body());
-    // Bodies are capped at 1 MiB; their inflated size too (a gzip bomb).
-    if (response[http::field::content_encoding] == "gzip" && is_gzip(r.body))
-      r.body = gzip_decompress(r.body, 1024 * 1024);
-  };
 
   current_ = &state;
   if (clock::now() >= state.deadline) {
@@ -112,7 +116,7 @@ http_result http_client::post(const http_endpoint& endpoint,
     return result;
   }
   arm_timer();
-  asio::co_spawn(io_, exchange, [&](std::exception_ptr error) {
+  asio::co_spawn(io_, exchange(state, endpoint, request, result), [&](std::exception_ptr error) {
     current_ = nullptr;
     timer_.cancel();
     if (!error) return;

@@ -49,9 +49,10 @@ class http_client {
 
   void cut_at(clock::time_point deadline);
 
- private:
+  /// What one request holds while it runs (defined in the .cpp).
   struct request_state;
 
+ private:
   void arm_timer();
 
   boost::asio::io_context io_;
