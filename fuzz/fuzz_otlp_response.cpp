@@ -8,6 +8,7 @@
 // its deadline with the request counted as sent, failed or dropped.
 #include <coroscope/otlp.hpp>
 
+#include "../tests/otlp/test_profiles.hpp"
 #include "retry.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -69,16 +70,7 @@ class fake_collector {
 };
 
 coroscope::cpu_profile tiny_profile() {
-  coroscope::cpu_profile p;
-  p.period_ns = 10'000'000;
-  coroscope::frame f;
-  f.function = "f";
-  f.file = "f.cpp";
-  f.line = 1;
-  coroscope::sample s;
-  s.stack.push_back(f);
-  p.samples.push_back(s);
-  return p;
+  return coroscope::test::make_profile({coroscope::test::make_sample("f")});
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
+#include "../support/temp_dir.hpp"
+
 #include <coroscope/pprof.hpp>
 #include <coroscope/profile.hpp>
 
@@ -28,6 +30,7 @@ namespace {
 using coroscope::cpu_profile;
 using coroscope::frame;
 using coroscope::sample;
+using coroscope::test::temp_dir;
 
 // One test stack written as text, root first: {"main;handle_request;parse_body", 5}.
 // A frame named `task:...` is a task frame; `lib.so+0x1a2b` an unsymbolized frame.
@@ -131,26 +134,6 @@ std::string expect_decode_error(std::string_view bytes) {
   ADD_FAILURE() << "decode_pprof accepted bad input";
   return {};
 }
-
-// A fresh directory under the test's temp dir, removed at the end of the test.
-class temp_dir {
- public:
-  temp_dir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "coroscope-pprof-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~temp_dir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

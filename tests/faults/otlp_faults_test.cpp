@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "fault_support.hpp"
+#include "../otlp/test_profiles.hpp"
 
 namespace {
 
@@ -24,16 +25,7 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 coroscope::cpu_profile tiny_profile() {
-  coroscope::cpu_profile p;
-  p.period_ns = 10'000'000;
-  coroscope::frame f;
-  f.function = "f";
-  f.file = "f.cpp";
-  f.line = 1;
-  coroscope::sample s;
-  s.stack.push_back(f);
-  p.samples.push_back(s);
-  return p;
+  return coroscope::test::make_profile({coroscope::test::make_sample("f")});
 }
 
 coroscope::otlp_exporter_options options_for(std::uint16_t port) {

@@ -6,6 +6,8 @@
 // flamegraph SVGs read back through python3's XML parser (svg_frames.py), so a malformed
 // document fails the test and entities are decoded as a browser would.
 
+#include "../support/temp_dir.hpp"
+
 #include <coroscope/profile.hpp>
 
 #include <gtest/gtest.h>
@@ -71,25 +73,6 @@ inline cpu_profile make_profile(const std::vector<stack_text>& stacks) {
   return p;
 }
 
-/// A fresh directory, removed with everything in it at the end of the test.
-class temp_dir {
- public:
-  temp_dir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "coroscope-flame-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~temp_dir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 inline std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

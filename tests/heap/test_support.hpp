@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
+#include "../support/temp_dir.hpp"
+
 #include <coroscope/heap_profile.hpp>
 
 #include <unistd.h>
@@ -15,22 +17,7 @@
 /// Helpers the heap tests share.
 namespace coroscope::heap_test {
 
-/// A fresh directory, removed with its contents.
-class temp_dir {
- public:
-  temp_dir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "coroscope-heap-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~temp_dir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using coroscope::test::temp_dir;
 
 /// Runs `command` with sh, returning its stdout (and "[exit status N]" when it failed).
 inline std::string run(const std::string& command) {
