@@ -18,7 +18,7 @@ seconds=${DEMO_SECONDS:-3}
 
 bash scripts/install-deps.sh
 cmake --preset release -B "$build_dir" -DCOROSCOPE_BUILD_EXAMPLES=ON
-cmake --build "$build_dir" -j "$(nproc)" --target echo_server slow_service cpu_hotspots coroscope_tool
+cmake --build "$build_dir" -j "$(nproc)" --target echo_server slow_service cpu_hotspots trace_correlation coroscope_tool
 mkdir -p "$out"
 
 echo
@@ -48,6 +48,13 @@ echo "=== coroscope top: hot functions and hot tasks"
 "$build_dir/tools/coroscope" otlp-dump "$out/cpu.otlp" >"$out/cpu.otlp.txt"
 
 echo
+echo "=== trace_correlation: an HTTP service continuing each request's traceparent; samples link to the spans"
+rm -f "$out/trace.otlp"
+COROSCOPE_SAMPLE_HZ=499 COROSCOPE_OTLP_FILE="$out/trace.otlp" \
+  "$build_dir/examples/trace_correlation" --requests 200 --clients 4 2>&1 | tee "$out/trace_correlation.txt"
+"$build_dir/tools/coroscope" otlp-dump "$out/trace.otlp" >"$out/trace.otlp.txt"
+
+echo
 echo "Output written to $out/:"
 echo "  echo_server.txt        throughput and summary (tasks, workers, await sites, warnings)"
 echo "  echo_server_plain.txt  throughput without the probe"
@@ -57,3 +64,4 @@ echo "  flame.svg              interactive flamegraph (open in a browser): task 
 echo "  top.txt                hot functions and hot tasks (coroscope top)"
 echo "  cpu.folded             collapsed stacks"
 echo "  cpu.otlp, cpu.otlp.txt OTLP profiles requests as sent to a collector, and their dump"
+echo "  trace.otlp, trace.otlp.txt  OTLP profiles whose samples link to each request's span"

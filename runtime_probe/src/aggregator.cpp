@@ -16,6 +16,9 @@ namespace {
 
 constexpr std::size_t kMaxWarnings = 1000;
 constexpr std::uint64_t kMinWakesForSelfWakeLint = 10;
+// Completed tasks looked at per completion when over the count bound (records still in
+// use are skipped, so more than one); the tick looks at all of them.
+constexpr std::size_t kEvictVisitsPerCompletion = 4;
 
 std::uint64_t to_ticks(std::chrono::nanoseconds d) { return ns_to_ticks(d.count()); }
 std::uint64_t to_ns(std::uint64_t ticks) {
@@ -72,7 +75,13 @@ void aggregator::apply(const event& e) {
   switch (e.kind) {
     case event_kind::task_spawn: return on_spawn(e);
     case event_kind::poll: return on_poll(e);
-    case event_kind::task_complete: return on_complete(e);
+    case event_kind::task_complete:
+      on_complete(e);
+      // Keep the count bound between ticks too: a backlog drained at once must not hold
+      // a burst of completed tasks until the next tick.
+      if (completed_order_.size() > options_.retain_completed_max)
+        evict_completed(ticks(), kEvictVisitsPerCompletion);
+      return;
     case event_kind::park: return on_park(e);
     case event_kind::await_done: return on_await(e);
     case event_kind::trace_context: return on_trace(e);
@@ -107,23 +116,67 @@ aggregator::task_stats* aggregator::find_task(const event& e) {
   auto it = tasks_.find(e.task_id);
   if (it == tasks_.end()) {
     // The spawn event was lost (full ring): rebuild what the record still says, if the
-    // record still belongs to this task (not a late event of a task already forgotten).
-    const task_record& r = task_pool::at(e.slot);
-    const record_state state = r.state.load(std::memory_order_acquire);
-    if (r.id != e.task_id || (state != record_state::created && state != record_state::live))
-      return nullptr;
+    // record still belongs to this task (not a late event of a task already forgotten:
+    // forgotten records are free or reused). A completed record counts too, or a task
+    // whose spawn was dropped but whose completion arrived would never be released.
+    if (!record_adoptable(e.slot, e.task_id)) return nullptr;
     event spawn = e;
     spawn.kind = event_kind::task_spawn;
-    spawn.a = r.parent_id;
+    spawn.a = task_pool::at(e.slot).parent_id;
     spawn.b = e.kind == event_kind::poll ? e.a : ticks();
     on_spawn(spawn);
     it = tasks_.find(e.task_id);
+    if (it == tasks_.end()) return nullptr;
   }
   last_task_ = &it->second;
   return last_task_;
 }
 
+bool aggregator::record_belongs_to(std::uint32_t slot, std::uint64_t task_id) {
+  const task_record& r = task_pool::at(slot);
+  return r.id == task_id && r.state.load(std::memory_order_acquire) != record_state::free;
+}
+
+bool aggregator::record_adoptable(std::uint32_t slot, std::uint64_t task_id) {
+  return record_belongs_to(slot, task_id) &&
+         !task_pool::at(slot).unreported.load(std::memory_order_acquire);
+}
+
+void aggregator::on_unreported_end(task_record& r) {
+  if (tasks_.contains(r.id)) {
+    r.unreported.store(false, std::memory_order_release);  // ours to release again
+    event e = make_task_event(event_kind::task_complete, r);
+    e.worker = -1;
+    const std::uint64_t end = r.last_poll_end_tick.load(std::memory_order_relaxed);
+    e.a = end != 0 ? end : ticks();
+    e.aux = r.failed ? 1 : 0;
+    apply(e);
+    return;
+  }
+  // Cheap on purpose: this is the path of a collector that is falling behind. The flag
+  // stays set, so a late event of this task cannot make it known (and counted) again.
+  ++spawned_;
+  ++completed_;
+  ended_unknown_.push_back({r.slot, r.id});
+}
+
+void aggregator::release_ended_unknown() {
+  for (std::size_t visits = ended_unknown_.size(); visits > 0; --visits) {
+    const ended_unknown entry = ended_unknown_.front();
+    ended_unknown_.pop_front();
+    if (!record_belongs_to(entry.slot, entry.id)) continue;
+    if (record_busy(task_pool::at(entry.slot))) {
+      ended_unknown_.push_back(entry);  // its last poll is still ending
+      continue;
+    }
+    task_pool::release(entry.slot);
+  }
+}
+
 void aggregator::on_spawn(const event& e) {
+  // A spawn arriving after its task was already forgotten (its other events came first,
+  // on other threads' rings) must not adopt the slot: it is free or another task's now.
+  if (!record_adoptable(e.slot, e.task_id)) return;
   const task_record& r = task_pool::at(e.slot);
   auto [it, inserted] = tasks_.try_emplace(e.task_id);
   if (!inserted) return;
@@ -132,10 +185,8 @@ void aggregator::on_spawn(const event& e) {
   t.parent_id = e.a;
   t.slot = e.slot;
   t.spawn_tick = e.b;
-  if (r.id == e.task_id) {  // fields written before the event was published
-    t.name = r.name;
-    t.location = {r.spawn_file, r.spawn_line, r.spawn_function};
-  }
+  t.name = r.name;  // fields written before the event was published
+  t.location = {r.spawn_file, r.spawn_line, r.spawn_function};
   ++spawned_;
 }
 
@@ -265,7 +316,8 @@ void aggregator::tick() {
   const std::uint64_t now = ticks();
   check_running_polls();
   check_tasks(now);
-  evict_completed(now);
+  evict_completed(now, completed_order_.size());
+  release_ended_unknown();
 }
 
 // A poll still running is watched across ticks: if its worker's CPU clock advanced by less
@@ -340,28 +392,22 @@ void aggregator::check_tasks(std::uint64_t now) {
   }
 }
 
-bool aggregator::record_in_use(const task_record& r) {
-  return r.tracked_refs.load(std::memory_order_acquire) > 0 ||
-         r.last_poll_begin_tick.load(std::memory_order_acquire) >
-             r.last_poll_end_tick.load(std::memory_order_acquire);
-}
-
-void aggregator::evict_completed(std::uint64_t now) {
-  for (std::size_t visits = completed_order_.size(); visits > 0 && !completed_order_.empty();
-       --visits) {
+void aggregator::evict_completed(std::uint64_t now, std::size_t max_visits) {
+  for (std::size_t visits = max_visits; visits > 0 && !completed_order_.empty(); --visits) {
     auto it = tasks_.find(completed_order_.front());
     const bool too_many = completed_order_.size() > options_.retain_completed_max;
     if (it != tasks_.end() && !too_many && now - it->second.completed_tick < retain_ticks_) break;
     // Tracked copies of a completed task's executor still around (a saved executor used
     // again), or a poll of it still running: keep the record until they are gone.
-    if (it != tasks_.end() && record_in_use(task_pool::at(it->second.slot))) {
+    const bool ours = it != tasks_.end() && record_belongs_to(it->second.slot, it->first);
+    if (ours && record_in_use(task_pool::at(it->second.slot))) {
       completed_order_.push_back(completed_order_.front());
       completed_order_.pop_front();
       continue;
     }
     if (it != tasks_.end()) {
       if (last_task_ == &it->second) last_task_ = nullptr;
-      task_pool::release(it->second.slot);
+      if (ours) task_pool::release(it->second.slot);
       tasks_.erase(it);
     }
     completed_order_.pop_front();
@@ -371,10 +417,14 @@ void aggregator::evict_completed(std::uint64_t now) {
 void aggregator::release_all_slots() {
   for (auto& [id, t] : tasks_) {
     task_record& r = task_pool::at(t.slot);
-    if (r.id != id) continue;
+    // Queued as unreported: the collector releases it when it takes the list.
+    if (r.id != id || r.unreported.load(std::memory_order_acquire)) continue;
     abandon_task_work(r);
     task_pool::release(t.slot);
   }
+  for (const ended_unknown& entry : ended_unknown_)
+    if (record_belongs_to(entry.slot, entry.id)) task_pool::release(entry.slot);
+  ended_unknown_.clear();
   tasks_.clear();
   completed_order_.clear();
   last_task_ = nullptr;

@@ -24,7 +24,8 @@ struct task_record;
 /// Aggregates for one probe. Fed events by the collector (which holds the lock for every
 /// call), it keeps per-task, per-worker and per-await-site statistics and the warnings.
 /// Memory is bounded: completed tasks are forgotten after the retention time or count, and
-/// the warning list is capped.
+/// the warning list is capped. The aggregator releases the pool record of every task it
+/// forgets; the collector makes sure it hears of every task's end (see collector).
 class aggregator {
  public:
   /// `workers` points at the probe's `kMaxWorkers` published worker slots.
@@ -38,6 +39,10 @@ class aggregator {
   std::chrono::nanoseconds collect_interval() const noexcept { return options_.collect_interval; }
   /// Returns every task slot this probe still holds to the pool (probe destruction).
   void release_all_slots();
+  /// A task whose completion event was dropped (the collector took its record from the
+  /// pool's unreported list). A task known here completes as usual; an unknown one (all
+  /// its events dropped) is only counted, and its record released once nothing touches it.
+  void on_unreported_end(task_record& r);
 
  private:
   struct task_stats {
@@ -94,8 +99,15 @@ class aggregator {
             std::uint64_t occurrences = 0);
   void check_running_polls();
   void check_tasks(std::uint64_t now);  // self-wakes and stuck
-  void evict_completed(std::uint64_t now);
-  static bool record_in_use(const task_record& r);
+  /// Forgets completed tasks past the retention time or count, looking at no more than
+  /// `max_visits` of them (oldest first).
+  void evict_completed(std::uint64_t now, std::size_t max_visits);
+  /// The record in `slot` is still `task_id`'s (not free, not reused).
+  static bool record_belongs_to(std::uint32_t slot, std::uint64_t task_id);
+  /// ... and may be rebuilt into stats here: not an unknown task already counted by
+  /// `on_unreported_end`, whose release the collector owns.
+  static bool record_adoptable(std::uint32_t slot, std::uint64_t task_id);
+  void release_ended_unknown();
   task_info to_info(const task_stats& t, std::uint64_t now) const;
 
   resolved_options options_;
@@ -106,6 +118,11 @@ class aggregator {
 
   std::unordered_map<std::uint64_t, task_stats> tasks_;
   std::deque<std::uint64_t> completed_order_;  // ids, oldest first
+  struct ended_unknown {
+    std::uint32_t slot;
+    std::uint64_t id;
+  };
+  std::deque<ended_unknown> ended_unknown_;  // counted, record not yet released
   std::vector<worker_stats> workers_;
   std::unordered_map<const void*, site_stats> sites_;
 

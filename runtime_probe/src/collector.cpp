@@ -9,6 +9,8 @@
 
 #include "aggregator.hpp"
 #include "coroscope/detail/clock.hpp"
+#include "coroscope/detail/task_record.hpp"
+#include "coroscope/detail/thread_state.hpp"
 
 namespace coroscope::detail {
 namespace {
@@ -78,7 +80,24 @@ std::size_t collector::drain_locked() {
       std::erase_if(rings_, [r](const auto& owned) { return owned.get() == r; });
     }
   }
+  take_unreported_locked();  // after the rings: their spawn events first, where kept
   return drained;
+}
+
+// A task's end always reaches its aggregator: as an event, or through this list when the
+// event was dropped. Records of a probe already gone are released here.
+void collector::take_unreported_locked() {
+  for (task_record* r = task_pool::take_unreported(); r != nullptr;) {
+    task_record* next = task_pool::next_unreported(*r);  // before anything may reuse `r`
+    auto it = probes_.find(r->probe);
+    if (it != probes_.end()) {
+      it->second->on_unreported_end(*r);
+    } else {
+      r->unreported.store(false, std::memory_order_release);
+      task_pool::release(r->slot);
+    }
+    r = next;
+  }
 }
 
 std::uint64_t collector::dropped_events() const noexcept {

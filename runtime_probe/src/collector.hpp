@@ -32,6 +32,12 @@ struct ring_entry {
 ///
 /// Locks: `mutex_` serialises drains and the aggregators (it is the rings' single reader);
 /// `rings_mutex_` guards only the ring list and is taken once per new thread.
+///
+/// Task records go back to the pool through the aggregator, once it has heard that the
+/// task ended and retained it for a while. A completion event dropped by a full ring is
+/// replaced by the record itself, queued in the pool's unreported list, which every drain
+/// takes: so each record is released, and the pool stays bounded, however many events
+/// are lost.
 class collector {
  public:
   static collector& instance();
@@ -58,6 +64,8 @@ class collector {
   collector() = default;
   void thread_main();
   std::size_t drain_locked();
+  /// Hands the ends of tasks whose completion events were dropped to their aggregators.
+  void take_unreported_locked();
 
   mutable std::mutex mutex_;
   std::map<std::uint16_t, aggregator*> probes_;

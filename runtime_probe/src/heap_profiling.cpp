@@ -20,6 +20,8 @@ namespace coroscope::heap {
 [[gnu::weak]] bool write_profile_from_environment();
 [[gnu::weak]] void note_task_completed(std::uint64_t task_id, std::string_view spawn_site);
 [[gnu::weak]] heap_profile profile();
+[[gnu::weak]] std::optional<std::int64_t> resident_set_bytes();
+[[gnu::weak]] bool exclude_current_thread(bool excluded) noexcept;
 }  // namespace coroscope::heap
 
 namespace coroscope::detail {
@@ -59,6 +61,20 @@ void heap_note_task_completed(std::uint64_t task_id, const code_location& spawn_
 std::optional<std::string> heap_profile_pprof() {
   if (!&heap::profile || !&heap::running || !heap::running()) return std::nullopt;
   return encode_heap_pprof(heap::profile());
+}
+
+std::optional<heap_profile> heap_profile_now() {
+  if (!&heap::profile || !&heap::running || !heap::running()) return std::nullopt;
+  return heap::profile();
+}
+
+void heap_exclude_current_thread() {
+  if (&heap::exclude_current_thread) heap::exclude_current_thread(true);
+}
+
+std::optional<std::int64_t> heap_resident_set_bytes() {
+  if (!&heap::resident_set_bytes) return std::nullopt;
+  return heap::resident_set_bytes();
 }
 
 }  // namespace coroscope::detail

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "coroscope/heap_profile.hpp"
 #include "coroscope/snapshot.hpp"
 
 namespace coroscope::detail {
@@ -32,5 +33,16 @@ void heap_note_task_completed(std::uint64_t task_id, const code_location& spawn_
 
 /// The current heap profile as gzipped pprof, or nullopt when heap sampling is off.
 std::optional<std::string> heap_profile_pprof();
+
+/// The current heap profile (symbolized, not encoded), or nullopt when heap sampling is
+/// off. For the console; takes the heap sampler's consumer lock, never the allocation path.
+std::optional<heap_profile> heap_profile_now();
+
+/// Leaves the calling thread's allocations out of heap sampling (the console server's
+/// thread: its memory is the profiler's, not the program's). Nothing without the library.
+void heap_exclude_current_thread();
+
+/// Resident set size of the process, when the heap library is linked and can read it.
+std::optional<std::int64_t> heap_resident_set_bytes();
 
 }  // namespace coroscope::detail

@@ -88,7 +88,8 @@ void on_last_tracked_copy(task_record& t) noexcept {
   event e = make_task_event(event_kind::task_complete, t);
   e.a = ticks();
   e.aux = t.failed ? 1 : 0;
-  emit_event(e);
+  // Dropped (full ring): without its end the record would never go back to the pool.
+  if (!emit_event(e)) task_pool::push_unreported(t);
 }
 
 void abandon_task_work(task_record& t) noexcept {

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "sample_context.hpp"
 
+#include <atomic>
 #include <cstring>
 
 #include "coroscope/detail/thread_state.hpp"
@@ -26,9 +27,21 @@ void fill_sample_context(sampling::sample_context& context) noexcept {
   }
   const void* root = task->async_root.load(std::memory_order_relaxed);
   const async_stack_walker walk = task->async_walker.load(std::memory_order_relaxed);
-  if (root && walk)
-    context.async_depth = static_cast<std::uint16_t>(
-        walk(root, context.async_pcs, sampling::kMaxAsyncFrames));
+  if (!root || !walk) return;
+  // This thread may still be inside its poll of the task while another worker already
+  // resumes it (the task was started inline by a nested poll, or the operation it awaits
+  // completed elsewhere before this poll returned): the coroutine chain then changes, and
+  // frames of it are freed, under the walk. So walk only while this worker is the task's
+  // latest poller, and keep the result only if no poll began elsewhere meanwhile (a
+  // seqlock on `polls`; the walk itself never faults on a stale frame, see async_stack.cpp).
+  const std::uint64_t polls = task->polls.load(std::memory_order_acquire);
+  if (task->last_worker.load(std::memory_order_relaxed) != st.worker_index) return;
+  const unsigned depth = walk(root, context.async_pcs, sampling::kMaxAsyncFrames);
+  std::atomic_thread_fence(std::memory_order_acquire);
+  if (task->polls.load(std::memory_order_relaxed) != polls ||
+      task->last_worker.load(std::memory_order_relaxed) != st.worker_index)
+    return;
+  context.async_depth = static_cast<std::uint16_t>(depth);
 }
 
 }  // namespace coroscope::detail

@@ -22,6 +22,9 @@ struct pool {
   // Treiber stack of free slots: high 32 bits an ABA tag, low 32 bits slot + 1 (0: empty).
   std::atomic<std::uint64_t> free_head{0};
   std::atomic<std::size_t> in_use{0};
+  // Unreported completions: many pushers, one taker that takes the whole list at once
+  // (never pops a single node), so a plain slot + 1 head has no ABA problem.
+  std::atomic<std::uint32_t> unreported_head{0};
   std::mutex slab_mutex;  // taken once per 1024 new slots, never on recycle
 };
 
@@ -88,6 +91,7 @@ task_record* acquire(std::uint16_t probe, std::string_view name, const std::sour
   t.spawn_function = loc.function_name();
   t.spawn_line = loc.line();
   t.failed = false;
+  t.unreported.store(false, std::memory_order_relaxed);
   t.last_poll_begin_tick.store(0, std::memory_order_relaxed);
   t.self_woken.store(false, std::memory_order_relaxed);
   t.has_trace = false;
@@ -115,6 +119,26 @@ void release(std::uint32_t slot) noexcept {
     next = ((head >> 32) + 1) << 32 | (slot + 1);
   } while (!p.free_head.compare_exchange_weak(head, next, std::memory_order_acq_rel));
   p.in_use.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void push_unreported(task_record& t) noexcept {
+  pool& p = the_pool();
+  t.unreported.store(true, std::memory_order_relaxed);
+  std::uint32_t head = p.unreported_head.load(std::memory_order_relaxed);
+  do {
+    t.next_unreported.store(head, std::memory_order_relaxed);
+  } while (!p.unreported_head.compare_exchange_weak(head, t.slot + 1, std::memory_order_release,
+                                                    std::memory_order_relaxed));
+}
+
+task_record* take_unreported() noexcept {
+  const std::uint32_t head = the_pool().unreported_head.exchange(0, std::memory_order_acquire);
+  return head ? &at(head - 1) : nullptr;
+}
+
+task_record* next_unreported(const task_record& t) noexcept {
+  const std::uint32_t next = t.next_unreported.load(std::memory_order_relaxed);
+  return next ? &at(next - 1) : nullptr;
 }
 
 std::size_t in_use() noexcept { return the_pool().in_use.load(std::memory_order_relaxed); }

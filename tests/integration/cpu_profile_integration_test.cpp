@@ -4,7 +4,7 @@
 // examples/cpu_hotspots run with COROSCOPE_CPU_PROFILE: its planted hot functions in named
 // tasks must come out on top, with task labels, trace/span ids and async stacks, and the
 // profile must pass `go tool pprof -raw` / `-tags` and the `coroscope` CLI.
-#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -18,26 +18,15 @@
 #include <gtest/gtest.h>
 
 #include "coroscope/pprof.hpp"
+#include "run_command.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct command_result {
-  int status = -1;
-  std::string output;
-};
+using coroscope::test::command_result;
 
-command_result run(const std::string& command) {
-  command_result result;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return result;
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) result.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+command_result run(const std::string& command) { return coroscope::test::run_command(command); }
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -50,4 +50,18 @@ QString formatPercent(std::chrono::nanoseconds part, std::chrono::nanoseconds wh
          QLatin1Char('%');
 }
 
+QString formatBytes(std::int64_t bytes) {
+  const QString sign = bytes < 0 ? QStringLiteral("-") : QString();
+  double v = bytes < 0 ? -double(bytes) : double(bytes);
+  if (v < 1024) return sign + QString::number(v, 'f', 0) + QStringLiteral(" B");
+  static const char* const units[] = {"KiB", "MiB", "GiB", "TiB"};
+  int unit = -1;
+  while (v >= 1024 && unit < 3) {
+    v /= 1024;
+    ++unit;
+  }
+  const int decimals = v < 10 ? 2 : v < 100 ? 1 : 0;
+  return sign + QString::number(v, 'f', decimals) + QLatin1Char(' ') + QLatin1String(units[unit]);
+}
+
 }  // namespace coroscope::viewer

@@ -5,6 +5,7 @@
 #include <QString>
 
 #include <chrono>
+#include <cstdint>
 
 #include "coroscope/snapshot.hpp"
 #include "results.hpp"
@@ -21,5 +22,7 @@ QString formatLocation(const std::string& file, std::uint32_t line);
 QString formatTime(TimePoint t);
 /// "42%" of part/whole; "-" when whole is zero.
 QString formatPercent(std::chrono::nanoseconds part, std::chrono::nanoseconds whole);
+/// "850 B", "12.3 KiB", "4.56 MiB", "1.20 GiB": three significant digits; "-12.0 KiB".
+QString formatBytes(std::int64_t bytes);
 
 }  // namespace coroscope::viewer

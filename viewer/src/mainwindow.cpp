@@ -35,6 +35,7 @@
 #include "dialogs.hpp"
 #include "flamegraphwidget.hpp"
 #include "format.hpp"
+#include "heapmodel.hpp"
 #include "launcher.hpp"
 #include "replaysource.hpp"
 #include "slowawaitmodel.hpp"
@@ -74,7 +75,9 @@ MainWindow::MainWindow(QWidget* parent)
       m_workerModel(new WorkerModel(this)),
       m_awaitModel(new AwaitSiteModel(this)),
       m_slowModel(new SlowAwaitModel(this)),
-      m_warningModel(new WarningModel(this)) {
+      m_warningModel(new WarningModel(this)),
+      m_heapSiteModel(new HeapSiteModel(this)),
+      m_leakModel(new LeakSuspectModel(this)) {
   m_taskProxy->setSourceModel(m_taskModel);
   connect(m_backend, &ConsoleBackend::resultsAvailable, this, &MainWindow::applyResults);
   connect(m_backend, &ConsoleBackend::connectionChanged, this, &MainWindow::onConnectionChanged);
@@ -101,6 +104,7 @@ void MainWindow::buildUi() {
   m_tabs->addTab(buildAwaitTab(), tr("Await sites"));
   m_tabs->addTab(buildWarningsTab(), tr("Warnings"));
   m_tabs->addTab(buildFlameTab(), tr("Flamegraph"));
+  m_tabs->addTab(buildHeapTab(), tr("Heap"));
 
   auto* central = new QWidget(this);
   auto* layout = new QVBoxLayout(central);
@@ -201,6 +205,57 @@ QWidget* MainWindow::buildWarningsTab() {
     goToTask(i.data(TaskIdRole).toULongLong());
   });
   return view;
+}
+
+QWidget* MainWindow::buildHeapTab() {
+  auto* box = new QWidget(this);
+  auto* layout = new QVBoxLayout(box);
+  layout->setContentsMargins(0, 0, 0, 0);
+  m_heapSummary = new QLabel(box);
+  m_heapSummary->setWordWrap(true);
+  m_heapSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  layout->addWidget(m_heapSummary);
+
+  // Each table with the stack of its selected row beside it.
+  auto withStack = [this](QTableView* view, QPlainTextEdit*& stack) {
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    stack = new QPlainTextEdit(this);
+    stack->setReadOnly(true);
+    stack->setLineWrapMode(QPlainTextEdit::NoWrap);
+    stack->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    stack->setPlaceholderText(tr("Select a row to see its allocation stack"));
+    split->addWidget(view);
+    split->addWidget(stack);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    connect(view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this] { refreshHeapStacks(); });
+    return split;
+  };
+  m_heapSiteView = sortedTable(m_heapSiteModel, this);
+  m_heapSiteView->setColumnWidth(HeapSiteModel::Function, 320);
+  m_heapSiteView->sortByColumn(HeapSiteModel::InUse, Qt::DescendingOrder);
+  m_leakView = sortedTable(m_leakModel, this);
+  m_leakView->setColumnWidth(LeakSuspectModel::Kind, 160);
+  m_leakView->setColumnWidth(LeakSuspectModel::Function, 280);
+
+  auto* sites = new QWidget(this);
+  auto* sitesLayout = new QVBoxLayout(sites);
+  sitesLayout->setContentsMargins(0, 0, 0, 0);
+  sitesLayout->addWidget(new QLabel(tr("Top live allocation sites"), sites));
+  sitesLayout->addWidget(withStack(m_heapSiteView, m_heapSiteStack), 1);
+  auto* leaks = new QWidget(this);
+  auto* leaksLayout = new QVBoxLayout(leaks);
+  leaksLayout->setContentsMargins(0, 0, 0, 0);
+  leaksLayout->addWidget(new QLabel(tr("Leak suspects"), leaks));
+  leaksLayout->addWidget(withStack(m_leakView, m_leakStack), 1);
+  auto* split = new QSplitter(Qt::Vertical, box);
+  split->addWidget(sites);
+  split->addWidget(leaks);
+  m_heapContent = split;
+  layout->addWidget(split, 1);
+  refreshHeap();
+  return box;
 }
 
 QWidget* MainWindow::buildFlameTab() {
@@ -481,12 +536,15 @@ void MainWindow::applyResults(const ResultsPtr& results) {
   m_awaitModel->setResults(results);
   m_slowModel->setResults(results);
   m_warningModel->setResults(results);
+  m_heapSiteModel->setResults(results);
+  m_leakModel->setResults(results);
   m_tabs->setTabText(3, results->warnings.empty() ? tr("Warnings")
                                                   : tr("Warnings (%1)").arg(results->warnings.size()));
   // With nothing selected, select the first task: the detail pane is never idle.
   if (!m_taskView->currentIndex().isValid() && m_taskProxy->rowCount() > 0)
     m_taskView->setCurrentIndex(m_taskProxy->index(0, 0));
   refreshFlamegraph();
+  refreshHeap();
   refreshDetail();
   refreshStatus();
   emit resultsApplied();
@@ -536,8 +594,53 @@ void MainWindow::refreshFlamegraph() {
       task.isValid() ? std::optional<std::uint64_t>(task.toULongLong()) : std::nullopt));
 }
 
+void MainWindow::refreshHeap() {
+  const heap_view* heap = m_results ? m_results->heap.get() : nullptr;
+  m_heapContent->setVisible(heap != nullptr);
+  if (!heap) {
+    m_heapSummary->setText(
+        tr("Heap sampling is off. Link the program with coroscope::heap and set "
+           "COROSCOPE_HEAP_PROFILE=path.pb.gz (COROSCOPE_HEAP_SAMPLE_BYTES sets the sampling "
+           "interval) to see live allocation sites and leak suspects here."));
+    m_heapSiteStack->clear();
+    m_leakStack->clear();
+    return;
+  }
+  QString text = tr("In use (sampled): %1 in %2 objects, %3 live sites")
+                     .arg(formatBytes(std::int64_t(heap->inuse_bytes)))
+                     .arg(heap->inuse_objects)
+                     .arg(heap->total_sites);
+  text += heap->process_rss_bytes ? tr(" · process RSS: %1").arg(formatBytes(std::int64_t(heap->process_rss_bytes)))
+                                  : tr(" · process RSS: unknown");
+  text += heap->sample_interval_bytes == 1
+              ? tr(" · every allocation sampled")
+              : tr(" · one sample per %1 allocated").arg(formatBytes(std::int64_t(heap->sample_interval_bytes)));
+  text += tr(" · at %1").arg(formatTime(heap->time));
+  m_heapSummary->setText(text);
+  // Nothing selected yet: show the largest site, so the stack pane is never idle.
+  if (!m_heapSiteView->currentIndex().isValid() && m_heapSiteView->model()->rowCount() > 0)
+    m_heapSiteView->setCurrentIndex(m_heapSiteView->model()->index(0, 0));
+  refreshHeapStacks();
+}
+
+void MainWindow::refreshHeapStacks() {
+  auto sourceRow = [](QTableView* view) {
+    const auto* proxy = static_cast<const QSortFilterProxyModel*>(view->model());
+    const QModelIndex current = view->currentIndex();
+    return current.isValid() ? proxy->mapToSource(current).row() : -1;
+  };
+  const QString site = m_heapSiteModel->stackText(sourceRow(m_heapSiteView));
+  if (m_heapSiteStack->toPlainText() != site) m_heapSiteStack->setPlainText(site);
+  const QString leak = m_leakModel->stackText(sourceRow(m_leakView));
+  if (m_leakStack->toPlainText() != leak) m_leakStack->setPlainText(leak);
+}
+
+QString MainWindow::heapSummaryText() const { return m_heapSummary->text(); }
+QString MainWindow::heapSiteStackText() const { return m_heapSiteStack->toPlainText(); }
+QString MainWindow::leakSuspectStackText() const { return m_leakStack->toPlainText(); }
+
 void MainWindow::showTab(const QString& name) {
-  static const QStringList names = {"tasks", "workers", "await-sites", "warnings", "flamegraph", "output"};
+  static const QStringList names = {"tasks", "workers", "await-sites", "warnings", "flamegraph", "heap", "output"};
   const int i = int(names.indexOf(name));
   if (i >= 0 && i < m_tabs->count()) m_tabs->setCurrentIndex(i);
 }

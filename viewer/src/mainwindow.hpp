@@ -28,6 +28,8 @@ namespace coroscope::viewer {
 class AwaitSiteModel;
 class ConsoleBackend;
 class FlamegraphWidget;
+class HeapSiteModel;
+class LeakSuspectModel;
 class Launcher;
 class ReplaySource;
 class SlowAwaitModel;
@@ -58,7 +60,8 @@ class MainWindow : public QMainWindow {
 
   /// Shows `results` in every view.
   void applyResults(const ResultsPtr& results);
-  /// Shows the view named `name` (tasks, workers, await-sites, warnings, flamegraph, output).
+  /// Shows the view named `name` (tasks, workers, await-sites, warnings, flamegraph, heap,
+  /// output).
   void showTab(const QString& name);
   /// Selects task `id` in the tasks view (clearing a filter that hides it).
   bool goToTask(std::uint64_t id);
@@ -71,6 +74,15 @@ class MainWindow : public QMainWindow {
   SlowAwaitModel* slowAwaitModel() const { return m_slowModel; }
   WarningModel* warningModel() const { return m_warningModel; }
   FlamegraphWidget* flamegraph() const { return m_flamegraph; }
+  HeapSiteModel* heapSiteModel() const { return m_heapSiteModel; }
+  LeakSuspectModel* leakSuspectModel() const { return m_leakModel; }
+  QTableView* heapSiteView() const { return m_heapSiteView; }
+  QTableView* leakSuspectView() const { return m_leakView; }
+  /// The heap tab's headline: in-use and RSS figures, or why there is no heap data.
+  QString heapSummaryText() const;
+  /// The stack panes of the heap tab (selected site, selected suspect).
+  QString heapSiteStackText() const;
+  QString leakSuspectStackText() const;
   TaskDetailWidget* taskDetail() const { return m_detail; }
   ConsoleBackend* backend() const { return m_backend; }
   ReplaySource* replay() const { return m_replay; }
@@ -93,6 +105,9 @@ class MainWindow : public QMainWindow {
   QWidget* buildAwaitTab();
   QWidget* buildWarningsTab();
   QWidget* buildFlameTab();
+  QWidget* buildHeapTab();
+  void refreshHeap();
+  void refreshHeapStacks();
   QWidget* buildReplayBar();
   void onConnectionChanged(int state, const QString& detail);
   void onTaskSelected();
@@ -122,6 +137,8 @@ class MainWindow : public QMainWindow {
   AwaitSiteModel* m_awaitModel;
   SlowAwaitModel* m_slowModel;
   WarningModel* m_warningModel;
+  HeapSiteModel* m_heapSiteModel;
+  LeakSuspectModel* m_leakModel;
 
   QTabWidget* m_tabs = nullptr;
   QTreeView* m_taskView = nullptr;
@@ -131,6 +148,12 @@ class MainWindow : public QMainWindow {
   FlamegraphWidget* m_flamegraph = nullptr;
   QComboBox* m_flameTask = nullptr;
   QLabel* m_flameInfo = nullptr;
+  QLabel* m_heapSummary = nullptr;
+  QWidget* m_heapContent = nullptr;
+  QTableView* m_heapSiteView = nullptr;
+  QTableView* m_leakView = nullptr;
+  QPlainTextEdit* m_heapSiteStack = nullptr;
+  QPlainTextEdit* m_leakStack = nullptr;
   QPlainTextEdit* m_output = nullptr;
   QWidget* m_outputTab = nullptr;
   QWidget* m_replayBar = nullptr;

@@ -57,6 +57,9 @@ struct Results {
   std::vector<warning_info> warnings;
   std::vector<SlowAwaitEntry> slowAwaits;       ///< oldest first, bounded
   std::vector<cpu_stack_sample> cpuSamples;     ///< of the last few updates
+  /// The probe's latest heap view (top live sites, leak suspects); null while heap
+  /// sampling is off. Shared between successive results until the probe sends a new one.
+  std::shared_ptr<const heap_view> heap;
   int running = 0, scheduled = 0, idle = 0, completed = 0;
 
   /// Index into `tasks` of task `id`, or -1.

@@ -17,6 +17,7 @@ void ResultsBuilder::reset() {
   m_siteSlow.clear();
   m_slowLog.clear();
   m_samples.clear();
+  m_heap.reset();
 }
 
 ResultsPtr ResultsBuilder::add(const console_state& state) {
@@ -97,6 +98,11 @@ ResultsPtr ResultsBuilder::add(const console_state& state) {
     seen = site.slow_count;
   }
   out->slowAwaits.assign(m_slowLog.begin(), m_slowLog.end());
+
+  // Heap: copied only when the probe sent a new view (about once a second).
+  if (state.full || state.heap_changed || static_cast<bool>(m_heap) != state.heap.has_value())
+    m_heap = state.heap ? std::make_shared<const heap_view>(*state.heap) : nullptr;
+  out->heap = m_heap;
 
   m_samples.push_back(state.cpu_samples);
   while (m_samples.size() > m_options.flameWindow) m_samples.pop_front();

@@ -53,6 +53,7 @@ class ResultsBuilder {
   std::map<SiteKey, std::uint64_t> m_siteSlow;
   std::deque<SlowAwaitEntry> m_slowLog;
   std::deque<std::vector<cpu_stack_sample>> m_samples;
+  std::shared_ptr<const heap_view> m_heap;
 };
 
 }  // namespace coroscope::viewer

@@ -13,6 +13,7 @@
 #include <thread>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -83,6 +84,8 @@ class console_server_impl {
   void schedule_publish();
   void publish();
   void fill_update(const snapshot* previous, const snapshot& current, pb::Update* out) const;
+  /// Adds the heap view to `update` when its interval has come and it changed.
+  void refresh_heap(pb::Update* update);
 
   console_source source_;
   console_options options_;
@@ -95,6 +98,9 @@ class console_server_impl {
   snapshot last_;
   std::uint64_t sequence_ = 0;
   frame_ptr full_frame_;  ///< full state of last_, built on demand
+  std::optional<heap_view> heap_;  ///< the last heap view sent
+  std::uint64_t heap_every_ = 1;   ///< publish ticks per heap refresh
+  std::uint64_t ticks_since_heap_ = 0;
   std::atomic<std::size_t> clients_{0};
   std::atomic<std::uint64_t> accepted_{0}, published_{0};
   std::thread thread_;
@@ -325,6 +331,10 @@ console_server_impl::console_server_impl(console_source source, console_options 
     throw std::invalid_argument("coroscope console: console_source needs identity and snapshot");
   if (options_.publish_interval <= std::chrono::nanoseconds::zero())
     throw std::invalid_argument("coroscope console: publish_interval must be positive");
+  heap_every_ = static_cast<std::uint64_t>(std::max<std::int64_t>(
+      1, (options_.heap_interval.count() + options_.publish_interval.count() - 1) /
+             options_.publish_interval.count()));
+  ticks_since_heap_ = heap_every_;  // the first tick with a console refreshes at once
   const auto address = resolve_host(options_.host);
   if (!address.is_loopback() && options_.token.empty())
     throw std::invalid_argument("coroscope console: refusing to serve on " + options_.host +
@@ -411,6 +421,7 @@ void console_server_impl::publish() {
     // Sampling for the live flamegraph only while someone watches.
     if (source_.cpu_samples && !connections_.empty())
       console::detail::to_proto(source_.cpu_samples(), update);
+    refresh_heap(update);
     update->set_sequence(++sequence_);
     const auto frame = make_frame(m);
     last_ = std::move(current);
@@ -424,10 +435,32 @@ void console_server_impl::publish() {
   schedule_publish();
 }
 
+void console_server_impl::refresh_heap(pb::Update* update) {
+  if (!source_.heap || connections_.empty() || ++ticks_since_heap_ < heap_every_) return;
+  ticks_since_heap_ = 0;
+  std::optional<heap_view> current;
+  try {
+    current = source_.heap();
+  } catch (const std::exception& e) {
+    log_line("publisher", std::string("heap view failed: ") + e.what());
+    return;
+  }
+  if (current.has_value() == heap_.has_value()) {
+    if (!current) return;
+    // Unchanged but for its time: the clients keep what they have.
+    const auto time = std::exchange(current->time, heap_->time);
+    if (*current == *heap_) return;
+    current->time = time;
+  }
+  heap_ = std::move(current);
+  console::detail::to_proto(heap_, update);
+}
+
 frame_ptr console_server_impl::full_state_frame() {
   if (!full_frame_) {
     pb::ServerMessage m;
     fill_update(nullptr, last_, m.mutable_update());
+    if (heap_) console::detail::to_proto(heap_, m.mutable_update());
     m.mutable_update()->set_sequence(sequence_);
     full_frame_ = make_frame(m);
   }

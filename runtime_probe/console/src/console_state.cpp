@@ -91,6 +91,8 @@ console_state_builder::result console_state_builder::apply(std::string_view payl
                    c.dropped_events(),   c.untracked_spawns(), c.dropped_warnings(),
                    c.dropped_cpu_samples()};
   state_.cpu_samples = cpu_samples_from_proto(u);
+  state_.heap_changed = u.heap_changed();
+  if (u.heap_changed()) state_.heap = heap_from_proto(u);
   state_.sequence = u.sequence();
   state_.time = std::chrono::system_clock::time_point(
       std::chrono::duration_cast<std::chrono::system_clock::duration>(

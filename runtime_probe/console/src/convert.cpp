@@ -254,22 +254,155 @@ task_details from_proto(const pb::TaskDetails& d) {
   return out;
 }
 
+namespace {
+
+/// Adds strings to an update's string table once each. Picks up the entries already there,
+/// so the CPU samples and the heap share one table.
+class string_interner {
+ public:
+  explicit string_interner(pb::Update* update) : update_(update) {
+    if (update_->string_table_size() == 0) update_->add_string_table();  // entry 0 is ""
+    for (int i = 0; i < update_->string_table_size(); ++i)
+      index_.emplace(update_->string_table(i), static_cast<std::uint32_t>(i));
+  }
+  std::uint32_t operator()(const std::string& s) {
+    const auto [it, added] = index_.emplace(s, static_cast<std::uint32_t>(update_->string_table_size()));
+    if (added) update_->add_string_table(s);
+    return it->second;
+  }
+
+ private:
+  pb::Update* update_;
+  std::unordered_map<std::string, std::uint32_t> index_;
+};
+
+std::string string_at(const pb::Update& u, std::uint32_t i) {
+  return i < static_cast<std::uint32_t>(u.string_table_size()) ? u.string_table(static_cast<int>(i))
+                                                                  : std::string("?");
+}
+
+void to_proto(const std::vector<heap_frame>& stack, string_interner& intern,
+              google::protobuf::RepeatedPtrField<pb::HeapFrame>* out) {
+  const std::size_t n = std::min(stack.size(), heap_view::kMaxFrames);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto* f = out->Add();
+    f->set_function(intern(stack[i].function));
+    f->set_file(intern(stack[i].file));
+    f->set_line(stack[i].line);
+  }
+}
+
+std::vector<heap_frame> from_proto(const pb::Update& u,
+                                   const google::protobuf::RepeatedPtrField<pb::HeapFrame>& frames) {
+  std::vector<heap_frame> out;
+  out.reserve(static_cast<std::size_t>(frames.size()));
+  for (const auto& f : frames) out.push_back({string_at(u, f.function()), string_at(u, f.file()), f.line()});
+  return out;
+}
+
+constexpr std::pair<heap_leak_kind, pb::LeakKind> kLeakKinds[] = {
+    {heap_leak_growing, pb::LEAK_KIND_GROWING},
+    {heap_leak_old, pb::LEAK_KIND_OLD},
+    {heap_leak_outlived_task, pb::LEAK_KIND_OUTLIVED_TASK}};
+
+}  // namespace
+
 void to_proto(const std::vector<cpu_stack_sample>& samples, pb::Update* update) {
   if (samples.empty()) return;
-  std::unordered_map<std::string_view, std::uint32_t> index;
-  update->add_string_table();  // entry 0 is ""
-  index.emplace(std::string_view{}, 0);
+  string_interner intern(update);
   for (const auto& s : samples) {
     auto* stack = update->add_cpu_samples();
     for (std::size_t i = 0; i < s.frames.size(); ++i) {
-      const auto [it, added] = index.emplace(s.frames[i], update->string_table_size());
-      if (added) update->add_string_table(s.frames[i]);
-      stack->add_frames(it->second);
+      stack->add_frames(intern(s.frames[i]));
       stack->add_is_task_frame(i < s.is_task_frame.size() && s.is_task_frame[i]);
     }
     stack->set_count(s.count);
     stack->set_task_id(s.task_id);
   }
+}
+
+void to_proto(const std::optional<heap_view>& heap, pb::Update* update) {
+  update->set_heap_changed(true);
+  if (!heap) return;
+  string_interner intern(update);
+  auto* out = update->mutable_heap();
+  out->set_time_unix_nano(static_cast<std::uint64_t>(
+      std::chrono::duration_cast<nanoseconds>(heap->time.time_since_epoch()).count()));
+  out->set_sample_interval_bytes(heap->sample_interval_bytes);
+  out->set_inuse_bytes(heap->inuse_bytes);
+  out->set_inuse_objects(heap->inuse_objects);
+  out->set_process_rss_bytes(heap->process_rss_bytes);
+  out->set_total_sites(heap->total_sites);
+  const std::size_t sites = std::min(heap->sites.size(), heap_view::kMaxSites);
+  for (std::size_t i = 0; i < sites; ++i) {
+    const heap_site_info& s = heap->sites[i];
+    auto* site = out->add_sites();
+    to_proto(s.stack, intern, site->mutable_frames());
+    site->set_task(intern(s.task));
+    site->set_inuse_bytes(s.inuse_bytes);
+    site->set_inuse_objects(s.inuse_objects);
+    site->set_alloc_bytes(s.alloc_bytes);
+    site->set_alloc_objects(s.alloc_objects);
+  }
+  const std::size_t suspects = std::min(heap->leak_suspects.size(), heap_view::kMaxSuspects);
+  for (std::size_t i = 0; i < suspects; ++i) {
+    const heap_leak_suspect_info& s = heap->leak_suspects[i];
+    auto* suspect = out->add_leak_suspects();
+    for (const auto& [bit, kind] : kLeakKinds)
+      if (s.kinds & bit) suspect->add_kinds(kind);
+    to_proto(s.stack, intern, suspect->mutable_frames());
+    suspect->set_task(intern(s.task));
+    suspect->set_spawn_site(intern(s.spawn_site));
+    suspect->set_inuse_bytes(s.inuse_bytes);
+    suspect->set_inuse_objects(s.inuse_objects);
+    suspect->set_growth_bytes(s.growth_bytes);
+    suspect->set_oldest_age_nanos(ns(s.oldest_age));
+    suspect->set_message(s.message);
+  }
+}
+
+std::optional<heap_view> heap_from_proto(const pb::Update& u) {
+  if (!u.has_heap()) return std::nullopt;
+  const pb::Heap& h = u.heap();
+  heap_view out;
+  out.time = std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(nanoseconds(h.time_unix_nano())));
+  out.sample_interval_bytes = h.sample_interval_bytes();
+  out.inuse_bytes = h.inuse_bytes();
+  out.inuse_objects = h.inuse_objects();
+  out.process_rss_bytes = h.process_rss_bytes();
+  out.total_sites = h.total_sites();
+  // A peer may send more than we would: keep the same bounds.
+  for (const auto& s : h.sites()) {
+    if (out.sites.size() == heap_view::kMaxSites) break;
+    heap_site_info site;
+    site.stack = from_proto(u, s.frames());
+    if (site.stack.size() > heap_view::kMaxFrames) site.stack.resize(heap_view::kMaxFrames);
+    site.task = string_at(u, s.task());
+    site.inuse_bytes = s.inuse_bytes();
+    site.inuse_objects = s.inuse_objects();
+    site.alloc_bytes = s.alloc_bytes();
+    site.alloc_objects = s.alloc_objects();
+    out.sites.push_back(std::move(site));
+  }
+  for (const auto& s : h.leak_suspects()) {
+    if (out.leak_suspects.size() == heap_view::kMaxSuspects) break;
+    heap_leak_suspect_info suspect;
+    for (const auto kind : s.kinds())
+      for (const auto& [bit, k] : kLeakKinds)
+        if (k == kind) suspect.kinds |= bit;
+    suspect.stack = from_proto(u, s.frames());
+    if (suspect.stack.size() > heap_view::kMaxFrames) suspect.stack.resize(heap_view::kMaxFrames);
+    suspect.task = string_at(u, s.task());
+    suspect.spawn_site = string_at(u, s.spawn_site());
+    suspect.inuse_bytes = s.inuse_bytes();
+    suspect.inuse_objects = s.inuse_objects();
+    suspect.growth_bytes = s.growth_bytes();
+    suspect.oldest_age = dur(s.oldest_age_nanos());
+    suspect.message = s.message();
+    out.leak_suspects.push_back(std::move(suspect));
+  }
+  return out;
 }
 
 std::vector<cpu_stack_sample> cpu_samples_from_proto(const pb::Update& u) {

@@ -4,6 +4,7 @@
 // server (probe side) and the client library; never part of a public header.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,9 @@ void to_proto(const console_identity& id, pb::ServerHello* out);
 void to_proto(const task_details& d, pb::TaskDetails* out);
 /// Fills `update`'s string table and cpu_samples.
 void to_proto(const std::vector<cpu_stack_sample>& samples, pb::Update* update);
+/// Sets `update`'s heap_changed and heap (unset for nullopt: heap sampling is off), adding
+/// its strings to the string table.
+void to_proto(const std::optional<heap_view>& heap, pb::Update* update);
 
 duration_histogram from_proto(const pb::Histogram& h);
 /// Overwrites the changing values of `t` (not id, parent, name, location).
@@ -37,6 +41,8 @@ warning_info from_proto(const pb::Warning& w);
 console_identity from_proto(const pb::ServerHello& h);
 task_details from_proto(const pb::TaskDetails& d);
 std::vector<cpu_stack_sample> cpu_samples_from_proto(const pb::Update& u);
+/// The heap view of an update with heap_changed; nullopt when it carries none.
+std::optional<heap_view> heap_from_proto(const pb::Update& u);
 
 /// True when the values a TaskStats carries differ.
 bool stats_differ(const task_info& a, const task_info& b);

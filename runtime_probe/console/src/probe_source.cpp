@@ -13,6 +13,8 @@
 #include "coroscope/probe.hpp"
 #include "coroscope/profile_view.hpp"
 #include "cpu_profiling.hpp"
+#include "heap_profiling.hpp"
+#include "heap_view_builder.hpp"
 #include "probe_profiles.hpp"
 
 namespace coroscope {
@@ -100,6 +102,16 @@ console_source make_console_source(probe& p) {
     } catch (const std::exception&) {
       return std::vector<cpu_stack_sample>{};  // sampling cannot start: no live flamegraph
     }
+  };
+  // Only when the program links coroscope::heap and heap sampling runs.
+  s.heap = [builder = std::make_shared<detail::heap_view_builder>()]() -> std::optional<heap_view> {
+    // Runs on the console server's thread: its allocations (frames, snapshots, this
+    // builder's history) are the profiler's own and would show up as sites, even as a
+    // growing leak suspect while the history fills.
+    detail::heap_exclude_current_thread();
+    auto profile = detail::heap_profile_now();
+    if (!profile) return std::nullopt;
+    return builder->next(*profile, detail::heap_resident_set_bytes());
   };
   s.task_details = [&p](std::uint64_t task_id) -> std::optional<task_details> {
     auto snap = p.snapshot();

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <new>
 #include <stdexcept>
+#include <utility>
 
 namespace coroscope::heap {
 namespace detail {
@@ -191,6 +192,11 @@ void stop() {
 }
 
 bool running() noexcept { return detail::g_running.load(std::memory_order_acquire); }
+
+bool exclude_current_thread(bool excluded) noexcept {
+  // The busy flag the consumer functions set: the allocation path forwards without sampling.
+  return std::exchange(detail::t_heap.busy, excluded);
+}
 
 void set_context_hook(sampling::context_hook hook) noexcept {
   detail::g_hook.store(hook, std::memory_order_release);

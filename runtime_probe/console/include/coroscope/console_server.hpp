@@ -29,6 +29,10 @@ struct console_source {
   std::function<std::optional<coroscope::task_details>(std::uint64_t task_id)> task_details;
   /// CPU samples aggregated since the previous call; may return nothing. Optional.
   std::function<std::vector<cpu_stack_sample>()> cpu_samples;
+  /// The heap view (top live sites, leak suspects); nullopt when heap sampling is off.
+  /// Called at most once per `console_options::heap_interval`, only while a console is
+  /// connected. Optional.
+  std::function<std::optional<heap_view>()> heap;
 };
 
 /// How a console server listens and publishes.
@@ -40,6 +44,9 @@ struct console_options {
   /// When non-empty, a console must present it in its hello.
   std::string token{};
   std::chrono::nanoseconds publish_interval = std::chrono::seconds(1);
+  /// How often the heap view is refreshed (rounded up to whole publish intervals): it
+  /// walks the heap sampler's tables, so it runs less often than a tick when ticks are fast.
+  std::chrono::nanoseconds heap_interval = std::chrono::seconds(1);
   /// Connections beyond this are refused with an error message.
   std::size_t max_clients = 16;
   /// A connection with more unsent bytes than this is a slow client and is dropped.

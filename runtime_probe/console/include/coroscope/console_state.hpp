@@ -40,11 +40,15 @@ struct console_state {
   std::vector<warning_info> warnings;
   console_counts counts;
   std::vector<cpu_stack_sample> cpu_samples;  ///< of the last update only
+  /// The latest heap view; nullopt while the probe sends none (heap sampling is off, or
+  /// the first heap interval has not passed yet).
+  std::optional<heap_view> heap;
 
   /// What the last applied update did: replaced everything (`full`), or added, changed
   /// and removed these task ids.
   bool full = false;
   std::vector<std::uint64_t> added, changed, removed;
+  bool heap_changed = false;  ///< the update replaced `heap`
 };
 
 /// Merges a stream of ServerMessage payloads (frames without their length) into a

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -45,6 +46,65 @@ struct cpu_stack_sample {
   std::vector<bool> is_task_frame;  ///< parallel to `frames`; may be empty
   std::uint64_t count = 0;
   std::uint64_t task_id = 0;  ///< 0: not inside a task
+};
+
+/// One frame of an allocation stack.
+struct heap_frame {
+  std::string function;  ///< function name, or module+0xaddress when unknown
+  std::string file;      ///< empty when unknown
+  std::uint32_t line = 0;
+  bool operator==(const heap_frame&) const = default;
+};
+
+/// A live allocation site (stack + task name). Values are estimates scaled by the sampling
+/// weights (exact when every allocation is sampled).
+struct heap_site_info {
+  std::vector<heap_frame> stack;  ///< leaf first (the caller of malloc / operator new)
+  std::string task;               ///< task name; empty outside tasks
+  std::uint64_t inuse_bytes = 0;
+  std::uint64_t inuse_objects = 0;
+  std::uint64_t alloc_bytes = 0;  ///< since heap sampling started, live or freed
+  std::uint64_t alloc_objects = 0;
+  bool operator==(const heap_site_info&) const = default;
+};
+
+/// Why a site is a leak suspect (the heap library's `leak_reason` bits).
+enum heap_leak_kind : unsigned {
+  heap_leak_growing = 1u << 0,        ///< in-use bytes keep growing across snapshots
+  heap_leak_old = 1u << 1,            ///< holds live allocations older than the threshold
+  heap_leak_outlived_task = 1u << 2,  ///< holds allocations of a completed task
+};
+
+/// A leak suspect as the console shows it.
+struct heap_leak_suspect_info {
+  unsigned kinds = 0;             ///< `heap_leak_kind` bits
+  std::vector<heap_frame> stack;  ///< leaf first
+  std::string task;               ///< task name; empty outside tasks
+  std::string spawn_site;         ///< outlived task: where it was spawned
+  std::uint64_t inuse_bytes = 0;
+  std::uint64_t inuse_objects = 0;
+  std::int64_t growth_bytes = 0;  ///< in-use bytes now minus at the first snapshot
+  std::chrono::nanoseconds oldest_age{0};
+  std::string message;            ///< one line, for humans
+  bool operator==(const heap_leak_suspect_info&) const = default;
+};
+
+/// The heap as the probe's heap sampler sees it at one moment: the top live sites and the
+/// leak suspects. Bounded (see `kMaxSites` and friends).
+struct heap_view {
+  static constexpr std::size_t kMaxSites = 50;
+  static constexpr std::size_t kMaxSuspects = 20;
+  static constexpr std::size_t kMaxFrames = 64;
+
+  std::chrono::system_clock::time_point time{};
+  std::uint64_t sample_interval_bytes = 0;  ///< 1 = every allocation
+  std::uint64_t inuse_bytes = 0;            ///< estimated live heap bytes, every site
+  std::uint64_t inuse_objects = 0;
+  std::uint64_t process_rss_bytes = 0;      ///< 0: unknown
+  std::uint64_t total_sites = 0;            ///< live sites before the top-N cut
+  std::vector<heap_site_info> sites;        ///< by in-use bytes, descending
+  std::vector<heap_leak_suspect_info> leak_suspects;  ///< most suspect first
+  bool operator==(const heap_view&) const = default;
 };
 
 }  // namespace coroscope

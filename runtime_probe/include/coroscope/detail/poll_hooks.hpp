@@ -83,6 +83,9 @@ class poll_scope {
     wake_.flags = flags;
     t->last_worker.store(st.worker_index, std::memory_order_relaxed);
     t->polls.store(polls + 1, std::memory_order_relaxed);
+    // Seqlock writer side for the sampler's async-stack walk (sample_context.cpp): the new
+    // poll count is visible before this poll changes the task's coroutine frames.
+    std::atomic_thread_fence(std::memory_order_release);
     if (st.worker && !prev_task_) {
       st.worker->poll_task_id.store(t->id, std::memory_order_relaxed);
       st.worker->poll_task_slot.store(t->slot, std::memory_order_relaxed);

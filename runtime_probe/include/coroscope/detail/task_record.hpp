@@ -45,6 +45,11 @@ struct alignas(64) task_record {
   std::uint32_t spawn_line = 0;
   std::atomic<std::uint32_t> next_free{0};  ///< free-list link (slot + 1), pool internal
   bool failed = false;                      ///< ended with an exception (coroscope::co_spawn)
+  /// Its completion event was dropped: the record went to `task_pool`'s unreported list
+  /// (the link is that list's, slot + 1; 0: end), and stays flagged until the collector
+  /// has taken it, or, for a task no aggregator knew, until it is released.
+  std::atomic<bool> unreported{false};
+  std::atomic<std::uint32_t> next_unreported{0};
   bool has_trace = false;
   std::uint8_t trace_flags = 0;
   std::uint8_t trace_id[16] = {};
@@ -61,6 +66,20 @@ struct alignas(64) task_record {
   std::string_view name_view() const noexcept { return name; }
 };
 
+/// True while the task may still touch its completed record: tracked copies of its
+/// executor (a saved executor used again), or a poll of it still running.
+inline bool record_busy(const task_record& r) noexcept {
+  return r.tracked_refs.load(std::memory_order_acquire) > 0 ||
+         r.last_poll_begin_tick.load(std::memory_order_acquire) >
+             r.last_poll_end_tick.load(std::memory_order_acquire);
+}
+
+/// `record_busy`, or queued as unreported (it must not be released, and reused, while
+/// linked there or while the collector owns its release).
+inline bool record_in_use(const task_record& r) noexcept {
+  return record_busy(r) || r.unreported.load(std::memory_order_acquire);
+}
+
 /// The probe is going away while the task still has tracked executor copies: give back
 /// the io_context work the task holds (later releases of those copies see a new generation
 /// and do nothing).
@@ -75,6 +94,15 @@ task_record* acquire(std::uint16_t probe, std::string_view name, const std::sour
 /// Returns a completed record to the pool (collector only, after retention).
 void release(std::uint32_t slot) noexcept;
 task_record& at(std::uint32_t slot) noexcept;
+/// A completed task whose completion event was dropped (full ring): queues its record for
+/// the collector, which would otherwise never learn that it ended, nor release it. Any
+/// thread; lock-free (one CAS), only on this rare path.
+void push_unreported(task_record& t) noexcept;
+/// Collector only: takes the whole unreported list. Returns its first record (nullptr when
+/// empty); `next_unreported` walks it. Each record stays `unreported` until the caller
+/// clears the flag.
+task_record* take_unreported() noexcept;
+task_record* next_unreported(const task_record& t) noexcept;
 /// Records handed out and not yet released.
 std::size_t in_use() noexcept;
 /// Slots ever created (memory high-water mark, in records).

@@ -45,14 +45,17 @@ event_ring* create_thread_ring() noexcept;
 void count_lost_event() noexcept;
 
 /// Appends an event to this thread's ring; never blocks, never allocates after the first
-/// call on a thread. A full ring drops the event and counts it.
-inline void emit_event(const event& e) noexcept {
+/// call on a thread. A full ring drops the event and counts it: then it returns false.
+inline bool emit_event(const event& e) noexcept {
   event_ring* ring = t_state.ring;
   if (__builtin_expect(ring == nullptr, 0)) {
     ring = create_thread_ring();
-    if (!ring) return count_lost_event();
+    if (!ring) {
+      count_lost_event();
+      return false;
+    }
   }
-  ring->push(e);
+  return ring->push(e);
 }
 
 inline event make_task_event(event_kind kind, const task_record& t) noexcept {

@@ -56,6 +56,11 @@ void stop();
 /// True between `start` and `stop`.
 bool running() noexcept;
 
+/// Leaves the calling thread's allocations out of sampling (`excluded` = true) or takes
+/// them in again; returns the previous setting. For a profiler's own threads (e.g. the
+/// console server's), whose memory is not the program's. Frees are tracked either way.
+bool exclude_current_thread(bool excluded) noexcept;
+
 /// The hook that fills task, worker and trace of a sampled allocation, called on the
 /// allocating thread; the CPU sampler's hook fits (it is async-signal-safe, which is more
 /// than needed here: it must not allocate). nullptr for none.
