@@ -129,7 +129,8 @@ int main(int argc, char** argv) {
   app.add_option("--seconds", pace_seconds, "spread the tasks over this many seconds (0: no pacing)")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--no-console", no_console, "no console server and client");
-  app.add_flag("--no-sampling", no_sampling, "no CPU sampling");
+  app.add_flag("--no-sampling", no_sampling,
+               "no whole-run CPU profile (the console's live flamegraph still samples)");
   CLI11_PARSE(app, argc, argv);
   const bool console = !no_console, sampling = !no_sampling;
   const auto started = std::chrono::steady_clock::now();
