@@ -147,6 +147,20 @@ TEST(Recording, RejectsForeignAndDamagedFilesAndIgnoresATruncatedTail) {
   damage.close();
   EXPECT_FALSE(session_reader::open(path, error));
   EXPECT_NE(error.find("damaged"), std::string::npos) << error;
+
+  // A time past 2^63 ns (found by fuzz_replay: offsets from it overflowed).
+  {
+    auto rec = coroscope::session_recorder::create(path, error);
+    ASSERT_TRUE(rec) << error;
+    EXPECT_TRUE(rec->write(std::chrono::system_clock::now(), recorded_kind::hello, "one"));
+    EXPECT_TRUE(rec->write(std::chrono::system_clock::now(), recorded_kind::delta, "two"));
+  }
+  damage.open(path, std::ios::binary | std::ios::in | std::ios::out);
+  damage.seekp(9 + 13 + 3);  // header, first frame (13-byte record header, "one"): second time
+  damage.put('\xff');
+  damage.close();
+  EXPECT_FALSE(session_reader::open(path, error));
+  EXPECT_NE(error.find("damaged"), std::string::npos) << error;
   std::filesystem::remove(path);
 }
 

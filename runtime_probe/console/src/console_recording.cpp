@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 namespace coroscope {
@@ -87,12 +88,15 @@ std::unique_ptr<session_reader> session_reader::open(const std::string& path, st
     if (!r->in_.read(header, sizeof header)) break;
     const auto size = static_cast<std::uint32_t>(get_be(header + 9, 4));
     const auto kind = static_cast<std::uint8_t>(header[8]);
-    if (size > kMaxRecordedFrame || kind > static_cast<std::uint8_t>(recorded_kind::delta)) {
+    // Times past 2^63 ns would be negative time points, and offsets between them overflow.
+    const std::uint64_t time_ns = get_be(header, 8);
+    if (size > kMaxRecordedFrame || kind > static_cast<std::uint8_t>(recorded_kind::delta) ||
+        time_ns > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
       error = path + " is damaged at byte " + std::to_string(pos);
       return nullptr;
     }
     if (pos + kRecordHeader + size > file_size) break;  // truncated tail: the console died
-    entry e{from_unix_ns(get_be(header, 8)), static_cast<recorded_kind>(kind),
+    entry e{from_unix_ns(time_ns), static_cast<recorded_kind>(kind),
             pos + kRecordHeader, size};
     if (!r->index_.empty() && e.time < r->index_.back().time) e.time = r->index_.back().time;
     r->index_.push_back(e);
