@@ -19,24 +19,6 @@ std::string label(const heap_sample& s, const char* key) {
   return it == s.labels.end() ? std::string() : it->second;
 }
 
-/// Identifies a stack by its frames (what leak_report compares too).
-std::string stack_key(const std::vector<frame>& stack) {
-  std::string key;
-  for (const frame& f : stack) {
-    key += f.function;
-    key += '\x1f';
-    key += f.file;
-    key += '\x1f';
-    key += std::to_string(f.line);
-    key += '\x1f';
-    key += f.module;
-    key += '\x1f';
-    key += std::to_string(f.address);
-    key += '\x1e';
-  }
-  return key;
-}
-
 /// `profile`'s live samples merged per (stack, task, spawn site of a completed task), the
 /// labels leak_report looks at, cut to the `limit` largest by in-use bytes.
 heap_profile merged_live(const heap_profile& profile, std::size_t limit) {
@@ -45,7 +27,7 @@ heap_profile merged_live(const heap_profile& profile, std::size_t limit) {
     if (s.inuse_space == 0 && s.inuse_objects == 0) continue;
     const bool outlived = label(s, "task_state") == "completed";
     const std::string spawn = outlived ? label(s, "spawn_site") : std::string();
-    auto [it, inserted] = merged.try_emplace({stack_key(s.stack), label(s, "task"), spawn});
+    auto [it, inserted] = merged.try_emplace({heap_stack_key(s.stack), label(s, "task"), spawn});
     heap_sample& m = it->second;
     if (inserted) {
       m.stack = s.stack;
@@ -112,7 +94,7 @@ heap_view heap_view_builder::next(const heap_profile& profile, std::optional<std
   // instance; the console lists sites (stack + task name).
   std::map<std::pair<std::string, std::string>, heap_site_info> sites;
   for (const heap_sample& s : profile.samples) {
-    auto [it, inserted] = sites.try_emplace({stack_key(s.stack), label(s, "task")});
+    auto [it, inserted] = sites.try_emplace({heap_stack_key(s.stack), label(s, "task")});
     heap_site_info& site = it->second;
     if (inserted) {
       site.stack = to_heap_frames(s.stack);

@@ -14,23 +14,6 @@
 namespace coroscope {
 namespace {
 
-std::string stack_key(const std::vector<frame>& stack) {
-  std::string key;
-  for (const frame& f : stack) {
-    key += f.function;
-    key += '\x1f';
-    key += f.file;
-    key += '\x1f';
-    key += std::to_string(f.line);
-    key += '\x1f';
-    key += f.module;
-    key += '\x1f';
-    key += std::to_string(f.address);
-    key += '\x1e';
-  }
-  return key;
-}
-
 struct site_state {
   leak_suspect suspect;
   std::uint64_t oldest_ns = 0;  // at the last snapshot
@@ -65,6 +48,23 @@ std::string frame_text(const frame& f) {
 
 }  // namespace
 
+std::string heap_stack_key(const std::vector<frame>& stack) {
+  std::string key;
+  for (const frame& f : stack) {
+    key += f.function;
+    key += '\x1f';
+    key += f.file;
+    key += '\x1f';
+    key += std::to_string(f.line);
+    key += '\x1f';
+    key += f.module;
+    key += '\x1f';
+    key += std::to_string(f.address);
+    key += '\x1e';
+  }
+  return key;
+}
+
 std::vector<leak_suspect> leak_report(std::span<const heap_profile> snapshots, const leak_options& options) {
   std::vector<leak_suspect> out;
   if (snapshots.empty()) return out;
@@ -80,7 +80,7 @@ std::vector<leak_suspect> leak_report(std::span<const heap_profile> snapshots, c
       const bool outlived = label("task_state") == "completed";
       std::string spawn = outlived ? label("spawn_site") : std::string();
       if (outlived && spawn.empty()) spawn = "[unknown spawn site]";
-      auto [it, inserted] = sites.try_emplace({stack_key(s.stack), label("task"), spawn});
+      auto [it, inserted] = sites.try_emplace({heap_stack_key(s.stack), label("task"), spawn});
       site_state& site = it->second;
       if (inserted) {
         site.suspect.stack = s.stack;

@@ -114,4 +114,8 @@ std::vector<leak_suspect> leak_report(std::span<const heap_profile> snapshots,
 /// `max_frames` frames of its stack; "no leak suspects" when empty.
 std::string format_leak_report(std::span<const leak_suspect> suspects, std::size_t max_frames = 12);
 
+/// A key that is equal for two stacks exactly when their frames are (function, file, line,
+/// module, address): how `leak_report` tells sites apart.
+std::string heap_stack_key(const std::vector<frame>& stack);
+
 }  // namespace coroscope
