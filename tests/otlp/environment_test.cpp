@@ -179,6 +179,10 @@ TEST(OtlpRetry, RetryAfterInSecondsOrAsHttpDate) {
   EXPECT_EQ(coroscope::detail::parse_retry_after("soon", now), std::nullopt);
   EXPECT_EQ(coroscope::detail::parse_retry_after("", now), std::nullopt);
   EXPECT_EQ(coroscope::detail::parse_retry_after("-1", now), std::nullopt);
+  // Dates centuries away (found by fuzz_otlp_response: they overflowed the clock).
+  EXPECT_EQ(coroscope::detail::parse_retry_after("Wed, 21 Oct 1007 07:28:00 GMT", now), milliseconds(0));
+  EXPECT_EQ(coroscope::detail::parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now),
+            milliseconds(86'400'000));
 }
 
 TEST(OtlpRetry, BackoffGrowsWithJitterUpToTheCap) {

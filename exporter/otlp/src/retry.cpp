@@ -34,6 +34,10 @@ std::optional<std::chrono::milliseconds> parse_retry_after(
   if (parsed == nullptr || *parsed != '\0') return std::nullopt;
   const std::time_t when = ::timegm(&tm);
   if (when == static_cast<std::time_t>(-1)) return std::nullopt;
+  // In seconds first: a date centuries away does not fit in the clock's nanoseconds.
+  const std::time_t now_seconds = std::chrono::system_clock::to_time_t(now);
+  if (when < now_seconds) return std::chrono::milliseconds(0);
+  if (when - now_seconds > 86'400) return std::chrono::milliseconds(86'400'000);
   const auto delay = std::chrono::system_clock::from_time_t(when) - now;
   if (delay <= std::chrono::system_clock::duration::zero()) return std::chrono::milliseconds(0);
   return std::min(std::chrono::ceil<std::chrono::milliseconds>(delay),
