@@ -33,7 +33,8 @@ void fill_sample_context(sampling::sample_context& context) noexcept {
   // completed elsewhere before this poll returned): the coroutine chain then changes, and
   // frames of it are freed, under the walk. So walk only while this worker is the task's
   // latest poller, and keep the result only if no poll began elsewhere meanwhile (a
-  // seqlock on `polls`; the walk itself never faults on a stale frame, see async_stack.cpp).
+  // seqlock on `polls`; the walk reads a stale frame without trusting it, see
+  // async_stack.cpp and docs/ARCHITECTURE.md).
   const std::uint64_t polls = task->polls.load(std::memory_order_acquire);
   if (task->last_worker.load(std::memory_order_relaxed) != st.worker_index) return;
   const unsigned depth = walk(root, context.async_pcs, sampling::kMaxAsyncFrames);
