@@ -57,14 +57,9 @@ TEST(HeapConsoleProbe, PlantedLeakIsTheTopSiteAndAnOutlivedSuspect) {
     }, asio::detached);
     probe.run(1);  // returns once the task has completed: its buffer outlives it
 
-    coroscope::console_options options;
-    options.port = 0;
-    options.publish_interval = 50ms;
-    options.heap_interval = 50ms;
-    coroscope::console_server server(coroscope::make_console_source(probe), options);
-    coroscope::console_client_options co;
-    co.port = server.port();
-    coroscope::console_client client(co);
+    coroscope::console_server server(coroscope::make_console_source(probe),
+                                     {.port = 0, .publish_interval = 50ms, .heap_interval = 50ms});
+    coroscope::console_client client({.port = server.port()});
     client.start();
 
     const bool seen = client.wait_for(

@@ -265,14 +265,10 @@ TEST(HeapConsole, ClientsGetTheHeapViewAtTheHeapIntervalAndInFullStates) {
     v.inuse_objects = static_cast<std::uint64_t>(heap_calls.load());  // changes every call
     return v;
   };
-  coroscope::console_options options;
-  options.port = 0;
-  options.publish_interval = 5ms;
-  options.heap_interval = 20ms;  // every fourth tick
-  coroscope::console_server server(std::move(source), options);
-
-  coroscope::console_client_options co;
-  co.port = server.port();
+  // A heap view every fourth tick.
+  coroscope::console_server server(std::move(source),
+                                   {.port = 0, .publish_interval = 5ms, .heap_interval = 20ms});
+  const coroscope::console_client_options co{.port = server.port()};
   coroscope::console_client client(co);
   client.start();
   ASSERT_TRUE(client.wait_for([](const coroscope::console_state& s) { return s.heap && s.heap->inuse_objects >= 3; },
@@ -300,14 +296,9 @@ TEST(HeapConsole, NoHeapViewWhenTheSourceHasNone) {
     ++heap_calls;
     return std::nullopt;
   };
-  coroscope::console_options options;
-  options.port = 0;
-  options.publish_interval = 5ms;
-  options.heap_interval = 5ms;
-  coroscope::console_server server(std::move(source), options);
-  coroscope::console_client_options co;
-  co.port = server.port();
-  coroscope::console_client client(co);
+  coroscope::console_server server(std::move(source),
+                                   {.port = 0, .publish_interval = 5ms, .heap_interval = 5ms});
+  coroscope::console_client client({.port = server.port()});
   client.start();
   ASSERT_TRUE(coroscope::test::eventually([&] { return heap_calls.load() >= 3; }));
   ASSERT_TRUE(client.wait_for([](const coroscope::console_state& s) { return s.sequence > 3; },
@@ -328,14 +319,9 @@ TEST(HeapConsole, ARecordingStartedMidSessionReplaysTheHeapView) {
     v.inuse_objects = ++calls;
     return v;
   };
-  coroscope::console_options options;
-  options.port = 0;
-  options.publish_interval = 5ms;
-  options.heap_interval = 5ms;
-  coroscope::console_server server(std::move(source), options);
-  coroscope::console_client_options co;
-  co.port = server.port();
-  coroscope::console_client client(co);
+  coroscope::console_server server(std::move(source),
+                                   {.port = 0, .publish_interval = 5ms, .heap_interval = 5ms});
+  coroscope::console_client client({.port = server.port()});
   client.start();
   ASSERT_TRUE(client.wait_for([](const coroscope::console_state& s) { return s.heap.has_value(); }, 20s));
 

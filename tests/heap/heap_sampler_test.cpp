@@ -312,11 +312,7 @@ TEST_F(heap_sampler_test, many_threads_with_concurrent_profiles) {
       finished.fetch_add(1);
     });
   }
-  int profiles = 0;
-  while (finished.load() < kThreads) {
-    (void)heap::profile();
-    ++profiles;
-  }
+  const int profiles = profile_until_finished(finished, kThreads);
   for (auto& thread : threads) thread.join();
   const auto t = task_totals(heap::profile(), "many");
   EXPECT_EQ(t.alloc_objects, kThreads * kPerThread);

@@ -76,11 +76,7 @@ TEST_F(heap_sampler_paths_test, threads_allocating_while_profiles_are_taken_give
       finished.fetch_add(1);
     });
   }
-  int profiles = 0;
-  while (finished.load() < kThreads) {
-    (void)heap::profile();
-    ++profiles;
-  }
+  const int profiles = profile_until_finished(finished, kThreads);
   for (auto& thread : threads) thread.join();
 
   const totals during = task_totals(heap::profile(), "paths");

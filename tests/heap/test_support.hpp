@@ -4,11 +4,13 @@
 
 #include "../support/temp_dir.hpp"
 
+#include <coroscope/heap.hpp>
 #include <coroscope/heap_profile.hpp>
 
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -56,6 +58,17 @@ inline totals task_totals(const heap_profile& profile, const std::string& task) 
     t.inuse_space += s.inuse_space;
   }
   return t;
+}
+
+/// Takes heap profiles back to back until `finished` reaches `threads` (so profiles race
+/// with the allocating threads); returns how many were taken.
+inline int profile_until_finished(const std::atomic<int>& finished, int threads) {
+  int profiles = 0;
+  while (finished.load() < threads) {
+    (void)coroscope::heap::profile();
+    ++profiles;
+  }
+  return profiles;
 }
 
 /// True when some frame of `stack` names a function containing `name`.
