@@ -43,9 +43,11 @@ int main() {
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) threads.emplace_back(churn, t);
   std::vector<void*> kept;
-  kept.reserve(64);
-  for (int i = 0; i < 64; ++i) keep_forever(kept, 64 * 1024);
+  // 512 blocks: at 512 KiB sampling each is sampled with probability ~12%, so the estimate
+  // of the leak has a standard deviation of ~12% (64 blocks gave ~33%: a flaky test).
+  kept.reserve(512);
+  for (int i = 0; i < 512; ++i) keep_forever(kept, 64 * 1024);
   for (auto& thread : threads) thread.join();
-  std::printf("%d\n", 64 * 64 * 1024);
+  std::printf("%d\n", 512 * 64 * 1024);
   return 0;
 }
