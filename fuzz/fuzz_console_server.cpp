@@ -14,12 +14,20 @@
 
 #include <arpa/inet.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 
 namespace {
+
+[[noreturn]] void fail(const char* what, int error) {
+  std::fprintf(stderr, "fuzz_console_server: %s: %s\n", what, std::strerror(error));
+  std::abort();
+}
 
 coroscope::console_source fake_source() {
   coroscope::console_source s;
@@ -60,20 +68,50 @@ coroscope::console_server& server() {
   return *s;
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) std::abort();
+/// Connects to the server. libFuzzer's unit-timeout SIGALRM (every timeout/2 + 1 s,
+/// installed without SA_RESTART) can interrupt the call: the connection then goes on in
+/// the background, and its result is read once the socket is writable.
+void connect_to_server(int fd) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(server().port());
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) std::abort();
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return;
+  if (errno != EINTR) fail("connect", errno);
+  pollfd p{fd, POLLOUT, 0};
+  while (::poll(&p, 1, -1) < 0)
+    if (errno != EINTR) fail("poll", errno);
+  int error = 0;
+  socklen_t len = sizeof error;
+  if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0) fail("getsockopt", errno);
+  if (error != 0) fail("connect", error);
+}
+
+/// Waits up to `limit` for `fd` to be readable, across interrupting signals.
+bool readable_within(int fd, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, POLLIN, 0};
+    const int n = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (n > 0) return true;
+    if (n < 0 && errno != EINTR) fail("poll", errno);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) fail("socket", errno);
+  connect_to_server(fd);
   // The server may close early (bad frame): then the rest is not written.
   std::size_t sent = 0;
   while (sent < size) {
     const auto n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     sent += static_cast<std::size_t>(n);
   }
@@ -82,9 +120,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // hello timeout bounds the wait; 30 s without the close is a hang.
   char buf[65536];
   for (;;) {
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, 30'000) != 1) std::abort();
+    if (!readable_within(fd, std::chrono::seconds(30))) {
+      std::fprintf(stderr, "fuzz_console_server: the server kept the connection open 30 s\n");
+      std::abort();
+    }
     const auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
   }
   ::close(fd);
