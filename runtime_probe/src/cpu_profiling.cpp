@@ -2,8 +2,6 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "cpu_profiling.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -17,6 +15,7 @@
 #include <vector>
 
 #include "coroscope/symbolizer.hpp"
+#include "executable_path.hpp"
 #include "sample_context.hpp"
 
 namespace coroscope::detail {
@@ -71,14 +70,6 @@ struct folded {
   std::int64_t weight_ns = 0;
   std::uint64_t last_ns = 0;
 };
-
-std::string executable_path() {
-  char buffer[4096];
-  const ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof(buffer));
-  return n > 0 && static_cast<std::size_t>(n) < sizeof(buffer)
-             ? std::string(buffer, static_cast<std::size_t>(n))
-             : std::string();
-}
 
 std::uint64_t unix_now_ns() {
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(

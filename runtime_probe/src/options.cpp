@@ -2,8 +2,6 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "coroscope/probe_options.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -14,6 +12,8 @@
 #include <initializer_list>
 #include <string_view>
 #include <utility>
+
+#include "executable_path.hpp"
 
 namespace coroscope {
 namespace {
@@ -357,15 +357,10 @@ std::map<std::string, std::string> resolve_key_values(
 
 // --- service name ----------------------------------------------------------------------
 
-/// The basename of /proc/self/exe, or empty when it cannot be read.
+/// The basename of the running binary, or empty when it cannot be read.
 std::string executable_name() {
-  std::array<char, 4096> buffer{};
-  const ssize_t size = ::readlink("/proc/self/exe", buffer.data(), buffer.size());
-  if (size <= 0 || static_cast<std::size_t>(size) >= buffer.size()) return {};
-  std::string_view path(buffer.data(), static_cast<std::size_t>(size));
-  constexpr std::string_view deleted = " (deleted)";  // the binary was replaced on disk
-  if (path.ends_with(deleted)) path.remove_suffix(deleted.size());
-  return std::string(path.substr(path.rfind('/') + 1));  // npos + 1 == 0
+  const std::string path = detail::executable_path();
+  return path.substr(path.rfind('/') + 1);  // npos + 1 == 0
 }
 
 std::string resolve_service_name(const probe_options& options, const environment& env,
