@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <optional>
@@ -204,25 +206,33 @@ class go_profile : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (coroscope::test::run("command -v go >/dev/null 2>&1").exit_code != 0) return;
+    // ctest runs each test in a process of its own, maybe several at once: each process
+    // makes its profile in a directory of its own. Go's caches are safe to share.
     const fs::path work = COROSCOPE_GO_WORK_DIR;
+    run_dir_ = new fs::path(work / ("run-" + std::to_string(::getpid())));
     std::error_code ignored;
-    fs::remove_all(work / "gohot", ignored);
-    fs::create_directories(work);
-    fs::copy(COROSCOPE_GO_PACKAGE, work / "gohot", fs::copy_options::recursive);
-    const std::string env = "cd " + shell_quote((work / "gohot").string()) + " && HOME=" + shell_quote(work.string()) +
+    fs::remove_all(*run_dir_, ignored);
+    fs::create_directories(*run_dir_);
+    fs::copy(COROSCOPE_GO_PACKAGE, *run_dir_ / "gohot", fs::copy_options::recursive);
+    const std::string env = "cd " + shell_quote((*run_dir_ / "gohot").string()) + " && HOME=" + shell_quote(work.string()) +
                             " GOCACHE=" + shell_quote((work / "cache").string()) + " GOPATH=" +
                             shell_quote((work / "gopath").string()) + " GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local ";
-    const fs::path profile = work / "cpu.pprof";
-    fs::remove(profile, ignored);
+    const fs::path profile = *run_dir_ / "cpu.pprof";
     const auto r = coroscope::test::run(env + "go test -count=1 -cpuprofile " + shell_quote(profile.string()) + " -o " +
-                                        shell_quote((work / "gohot.test").string()) + " . 2>&1");
+                                        shell_quote((*run_dir_ / "gohot.test").string()) + " . 2>&1");
     go_output_ = new std::string(r.out);
     if (r.exit_code == 0 && fs::exists(profile)) profile_ = new std::string(profile.string());
   }
   static void TearDownTestSuite() {
+    if (run_dir_) {
+      std::error_code ignored;
+      fs::remove_all(*run_dir_, ignored);
+    }
     delete go_output_;
     delete profile_;
+    delete run_dir_;
     go_output_ = profile_ = nullptr;
+    run_dir_ = nullptr;
   }
   void SetUp() override {
     if (coroscope::test::run("command -v go >/dev/null 2>&1").exit_code != 0)
@@ -231,6 +241,7 @@ class go_profile : public ::testing::Test {
   }
   static inline std::string* go_output_ = nullptr;
   static inline std::string* profile_ = nullptr;
+  static inline fs::path* run_dir_ = nullptr;
   temp_dir dir_;
 };
 
