@@ -8,6 +8,12 @@
 #include <string>
 
 namespace coroscope::detail {
+namespace {
+
+// Anything beyond a day is someone's mistake; a day is as good as forever here.
+constexpr std::chrono::seconds kMaxRetryAfter{86'400};
+
+}  // namespace
 
 bool is_retryable_status(unsigned status) noexcept {
   return status == 429 || status == 502 || status == 503 || status == 504;
@@ -22,10 +28,9 @@ std::optional<std::chrono::milliseconds> parse_retry_after(
   std::uint64_t seconds = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
   if (ec == std::errc{} && end == value.data() + value.size()) {
-    // Anything beyond a day is someone's mistake; a day is as good as forever here.
-    return std::chrono::milliseconds(std::min<std::uint64_t>(seconds, 86'400) * 1000);
+    return std::chrono::seconds(std::min<std::uint64_t>(seconds, kMaxRetryAfter.count()));
   }
-  if (ec == std::errc::result_out_of_range) return std::chrono::milliseconds(86'400'000);
+  if (ec == std::errc::result_out_of_range) return kMaxRetryAfter;
 
   // IMF-fixdate, the form HTTP/1.1 servers must send (RFC 9110 5.6.7).
   const std::string text(value);
@@ -37,11 +42,11 @@ std::optional<std::chrono::milliseconds> parse_retry_after(
   // In seconds first: a date centuries away does not fit in the clock's nanoseconds.
   const std::time_t now_seconds = std::chrono::system_clock::to_time_t(now);
   if (when < now_seconds) return std::chrono::milliseconds(0);
-  if (when - now_seconds > 86'400) return std::chrono::milliseconds(86'400'000);
+  if (when - now_seconds > kMaxRetryAfter.count()) return kMaxRetryAfter;
   const auto delay = std::chrono::system_clock::from_time_t(when) - now;
   if (delay <= std::chrono::system_clock::duration::zero()) return std::chrono::milliseconds(0);
-  return std::min(std::chrono::ceil<std::chrono::milliseconds>(delay),
-                  std::chrono::milliseconds(86'400'000));
+  return std::min<std::chrono::milliseconds>(std::chrono::ceil<std::chrono::milliseconds>(delay),
+                                             kMaxRetryAfter);
 }
 
 std::chrono::milliseconds backoff_delay(unsigned attempt, std::chrono::milliseconds initial,
