@@ -38,18 +38,17 @@ namespace {
 struct run_config {
   bool instrumented;
   std::chrono::milliseconds duration;
+  bool report_count = false;  ///< print how many resumptions (for per-resumption counts)
 };
 
-/// Spawns on a probe executor when instrumented, on the io_context's otherwise.
+/// Spawns on the io_context, as services do: with a probe on it, every coroutine is a
+/// task of its own (named after its coroutine function).
 class spawner {
  public:
-  spawner(asio::io_context& io, coroscope::probe* probe) : io_(io), probe_(probe) {}
+  spawner(asio::io_context& io, coroscope::probe*) : io_(io) {}
   template <typename Awaitable>
-  void spawn(const char* name, Awaitable a) {
-    if (probe_)
-      asio::co_spawn(probe_->executor(name), std::move(a), report_failure);
-    else
-      asio::co_spawn(io_, std::move(a), report_failure);
+  void spawn(const char*, Awaitable a) {
+    asio::co_spawn(io_, std::move(a), report_failure);
   }
 
  private:
@@ -67,7 +66,6 @@ class spawner {
 
  private:
   asio::io_context& io_;
-  coroscope::probe* probe_;
 };
 
 // The workloads, compiled twice: instrumented (every await under TIMED_AWAIT) and plain.
@@ -96,6 +94,7 @@ double run_resume(const run_config& c) {
     s.spawn("resume-loop", plain::resume_loop(start + c.duration, resumptions));
   if (probe) probe->run(1); else io.run();
   const double seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+  if (c.report_count) std::printf("resume  %llu resumptions\n", static_cast<unsigned long long>(resumptions));
   return static_cast<double>(resumptions) / seconds;
 }
 
@@ -132,12 +131,13 @@ enum class variants { both, plain, instrumented };
 
 template <typename Run>
 void compare(const char* name, const char* unit, int rounds, std::chrono::milliseconds duration,
-             variants which, Run run) {
+             variants which, bool warm_up, Run run) {
   std::vector<double> plain{0}, instrumented{0};
-  run({false, std::chrono::milliseconds(200)});  // warm-up: page faults, first allocations
+  if (warm_up) run({false, std::chrono::milliseconds(200)});  // page faults, first allocations
   for (int r = 0; r < rounds; ++r) {
-    if (which != variants::instrumented) plain.push_back(run({false, duration}));
-    if (which != variants::plain) instrumented.push_back(run({true, duration}));
+    const bool one = which != variants::both;
+    if (which != variants::instrumented) plain.push_back(run({false, duration, one}));
+    if (which != variants::plain) instrumented.push_back(run({true, duration, one}));
   }
   plain.erase(plain.begin());
   instrumented.erase(instrumented.begin());
@@ -169,11 +169,14 @@ int main(int argc, char** argv) {
   app.add_option("--only", only, "run one workload: resume or echo")->check(CLI::IsMember({"resume", "echo"}));
   app.add_option("--variant", which, "run both variants (default) or one, e.g. for perf")
       ->transform(CLI::CheckedTransformer(variant_names));
+  bool no_warm_up = false;
+  app.add_flag("--no-warm-up", no_warm_up,
+               "skip the 200 ms warm-up run (for instruction counts under callgrind)");
   CLI11_PARSE(app, argc, argv);
   const auto duration = std::chrono::milliseconds(millis);
   if (only.empty() || only == "resume")
-    compare("resume", "resumptions/s", rounds, duration, which, run_resume);
+    compare("resume", "resumptions/s", rounds, duration, which, !no_warm_up, run_resume);
   if (only.empty() || only == "echo")
-    compare("echo", "round-trips/s", rounds, duration, which,
+    compare("echo", "round-trips/s", rounds, duration, which, !no_warm_up,
             [&](const run_config& c) { return run_echo(c, connections); });
 }

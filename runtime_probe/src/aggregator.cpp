@@ -7,14 +7,18 @@
 
 #include "coroscope/detail/await_site.hpp"
 #include "coroscope/detail/clock.hpp"
+#include "coroscope/detail/coarse_clock.hpp"
 #include "coroscope/detail/task_record.hpp"
 #include "coroscope/detail/thread_state.hpp"
 #include "heap_profiling.hpp"
+#include "task_naming.hpp"
+#include "workers.hpp"
 
 namespace coroscope::detail {
 namespace {
 
 constexpr std::size_t kMaxWarnings = 1000;
+constexpr std::size_t kMaxSites = 4096;
 constexpr std::uint64_t kMinWakesForSelfWakeLint = 10;
 // Completed tasks looked at per completion when over the count bound (records still in
 // use are skipped, so more than one); the tick looks at all of them.
@@ -49,7 +53,7 @@ std::int64_t run_queue_wait_ns(pid_t tid) {
   if (tid <= 0) return 0;
   char path[64];
   std::snprintf(path, sizeof path, "/proc/self/task/%d/schedstat", static_cast<int>(tid));
-  std::FILE* file = std::fopen(path, "r");
+  std::FILE* file = std::fopen(path, "re");
   if (!file) return 0;
   unsigned long long on_cpu = 0, waiting = 0;
   const int fields = std::fscanf(file, "%llu %llu", &on_cpu, &waiting);
@@ -57,16 +61,49 @@ std::int64_t run_queue_wait_ns(pid_t tid) {
   return fields == 2 ? static_cast<std::int64_t>(waiting) : 0;
 }
 
+std::uint64_t load(const std::atomic<std::uint64_t>& a) {
+  return a.load(std::memory_order_relaxed);
+}
+
 }  // namespace
 
-aggregator::aggregator(const resolved_options& options, const worker_slot* workers)
+void aggregator::timing::add_exact(std::uint64_t ticks, std::uint64_t short_limit) {
+  ++exact;
+  exact_ticks += ticks;
+  if (ticks < short_limit) {
+    ++exact_short;
+    exact_short_ticks += ticks;
+  }
+}
+
+void aggregator::timing::add_long(std::uint64_t ticks) {
+  ++long_count;
+  long_ticks += ticks;
+}
+
+// Polls that were neither timed nor long are short: counted at the mean of the timed
+// short ones (the sample is random, so the mean is unbiased).
+std::uint64_t aggregator::timing::estimate(std::uint64_t count) const {
+  const std::uint64_t known = exact + long_count;
+  std::uint64_t total = exact_ticks + long_ticks;
+  if (count > known && exact_short > 0)
+    total += static_cast<std::uint64_t>(static_cast<double>(count - known) *
+                                        static_cast<double>(exact_short_ticks) /
+                                        static_cast<double>(exact_short));
+  return total;
+}
+
+aggregator::aggregator(const resolved_options& options, const worker_table& workers,
+                       task_naming& naming)
     : options_(options),
       worker_slots_(workers),
+      naming_(naming),
       slow_poll_ticks_(to_ticks(options.slow_poll_threshold)),
       slow_await_ticks_(to_ticks(options.slow_await_threshold)),
       stuck_ticks_(to_ticks(options.stuck_threshold)),
       never_yielded_ticks_(to_ticks(options.never_yielded_threshold)),
       retain_ticks_(to_ticks(options.retain_completed_for)),
+      short_poll_ticks_(ns_to_ticks(1'000'000)),
       created_tick_(ticks()) {}
 
 aggregator::~aggregator() = default;
@@ -74,7 +111,8 @@ aggregator::~aggregator() = default;
 void aggregator::apply(const event& e) {
   switch (e.kind) {
     case event_kind::task_spawn: return on_spawn(e);
-    case event_kind::poll: return on_poll(e);
+    case event_kind::poll_sample: return on_poll_sample(e);
+    case event_kind::long_poll: return on_long_poll(e);
     case event_kind::task_complete:
       on_complete(e);
       // Keep the count bound between ticks too: a backlog drained at once must not hold
@@ -82,8 +120,8 @@ void aggregator::apply(const event& e) {
       if (completed_order_.size() > options_.retain_completed_max)
         evict_completed(ticks(), kEvictVisitsPerCompletion);
       return;
-    case event_kind::park: return on_park(e);
-    case event_kind::await_done: return on_await(e);
+    case event_kind::await_sample: return on_await_sample(e);
+    case event_kind::site_count: return on_site_count(e);
     case event_kind::trace_context: return on_trace(e);
     case event_kind::blocking_call: return on_blocking(e);
     case event_kind::worker_start:
@@ -106,26 +144,28 @@ void aggregator::apply(const event& e) {
 }
 
 aggregator::worker_stats* aggregator::worker(std::int16_t index) {
-  if (index < 0) return nullptr;
+  if (index < 0 || static_cast<unsigned>(index) >= kMaxWorkers) return nullptr;
   if (static_cast<std::size_t>(index) >= workers_.size()) workers_.resize(index + 1);
   return &workers_[index];
 }
 
-aggregator::task_stats* aggregator::find_task(const event& e) {
-  if (last_task_ && last_task_->id == e.task_id) return last_task_;
-  auto it = tasks_.find(e.task_id);
+aggregator::task_stats* aggregator::find_task(std::uint64_t id, std::uint32_t slot) {
+  if (id == 0) return nullptr;
+  if (last_task_ && last_task_->id == id) return last_task_;
+  auto it = tasks_.find(id);
   if (it == tasks_.end()) {
     // The spawn event was lost (full ring): rebuild what the record still says, if the
     // record still belongs to this task (not a late event of a task already forgotten:
-    // forgotten records are free or reused). A completed record counts too, or a task
-    // whose spawn was dropped but whose completion arrived would never be released.
-    if (!record_adoptable(e.slot, e.task_id)) return nullptr;
-    event spawn = e;
+    // forgotten records are free or reused).
+    if (!record_belongs_to(slot, id) || task_pool::at(slot).unreported.load()) return nullptr;
+    event spawn{};
     spawn.kind = event_kind::task_spawn;
-    spawn.a = task_pool::at(e.slot).parent_id;
-    spawn.b = e.kind == event_kind::poll ? e.a : ticks();
+    spawn.task_id = id;
+    spawn.slot = slot;
+    spawn.a = task_pool::at(slot).parent_id;
+    spawn.b = ticks();
     on_spawn(spawn);
-    it = tasks_.find(e.task_id);
+    it = tasks_.find(id);
     if (it == tasks_.end()) return nullptr;
   }
   last_task_ = &it->second;
@@ -137,18 +177,12 @@ bool aggregator::record_belongs_to(std::uint32_t slot, std::uint64_t task_id) {
   return r.id == task_id && r.state.load(std::memory_order_acquire) != record_state::free;
 }
 
-bool aggregator::record_adoptable(std::uint32_t slot, std::uint64_t task_id) {
-  return record_belongs_to(slot, task_id) &&
-         !task_pool::at(slot).unreported.load(std::memory_order_acquire);
-}
-
 void aggregator::on_unreported_end(task_record& r) {
   if (tasks_.contains(r.id)) {
     r.unreported.store(false, std::memory_order_release);  // ours to release again
     event e = make_task_event(event_kind::task_complete, r);
     e.worker = -1;
-    const std::uint64_t end = r.last_poll_end_tick.load(std::memory_order_relaxed);
-    e.a = end != 0 ? end : ticks();
+    e.a = ticks();
     e.aux = r.failed ? 1 : 0;
     apply(e);
     return;
@@ -161,22 +195,15 @@ void aggregator::on_unreported_end(task_record& r) {
 }
 
 void aggregator::release_ended_unknown() {
-  for (std::size_t visits = ended_unknown_.size(); visits > 0; --visits) {
-    const ended_unknown entry = ended_unknown_.front();
-    ended_unknown_.pop_front();
-    if (!record_belongs_to(entry.slot, entry.id)) continue;
-    if (record_busy(task_pool::at(entry.slot))) {
-      ended_unknown_.push_back(entry);  // its last poll is still ending
-      continue;
-    }
-    task_pool::release(entry.slot);
-  }
+  for (const ended_unknown& entry : ended_unknown_)
+    if (record_belongs_to(entry.slot, entry.id)) task_pool::release(entry.slot);
+  ended_unknown_.clear();
 }
 
 void aggregator::on_spawn(const event& e) {
   // A spawn arriving after its task was already forgotten (its other events came first,
   // on other threads' rings) must not adopt the slot: it is free or another task's now.
-  if (!record_adoptable(e.slot, e.task_id)) return;
+  if (!record_belongs_to(e.slot, e.task_id)) return;
   const task_record& r = task_pool::at(e.slot);
   auto [it, inserted] = tasks_.try_emplace(e.task_id);
   if (!inserted) return;
@@ -186,93 +213,111 @@ void aggregator::on_spawn(const event& e) {
   t.slot = e.slot;
   t.spawn_tick = e.b;
   t.name = r.name;  // fields written before the event was published
-  t.location = {r.spawn_file, r.spawn_line, r.spawn_function};
+  t.named = !t.name.empty();
+  if (*r.spawn_file) {
+    t.location = {r.spawn_file, r.spawn_line, r.spawn_function};
+    t.located = true;
+  }
   ++spawned_;
 }
 
-void aggregator::on_poll(const event& e) {
-  task_stats* t = find_task(e);
-  const std::uint64_t self = e.c;
-  const std::uint64_t sched = e.b > e.a ? e.b - e.a : 0;
-  if (t) {
-    if ((e.flags & flag_first_poll) || t->polls == 0) t->first_poll_tick = e.b;
-    ++t->polls;
-    ++t->wakes;
-    t->busy += self;
-    t->scheduled += sched;
-    t->last_poll_end_tick = e.b + self;
-    t->poll_hist.record(to_ns(self));
-    t->sched_hist.record(to_ns(sched));
-    if (e.flags & flag_self_wake) ++t->self_wakes;
-    if (e.flags & flag_migrated) ++t->migrations;
-    if (self > slow_poll_ticks_) {
-      ++t->slow_polls;
-      warn("long-poll", t,
-           "poll took " + format_ms(to_ns(self)) + " (threshold " +
-               format_ms(static_cast<std::uint64_t>(options_.slow_poll_threshold.count())) + ")");
-    }
-    if (self > never_yielded_ticks_ && !already_reported_never_yielded(e))
-      warn("never-yielded", t, "ran " + format_ms(to_ns(self)) + " in one poll without yielding");
-  }
-  if (worker_stats* w = worker(e.worker)) {
-    ++w->polls;
-    w->busy += self;
-    if (e.flags & flag_steal) ++w->steals;
-    if (e.flags & flag_remote) ++w->remote;
-    if (e.flags & flag_migrated) ++w->migrations;
-  }
+void aggregator::note_long_poll(task_stats* t, std::uint64_t length, bool exact) {
+  if (length <= slow_poll_ticks_) return;
+  if (t) ++t->slow_polls;
+  warn("long-poll", t,
+       std::string(exact ? "poll took " : "poll took at least ") + format_ms(to_ns(length)) +
+           " (threshold " +
+           format_ms(static_cast<std::uint64_t>(options_.slow_poll_threshold.count())) + ")");
+  if (length > never_yielded_ticks_)
+    warn("never-yielded", t, "ran " + format_ms(to_ns(length)) + " in one poll without yielding");
 }
 
-// The running-poll watcher may have reported this very poll while it ran.
-bool aggregator::already_reported_never_yielded(const event& e) const {
-  if (e.worker < 0 || static_cast<std::size_t>(e.worker) >= workers_.size()) return false;
-  const worker_stats& w = workers_[static_cast<std::size_t>(e.worker)];
-  return w.watched_poll_begin == e.b && w.watched_reported_never_yielded;
+void aggregator::on_poll_sample(const event& e) {
+  task_stats* t = find_task(e.task_id, e.slot);
+  const std::uint64_t length = e.c > e.b ? e.c - e.b : 0;
+  const bool post = (e.aux & 0xff) == static_cast<unsigned>(op_kind::post);
+  const bool has_wake = e.a != 0 && e.a <= e.b && post;
+  if (t) {
+    if (e.flags & flag_first_poll) t->first_poll_tick = e.b;
+    t->busy.add_exact(length, short_poll_ticks_);
+    t->poll_hist.record(to_ns(length));
+    if (has_wake) {
+      ++t->sched_samples;
+      t->sched_ticks += e.b - e.a;
+      t->sched_hist.record(to_ns(e.b - e.a));
+    }
+  } else if (e.task_id == 0) {
+    no_task_busy_.add_exact(length, short_poll_ticks_);
+  }
+  if (worker_stats* w = worker(e.worker)) w->busy.add_exact(length, short_poll_ticks_);
+  note_long_poll(t, length, true);
+}
+
+void aggregator::on_long_poll(const event& e) {
+  task_stats* t = find_task(e.task_id, e.slot);
+  // Somewhere between a and b: count the middle, lint on the shortest it may have been.
+  const std::uint64_t middle = e.b == ~std::uint64_t{0} ? e.a : e.a + (e.b - e.a) / 2;
+  if (t) {
+    t->busy.add_long(middle);
+    t->poll_hist.record(to_ns(middle));
+  } else if (e.task_id == 0) {
+    no_task_busy_.add_long(middle);
+  }
+  if (worker_stats* w = worker(e.worker)) w->busy.add_long(middle);
+  note_long_poll(t, e.a, false);
 }
 
 void aggregator::on_complete(const event& e) {
-  task_stats* t = find_task(e);
+  task_stats* t = find_task(e.task_id, e.slot);
   if (!t || t->completed_tick != 0) return;
+  refresh(*t);
+  check_self_wakes(*t);
   t->completed_tick = e.a;
-  t->failed = e.aux != 0;
+  t->failed = e.aux != 0 || task_pool::at(t->slot).failed;
   ++completed_;
   heap_note_task_completed(t->id, t->location);
   completed_order_.push_back(t->id);
 }
 
-void aggregator::on_park(const event& e) {
-  worker_stats* w = worker(e.worker);
-  if (!w) return;
-  ++w->parks;
-  w->park_ticks += e.b - e.a;
-  if (e.flags & flag_noop_unpark) ++w->noop_unparks;
+aggregator::site_stats& aggregator::site(const void* key) {
+  auto [it, inserted] = sites_.try_emplace(key);
+  if (inserted) {
+    const auto* s = static_cast<const await_site*>(key);
+    it->second.name = s->name;
+    it->second.file = s->file;
+    it->second.line = s->line;
+  }
+  return it->second;
 }
 
-void aggregator::on_await(const event& e) {
-  const auto* site = reinterpret_cast<const await_site*>(e.a);
-  site_stats& s = sites_[site];
-  if (s.count == 0) {
-    s.name = site->name;
-    s.file = site->file;
-    s.line = site->line;
-  }
-  const std::uint64_t ns = to_ns(e.c > e.b ? e.c - e.b : 0);
-  ++s.count;
-  s.total_ns += ns;
-  s.max_ns = std::max(s.max_ns, ns);
-  s.hist.record(ns);
-  if (ns > static_cast<std::uint64_t>(options_.slow_await_threshold.count())) {
+void aggregator::on_await_sample(const event& e) {
+  const auto* key = reinterpret_cast<const void*>(e.a);
+  if (sites_.size() >= kMaxSites && !sites_.contains(key)) return;
+  site_stats& s = site(key);
+  const bool exact = e.b == e.c;
+  const std::uint64_t middle = e.c == ~std::uint64_t{0} ? e.b : e.b + (e.c - e.b) / 2;
+  ++s.samples;
+  s.sample_ticks += middle;
+  s.max_ticks = std::max(s.max_ticks, middle);
+  s.hist.record(to_ns(middle));
+  if (e.b > slow_await_ticks_) {
     ++s.slow;
-    const task_stats* t = e.task_id ? find_task(e) : nullptr;
+    const task_stats* t = find_task(e.task_id, e.slot);
     warn("slow-await", t,
-         std::string(site->name) + " at " + site->file + ":" + std::to_string(site->line) +
-             " took " + format_ms(ns) + " (threshold " +
+         s.name + " at " + s.file + ":" + std::to_string(s.line) + " took " +
+             (exact ? "" : "at least ") + format_ms(to_ns(e.b)) + " (threshold " +
              format_ms(static_cast<std::uint64_t>(options_.slow_await_threshold.count())) + ")");
   }
 }
 
+void aggregator::on_site_count(const event& e) {
+  const auto* key = reinterpret_cast<const void*>(e.a);
+  if (sites_.size() >= kMaxSites && !sites_.contains(key)) return;
+  site(key).flushed += e.b;
+}
+
 void aggregator::on_trace(const event& e) {
-  task_stats* t = find_task(e);
+  task_stats* t = find_task(e.task_id, e.slot);
   if (!t) return;
   t->has_trace = (e.a | e.b) != 0 && e.c != 0;  // an invalid context clears it
   t->trace_id = t->has_trace ? hex(e.a) + hex(e.b) : std::string();
@@ -280,7 +325,7 @@ void aggregator::on_trace(const event& e) {
 }
 
 void aggregator::on_blocking(const event& e) {
-  task_stats* t = find_task(e);
+  task_stats* t = find_task(e.task_id, e.slot);
   warn("blocking-call-in-task", t,
        "worker " + std::to_string(e.worker) + " blocked for " + format_ms(to_ns(e.b - e.a)) +
            " inside a poll");
@@ -325,16 +370,17 @@ void aggregator::tick() {
 // lock); if it has run past the never-yielded threshold, say so before it ends. Time spent
 // waiting for a CPU on a busy machine counts as running, not blocked.
 void aggregator::check_running_polls() {
-  const worker_slot* workers = worker_slots_;
   const std::int64_t wall = monotonic_ns();
   for (std::size_t i = 0; i < workers_.size(); ++i) {
     worker_stats& w = workers_[i];
-    const std::uint64_t begin = workers[i].poll_begin_tick.load(std::memory_order_relaxed);
-    const std::uint64_t task_id = workers[i].poll_task_id.load(std::memory_order_relaxed);
-    if (begin == 0 || !w.running) {
+    const worker_slot* slot = i < worker_slots_.size() ? worker_slots_.at(static_cast<unsigned>(i)) : nullptr;
+    const std::uint64_t current = slot ? load(slot->current_poll) : 0;
+    if (current == 0 || !w.running) {
       w.watched_poll_begin = 0;
       continue;
     }
+    // Packed: the same value again is the same poll (its sequence and task).
+    const std::uint64_t begin = current;
     std::int64_t cpu = thread_cpu_ns(w.cpu_clock);
     if (cpu >= 0) cpu += run_queue_wait_ns(w.tid);
     if (begin != w.watched_poll_begin) {
@@ -344,10 +390,9 @@ void aggregator::check_running_polls() {
       w.watched_reported_blocking = w.watched_reported_never_yielded = false;
       continue;
     }
-    event probe_event{};
-    probe_event.task_id = task_id;
-    probe_event.slot = workers[i].poll_task_slot.load(std::memory_order_relaxed);
-    const task_stats* t = task_id ? find_task(probe_event) : nullptr;
+    const std::uint32_t task_slot = current_poll_slot(current);
+    const task_stats* t =
+        task_slot ? find_task(task_pool::at(task_slot - 1).id, task_slot - 1) : nullptr;
     const std::int64_t wall_delta = wall - w.watched_wall_ns;
     const std::int64_t cpu_delta = cpu - w.watched_cpu_ns;
     if (!w.watched_reported_blocking && cpu >= 0 && wall_delta >= 5'000'000 &&
@@ -358,7 +403,9 @@ void aggregator::check_running_polls() {
                format_ms(static_cast<std::uint64_t>(wall_delta - cpu_delta)) + " of " +
                format_ms(static_cast<std::uint64_t>(wall_delta)) + " inside one poll");
     }
-    const std::uint64_t running = ticks() - begin;
+    const std::uint64_t now = ticks();
+    const std::uint64_t started = g_coarse_clock.tick_of(current_poll_seq(current) + 1);
+    const std::uint64_t running = now > started ? now - started : 0;
     if (!w.watched_reported_never_yielded && running > never_yielded_ticks_) {
       w.watched_reported_never_yielded = true;
       warn("never-yielded", t, "has been running one poll for " + format_ms(to_ns(running)));
@@ -366,30 +413,54 @@ void aggregator::check_running_polls() {
   }
 }
 
-void aggregator::check_tasks(std::uint64_t now) {
-  for (auto& [id, t] : tasks_) {
-    const task_record& record = task_pool::at(t.slot);
-    if (t.completed_tick == 0 && record.id == id &&
-        record.state.load(std::memory_order_acquire) == record_state::completed) {
-      // Its completion event was dropped (full ring): the record still says it ended.
-      event e{};
-      e.task_id = id;
-      e.a = now;
-      on_complete(e);
+void aggregator::refresh(task_stats& t) {
+  if (!record_belongs_to(t.slot, t.id)) return;
+  const task_record& r = task_pool::at(t.slot);
+  t.polls = load(r.polls);
+  t.self_wakes = load(r.self_wakes);
+  t.migrations = load(r.migrations);
+  for (unsigned k = 0; k < kOpKinds; ++k) t.ops[k] = r.ops[k].load(std::memory_order_relaxed);
+  if (!t.named) {
+    if (const std::uintptr_t fn = r.entry_fn.load(std::memory_order_relaxed)) {
+      t.name = naming_.coroutine_name(fn);
+      t.named = true;
+      task_record& writable = task_pool::at(t.slot);
+      const std::size_t n = std::min(t.name.size(), sizeof(writable.name) - 1);
+      std::copy_n(t.name.data(), n, writable.name);
+      writable.name[n] = '\0';
     }
-    if (t.wakes >= kMinWakesForSelfWakeLint && t.self_wakes * 2 > t.wakes)
-      warn("self-wakes", &t,
-           std::to_string(t.self_wakes * 100 / t.wakes) + "% of " + std::to_string(t.wakes) +
-               " wakes were the task waking itself",
-           t.self_wakes);
-    if (t.completed_tick != 0 || t.polls == 0) continue;
-    if (record.id != id) continue;
-    const std::uint64_t wake = record.last_wake_tick.load(std::memory_order_relaxed);
-    const std::uint64_t end = record.last_poll_end_tick.load(std::memory_order_relaxed);
-    if (end == 0 || wake > end || end >= now) continue;  // running, or woken and waiting
-    if (now - end > stuck_ticks_)
-      warn("stuck", &t, "idle for " + format_ms(to_ns(now - end)) + " with no pending wake");
   }
+  if (!t.located) {
+    t.location = naming_.spawn_site(r.spawn_pcs, kSpawnFrames);
+    t.located = true;
+  }
+}
+
+void aggregator::check_self_wakes(const task_stats& t) {
+  if (t.polls >= kMinWakesForSelfWakeLint && t.self_wakes * 2 > t.polls)
+    warn("self-wakes", &t,
+         std::to_string(t.self_wakes * 100 / t.polls) + "% of " + std::to_string(t.polls) +
+             " wakes were the task waking itself",
+         t.self_wakes);
+}
+
+void aggregator::check_tasks(std::uint64_t now) {
+  const std::uint64_t coarse_now = g_coarse_clock.now();
+  for (auto& [id, t] : tasks_) {
+    if (t.completed_tick != 0) continue;
+    refresh(t);
+    check_self_wakes(t);
+    if (t.polls == 0 || !record_belongs_to(t.slot, id)) continue;
+    const task_record& record = task_pool::at(t.slot);
+    const std::uint64_t end_seq = record.last_poll_end.load(std::memory_order_relaxed);
+    if (wake_pending(record) || is_running(id)) continue;
+    // Idle since stamp end_seq + 1 at the latest.
+    const std::uint64_t idle_since = g_coarse_clock.tick_of(end_seq + 1);
+    if (coarse_now > idle_since && coarse_now - idle_since > stuck_ticks_)
+      warn("stuck", &t,
+           "idle for " + format_ms(to_ns(coarse_now - idle_since)) + " with no pending wake");
+  }
+  (void)now;
 }
 
 void aggregator::evict_completed(std::uint64_t now, std::size_t max_visits) {
@@ -397,10 +468,9 @@ void aggregator::evict_completed(std::uint64_t now, std::size_t max_visits) {
     auto it = tasks_.find(completed_order_.front());
     const bool too_many = completed_order_.size() > options_.retain_completed_max;
     if (it != tasks_.end() && !too_many && now - it->second.completed_tick < retain_ticks_) break;
-    // Tracked copies of a completed task's executor still around (a saved executor used
-    // again), or a poll of it still running: keep the record until they are gone.
     const bool ours = it != tasks_.end() && record_belongs_to(it->second.slot, it->first);
-    if (ours && record_in_use(task_pool::at(it->second.slot))) {
+    // Queued as unreported, or its last poll still running: keep the record a while.
+    if (ours && (record_in_use(task_pool::at(it->second.slot)) || is_running(it->first))) {
       completed_order_.push_back(completed_order_.front());
       completed_order_.pop_front();
       continue;
@@ -416,18 +486,31 @@ void aggregator::evict_completed(std::uint64_t now, std::size_t max_visits) {
 
 void aggregator::release_all_slots() {
   for (auto& [id, t] : tasks_) {
+    if (!record_belongs_to(t.slot, id)) continue;
     task_record& r = task_pool::at(t.slot);
     // Queued as unreported: the collector releases it when it takes the list.
-    if (r.id != id || r.unreported.load(std::memory_order_acquire)) continue;
-    abandon_task_work(r);
+    if (r.unreported.load(std::memory_order_acquire)) continue;
+    record_state live = record_state::live;
+    // Still running coroutines hold their records (the hook on their root executor):
+    // released when they end (on_task_end queues them, no probe takes them).
+    if (r.state.compare_exchange_strong(live, record_state::abandoned, std::memory_order_acq_rel))
+      continue;
     task_pool::release(t.slot);
   }
-  for (const ended_unknown& entry : ended_unknown_)
-    if (record_belongs_to(entry.slot, entry.id)) task_pool::release(entry.slot);
-  ended_unknown_.clear();
+  release_ended_unknown();
   tasks_.clear();
   completed_order_.clear();
   last_task_ = nullptr;
+}
+
+bool aggregator::is_running(std::uint64_t task_id) const {
+  for (unsigned i = 0; i < worker_slots_.size(); ++i) {
+    const worker_slot* s = worker_slots_.at(i);
+    if (!s) continue;
+    const std::uint32_t slot = current_poll_slot(load(s->current_poll));
+    if (slot != 0 && task_pool::at(slot - 1).id == task_id) return true;
+  }
+  return false;
 }
 
 task_info aggregator::to_info(const task_stats& t, std::uint64_t now) const {
@@ -438,12 +521,18 @@ task_info aggregator::to_info(const task_stats& t, std::uint64_t now) const {
   info.polls = t.polls;
   const std::uint64_t end = t.completed_tick ? t.completed_tick : now;
   info.total = nanoseconds(to_ns(end > t.spawn_tick ? end - t.spawn_tick : 0));
-  info.busy = nanoseconds(to_ns(t.busy));
-  info.scheduled = nanoseconds(to_ns(t.scheduled));
+  info.busy = nanoseconds(to_ns(t.busy.estimate(t.polls)));
+  if (t.sched_samples > 0)
+    info.scheduled = nanoseconds(to_ns(static_cast<std::uint64_t>(
+        static_cast<double>(t.sched_ticks) / static_cast<double>(t.sched_samples) *
+        static_cast<double>(t.polls))));
+  info.busy = std::min(info.busy, info.total);
+  info.scheduled = std::min(info.scheduled, info.total - info.busy);
   info.idle = std::max(nanoseconds(0), info.total - info.busy - info.scheduled);
-  if (t.polls) info.first_poll_delay = nanoseconds(to_ns(t.first_poll_tick - t.spawn_tick));
+  if (t.first_poll_tick > t.spawn_tick)
+    info.first_poll_delay = nanoseconds(to_ns(t.first_poll_tick - t.spawn_tick));
   info.slow_polls = t.slow_polls;
-  info.wakes = t.wakes;
+  info.wakes = t.polls;
   info.self_wakes = t.self_wakes;
   info.migrations = t.migrations;
   info.failed = t.failed;
@@ -452,66 +541,82 @@ task_info aggregator::to_info(const task_stats& t, std::uint64_t now) const {
   info.scheduled_times = t.sched_hist.summarize();
   info.trace_id = t.trace_id;
   info.span_id = t.span_id;
+  for (unsigned k = 0; k < kOpKinds; ++k)
+    if (t.ops[k]) info.operations.push_back({to_string(static_cast<op_kind>(k)), t.ops[k]});
   if (t.completed_tick) {
     info.state = task_state::completed;
     return info;
   }
-  info.state = task_state::idle;
-  for (std::size_t i = 0; i < workers_.size(); ++i) {
-    if (workers_[i].running && worker_slots_[i].poll_begin_tick.load(std::memory_order_relaxed) != 0 &&
-        worker_slots_[i].poll_task_id.load(std::memory_order_relaxed) == t.id)
-      info.state = task_state::running;
-  }
+  info.state = is_running(t.id) ? task_state::running : task_state::idle;
   const task_record& r = task_pool::at(t.slot);
-  if (info.state == task_state::idle && r.id == t.id &&
-      r.last_wake_tick.load(std::memory_order_relaxed) >
-          r.last_poll_end_tick.load(std::memory_order_relaxed))
+  if (info.state == task_state::idle && r.id == t.id && wake_pending(r))
     info.state = task_state::scheduled;
   return info;
 }
 
-snapshot aggregator::build(std::uint64_t dropped, std::uint64_t untracked) const {
+snapshot aggregator::build(std::uint64_t dropped, std::uint64_t untracked,
+                           const live_site_counts& live_sites) {
   const std::uint64_t now = ticks();
   snapshot s;
   s.service_name = options_.service_name;
   s.uptime = nanoseconds(to_ns(now - created_tick_));
   s.tasks.reserve(tasks_.size());
-  for (const auto& [id, t] : tasks_) s.tasks.push_back(to_info(t, now));
+  for (auto& [id, t] : tasks_) {
+    if (t.completed_tick == 0 || record_belongs_to(t.slot, id)) refresh(t);
+    s.tasks.push_back(to_info(t, now));
+  }
   std::sort(s.tasks.begin(), s.tasks.end(), [](const task_info& a, const task_info& b) {
     if ((a.state == task_state::completed) != (b.state == task_state::completed))
       return b.state == task_state::completed;
     return a.id < b.id;
   });
+  const unsigned slots = worker_slots_.size();
+  if (workers_.size() < slots) workers_.resize(slots);
+  std::uint64_t no_task_polls = 0;
   for (std::size_t i = 0; i < workers_.size(); ++i) {
     const worker_stats& w = workers_[i];
+    const worker_slot* slot = i < slots ? worker_slots_.at(static_cast<unsigned>(i)) : nullptr;
     worker_info wi;
     wi.index = static_cast<unsigned>(i);
-    wi.polls = w.polls;
-    wi.busy = nanoseconds(to_ns(w.busy));
+    if (slot) {
+      wi.polls = load(slot->polls);
+      wi.parks = load(slot->parks);
+      wi.park_time = nanoseconds(to_ns(load(slot->park_ticks)));
+      wi.noop_unparks = load(slot->noop_unparks);
+      wi.steals = load(slot->steals);
+      wi.remote_schedules = load(slot->remote);
+      wi.migrations = load(slot->migrations);
+      no_task_polls += load(slot->no_task_polls);
+    }
+    wi.busy = nanoseconds(to_ns(w.busy.estimate(wi.polls)));
     const std::uint64_t end = w.running ? now : w.stop_tick;
     wi.elapsed = nanoseconds(w.start_tick && end > w.start_tick ? to_ns(end - w.start_tick) : 0);
+    wi.busy = std::min(wi.busy, wi.elapsed);
     wi.busy_ratio = wi.elapsed.count() > 0
                         ? static_cast<double>(wi.busy.count()) / static_cast<double>(wi.elapsed.count())
                         : 0.0;
-    wi.parks = w.parks;
-    wi.park_time = nanoseconds(to_ns(w.park_ticks));
-    wi.noop_unparks = w.noop_unparks;
-    wi.steals = w.steals;
-    wi.remote_schedules = w.remote;
-    wi.migrations = w.migrations;
     wi.running = w.running;
     s.workers.push_back(wi);
   }
-  for (const auto& [ptr, site] : sites_) {
+  s.no_task.polls = no_task_polls;
+  s.no_task.busy = nanoseconds(to_ns(no_task_busy_.estimate(no_task_polls)));
+  for (const auto& [key, live] : live_sites)
+    if (live && (sites_.size() < kMaxSites || sites_.contains(key))) site(key);
+  for (const auto& [key, st] : sites_) {
     await_site_info a;
-    a.name = site.name;
-    a.file = site.file;
-    a.line = site.line;
-    a.count = site.count;
-    a.slow_count = site.slow;
-    a.total = nanoseconds(site.total_ns);
-    a.max = nanoseconds(site.max_ns);
-    a.durations = site.hist.summarize();
+    a.name = st.name;
+    a.file = st.file;
+    a.line = st.line;
+    const auto live = live_sites.find(key);
+    a.count = st.flushed + (live == live_sites.end() ? 0 : live->second);
+    a.count = std::max(a.count, st.samples);
+    a.slow_count = st.slow;
+    if (st.samples > 0)
+      a.total = nanoseconds(to_ns(static_cast<std::uint64_t>(
+          static_cast<double>(st.sample_ticks) / static_cast<double>(st.samples) *
+          static_cast<double>(a.count))));
+    a.max = nanoseconds(to_ns(st.max_ticks));
+    a.durations = st.hist.summarize();
     s.await_sites.push_back(std::move(a));
   }
   std::sort(s.await_sites.begin(), s.await_sites.end(),

@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
-#include <cstdint>
 #include <chrono>
+#include <cstdint>
 #include <ctime>
 #include <deque>
 #include <map>
@@ -12,51 +12,79 @@
 #include <vector>
 
 #include "coroscope/detail/event.hpp"
+#include "coroscope/detail/task_record.hpp"
 #include "coroscope/probe_options.hpp"
 #include "coroscope/snapshot.hpp"
 #include "histogram.hpp"
 
 namespace coroscope::detail {
 
-struct worker_slot;
-struct task_record;
+class worker_table;
+class task_naming;
 
-/// Aggregates for one probe. Fed events by the collector (which holds the lock for every
-/// call), it keeps per-task, per-worker and per-await-site statistics and the warnings.
-/// Memory is bounded: completed tasks are forgotten after the retention time or count, and
-/// the warning list is capped. The aggregator releases the pool record of every task it
-/// forgets; the collector makes sure it hears of every task's end (see collector).
+/// Counts of `TIMED_AWAIT`s still in threads' site tables, by site (see site_counts).
+using live_site_counts = std::unordered_map<const void*, std::uint64_t>;
+
+/// Aggregates for one probe, on the collector's side (every call holds its lock).
+///
+/// Counts are kept where they happen: a task's polls, wakes, migrations and operations in
+/// its record, a worker's in its slot; the aggregator reads them when it builds a
+/// snapshot. Events bring the rest: spawns and ends, timing samples (one poll or await in
+/// a few is timed exactly, and long ones always to within the coarse clock's interval),
+/// lint material. Durations are estimated from the samples: exact polls are summed, the
+/// others counted at the mean of the exact short ones.
+///
+/// Memory is bounded: completed tasks are forgotten after the retention time or count
+/// (their records go back to the pool), the warning list is capped.
 class aggregator {
  public:
-  /// `workers` points at the probe's `kMaxWorkers` published worker slots.
-  aggregator(const resolved_options& options, const worker_slot* workers);
+  aggregator(const resolved_options& options, const worker_table& workers, task_naming& naming);
   ~aggregator();
 
   void apply(const event& e);
-  /// Periodic checks that need no event: stuck tasks, polls still running, retention.
+  /// Periodic checks that need no event: stuck tasks, polls still running, names,
+  /// retention.
   void tick();
-  snapshot build(std::uint64_t dropped, std::uint64_t untracked) const;
+  snapshot build(std::uint64_t dropped, std::uint64_t untracked,
+                 const live_site_counts& live_sites);
   std::chrono::nanoseconds collect_interval() const noexcept { return options_.collect_interval; }
-  /// Returns every task slot this probe still holds to the pool (probe destruction).
+  /// The probe is going: completed tasks' records go back to the pool; live tasks' records
+  /// are abandoned (their coroutines still hold them; released when those end).
   void release_all_slots();
   /// A task whose completion event was dropped (the collector took its record from the
   /// pool's unreported list). A task known here completes as usual; an unknown one (all
-  /// its events dropped) is only counted, and its record released once nothing touches it.
+  /// its events dropped) is only counted, and its record released.
   void on_unreported_end(task_record& r);
 
  private:
+  /// Duration estimate from exact samples, long polls and a count.
+  struct timing {
+    std::uint64_t exact = 0, exact_ticks = 0;          // timed polls
+    std::uint64_t exact_short = 0, exact_short_ticks = 0;
+    std::uint64_t long_count = 0, long_ticks = 0;      // untimed, measured by the coarse clock
+    void add_exact(std::uint64_t ticks, std::uint64_t short_limit);
+    void add_long(std::uint64_t ticks);
+    std::uint64_t estimate(std::uint64_t count) const;  // ticks
+  };
+
   struct task_stats {
     std::uint64_t id = 0;
     std::uint64_t parent_id = 0;
     std::uint32_t slot = 0;
     std::string name;
+    bool named = false;  // given, or resolved from the coroutine
+    bool located = false;
     coroscope::code_location location;
     std::uint64_t spawn_tick = 0;
     std::uint64_t first_poll_tick = 0;
-    std::uint64_t last_poll_end_tick = 0;
     std::uint64_t completed_tick = 0;  // 0: live
-    std::uint64_t polls = 0, busy = 0, scheduled = 0, slow_polls = 0;
-    std::uint64_t wakes = 0, self_wakes = 0, migrations = 0;
+    // From the record.
+    std::uint64_t polls = 0, self_wakes = 0, migrations = 0;
+    std::array<std::uint64_t, kOpKinds> ops{};
+    // From samples.
+    timing busy;
+    std::uint64_t sched_samples = 0, sched_ticks = 0;
+    std::uint64_t slow_polls = 0;
     bool failed = false;
     bool has_trace = false;
     std::string trace_id, span_id;
@@ -64,8 +92,7 @@ class aggregator {
   };
 
   struct worker_stats {
-    std::uint64_t polls = 0, busy = 0, parks = 0, park_ticks = 0, noop_unparks = 0;
-    std::uint64_t steals = 0, remote = 0, migrations = 0;
+    timing busy;
     std::uint64_t start_tick = 0, stop_tick = 0;
     bool running = false;
     clockid_t cpu_clock = 0;
@@ -81,39 +108,43 @@ class aggregator {
   struct site_stats {
     std::string name, file;
     std::uint32_t line = 0;
-    std::uint64_t count = 0, slow = 0, total_ns = 0, max_ns = 0;
+    std::uint64_t flushed = 0;  // counts flushed from threads' tables
+    std::uint64_t samples = 0, sample_ticks = 0, slow = 0, max_ticks = 0;
     log_histogram hist;
   };
 
-  task_stats* find_task(const event& e);
+  task_stats* find_task(std::uint64_t id, std::uint32_t slot);
   worker_stats* worker(std::int16_t index);
   void on_spawn(const event& e);
-  void on_poll(const event& e);
   void on_complete(const event& e);
-  bool already_reported_never_yielded(const event& e) const;
-  void on_park(const event& e);
-  void on_await(const event& e);
+  void on_poll_sample(const event& e);
+  void on_long_poll(const event& e);
+  void on_await_sample(const event& e);
+  void on_site_count(const event& e);
   void on_trace(const event& e);
   void on_blocking(const event& e);
+  void note_long_poll(task_stats* t, std::uint64_t ticks, bool exact);
+  site_stats& site(const void* site);
   void warn(const char* lint, const task_stats* task, std::string message,
             std::uint64_t occurrences = 0);
   void check_running_polls();
-  void check_tasks(std::uint64_t now);  // self-wakes and stuck
+  void check_tasks(std::uint64_t now);  // self-wakes, stuck, names
+  void check_self_wakes(const task_stats& t);
+  void refresh(task_stats& t);          // counts from the record
   /// Forgets completed tasks past the retention time or count, looking at no more than
   /// `max_visits` of them (oldest first).
   void evict_completed(std::uint64_t now, std::size_t max_visits);
   /// The record in `slot` is still `task_id`'s (not free, not reused).
   static bool record_belongs_to(std::uint32_t slot, std::uint64_t task_id);
-  /// ... and may be rebuilt into stats here: not an unknown task already counted by
-  /// `on_unreported_end`, whose release the collector owns.
-  static bool record_adoptable(std::uint32_t slot, std::uint64_t task_id);
   void release_ended_unknown();
   task_info to_info(const task_stats& t, std::uint64_t now) const;
+  bool is_running(std::uint64_t task_id) const;
 
   resolved_options options_;
-  const worker_slot* worker_slots_;
+  const worker_table& worker_slots_;
+  task_naming& naming_;
   std::uint64_t slow_poll_ticks_, slow_await_ticks_, stuck_ticks_, never_yielded_ticks_;
-  std::uint64_t retain_ticks_;
+  std::uint64_t retain_ticks_, short_poll_ticks_;
   std::uint64_t created_tick_;
 
   std::unordered_map<std::uint64_t, task_stats> tasks_;
@@ -124,6 +155,7 @@ class aggregator {
   };
   std::deque<ended_unknown> ended_unknown_;  // counted, record not yet released
   std::vector<worker_stats> workers_;
+  timing no_task_busy_;
   std::unordered_map<const void*, site_stats> sites_;
 
   struct warning_key {

@@ -7,33 +7,29 @@
 #include <chrono>
 #include <new>
 
-#include "aggregator.hpp"
 #include "coroscope/detail/clock.hpp"
+#include "coroscope/detail/coarse_clock.hpp"
 #include "coroscope/detail/task_record.hpp"
+#include "task_naming.hpp"
 #include "coroscope/detail/thread_state.hpp"
 
 namespace coroscope::detail {
 namespace {
 
-// Under load the collector drains every millisecond; when quiet, at the probe's interval.
-constexpr auto kBusyInterval = std::chrono::milliseconds(1);
-constexpr std::size_t kBusyThreshold = collector::kRingCapacity / 8;
+// The coarse clock's stamp interval; under load the collector also drains this often,
+// when quiet at the probe's interval.
+constexpr auto kStampInterval = std::chrono::milliseconds(1);
+constexpr std::size_t kBusyThreshold = ring_registry::kRingCapacity / 8;
 constexpr auto kLintInterval = std::chrono::milliseconds(10);
 constexpr std::chrono::nanoseconds kDefaultInterval = std::chrono::milliseconds(10);
 
 }  // namespace
 
+collector::collector() : naming_(std::make_unique<task_naming>()) {}
+
 collector& collector::instance() {
   static collector* c = new collector;  // leaked: threads may emit during static destruction
   return *c;
-}
-
-ring_entry* collector::register_ring() {
-  auto entry = std::unique_ptr<ring_entry>(new (std::nothrow) ring_entry(kRingCapacity));
-  if (!entry) return nullptr;
-  std::lock_guard lock(rings_mutex_);
-  rings_.push_back(std::move(entry));
-  return rings_.back().get();
 }
 
 void collector::add_probe(std::uint16_t id, aggregator* agg) {
@@ -54,12 +50,8 @@ void collector::remove_probe(std::uint16_t id) {
 }
 
 std::size_t collector::drain_locked() {
-  std::vector<ring_entry*> rings;
-  {
-    std::lock_guard lock(rings_mutex_);
-    rings.reserve(rings_.size());
-    for (auto& r : rings_) rings.push_back(r.get());
-  }
+  ring_registry& registry = ring_registry::instance();
+  const std::vector<ring_entry*> rings = registry.list();
   std::size_t drained = 0;
   std::uint16_t cached_id = 0;
   aggregator* cached = nullptr;
@@ -74,11 +66,7 @@ std::size_t collector::drain_locked() {
   for (ring_entry* r : rings) {
     const bool orphaned = r->orphaned.load(std::memory_order_acquire);
     drained += r->ring.drain(dispatch);
-    if (orphaned) {
-      std::lock_guard lock(rings_mutex_);
-      retired_drops_.fetch_add(r->ring.dropped(), std::memory_order_relaxed);
-      std::erase_if(rings_, [r](const auto& owned) { return owned.get() == r; });
-    }
+    if (orphaned) registry.retire(r);
   }
   take_unreported_locked();  // after the rings: their spawn events first, where kept
   return drained;
@@ -100,26 +88,37 @@ void collector::take_unreported_locked() {
   }
 }
 
+live_site_counts collector::live_sites_locked(std::uint16_t id) const {
+  live_site_counts counts;
+  for (const ring_entry* r : ring_registry::instance().list()) {
+    if (r->sites.probe.load(std::memory_order_relaxed) != id) continue;
+    for (const site_counts::entry& e : r->sites.entries) {
+      const void* site = e.site.load(std::memory_order_acquire);
+      const std::uint64_t count = e.count.load(std::memory_order_relaxed);
+      if (site && e.site.load(std::memory_order_acquire) == site) counts[site] += count;
+    }
+  }
+  return counts;
+}
+
 std::uint64_t collector::dropped_events() const noexcept {
-  std::uint64_t total = retired_drops_.load(std::memory_order_relaxed) +
-                        lost_.load(std::memory_order_relaxed);
-  std::lock_guard lock(rings_mutex_);
-  for (const auto& r : rings_) total += r->ring.dropped();
-  return total;
+  return ring_registry::instance().dropped();
 }
 
 void collector::thread_main() {
   pthread_setname_np(pthread_self(), "coroscope-coll");
-  auto next_lint = std::chrono::steady_clock::now();
-  auto next_refine = next_lint;
-  std::chrono::nanoseconds interval = kDefaultInterval;
+  auto now = std::chrono::steady_clock::now();
+  auto next_drain = now, next_lint = now, next_refine = now;
   for (;;) {
     {
       // With no probe there is nothing to drain into: sleep until one registers.
       std::unique_lock lock(thread_mutex_);
       wake_.wait(lock, [this] { return probe_count_.load(std::memory_order_relaxed) > 0; });
-      wake_.wait_for(lock, interval);
+      wake_.wait_for(lock, kStampInterval);
     }
+    g_coarse_clock.advance(ticks());
+    now = std::chrono::steady_clock::now();
+    if (now < next_drain) continue;
     std::lock_guard lock(mutex_);
     const std::size_t drained = drain_locked();
     std::chrono::nanoseconds quiet = kDefaultInterval;
@@ -127,8 +126,7 @@ void collector::thread_main() {
       quiet = probes_.begin()->second->collect_interval();
       for (auto& [id, agg] : probes_) quiet = std::min(quiet, agg->collect_interval());
     }
-    interval = drained > kBusyThreshold ? std::chrono::nanoseconds(kBusyInterval) : quiet;
-    const auto now = std::chrono::steady_clock::now();
+    next_drain = now + (drained > kBusyThreshold ? std::chrono::nanoseconds(kStampInterval) : quiet);
     if (now >= next_lint) {
       for (auto& [id, agg] : probes_) agg->tick();
       next_lint = now + kLintInterval;

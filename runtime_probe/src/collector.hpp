@@ -11,40 +11,32 @@
 #include <thread>
 #include <vector>
 
-#include "coroscope/detail/event_ring.hpp"
+#include "aggregator.hpp"
+#include "ring_registry.hpp"
 
 namespace coroscope::detail {
 
-class aggregator;
-
-/// A thread's ring, owned here so it can outlive its thread until drained.
-struct ring_entry {
-  explicit ring_entry(std::size_t capacity) : ring(capacity) {}
-  event_ring ring;
-  std::atomic<bool> orphaned{false};  ///< the thread has exited; free after the next drain
-};
-
 /// The one process-wide consumer of all event rings. Its thread starts with the first
 /// probe and lives as long as the process (idle while no probe exists), so probes created
-/// and destroyed concurrently never race to stop and restart it. `snapshot()` callers
+/// and destroyed concurrently never race to stop and restart it. While a probe exists it
+/// also stamps the coarse clock (g_coarse_clock) every millisecond. `snapshot()` callers
 /// drain synchronously under the same lock so that a snapshot contains every event
 /// recorded before it was asked for.
 ///
 /// Locks: `mutex_` serialises drains and the aggregators (it is the rings' single reader);
-/// `rings_mutex_` guards only the ring list and is taken once per new thread.
+/// the ring_registry's lock guards only the ring list.
 ///
 /// Task records go back to the pool through the aggregator, once it has heard that the
 /// task ended and retained it for a while. A completion event dropped by a full ring is
 /// replaced by the record itself, queued in the pool's unreported list, which every drain
 /// takes: so each record is released, and the pool stays bounded, however many events
 /// are lost.
+class task_naming;
+
 class collector {
  public:
   static collector& instance();
 
-  static constexpr std::size_t kRingCapacity = 16384;  // events per thread (768 KiB)
-
-  ring_entry* register_ring();
   void add_probe(std::uint16_t id, aggregator* agg);
   /// Drains what is pending into `agg`, then forgets it.
   void remove_probe(std::uint16_t id);
@@ -56,12 +48,15 @@ class collector {
     drain_locked();
     return fn();
   }
+  /// The counts still in threads' await tables for probe `id` (hold the drain lock).
+  live_site_counts live_sites_locked(std::uint16_t id) const;
+  /// Names and spawn sites of tasks (hold the drain lock).
+  task_naming& naming_locked() noexcept { return *naming_; }
 
   std::uint64_t dropped_events() const noexcept;
-  void count_lost() noexcept { lost_.fetch_add(1, std::memory_order_relaxed); }
 
  private:
-  collector() = default;
+  collector();
   void thread_main();
   std::size_t drain_locked();
   /// Hands the ends of tasks whose completion events were dropped to their aggregators.
@@ -69,11 +64,8 @@ class collector {
 
   mutable std::mutex mutex_;
   std::map<std::uint16_t, aggregator*> probes_;
+  std::unique_ptr<task_naming> naming_;
 
-  mutable std::mutex rings_mutex_;
-  std::vector<std::unique_ptr<ring_entry>> rings_;
-  std::atomic<std::uint64_t> retired_drops_{0};
-  std::atomic<std::uint64_t> lost_{0};
 
   std::atomic<int> probe_count_{0};
   std::mutex thread_mutex_;

@@ -129,6 +129,13 @@ std::size_t resolve_retain_max(const probe_options& options, const environment& 
   return count ? static_cast<std::size_t>(*count) : fallback;
 }
 
+unsigned resolve_timing_interval(const probe_options& options, const environment& env) {
+  if (options.timing_interval) return std::min(*options.timing_interval, 1024u);
+  const auto interval = env_uint(env, "COROSCOPE_TIMING_INTERVAL", 0, 1024,
+                                 "interval (0: adaptive)", "0");
+  return interval ? static_cast<unsigned>(*interval) : 0;
+}
+
 unsigned resolve_sample_hz(const probe_options& options, const environment& env,
                            unsigned fallback) {
   if (options.sample_hz) return *options.sample_hz;
@@ -401,6 +408,7 @@ resolved_options resolve_options(const probe_options& explicit_options, env_look
   out.retain_completed_max = resolve_retain_max(in, env, defaults.retain_completed_max);
   out.collect_interval = resolve_milliseconds(in.collect_interval, env, "COROSCOPE_COLLECT_MS",
                                               defaults.collect_interval);
+  out.timing_interval = resolve_timing_interval(in, env);
   out.sample_hz = resolve_sample_hz(in, env, defaults.sample_hz);
   out.sample_clock = resolve_choice(in.sample_clock, env, "sample_clock",
                                     "COROSCOPE_SAMPLE_CLOCK", {"cpu", "wall"},

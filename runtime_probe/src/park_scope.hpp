@@ -3,7 +3,7 @@
 #pragma once
 
 #include "coroscope/detail/clock.hpp"
-#include "coroscope/detail/thread_state.hpp"
+#include "coroscope/detail/poll_hooks.hpp"
 
 namespace coroscope::detail {
 
@@ -14,7 +14,13 @@ namespace coroscope::detail {
 class park_scope {
  public:
   park_scope() noexcept {
-    if (t_state.worker == nullptr) return;
+    if (!hooks_active()) return;
+    thread_state& st = t_state;
+    // Also finds a thread that parks in a probe's run loop before its first poll.
+    if (st.worker == nullptr ||
+        st.worker->generation.load(std::memory_order_relaxed) != st.worker_generation)
+      refresh_worker();
+    if (st.worker == nullptr) return;
     active_ = true;
     begin_ = ticks();
   }
@@ -22,28 +28,30 @@ class park_scope {
   ~park_scope() {
     if (!active_) return;
     thread_state& st = t_state;
-    event e{};
-    e.probe = st.probe;
-    e.worker = st.worker_index;
-    e.a = begin_;
-    e.b = ticks();
-    st.last_tick = e.b;
+    const std::uint64_t end = ticks();
+    st.last_tick = end;
     if (st.current_task) {
-      e.kind = event_kind::blocking_call;
-      e.slot = st.current_task->slot;
-      e.task_id = st.current_task->id;
-    } else {
-      e.kind = event_kind::park;
-      if (st.polls_since_unpark == 0) e.flags = flag_noop_unpark;
-      st.polls_since_unpark = 0;
+      event e = make_task_event(event_kind::blocking_call, *st.current_task);
+      e.a = begin_;
+      e.b = end;
+      emit_event(e);
+      return;
     }
-    emit_event(e);
+    worker_slot& w = *st.worker;
+    add(w.parks, 1);
+    add(w.park_ticks, end - begin_);
+    if (st.polls_since_unpark == 0) add(w.noop_unparks, 1);
+    st.polls_since_unpark = 0;
   }
 
   park_scope(const park_scope&) = delete;
   park_scope& operator=(const park_scope&) = delete;
 
  private:
+  static void add(std::atomic<std::uint64_t>& a, std::uint64_t n) noexcept {
+    a.store(a.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+
   bool active_ = false;
   std::uint64_t begin_ = 0;
 };

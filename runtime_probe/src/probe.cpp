@@ -10,159 +10,80 @@
 #include <atomic>
 #include <cstdio>
 #include <exception>
-#include <map>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <boost/asio/detail/scheduler.hpp>
+#include <boost/asio/detail/thread_context.hpp>
+
 #include "collector.hpp"
 #include "coroscope/console_server.hpp"
+#include "coroscope/detail/asio_layout.hpp"
 #include "coroscope/detail/clock.hpp"
-#include "coroscope/detail/task_factory.hpp"
+#include "coroscope/detail/poll_hooks.hpp"
 #include "probe_core.hpp"
+#include "probe_registry.hpp"
 
 namespace coroscope {
 namespace detail {
 namespace {
 
-std::atomic<std::uint64_t> g_untracked_spawns{0};
+std::atomic<std::uint64_t> g_untracked_executors{0};
 
-/// Live probes by io_context, for `coroscope::co_spawn` on a plain io_context executor.
-struct probe_registry {
-  std::mutex mutex;
-  std::map<const boost::asio::io_context*, std::uint16_t> by_context;
-  std::uint16_t next_id = 1;
-};
-
-probe_registry& registry() {
-  static probe_registry* r = new probe_registry;
-  return *r;
+/// The key Asio's run loop puts on a running thread's call stack for `io`.
+const void* run_key_of(boost::asio::io_context& io) {
+  auto& scheduler = boost::asio::use_service<boost::asio::detail::scheduler>(io);
+  return static_cast<const boost::asio::detail::thread_context*>(&scheduler);
 }
 
-std::uint16_t register_probe(const boost::asio::io_context& io) {
-  probe_registry& r = registry();
-  std::lock_guard lock(r.mutex);
-  std::uint16_t id = r.next_id++;
-  if (r.next_id == 0) r.next_id = 1;  // ids wrap after 65535 probes
-  r.by_context[&io] = id;
+std::uint16_t register_probe(boost::asio::io_context& io, worker_table& workers) {
+  const std::uint16_t id = probe_registry::add(
+      static_cast<const boost::asio::execution_context*>(&io), run_key_of(io), &workers);
+  if (id == 0)
+    throw std::runtime_error("coroscope: more than " +
+                             std::to_string(probe_registry::kMaxProbes) + " probes at once");
   return id;
-}
-
-void unregister_probe(const boost::asio::io_context& io, std::uint16_t id) {
-  probe_registry& r = registry();
-  std::lock_guard lock(r.mutex);
-  auto it = r.by_context.find(&io);
-  if (it != r.by_context.end() && it->second == id) r.by_context.erase(it);
-}
-
-/// The executor of the io_context a task runs on, for its outstanding-work bookkeeping.
-boost::asio::io_context::executor_type io_executor_of(const task_record& t) noexcept {
-  return static_cast<boost::asio::io_context*>(t.io_context)->get_executor();
 }
 
 }  // namespace
 
-void on_task_live(task_record& t) noexcept {
-  record_state expected = record_state::created;
-  if (!t.state.compare_exchange_strong(expected, record_state::live, std::memory_order_acq_rel))
-    return;
-  const thread_state& st = t_state;
-  t.parent_id = st.current_task ? st.current_task->id : 0;
-  event e = make_task_event(event_kind::task_spawn, t);
-  e.a = t.parent_id;
-  e.b = ticks();
-  emit_event(e);
-}
-
-void on_first_tracked_copy(task_record& t) noexcept {
-  io_executor_of(t).on_work_started();
-  if (t.state.load(std::memory_order_relaxed) == record_state::created) on_task_live(t);
-}
-
-void on_last_tracked_copy(task_record& t) noexcept {
-  io_executor_of(t).on_work_finished();
-  record_state expected = record_state::live;
-  if (!t.state.compare_exchange_strong(expected, record_state::completed,
-                                       std::memory_order_acq_rel))
-    return;
-  event e = make_task_event(event_kind::task_complete, t);
-  e.a = ticks();
-  e.aux = t.failed ? 1 : 0;
-  // Dropped (full ring): without its end the record would never go back to the pool.
-  if (!emit_event(e)) task_pool::push_unreported(t);
-}
-
-void abandon_task_work(task_record& t) noexcept {
-  if (t.tracked_refs.exchange(0, std::memory_order_acq_rel) > 0)
-    io_executor_of(t).on_work_finished();
-}
+std::uint64_t untracked_spawns() noexcept;
 
 void mark_current_task_failed() noexcept {
   if (task_record* t = t_state.current_task) t->failed = true;
 }
 
-task_executor make_task_executor(std::uint16_t probe_id,
-                                 const boost::asio::io_context::executor_type& inner,
-                                 std::string_view name, const std::source_location& location) {
-  std::uint32_t slot = 0;
-  task_record* t = probe_id ? task_pool::acquire(probe_id, name, location, &slot) : nullptr;
-  if (!t) {
-    g_untracked_spawns.fetch_add(1, std::memory_order_relaxed);
-    return task_executor(inner, nullptr, 0);
-  }
-  t->io_context = &boost::asio::query(inner, boost::asio::execution::context);
-  return task_executor(inner, t, t->generation.load(std::memory_order_relaxed));
-}
-
-std::uint16_t probe_id_for(const boost::asio::io_context& io) noexcept {
-  probe_registry& r = registry();
-  std::lock_guard lock(r.mutex);
-  auto it = r.by_context.find(&io);
-  return it == r.by_context.end() ? 0 : it->second;
-}
-
 probe_core::probe_core(boost::asio::io_context& io_context, const probe_options& opts)
     : io(io_context),
       options(resolve_options(opts)),
-      id(register_probe(io_context)),
+      workers_(),
+      id(register_probe(io_context, workers_)),
       profiles(options),
       otlp(options, profiles.sampler_options()),
-      aggregator_(options, workers_.data()) {
+      aggregator_(options, workers_, collector::instance().naming_locked()) {
   (void)ns_per_tick();  // calibrate the clock now, not on the first event
+  measure_asio_layout();
+  g_sampling_target_ticks = ns_to_ticks(kSamplingTargetNs);
+  g_fixed_timing_interval = options.timing_interval;
   collector::instance().add_probe(id, &aggregator_);
+  g_live_probes.fetch_add(1, std::memory_order_acq_rel);
   services_ = std::make_unique<debug_services>(options, profiles,
                                                [this] { return take_snapshot(); });
 }
 
 probe_core::~probe_core() {
   services_.reset();
+  g_live_probes.fetch_sub(1, std::memory_order_acq_rel);
+  probe_registry::remove(id);
   collector::instance().remove_probe(id);
   aggregator_.release_all_slots();
-  unregister_probe(io, id);
 }
 
-void probe_core::worker_main(unsigned index) {
-  thread_state& st = t_state;
-  const thread_state saved = st;
-  st.worker = &workers_[index];
-  st.probe = id;
-  st.worker_index = static_cast<std::int16_t>(index);
-  st.polls_since_unpark = 1;
-  st.last_tick = 0;  // a timestamp from before this run says nothing about its wakes
-  // Workers are always known to the sampler (a ring, no timer until sampling starts), so
-  // a profile can start at any time. False: this thread was registered already.
-  const bool registered_for_sampling = sampling::register_current_thread();
-
-  clockid_t cpu_clock = CLOCK_THREAD_CPUTIME_ID;
-  pthread_getcpuclockid(pthread_self(), &cpu_clock);
-  event start{};
-  start.kind = event_kind::worker_start;
-  start.probe = id;
-  start.worker = st.worker_index;
-  start.a = ticks();
-  start.b = static_cast<std::uint64_t>(cpu_clock);
-  start.c = static_cast<std::uint64_t>(::syscall(SYS_gettid));
-  emit_event(start);
+void probe_core::worker_main(unsigned) {
+  // False: this thread is a worker of this probe already (it ran the io_context before).
+  const bool became = become_worker(workers_, id);
   try {
     io.run();
   } catch (...) {
@@ -172,18 +93,7 @@ void probe_core::worker_main(unsigned index) {
     }
     io.stop();
   }
-  event stop{};
-  stop.kind = event_kind::worker_stop;
-  stop.probe = id;
-  stop.worker = st.worker_index;
-  stop.a = ticks();
-  emit_event(stop);
-
-  if (registered_for_sampling) sampling::unregister_current_thread();
-  st.worker = saved.worker;
-  st.probe = saved.probe;
-  st.worker_index = saved.worker_index;
-  st.polls_since_unpark = saved.polls_since_unpark;
+  if (became) stop_being_worker();
 }
 
 void probe_core::run(unsigned threads) {
@@ -208,7 +118,9 @@ snapshot probe_core::take_snapshot() const {
   snapshot s = c.with_drained([&] {
     aggregator_.tick();  // lints and retention as of now, not as of the collector's last tick
     return aggregator_.build(c.dropped_events(),
-                             g_untracked_spawns.load(std::memory_order_relaxed));
+                             untracked_spawns() +
+                                 g_untracked_executors.load(std::memory_order_relaxed),
+                             c.live_sites_locked(id));
   });
   const sampling::sampler_stats sampler = sampling::stats();
   s.dropped_cpu_samples =
@@ -250,7 +162,15 @@ std::uint16_t probe::http_port() const noexcept { return core_->http_port(); }
 std::uint16_t probe::console_port() const noexcept { return console_ ? console_->port() : 0; }
 
 task_executor probe::executor(std::string_view task_name, std::source_location location) {
-  return detail::make_task_executor(core_->id, core_->io.get_executor(), task_name, location);
+  std::uint32_t slot = 0;
+  detail::task_record* t = detail::task_pool::acquire(
+      core_->id, task_name, {location.file_name(), location.line(), location.function_name()},
+      &slot);
+  if (!t) {
+    detail::g_untracked_executors.fetch_add(1, std::memory_order_relaxed);
+    return task_executor(core_->io.get_executor(), nullptr, 0);
+  }
+  return task_executor(core_->io.get_executor(), t, t->generation.load(std::memory_order_relaxed));
 }
 
 void probe::run(unsigned threads) { core_->run(threads); }

@@ -2,7 +2,6 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <exception>
 #include <memory>
@@ -17,11 +16,13 @@
 #include "heap_profiling.hpp"
 #include "otlp_export.hpp"
 #include "probe_profiles.hpp"
+#include "workers.hpp"
 
 namespace coroscope::detail {
 
-/// A probe's state: its options, the worker slots its workers publish into, and its
-/// aggregator (registered with the collector for the probe's lifetime).
+/// A probe's state: its options, its workers' slots, and its aggregator (registered with
+/// the collector for the probe's lifetime). Registered with the hooks (probe_registry) so
+/// that coroutines on its io_context become tasks and threads running it workers.
 class probe_core {
  public:
   probe_core(boost::asio::io_context& io, const probe_options& options);
@@ -33,6 +34,11 @@ class probe_core {
 
   boost::asio::io_context& io;
   const resolved_options options;
+
+ private:
+  worker_table workers_;  // before id: the registry hands it out
+
+ public:
   const std::uint16_t id;
   probe_profiles profiles;
   probe_heap heap;
@@ -41,7 +47,6 @@ class probe_core {
  private:
   void worker_main(unsigned index);
 
-  std::array<worker_slot, kMaxWorkers> workers_{};
   mutable aggregator aggregator_;  // mutated only under the collector's lock
   std::mutex failure_mutex_;
   std::exception_ptr failure_;

@@ -68,7 +68,7 @@ task_record& at(std::uint32_t slot) noexcept {
   return the_pool().slabs[slot >> kSlabBits].load(std::memory_order_acquire)[slot & (kSlabSize - 1)];
 }
 
-task_record* acquire(std::uint16_t probe, std::string_view name, const std::source_location& loc,
+task_record* acquire(std::uint16_t probe, std::string_view name, const code_site& where,
                      std::uint32_t* slot_out) noexcept {
   static std::atomic<std::uint64_t> next_id{1};
   pool& p = the_pool();
@@ -80,23 +80,24 @@ task_record* acquire(std::uint16_t probe, std::string_view name, const std::sour
   task_record& t = at(slot);
   t.probe = probe;
   t.slot = slot;
-  t.last_worker.store(-1, std::memory_order_relaxed);
   t.id = next_id.fetch_add(1, std::memory_order_relaxed);
   t.parent_id = 0;
-  t.polls.store(0, std::memory_order_relaxed);
-  t.last_wake_tick.store(0, std::memory_order_relaxed);
-  t.last_poll_end_tick.store(0, std::memory_order_relaxed);
-  t.tracked_refs.store(0, std::memory_order_relaxed);
-  t.spawn_file = loc.file_name();
-  t.spawn_function = loc.function_name();
-  t.spawn_line = loc.line();
+  t.forwards = false;
   t.failed = false;
+  t.root.store(nullptr, std::memory_order_relaxed);
+  t.end_hook = {};
+  for (auto* counter : {&t.polls, &t.poll_begins, &t.self_wakes, &t.migrations, &t.last_poll_end,
+                        &t.wake_mark})
+    counter->store(0, std::memory_order_relaxed);
+  for (auto& count : t.ops) count.store(0, std::memory_order_relaxed);
+  t.last_worker.store(-1, std::memory_order_relaxed);
+  t.entry_fn.store(0, std::memory_order_relaxed);
+  std::fill(std::begin(t.spawn_pcs), std::end(t.spawn_pcs), 0);
+  t.spawn_file = where.file ? where.file : "";
+  t.spawn_function = where.function ? where.function : "";
+  t.spawn_line = where.line;
   t.unreported.store(false, std::memory_order_relaxed);
-  t.last_poll_begin_tick.store(0, std::memory_order_relaxed);
-  t.self_woken.store(false, std::memory_order_relaxed);
   t.has_trace = false;
-  t.async_root.store(nullptr, std::memory_order_relaxed);
-  t.async_root_owner.store(nullptr, std::memory_order_relaxed);
   const std::size_t n = std::min(name.size(), sizeof(t.name) - 1);
   std::memcpy(t.name, name.data(), n);
   t.name[n] = '\0';

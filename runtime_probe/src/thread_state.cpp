@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "coroscope/detail/thread_state.hpp"
 
-#include "collector.hpp"
+#include "ring_registry.hpp"
 
 namespace coroscope::detail {
 
@@ -15,6 +15,7 @@ struct ring_owner {
   ring_entry* entry = nullptr;
   ~ring_owner() {
     t_state.ring = nullptr;
+    t_state.sites = nullptr;
     t_state.ring_closed = true;
     if (entry) entry->orphaned.store(true, std::memory_order_release);
   }
@@ -26,13 +27,34 @@ thread_local ring_owner t_ring_owner;
 
 event_ring* create_thread_ring() noexcept {
   if (t_state.ring_closed) return nullptr;
-  ring_entry* entry = collector::instance().register_ring();
+  ring_entry* entry = ring_registry::instance().add();
   if (!entry) return nullptr;
   t_ring_owner.entry = entry;
+  t_state.sites = &entry->sites;
   t_state.ring = &entry->ring;
   return t_state.ring;
 }
 
-void count_lost_event() noexcept { collector::instance().count_lost(); }
+void count_lost_event() noexcept { ring_registry::instance().count_lost(); }
+
+void flush_site_count(site_counts::entry& e, const void* site) noexcept {
+  if (const void* old = e.site.load(std::memory_order_relaxed)) {
+    event flush{};
+    flush.kind = event_kind::site_count;
+    flush.probe = t_state.sites->probe.load(std::memory_order_relaxed);
+    flush.a = reinterpret_cast<std::uint64_t>(old);
+    flush.b = e.count.load(std::memory_order_relaxed);
+    if (!emit_event(flush)) return;  // full ring: keep counting the old site here
+  }
+  e.site.store(nullptr, std::memory_order_release);
+  e.count.store(1, std::memory_order_relaxed);
+  e.site.store(site, std::memory_order_release);
+}
+
+void retarget_site_counts(site_counts& sites, std::uint16_t probe) noexcept {
+  for (site_counts::entry& e : sites.entries)
+    if (e.site.load(std::memory_order_relaxed)) flush_site_count(e, nullptr);
+  sites.probe.store(probe, std::memory_order_relaxed);
+}
 
 }  // namespace coroscope::detail

@@ -12,6 +12,7 @@
 
 #include "co_test.hpp"
 #include "coroscope/coroscope.hpp"
+#include "coroscope/detail/asio_layout.hpp"
 
 namespace {
 
@@ -23,11 +24,10 @@ using stack = std::vector<std::uintptr_t>;
 stack current_async_stack() {
   const auto* task = coroscope::detail::t_state.current_task;
   if (!task) return {};
-  const void* root = task->async_root.load();
-  const auto walker = task->async_walker.load();
-  if (!root || !walker) return {};
+  const void* root = task->root.load();
+  if (!root) return {};
   std::uintptr_t pcs[32];
-  const unsigned n = walker(root, pcs, 32);
+  const unsigned n = coroscope::detail::walk_async_stack(root, pcs, 32);
   return stack(pcs, pcs + n);
 }
 
@@ -47,26 +47,37 @@ awaitable<void> handle_request(stack& in_handler, stack& in_parse) {
 }
 
 awaitable<void> accept_loop(stack& in_handler, stack& in_parse, stack& in_loop) {
-  in_loop = current_async_stack();  // before any TIMED_AWAIT: not known yet
+  in_loop = current_async_stack();  // known from the start: every coroutine is a task
   co_await handle_request(in_handler, in_parse);
 }
 
 }  // namespace
 
-#if COROSCOPE_ASYNC_STACKS
 TEST(AsyncStack, ShowsTheChainOfAwaitingCoroutinesLeafFirst) {
   boost::asio::io_context io;
   coroscope::probe p{io};
   stack in_handler, in_parse, in_loop;
   coroscope::test::run_task(p, "accept-loop", accept_loop(in_handler, in_parse, in_loop));
 
-  EXPECT_TRUE(in_loop.empty());
+  ASSERT_EQ(in_loop.size(), 1u);     // accept_loop
   ASSERT_EQ(in_handler.size(), 2u);  // handle_request <- accept_loop
   ASSERT_EQ(in_parse.size(), 3u);    // parse_body <- handle_request <- accept_loop
   EXPECT_EQ(in_parse[1], in_handler[0]);
   EXPECT_EQ(in_parse[2], in_handler[1]);
   EXPECT_NE(in_parse[0], in_parse[1]);
   EXPECT_NE(in_parse[1], in_parse[2]);
+  EXPECT_EQ(in_loop[0], in_handler[1]);
+}
+
+TEST(AsyncStack, PlainCoSpawnOnTheIoContextHasOneToo) {
+  boost::asio::io_context io;
+  coroscope::probe p{io};
+  stack in_handler, in_parse, in_loop;
+  boost::asio::co_spawn(io, accept_loop(in_handler, in_parse, in_loop), boost::asio::detached);
+  io.run();
+  EXPECT_EQ(in_loop.size(), 1u);
+  EXPECT_EQ(in_handler.size(), 2u);
+  EXPECT_EQ(in_parse.size(), 3u);
 }
 
 TEST(AsyncStack, CoroscopeCoSpawnKnowsTheStackFromTheStart) {
@@ -94,14 +105,13 @@ TEST(AsyncStack, RootIsClearedWhenTheTaskEnds) {
       [](const coroscope::detail::task_record*& out) -> awaitable<void> {
         TIMED_AWAIT(yield());
         out = coroscope::detail::t_state.current_task;
-        EXPECT_NE(out->async_root.load(), nullptr);
+        EXPECT_NE(out->root.load(), nullptr);
       }(record),
       boost::asio::detached);
   p.run(1);
   ASSERT_NE(record, nullptr);
-  EXPECT_EQ(record->async_root.load(), nullptr);
+  EXPECT_EQ(record->root.load(), nullptr);
 }
-#endif
 
 TEST(AsyncStack, OutsideTasksThereIsNone) {
   EXPECT_TRUE(current_async_stack().empty());

@@ -92,7 +92,7 @@ TEST(EventRing, EmitDropsWhenCollectorIsBehind) {
   constexpr std::size_t kExtra = 1000;
   collector.with_drained([&] {
     std::thread producer([] {
-      for (std::size_t i = 0; i < coroscope::detail::collector::kRingCapacity + kExtra; ++i)
+      for (std::size_t i = 0; i < coroscope::detail::ring_registry::kRingCapacity + kExtra; ++i)
         coroscope::detail::emit_event(numbered(i));
     });
     producer.join();

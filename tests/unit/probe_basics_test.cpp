@@ -71,7 +71,9 @@ TEST(Probe, BusyTimeMatchesPlantedCpuBurn) {
   const auto s = probe.snapshot();
   const auto* t = find_task(s, "burner");
   ASSERT_NE(t, nullptr);
-  EXPECT_GE(t->busy, burn_wall);
+  // A poll the probe did not choose to time exactly is measured by its coarse clock, to
+  // within one stamp (1 ms); the others exactly.
+  EXPECT_GE(t->busy, burn_wall - 1ms);
   EXPECT_LE(t->busy, burn_wall + 10ms);
   EXPECT_EQ(t->slow_polls, 5u);  // 20 ms or more each, over the 10 ms default
   EXPECT_GE(t->poll_times.max, 20ms);

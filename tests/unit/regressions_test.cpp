@@ -52,7 +52,7 @@ TEST(Regression, TimedAwaitsInParallelBranchesOfOneTask) {
 }
 
 // A saved executor used again after its task completed must not leak io_context work
-// (run() would never return) nor revive the task.
+// (run() would never return) nor revive the task: the second co_spawn is a task of its own.
 TEST(Regression, ReusingCompletedTasksExecutorLetsRunReturn) {
   asio::io_context io;
   coroscope::probe probe{io, {.retain_completed_max = 0}};
@@ -64,7 +64,9 @@ TEST(Regression, ReusingCompletedTasksExecutorLetsRunReturn) {
   asio::co_spawn(ex, short_job(), asio::detached);
   probe.run(1);  // returns: this is the assertion (ctest's timeout catches a hang)
   const auto s = probe.snapshot();
-  EXPECT_EQ(s.tasks_completed, 1u);
+  EXPECT_EQ(s.tasks_spawned, 2u);
+  EXPECT_EQ(s.tasks_completed, 2u);
+  for (const auto& t : s.tasks) EXPECT_EQ(t.state, coroscope::task_state::completed);
 }
 
 // Probes created and destroyed on several threads at once: the collector thread must not

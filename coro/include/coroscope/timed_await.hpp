@@ -4,12 +4,9 @@
 
 #include <cstdint>
 
-#include <boost/asio/this_coro.hpp>
-
-#include "coroscope/detail/async_stack.hpp"
 #include "coroscope/detail/await_site.hpp"
 #include "coroscope/detail/clock.hpp"
-#include "coroscope/detail/thread_state.hpp"
+#include "coroscope/detail/poll_hooks.hpp"
 
 #ifndef COROSCOPE_ENABLE
 #define COROSCOPE_ENABLE 1
@@ -19,59 +16,64 @@ namespace coroscope::detail {
 
 /// Times one `co_await`. A temporary in the awaiting coroutine's full expression: built
 /// before the await, destroyed after it resumes, so it lives in the coroutine frame across
-/// the suspension. It reads the clock at both ends (an await may span several polls, and
-/// code of the awaited coroutine may run before it ends, so no poll boundary stands in).
+/// the suspension. Every await is counted (in the thread's site_counts). One in about the
+/// thread's sampling interval reads the clock at both ends; the others read only the
+/// coarse clock's sequence, and a long one (which spanned its stamps) is measured to within
+/// a stamp interval (see poll_hooks.hpp).
 class await_timer {
  public:
-  explicit await_timer(const await_site& site) noexcept
-      : site_(&site), task_(t_state.current_task), start_(ticks()) {
-    if (task_) generation_ = task_->generation.load(std::memory_order_relaxed);
-  }
-
-  /// Also notes the task's async-stack root (see async_stack.hpp) from the awaiting
-  /// coroutine's executor and root-frame flag.
-  template <typename Executor>
-  await_timer(const await_site& site, const Executor& executor, const bool& root_flag) noexcept
-      : await_timer(site) {
-    note_async_root(task_, executor, root_flag);
-  }
-
-  ~await_timer() {
-    const thread_state& st = t_state;
-    event e{};
-    e.kind = event_kind::await_done;
-    e.worker = st.worker_index;
-    e.probe = st.probe;  // outside a task: the worker's probe, if any
-    if (task_ && task_->generation.load(std::memory_order_relaxed) == generation_) {
-      e.probe = task_->probe;
-      e.slot = task_->slot;
-      e.task_id = task_->id;
+  COROSCOPE_HOT explicit await_timer(const await_site& site) noexcept : site_(&site) {
+    if (!hooks_active()) return;
+    thread_state& st = t_state;
+    task_ = st.current_task;
+    probe_ = task_ ? task_->probe : st.probe;
+    seq_ = g_coarse_clock.read_seq();
+    if (COROSCOPE_UNLIKELY(--st.await_countdown == 0)) {
+      st.await_countdown = next_countdown(st);
+      start_ = ticks();
     }
-    e.a = reinterpret_cast<std::uint64_t>(site_);
-    e.b = start_;
-    e.c = ticks();
-    emit_event(e);
+  }
+
+  COROSCOPE_HOT ~await_timer() {
+    if (probe_ == 0) return;
+    count_site(site_, probe_);
+    if (COROSCOPE_UNLIKELY(start_ != 0)) {
+      const std::uint64_t length = ticks() - start_;
+      emit_sample(length, length);
+    } else if (COROSCOPE_UNLIKELY(g_coarse_clock.read_seq() != seq_)) {
+      const coarse_clock::span span = g_coarse_clock.bounds(seq_, ticks());
+      if (span.high != 0) emit_sample(span.low, span.high);
+    }
   }
 
   await_timer(const await_timer&) = delete;
   await_timer& operator=(const await_timer&) = delete;
 
  private:
+  [[gnu::noinline]] void emit_sample(std::uint64_t shortest, std::uint64_t longest) const noexcept {
+    event e{};
+    e.kind = event_kind::await_sample;
+    e.worker = t_state.worker_index;
+    e.probe = probe_;
+    // The task is alive: this timer lives in its coroutine frame.
+    if (task_) {
+      e.slot = task_->slot;
+      e.task_id = task_->id;
+    }
+    e.a = reinterpret_cast<std::uint64_t>(site_);
+    e.b = shortest;
+    e.c = longest;
+    emit_event(e);
+  }
+
   const await_site* site_;
-  task_record* task_;
-  std::uint64_t start_;
-  std::uint32_t generation_ = 0;
+  task_record* task_ = nullptr;
+  std::uint64_t start_ = 0;
+  std::uint64_t seq_ = 0;
+  std::uint16_t probe_ = 0;
 };
 
 }  // namespace coroscope::detail
-
-#if COROSCOPE_ASYNC_STACKS
-#define COROSCOPE_DETAIL_ASYNC_ROOT_HINT                       \
-  , co_await ::boost::asio::this_coro::executor,               \
-      co_await ::boost::asio::detail::awaitable_thread_has_context_switched {}
-#else
-#define COROSCOPE_DETAIL_ASYNC_ROOT_HINT
-#endif
 
 #if COROSCOPE_ENABLE
 /// `co_await expr`, timed and counted under a site named `name` (with this file:line).
@@ -80,7 +82,7 @@ class await_timer {
   ((void)::coroscope::detail::await_timer{[]() -> const ::coroscope::detail::await_site& { \
      static constexpr ::coroscope::detail::await_site site{name, __FILE__, __LINE__};  \
      return site;                                                                    \
-   }() COROSCOPE_DETAIL_ASYNC_ROOT_HINT},                                            \
+   }()},                                                                             \
    co_await (__VA_ARGS__))
 #else
 #define TIMED_AWAIT_AS(name, ...) (co_await (__VA_ARGS__))

@@ -27,6 +27,13 @@ struct duration_histogram {
 };
 
 enum class task_state { running, scheduled, idle, completed };
+
+/// Asynchronous operations of one kind that a task started (socket_read, timer_wait, post,
+/// ...; see docs/ARCHITECTURE.md for the kinds).
+struct operation_count {
+  std::string kind;
+  std::uint64_t count = 0;
+};
 const char* to_string(task_state s) noexcept;
 
 /// One task as the collector sees it. Durations are wall time.
@@ -51,9 +58,18 @@ struct task_info {
   duration_histogram scheduled_times;
   std::string trace_id;  ///< 32 hex digits, empty when the task has no trace context
   std::string span_id;   ///< 16 hex digits
+  std::vector<operation_count> operations;  ///< operations it started, by kind
 };
 
-/// One worker thread of `probe::run`.
+/// Handlers that ran outside any task: callbacks whose operation was started by code that
+/// is not a task (main(), a plain thread), with no coroutine to attribute them to.
+struct no_task_info {
+  std::uint64_t polls = 0;
+  nanoseconds busy{0};
+};
+
+/// One thread that runs the io_context (`probe::run`'s, or any thread calling run, poll,
+/// run_one, ... on it).
 struct worker_info {
   unsigned index = 0;
   std::uint64_t polls = 0;
@@ -100,11 +116,12 @@ struct snapshot {
   std::vector<worker_info> workers;
   std::vector<await_site_info> await_sites;
   std::vector<warning_info> warnings;
+  no_task_info no_task;
   std::uint64_t tasks_spawned = 0;
   std::uint64_t tasks_completed = 0;
   std::uint64_t live_tasks = 0;
   std::uint64_t dropped_events = 0;    ///< events lost to full rings (process-wide)
-  std::uint64_t untracked_spawns = 0;  ///< executors handed out untracked (pool exhausted)
+  std::uint64_t untracked_spawns = 0;  ///< coroutines not tracked (pool exhausted)
   std::uint64_t dropped_warnings = 0;  ///< warnings not listed: the list is capped at 1000
   /// CPU samples lost (process-wide): full sampler rings, signals on unregistered threads,
   /// profile windows at their distinct-stack bound.

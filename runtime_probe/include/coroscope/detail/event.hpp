@@ -6,12 +6,16 @@
 
 namespace coroscope::detail {
 
+/// What the rings carry. Counts live in the task records and worker slots; events are the
+/// rare things (spawns, ends, lints) and the timing samples.
 enum class event_kind : std::uint8_t {
-  task_spawn,      ///< slot, task_id; a = parent task id
+  task_spawn,      ///< slot, task_id; a = parent task id, b = spawn tick
   task_complete,   ///< slot, task_id; a = end tick, aux = 1 if it ended with an exception
-  poll,            ///< slot, task_id; a = wake tick, b = begin tick, c = self ticks
-  park,            ///< a = begin tick, b = end tick; flag noop when no poll since last park
-  await_done,      ///< slot, task_id; a = await_site*, b = start tick, c = end tick
+  poll_sample,     ///< slot, task_id (0: no task); a = wake tick (0: unknown), b = begin, c = end
+  long_poll,       ///< slot, task_id (0: no task); an untimed poll that spanned coarse-clock
+                   ///< stamps: a = shortest, b = longest it may have lasted (ticks), c = end
+  await_sample,    ///< slot, task_id; a = await_site*, b = shortest, c = longest (ticks)
+  site_count,      ///< a = await_site*, b = awaits counted on this thread since the last one
   trace_context,   ///< slot, task_id; a,b = trace id (big-endian halves), c = span id
   worker_start,    ///< a = tick, b = CPU clock id, c = tid (CPU and run-queue reads)
   worker_stop,     ///< a = tick
@@ -22,10 +26,9 @@ enum class event_kind : std::uint8_t {
 enum event_flag : std::uint8_t {
   flag_steal = 1u << 0,       ///< woken on worker A, polled on worker B
   flag_remote = 1u << 1,      ///< woken from a thread that is not a worker
-  flag_self_wake = 1u << 2,   ///< woken while the task itself was polling
+  flag_self_wake = 1u << 2,   ///< the task's own continuation (e.g. co_await post)
   flag_migrated = 1u << 3,    ///< polled on another worker than the previous poll
-  flag_nested = 1u << 4,      ///< ran inline inside another poll
-  flag_noop_unpark = 1u << 5, ///< park: the previous unpark ran no poll
+  flag_nested = 1u << 4,      ///< ran inside another poll
   flag_first_poll = 1u << 6,  ///< poll: the task's first
 };
 

@@ -1,171 +1,238 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
+//
+// The hot path: what runs on every operation Asio creates and every handler it invokes.
+// Kept to plain loads and stores on memory the thread owns (its thread_state, the task's
+// record, its worker slot); no clock read but for a sample of polls; no event but for
+// those samples and rare things. See docs/ARCHITECTURE.md, "Recording".
 #pragma once
 
+#include <atomic>
 #include <cstdint>
-#include <utility>
 
 #include "coroscope/detail/clock.hpp"
+#include "coroscope/detail/coarse_clock.hpp"
 #include "coroscope/detail/thread_state.hpp"
+
+#define COROSCOPE_HOT [[gnu::always_inline]] inline
+#define COROSCOPE_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 namespace coroscope::detail {
 
-/// Slow paths of a task's life, out of line: spawn (first tracked executor copy or first
-/// poll), the first tracked copy (the task starts holding io_context work) and the last
-/// one gone (work released, task completed).
-void on_task_live(task_record& t) noexcept;
-void on_first_tracked_copy(task_record& t) noexcept;
-void on_last_tracked_copy(task_record& t) noexcept;
-
-/// Who made a task runnable, captured when its work is handed to the io_context.
-struct wake_info {
-  std::uint64_t tick;  ///< 0 for a self-wake: the task is runnable when its poll ends
-  std::int16_t worker;
-  std::uint8_t flags;
-};
-
-/// Reads the clock only where no probe timestamp says when the wake was. A self-wake takes
-/// effect when the task's poll ends (stamped then); a wake on a worker outside any poll (an
-/// I/O completion, a timer) reuses the worker's latest probe timestamp, taken when it left
-/// epoll_wait or ended its previous poll.
-inline wake_info on_wake(task_record& t) noexcept {
-  const thread_state& st = t_state;
-  wake_info w{0, st.worker_index, 0};
-  if (st.current_task == &t) {
-    w.flags = flag_self_wake;
-    t.self_woken.store(true, std::memory_order_relaxed);  // ~poll_scope marks it pending
-    return w;
-  }
-  if (st.worker_index < 0 || st.probe != t.probe) w.flags = flag_remote;
-  const bool worker_idle = st.worker != nullptr && st.current_task == nullptr && st.last_tick;
-  w.tick = worker_idle ? st.last_tick : ticks();
-  t.last_wake_tick.store(w.tick, std::memory_order_relaxed);
-  return w;
+/// Live probes. The hooks do nothing (one load) while there are none.
+extern std::atomic<int> g_live_probes;
+COROSCOPE_HOT bool hooks_active() noexcept {
+  return __builtin_expect(g_live_probes.load(std::memory_order_relaxed) != 0, 1);
 }
 
-/// Brackets one poll (one resumption of a task). Self time excludes polls that run inline
-/// inside it; the poll event is written when the scope ends, also on exceptions.
-class poll_scope {
+/// What coroscope keeps in every Asio operation (it is the base class Asio's handler
+/// tracking lets us give `scheduler_operation`): the task whose code started the
+/// operation, and timing for the sampled ones. Copied out when the operation completes,
+/// because Asio frees the operation before it invokes the handler.
+struct op_tag {
+  task_record* task = nullptr;
+  std::uint32_t generation = 0;
+  std::uint8_t flags = 0;   ///< op_flag bits
+  std::int8_t kind = 0;     ///< op_kind
+  std::int16_t worker = -1; ///< worker that started it (-1: not a worker)
+  std::uint64_t tick = 0;   ///< sampled: when it was started
+};
+
+enum op_flag : std::uint8_t {
+  op_continuation = 1u << 0,  ///< resumes the task's coroutine (started by its initiation)
+  op_self_wake = 1u << 1,     ///< the task scheduled its own continuation (co_await post)
+  op_sampled = 1u << 2,       ///< timed: `tick` is set, its poll reads the clock
+};
+
+/// `thread_state::initiating` inside the initiation of a coroutine that is no task.
+inline task_record* const kUntrackedInitiation = reinterpret_cast<task_record*>(alignof(task_record));
+
+/// Slow paths, out of line.
+void refresh_worker() noexcept;  ///< is this thread (still) running a probe's io_context?
+void end_timed_poll(task_record* t, const op_tag& tag, std::uint64_t begin, bool nested,
+                    bool first) noexcept;
+void emit_long_poll(task_record* t, std::uint64_t begin_seq, std::uint64_t end) noexcept;
+void count_inline_poll(task_record& t) noexcept;  ///< resumed with no hook (Asio dispatch)
+void note_steal(worker_slot& w, std::int16_t from) noexcept;
+void note_migration(task_record& t, worker_slot* w) noexcept;
+void sample_op(op_tag& tag) noexcept;  ///< this operation is timed
+/// Notes the entry function of `t`, which is running on this thread (its coroutine frames
+/// are stable), for its name.
+void note_running_entry_function(task_record& t) noexcept;
+/// The kind of an operation from the names Asio's handler tracking gives it.
+op_kind classify_op(const char* object_type, const char* op_name) noexcept;
+
+/// Sampled timing aims at polls of this length: shorter ones are timed less often.
+inline constexpr std::uint64_t kSamplingTargetNs = 2000;
+extern std::uint64_t g_sampling_target_ticks;
+/// Non-zero: a fixed interval instead (probe_options::timing_interval).
+extern std::uint32_t g_fixed_timing_interval;
+
+/// The next sampling countdown: uniform in [1, 2 * interval - 1], so one event in about
+/// `interval` is timed whatever the pattern of poll lengths (no aliasing with it).
+inline std::uint32_t next_countdown(thread_state& st) noexcept {
+  if (st.interval <= 1) return 1;
+  std::uint64_t x = st.rng ? st.rng : 0x9e3779b97f4a7c15ull;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  st.rng = x;
+  return 1 + static_cast<std::uint32_t>(x % (2 * st.interval - 1));
+}
+
+/// After a timed poll of `length` ticks: time every poll while polls are long, and fewer
+/// while they are short, so that reading the clock (two timestamps, ~20 ns) stays near 1%
+/// of the worker's time.
+void adapt_interval(thread_state& st, std::uint64_t length) noexcept;
+
+COROSCOPE_HOT void bump(std::atomic<std::uint64_t>& a) noexcept {
+  a.store(a.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+/// One handler invocation (or one resumption Asio runs inline) on this thread. Begin and
+/// end run on the same thread; invocations nest (a handler that runs another inline).
+class poll_frame {
  public:
-  poll_scope(task_record* t, std::uint32_t generation, const wake_info& wake) noexcept {
-    if (t->generation.load(std::memory_order_relaxed) != generation) return;  // stale: untracked
-    if (__builtin_expect(t->state.load(std::memory_order_relaxed) == record_state::created, 0))
-      on_task_live(*t);
+  /// `typed`: the task is known from the handler itself (a coroutine continuation), so the
+  /// invocation may turn out to have only forwarded it (see `ran`).
+  COROSCOPE_HOT void begin(task_record* t, const op_tag& tag, bool typed) noexcept {
     thread_state& st = t_state;
+    worker_slot* w = st.worker;
+    if (COROSCOPE_UNLIKELY(w == nullptr ||
+                           w->generation.load(std::memory_order_relaxed) != st.worker_generation)) {
+      refresh_worker();
+      w = st.worker;
+    }
     task_ = t;
-    wake_ = wake;
+    tag_ = tag;
+    typed_ = typed;
     prev_task_ = st.current_task;
-    prev_begin_ = st.current_poll_begin;
-    prev_nested_ = st.nested_ticks;
-    begin_ = ticks();
-    st.last_tick = begin_;
-    if (wake_.tick == 0) {
-      // Self-wake: runnable since its previous poll ended. That poll may still be finishing
-      // on another worker (its end not stored yet): then count no scheduled time.
-      const std::uint64_t prev_begin = t->last_poll_begin_tick.load(std::memory_order_relaxed);
-      const std::uint64_t prev_end = t->last_poll_end_tick.load(std::memory_order_relaxed);
-      wake_.tick = prev_end >= prev_begin && prev_end <= begin_ ? prev_end : begin_;
-    }
-    t->last_poll_begin_tick.store(begin_, std::memory_order_relaxed);
+    prev_invoked_ = st.invoked;
+    prev_ran_ = st.ran;
+    prev_frame_ = st.active_frame;
+    if (prev_frame_) prev_frame_->had_nested_ = true;
+    st.active_frame = this;
     st.current_task = t;
-    st.current_poll_begin = begin_;
-    st.nested_ticks = 0;
-    ++st.polls_since_unpark;
-
-    std::uint8_t flags = wake.flags;
-    if (wake.worker >= 0 && wake.worker != st.worker_index && !(flags & flag_remote))
-      flags |= flag_steal;
-    const std::uint64_t polls = t->polls.load(std::memory_order_relaxed);
-    if (t->last_worker.load(std::memory_order_relaxed) != st.worker_index && polls != 0)
-      flags |= flag_migrated;
-    if (prev_task_) flags |= flag_nested;
-    if (polls == 0) flags |= flag_first_poll;
-    wake_.flags = flags;
-    t->last_worker.store(st.worker_index, std::memory_order_relaxed);
-    t->polls.store(polls + 1, std::memory_order_relaxed);
-    // Seqlock writer side for the sampler's async-stack walk (sample_context.cpp): the new
-    // poll count is visible before this poll changes the task's coroutine frames.
-    std::atomic_thread_fence(std::memory_order_release);
-    if (st.worker && !prev_task_) {
-      st.worker->poll_task_id.store(t->id, std::memory_order_relaxed);
-      st.worker->poll_task_slot.store(t->slot, std::memory_order_relaxed);
-      st.worker->poll_begin_tick.store(begin_, std::memory_order_relaxed);
+    st.invoked = t;
+    st.ran = false;
+    seq_ = g_coarse_clock.read_seq();
+    timed_ = (tag.flags & op_sampled) != 0;
+    if (COROSCOPE_UNLIKELY(--st.poll_countdown == 0)) {
+      st.poll_countdown = next_countdown(st);
+      timed_ = true;
     }
+    if (COROSCOPE_UNLIKELY(timed_)) begin_ = ticks();
+    if (t)
+      t->poll_begins.store(t->poll_begins.load(std::memory_order_relaxed) + 1,
+                           std::memory_order_release);
+    if (w && !prev_task_)
+      w->current_poll.store(pack_current_poll(seq_, t ? t->slot + 1 : 0),
+                            std::memory_order_relaxed);
   }
 
-  ~poll_scope() {
-    if (!task_) return;
+  COROSCOPE_HOT void end() noexcept {
     thread_state& st = t_state;
-    const std::uint64_t end = ticks();
-    st.last_tick = end;
-    const std::uint64_t total = end - begin_;
-    event e = make_task_event(event_kind::poll, *task_);
-    e.flags = wake_.flags;
-    e.a = wake_.tick;
-    e.b = begin_;
-    e.c = total - st.nested_ticks;
-    emit_event(e);
-    // The next poll may already run on another worker (and even have ended): do not move
-    // the end back in time. (Not a CAS: a locked instruction per poll costs more than the
-    // rare lost update, which only delays the record's eviction.)
-    if (task_->last_poll_end_tick.load(std::memory_order_relaxed) < end)
-      task_->last_poll_end_tick.store(end, std::memory_order_relaxed);
-    if (task_->self_woken.load(std::memory_order_relaxed)) {  // runnable: scheduled, not idle
-      task_->self_woken.store(false, std::memory_order_relaxed);
-      task_->last_wake_tick.store(end + 1, std::memory_order_relaxed);
-    }
+    task_record* t = task_;
+    const bool ran = st.ran;
     st.current_task = prev_task_;
-    st.current_poll_begin = prev_begin_;
-    st.nested_ticks = prev_nested_ + total;
-    if (st.worker && !prev_task_) st.worker->poll_begin_tick.store(0, std::memory_order_relaxed);
+    st.invoked = prev_invoked_;
+    st.ran = prev_ran_;
+    st.active_frame = prev_frame_;
+    worker_slot* w = st.worker;
+    const bool outermost = prev_task_ == nullptr;
+    if (w && outermost) w->current_poll.store(0, std::memory_order_relaxed);
+    // A continuation handed to a strand (or another executor) that did not run the
+    // coroutine here: a wake, not a poll. Its poll is the invocation that runs it.
+    if (COROSCOPE_UNLIKELY(typed_ && t && t->forwards && !ran)) return;
+    // A type-erased handler that ran other handlers inside it: a strand's invoker running
+    // its queue, Asio's plumbing (each queued handler was a poll of its own).
+    if (COROSCOPE_UNLIKELY(had_nested_ && !typed_)) return;
+    ++st.polls_since_unpark;
+    const std::uint64_t end_seq = g_coarse_clock.read_seq();
+    if (w) {
+      bump(w->polls);
+      if (COROSCOPE_UNLIKELY(tag_.worker != st.worker_index)) note_steal(*w, tag_.worker);
+      if (!t) bump(w->no_task_polls);
+    }
+    std::uint64_t polls = 0;
+    if (t) {
+      polls = t->polls.load(std::memory_order_relaxed);
+      t->polls.store(polls + 1, std::memory_order_relaxed);
+      if (COROSCOPE_UNLIKELY(t->last_worker.load(std::memory_order_relaxed) != st.worker_index))
+        note_migration(*t, w);
+      if (tag_.flags & op_self_wake) bump(t->self_wakes);
+      t->last_poll_end.store(end_seq, std::memory_order_relaxed);
+    }
+    if (COROSCOPE_UNLIKELY(timed_)) {
+      if (w) end_timed_poll(t, tag_, begin_, !outermost, t && polls == 0);
+    } else if (COROSCOPE_UNLIKELY(end_seq != seq_) && w) {
+      emit_long_poll(t, seq_, ticks());
+    }
   }
-
-  poll_scope(const poll_scope&) = delete;
-  poll_scope& operator=(const poll_scope&) = delete;
 
  private:
   task_record* task_ = nullptr;
   task_record* prev_task_ = nullptr;
-  std::uint64_t prev_begin_ = 0;
-  std::uint64_t prev_nested_ = 0;
+  task_record* prev_invoked_ = nullptr;
+  poll_frame* prev_frame_ = nullptr;
   std::uint64_t begin_ = 0;
-  wake_info wake_{};
+  std::uint64_t seq_ = 0;
+  op_tag tag_;
+  bool typed_ = false;
+  bool timed_ = false;
+  bool prev_ran_ = false;
+  bool had_nested_ = false;
 };
 
-/// The function object an executor hands to the io_context in place of `f`: the same
-/// allocation Asio makes anyway, with the task and wake time carried alongside.
-template <typename F>
-struct poll_runner {
-  F f;
-  task_record* task;
-  std::uint32_t generation;
-  wake_info wake;
-
-  void operator()() {
-    // Asio's work_dispatcher runs a posted handler through the task's executor a second
-    // time, inline: that is the same resumption, not a nested poll.
-    if (t_state.current_task == task) {
-      std::move(f)();
-      return;
-    }
-    poll_scope scope(task, generation, wake);
-    std::move(f)();
-  }
-};
-
-/// Outstanding-work bookkeeping: the first tracked copy makes a task live, the last one
-/// gone finishes it.
-inline bool retain_task(task_record* t, std::uint32_t generation) noexcept {
-  if (t->generation.load(std::memory_order_relaxed) != generation) return false;
-  // A completed task is not revived: the copy tracks the io_context itself.
-  if (t->state.load(std::memory_order_acquire) == record_state::completed) return false;
-  if (t->tracked_refs.fetch_add(1, std::memory_order_relaxed) == 0) on_first_tracked_copy(*t);
-  return true;
+/// The task a tag names, if the record still belongs to it.
+COROSCOPE_HOT task_record* tagged_task(const op_tag& tag) noexcept {
+  task_record* t = tag.task;
+  if (t && t->generation.load(std::memory_order_relaxed) != tag.generation) return nullptr;
+  return t;
 }
 
-inline void release_task(task_record* t, std::uint32_t generation) noexcept {
-  if (t->generation.load(std::memory_order_relaxed) != generation) return;  // probe gone
-  if (t->tracked_refs.fetch_sub(1, std::memory_order_acq_rel) == 1) on_last_tracked_copy(*t);
+/// Called when an operation is created (Asio's BOOST_ASIO_HANDLER_CREATION): the task whose
+/// code started it, its kind, and whether it is timed.
+COROSCOPE_HOT void tag_new_op(op_tag& tag, const char* object_type, const char* op_name) noexcept {
+  thread_state& st = t_state;
+  task_record* t = st.initiating;
+  const bool continuation = t != nullptr;
+  if (!continuation)
+    t = st.current_task;
+  else if (t == kUntrackedInitiation)
+    t = nullptr;
+  tag.worker = st.worker_index;
+  if (t) {
+    tag.task = t;
+    tag.generation = t->generation.load(std::memory_order_relaxed);
+    // Operation names are string literals: the last one seen classifies most calls.
+    if (COROSCOPE_UNLIKELY(op_name != st.last_op_name || object_type != st.last_object_type)) {
+      st.last_op_name = op_name;
+      st.last_object_type = object_type;
+      st.last_op_kind = static_cast<std::int8_t>(classify_op(object_type, op_name));
+    }
+    const std::int8_t kind = st.last_op_kind;
+    tag.kind = kind;
+    auto& count = t->ops[static_cast<unsigned>(kind)];
+    count.store(count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    if (continuation) {
+      tag.flags = op_continuation;
+      if (kind == static_cast<std::int8_t>(op_kind::post)) {
+        // The task scheduling its own continuation while it runs (not co_spawn's first
+        // dispatch of a new task, before its coroutine ran).
+        if (t == st.current_task && st.ran) tag.flags = op_continuation | op_self_wake;
+        t->wake_mark.store(t->poll_begins.load(std::memory_order_relaxed) + 1,
+                           std::memory_order_relaxed);
+      }
+    }
+    // Its coroutine is running here (not co_spawn's first dispatch, before it ran).
+    if (COROSCOPE_UNLIKELY(t->entry_fn.load(std::memory_order_relaxed) == 0) &&
+        t == st.current_task && st.ran)
+      note_running_entry_function(*t);
+  } else if (continuation) {
+    tag.flags = op_continuation;
+  }
+  if (COROSCOPE_UNLIKELY(--st.op_countdown == 0)) sample_op(tag);
 }
 
 }  // namespace coroscope::detail

@@ -2,49 +2,86 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
-#include <source_location>
 #include <string_view>
+
+#include "coroscope/detail/asio_layout.hpp"
 
 namespace coroscope::detail {
 
-/// Writes the code addresses of a task's awaiting coroutine frames, leaf first, into `out`
-/// (at most `max`) and returns how many. Async-signal-safe.
-using async_stack_walker = unsigned (*)(const void* root, std::uintptr_t* out,
-                                        unsigned max) noexcept;
+/// Kinds of asynchronous operations, from the object and operation names Asio's handler
+/// tracking passes when an operation is created (see op_kind.cpp).
+enum class op_kind : std::uint8_t {
+  other,
+  socket_read,
+  socket_write,
+  socket_accept,
+  socket_connect,
+  socket_other,
+  timer_wait,
+  post,      ///< post / dispatch / defer / execute of a function or a continuation
+  resolve,
+  signal_wait,
+  descriptor,
+  channel,
+  count_
+};
+inline constexpr unsigned kOpKinds = static_cast<unsigned>(op_kind::count_);
+const char* to_string(op_kind kind) noexcept;
 
-enum class record_state : std::uint32_t { free, created, live, completed };
+enum class record_state : std::uint32_t { free, created, live, completed, abandoned };
+
+/// Return addresses of the code that spawned a task (innermost first), symbolized off the
+/// hot path for its spawn site.
+inline constexpr unsigned kSpawnFrames = 16;
 
 /// Everything the hot path needs to know about one task. Records live in `task_pool`
-/// slabs that are never freed, only recycled (the generation changes), so an executor copy
-/// that outlives its task reads a stale generation instead of freed memory.
+/// slabs that are never freed, only recycled (the generation changes), so an operation
+/// tagged with a task that has since ended reads a stale generation instead of freed
+/// memory.
 ///
-/// Threads: the trace fields are written only by the thread polling the task (one at a
-/// time; Asio's queue orders them). The collector reads only the atomics and the fields
-/// written before the spawn event (name, location, ids).
+/// Threads: the counters are written by the thread polling the task (relaxed; Asio runs
+/// one resumption of a coroutine at a time, and callbacks of one task rarely overlap: an
+/// overlapping update may be lost, never torn). The collector reads the atomics and the
+/// fields written before the spawn event (name, location, ids, root).
 struct alignas(64) task_record {
   std::atomic<std::uint32_t> generation{0};
   std::atomic<record_state> state{record_state::free};
-  std::atomic<std::int32_t> tracked_refs{0};  ///< outstanding-work copies of the executor
-  void* io_context = nullptr;  ///< the boost::asio::io_context the task runs on
   std::uint16_t probe = 0;
-  /// Relaxed atomics: branches of one task (awaitable operators) may poll it on two
-  /// workers at once.
-  std::atomic<std::int16_t> last_worker{-1};
+  /// The coroutine's executor is not the io_context's own (a strand, a custom executor):
+  /// Asio hands its completions to that executor, so an invocation may only forward.
+  bool forwards = false;
+  bool failed = false;  ///< ended with an exception (coroscope::co_spawn)
   std::uint32_t slot = 0;  ///< own index in the pool
   std::uint64_t id = 0;
   std::uint64_t parent_id = 0;
+  /// Asio's entry-point frame of the task's coroutine thread: its identity and the root of
+  /// its async stack. Set at spawn, cleared at its end.
+  std::atomic<const void*> root{nullptr};
+  /// Installed on the root frame's executor: tells the probe when the root frame goes.
+  task_end_hook end_hook{};
+
+  // Written by the polling thread.
   std::atomic<std::uint64_t> polls{0};
-  std::atomic<std::uint64_t> last_wake_tick{0};
-  std::atomic<std::uint64_t> last_poll_end_tick{0};
-  std::atomic<std::uint64_t> last_poll_begin_tick{0};
-  std::atomic<bool> self_woken{false};  ///< woken by itself during the current poll
+  std::atomic<std::uint64_t> poll_begins{0};  ///< seqlock for the sampler's async-stack walk
+  std::atomic<std::int16_t> last_worker{-1};
+  std::atomic<std::uint64_t> self_wakes{0};
+  std::atomic<std::uint64_t> migrations{0};
+  std::atomic<std::uint64_t> last_poll_end{0};   ///< coarse clock sequence (g_coarse_clock)
+  /// `poll_begins + 1` when a continuation of the task was last made runnable (posted):
+  /// while it still equals `poll_begins + 1`, no poll has begun since, so the task is
+  /// scheduled (0: never).
+  std::atomic<std::uint64_t> wake_mark{0};
+  std::atomic<std::uintptr_t> entry_fn{0};       ///< resume function of the task's coroutine
+  std::array<std::atomic<std::uint32_t>, kOpKinds> ops{};  ///< operations started, by kind
+
+  std::uintptr_t spawn_pcs[kSpawnFrames] = {};
   const char* spawn_file = "";
   const char* spawn_function = "";
   std::uint32_t spawn_line = 0;
   std::atomic<std::uint32_t> next_free{0};  ///< free-list link (slot + 1), pool internal
-  bool failed = false;                      ///< ended with an exception (coroscope::co_spawn)
   /// Its completion event was dropped: the record went to `task_pool`'s unreported list
   /// (the link is that list's, slot + 1; 0: end), and stays flagged until the collector
   /// has taken it, or, for a task no aggregator knew, until it is released.
@@ -55,41 +92,36 @@ struct alignas(64) task_record {
   std::uint8_t trace_id[16] = {};
   std::uint8_t span_id[8] = {};
   char name[64] = {};
-  /// Async (logical) stack: the root of the task's coroutine chain (Asio's entry-point
-  /// frame), the walker that reads it, and the executor copy living in that frame: its
-  /// destructor clears the root before the frame's memory goes. Written and read only by
-  /// the thread polling the task (the sampler's signal handler runs on it too).
-  std::atomic<const void*> async_root{nullptr};
-  std::atomic<const void*> async_root_owner{nullptr};
-  std::atomic<async_stack_walker> async_walker{nullptr};
 
   std::string_view name_view() const noexcept { return name; }
 };
 
-/// True while the task may still touch its completed record: tracked copies of its
-/// executor (a saved executor used again), or a poll of it still running.
-inline bool record_busy(const task_record& r) noexcept {
-  return r.tracked_refs.load(std::memory_order_acquire) > 0 ||
-         r.last_poll_begin_tick.load(std::memory_order_acquire) >
-             r.last_poll_end_tick.load(std::memory_order_acquire);
+/// A continuation of `t` is runnable and no poll has begun since (see wake_mark).
+inline bool wake_pending(const task_record& t) noexcept {
+  return t.wake_mark.load(std::memory_order_relaxed) ==
+         t.poll_begins.load(std::memory_order_relaxed) + 1;
 }
 
-/// `record_busy`, or queued as unreported (it must not be released, and reused, while
-/// linked there or while the collector owns its release).
+/// Queued as unreported: it must not be released (and reused) while linked there or while
+/// the collector owns its release.
 inline bool record_in_use(const task_record& r) noexcept {
-  return record_busy(r) || r.unreported.load(std::memory_order_acquire);
+  return r.unreported.load(std::memory_order_acquire);
 }
 
-/// The probe is going away while the task still has tracked executor copies: give back
-/// the io_context work the task holds (later releases of those copies see a new generation
-/// and do nothing).
-void abandon_task_work(task_record& t) noexcept;
+/// Where a task was spawned, as the probe's callers know it (no std::source_location here:
+/// every translation unit that includes Asio includes this header, some built by compilers
+/// without it).
+struct code_site {
+  const char* file = "";
+  std::uint32_t line = 0;
+  const char* function = "";
+};
 
 /// Process-wide pool of task records: lock-free acquire/release, slabs of 1024 records
 /// allocated on demand (up to 4M live records), never returned to the OS.
 namespace task_pool {
 /// A fresh record in state `created`, or nullptr when the pool is exhausted.
-task_record* acquire(std::uint16_t probe, std::string_view name, const std::source_location& loc,
+task_record* acquire(std::uint16_t probe, std::string_view name, const code_site& where,
                      std::uint32_t* slot_out) noexcept;
 /// Returns a completed record to the pool (collector only, after retention).
 void release(std::uint32_t slot) noexcept;

@@ -3,38 +3,106 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 #include "coroscope/detail/event.hpp"
 #include "coroscope/detail/event_ring.hpp"
+#include "coroscope/detail/site_counts.hpp"
 #include "coroscope/detail/task_record.hpp"
 
 namespace coroscope::detail {
 
-/// Most workers one probe runs (`probe::run` clamps to it).
+/// Most workers one probe has (threads beyond are not recorded as workers).
 inline constexpr unsigned kMaxWorkers = 256;
 
-/// What the collector may read about a worker while it runs: the poll in progress (0: none).
-/// Written with relaxed stores by the worker itself, read by the collector.
+/// One worker of one probe: a thread that runs the probe's io_context. Written only by that
+/// thread (relaxed stores), read by the collector. Slots come from a process-wide pool and
+/// are never freed: when their probe goes, the generation changes, and a thread still
+/// pointing at the slot sees it and lets go.
 struct alignas(64) worker_slot {
-  std::atomic<std::uint64_t> poll_begin_tick{0};
-  std::atomic<std::uint64_t> poll_task_id{0};
-  std::atomic<std::uint32_t> poll_task_slot{0};
+  std::atomic<std::uint32_t> generation{0};
+  std::uint16_t probe = 0;
+  std::int16_t index = -1;
+  /// The poll in progress, for the collector's watch (never-yielded, blocking): packed by
+  /// `pack_current_poll`; 0 when the worker is not polling.
+  std::atomic<std::uint64_t> current_poll{0};
+  // Counters.
+  std::atomic<std::uint64_t> polls{0};
+  std::atomic<std::uint64_t> no_task_polls{0};  ///< polls of handlers outside any task
+  std::atomic<std::uint64_t> parks{0};
+  std::atomic<std::uint64_t> park_ticks{0};
+  std::atomic<std::uint64_t> noop_unparks{0};
+  std::atomic<std::uint64_t> steals{0};
+  std::atomic<std::uint64_t> remote{0};
+  std::atomic<std::uint64_t> migrations{0};
 };
+
+/// One store per poll tells the collector what a worker is polling: the coarse clock's
+/// sequence at its start (low 40 bits, + 1) and the task's pool slot (high 24 bits, + 1;
+/// 0 for a handler outside any task).
+inline std::uint64_t pack_current_poll(std::uint64_t seq, std::uint32_t slot_plus_1) noexcept {
+  return static_cast<std::uint64_t>(slot_plus_1) << 40 | ((seq + 1) & ((1ull << 40) - 1));
+}
+inline std::uint64_t current_poll_seq(std::uint64_t packed) noexcept {
+  return (packed & ((1ull << 40) - 1)) - 1;
+}
+/// The task's slot + 1, or 0.
+inline std::uint32_t current_poll_slot(std::uint64_t packed) noexcept {
+  return static_cast<std::uint32_t>(packed >> 40);
+}
 
 /// Per-thread state of the hot path. Plain data with a constant initializer in
 /// initial-exec TLS, so every access is one %fs-relative load with no guard call.
+class poll_frame;
+
+/// A name for the next task this thread spawns (see spawn_request.hpp).
+struct spawn_request {
+  char name[63] = {};
+  bool pending = false;
+  std::size_t name_size = 0;
+  code_site where{};
+};
+
 struct thread_state {
-  event_ring* ring = nullptr;          ///< created on the thread's first event
-  task_record* current_task = nullptr; ///< task being polled on this thread (innermost)
-  std::uint64_t current_poll_begin = 0;
-  std::uint64_t nested_ticks = 0;      ///< time of inline polls nested in the current one
-  std::uint64_t last_tick = 0;         ///< latest timestamp the probe took on this thread
-  worker_slot* worker = nullptr;       ///< non-null on a probe's worker
-  std::uint16_t probe = 0;             ///< probe id of the worker, 0 elsewhere
+  event_ring* ring = nullptr;           ///< created on the thread's first event
+  site_counts* sites = nullptr;         ///< created with the ring
+  task_record* current_task = nullptr;  ///< task whose code runs on this thread now
+  /// Inside an initiation (a coroutine suspending on an operation, or co_spawn starting
+  /// one): operations created now continue this task (kUntrackedInitiation: a coroutine
+  /// that is no task). nullptr outside initiations.
+  task_record* initiating = nullptr;
+  /// Task of the innermost handler invocation, and whether its coroutine ran in it (it
+  /// suspended again or ended): an invocation that did neither only forwarded the
+  /// completion to the coroutine's executor.
+  task_record* invoked = nullptr;
+  bool ran = false;
+  /// The innermost handler invocation in progress (see poll_frame).
+  poll_frame* active_frame = nullptr;
+  bool ring_closed = false;             ///< thread is exiting: events are dropped
+  worker_slot* worker = nullptr;        ///< non-null on a probe's worker
+  std::uint32_t worker_generation = 0;  ///< the slot's generation when it was taken
+  std::uint16_t probe = 0;              ///< probe id of the worker, 0 elsewhere
   std::int16_t worker_index = -1;
   std::uint32_t polls_since_unpark = 1;
-  bool ring_closed = false;            ///< thread is exiting: events are dropped
+  /// Exact timing is sampled: one poll (and one timed await) in about `interval` reads the
+  /// clock; the others count and check the coarse clock (see poll_hooks.hpp).
+  std::uint32_t poll_countdown = 1;
+  std::uint32_t op_countdown = 1;
+  std::uint32_t await_countdown = 1;
+  std::uint32_t interval = 1;
+  std::uint64_t rng = 0;
+  std::uint64_t timed_ewma = 0;        ///< recent timed poll length, ticks
+  std::uint64_t last_tick = 0;         ///< latest exact timestamp (park end), 0: none
+  /// The Asio run loop this thread was last checked in, for worker detection.
+  const void* checked_run = nullptr;
+  /// Set by coroscope::co_spawn: the next spawned task's name.
+  spawn_request pending_spawn{};
+  std::uint32_t checked_epoch = 0;
+  /// The last operation name classified (names are string literals) and its op_kind.
+  const char* last_op_name = nullptr;
+  const char* last_object_type = nullptr;
+  std::int8_t last_op_kind = 0;
 };
 
 extern thread_local thread_state t_state __attribute__((tls_model("initial-exec")));
@@ -56,6 +124,23 @@ inline bool emit_event(const event& e) noexcept {
     }
   }
   return ring->push(e);
+}
+
+/// Counts one await of `site` for probe `probe` on this thread (see site_counts).
+void flush_site_count(site_counts::entry& e, const void* site) noexcept;
+void retarget_site_counts(site_counts& sites, std::uint16_t probe) noexcept;
+[[gnu::always_inline]] inline void count_site(const void* site, std::uint16_t probe) noexcept {
+  site_counts* sites = t_state.sites;
+  if (__builtin_expect(sites == nullptr, 0)) {
+    if (!create_thread_ring() || !(sites = t_state.sites)) return;
+  }
+  if (__builtin_expect(sites->probe.load(std::memory_order_relaxed) != probe, 0))
+    retarget_site_counts(*sites, probe);
+  site_counts::entry& e = sites->entries[site_counts::index_of(site)];
+  if (__builtin_expect(e.site.load(std::memory_order_relaxed) == site, 1))
+    e.count.store(e.count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  else
+    flush_site_count(e, site);
 }
 
 inline event make_task_event(event_kind kind, const task_record& t) noexcept {

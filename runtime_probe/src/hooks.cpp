@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+//
+// The slow paths of the Asio hooks (asio_hooks.hpp, poll_hooks.hpp): a coroutine thread
+// becoming a task, a task ending, polls Asio ran without an invocation hook, and the
+// timing samples.
+#include <atomic>
+#include <cstring>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/execution/context.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/query.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "coroscope/detail/asio_hooks.hpp"
+#include "coroscope/detail/spawn_request.hpp"
+#include "coroscope/detail/task_record.hpp"
+#include "coroscope/task_executor.hpp"
+#include "probe_registry.hpp"
+
+namespace coroscope::detail {
+
+std::atomic<int> g_live_probes{0};
+coarse_clock g_coarse_clock;
+
+namespace {
+
+std::atomic<std::uint64_t> g_untracked_spawns{0};
+
+/// The executor in a root frame (any_io_executor coroutine threads only).
+const boost::asio::any_io_executor& root_executor(const void* root) noexcept;
+
+/// Return addresses of the calling code, innermost first, by its frame pointers (coroscope
+/// and its users build with -fno-omit-frame-pointer). Stops at anything that does not look
+/// like a frame further up this thread's stack.
+unsigned caller_pcs(std::uintptr_t* out, unsigned max) noexcept {
+  auto* fp = static_cast<std::uintptr_t*>(__builtin_frame_address(0));
+  unsigned n = 0;
+  while (fp && n < max) {
+    const std::uintptr_t ret = fp[1];
+    auto* next = reinterpret_cast<std::uintptr_t*>(fp[0]);
+    if (ret == 0) break;
+    out[n++] = ret;
+    if (next <= fp || reinterpret_cast<std::uintptr_t>(next) - reinterpret_cast<std::uintptr_t>(fp) > (1u << 20) ||
+        reinterpret_cast<std::uintptr_t>(next) % alignof(std::uintptr_t) != 0)
+      break;
+    fp = next;
+  }
+  return n;
+}
+
+void note_poll(task_record& t, std::int16_t worker) noexcept {
+  t.polls.store(t.polls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  if (t.last_worker.load(std::memory_order_relaxed) != worker)
+    t.last_worker.store(worker, std::memory_order_relaxed);
+  t.last_poll_end.store(g_coarse_clock.read_seq(), std::memory_order_relaxed);
+}
+
+}  // namespace
+
+std::uint64_t untracked_spawns() noexcept {
+  return g_untracked_spawns.load(std::memory_order_relaxed);
+}
+
+task_record* on_spawn(const void* root) noexcept {
+  thread_state& st = t_state;
+  spawn_request* request = st.pending_spawn.pending ? &st.pending_spawn : nullptr;
+  st.pending_spawn.pending = false;  // for this co_spawn only
+  const boost::asio::any_io_executor& ex = root_executor(root);
+  boost::asio::execution_context* context = nullptr;
+  try {
+    context = &boost::asio::query(ex, boost::asio::execution::context);
+  } catch (...) {
+    return nullptr;
+  }
+  const probe_registry::entry probe = probe_registry::for_context(context);
+  if (!probe.workers) return nullptr;
+
+  // coroscope::co_spawn names it; probe.executor(name) made the record already; otherwise
+  // it is named after its coroutine once that first suspends.
+  task_record* t = nullptr;
+  std::uint32_t slot = 0;
+  if (request)
+    t = task_pool::acquire(probe.id, {request->name, request->name_size}, request->where, &slot);
+  else if (const auto* named = ex.target<task_executor>())
+    t = named->claim_record();
+  else if (const auto* stranded = ex.target<boost::asio::strand<task_executor>>())
+    t = stranded->get_inner_executor().claim_record();
+  if (!t && !request) t = task_pool::acquire(probe.id, {}, {}, &slot);
+  if (!t) {
+    g_untracked_spawns.fetch_add(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  t->end_hook.task = t;
+  if (!install_end_hook(root, t->end_hook)) {
+    task_pool::release(t->slot);
+    g_untracked_spawns.fetch_add(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  t->root.store(root, std::memory_order_relaxed);
+  t->forwards = ex.target<boost::asio::io_context::executor_type>() == nullptr;
+  t->parent_id = st.current_task ? st.current_task->id : 0;
+  if (!request) caller_pcs(t->spawn_pcs, kSpawnFrames);
+  t->state.store(record_state::live, std::memory_order_release);
+  event e = make_task_event(event_kind::task_spawn, *t);
+  e.a = t->parent_id;
+  e.b = ticks();
+  emit_event(e);
+  return t;
+}
+
+void on_task_end(task_record& t) noexcept {
+  thread_state& st = t_state;
+  if (&t == st.invoked) st.ran = true;
+  t.root.store(nullptr, std::memory_order_relaxed);
+  record_state expected = record_state::live;
+  if (t.state.compare_exchange_strong(expected, record_state::completed,
+                                      std::memory_order_acq_rel)) {
+    event e = make_task_event(event_kind::task_complete, t);
+    e.a = ticks();
+    e.aux = t.failed ? 1 : 0;
+    // Dropped (full ring): without its end the record would never go back to the pool.
+    if (!emit_event(e)) task_pool::push_unreported(t);
+  } else if (expected == record_state::abandoned) {
+    // Its probe has gone: the collector releases the record (it knows no such probe).
+    task_pool::push_unreported(t);
+  }
+}
+
+void note_running_entry_function(task_record& t) noexcept {
+  if (const void* root = t.root.load(std::memory_order_relaxed))
+    if (const std::uintptr_t fn = entry_function_of_root(root))
+      t.entry_fn.store(fn, std::memory_order_relaxed);
+}
+
+void count_inline_poll(task_record& t) noexcept {
+  const thread_state& st = t_state;
+  note_poll(t, st.worker_index);
+  if (st.worker) bump(st.worker->polls);
+}
+
+void note_steal(worker_slot& w, std::int16_t from) noexcept {
+  bump(from < 0 ? w.remote : w.steals);
+}
+
+void note_migration(task_record& t, worker_slot* w) noexcept {
+  const std::int16_t worker = t_state.worker_index;
+  if (t.polls.load(std::memory_order_relaxed) > 1) {
+    bump(t.migrations);
+    if (w) bump(w->migrations);
+  }
+  t.last_worker.store(worker, std::memory_order_relaxed);
+}
+
+void sample_op(op_tag& tag) noexcept {
+  thread_state& st = t_state;
+  st.op_countdown = next_countdown(st);
+  tag.flags |= op_sampled;
+  tag.tick = ticks();
+}
+
+void end_timed_poll(task_record* t, const op_tag& tag, std::uint64_t begin, bool nested,
+                    bool first) noexcept {
+  const std::uint64_t end = ticks();
+  thread_state& st = t_state;
+  adapt_interval(st, end - begin);
+  event e{};
+  if (t) e = make_task_event(event_kind::poll_sample, *t);
+  e.kind = event_kind::poll_sample;
+  e.probe = st.probe;
+  e.worker = st.worker_index;
+  e.flags = static_cast<std::uint8_t>((nested ? flag_nested : 0) | (first ? flag_first_poll : 0) |
+                                      (tag.flags & op_self_wake ? flag_self_wake : 0));
+  e.aux = static_cast<std::uint32_t>(tag.kind);
+  e.a = (tag.flags & op_sampled) ? tag.tick : 0;
+  e.b = begin;
+  e.c = end;
+  emit_event(e);
+}
+
+void emit_long_poll(task_record* t, std::uint64_t begin_seq, std::uint64_t end) noexcept {
+  const coarse_clock::span span = g_coarse_clock.bounds(begin_seq, end);
+  if (span.high == 0) return;
+  thread_state& st = t_state;
+  // Polls here are long now: time the next ones exactly.
+  if (g_fixed_timing_interval == 0) {
+    st.interval = 1;
+    st.poll_countdown = 1;
+    st.timed_ewma = span.low;
+  }
+  event e{};
+  if (t) e = make_task_event(event_kind::long_poll, *t);
+  e.kind = event_kind::long_poll;
+  e.probe = st.probe;
+  e.worker = st.worker_index;
+  e.a = span.low;
+  e.b = span.high;
+  e.c = end;
+  emit_event(e);
+}
+
+std::uint64_t g_sampling_target_ticks = 0;
+std::uint32_t g_fixed_timing_interval = 0;
+
+void adapt_interval(thread_state& st, std::uint64_t length) noexcept {
+  if (g_fixed_timing_interval != 0) {
+    st.interval = g_fixed_timing_interval;
+    return;
+  }
+  // A running mean over about 8 timed polls, then the interval that keeps two timestamps
+  // per `interval` polls near 1% of their time. Powers of two, 1 to 64.
+  st.timed_ewma = st.timed_ewma == 0 ? length : st.timed_ewma - st.timed_ewma / 8 + length / 8;
+  const std::uint64_t mean = st.timed_ewma | 1;
+  std::uint32_t interval = 1;
+  while (interval < 64 && mean * interval * 2 <= g_sampling_target_ticks) interval *= 2;
+  st.interval = interval;
+}
+
+const char* to_string(op_kind kind) noexcept {
+  switch (kind) {
+    case op_kind::socket_read: return "socket_read";
+    case op_kind::socket_write: return "socket_write";
+    case op_kind::socket_accept: return "socket_accept";
+    case op_kind::socket_connect: return "socket_connect";
+    case op_kind::socket_other: return "socket_other";
+    case op_kind::timer_wait: return "timer_wait";
+    case op_kind::post: return "post";
+    case op_kind::resolve: return "resolve";
+    case op_kind::signal_wait: return "signal_wait";
+    case op_kind::descriptor: return "descriptor";
+    case op_kind::channel: return "channel";
+    case op_kind::other:
+    case op_kind::count_: break;
+  }
+  return "other";
+}
+
+op_kind classify_op(const char* object_type, const char* op_name) noexcept {
+  const auto is = [](const char* a, const char* b) { return a && std::strcmp(a, b) == 0; };
+  const auto starts = [](const char* a, const char* prefix) {
+    return a && std::strncmp(a, prefix, std::strlen(prefix)) == 0;
+  };
+  if (is(object_type, "socket")) {
+    if (starts(op_name, "async_receive") || starts(op_name, "async_read")) return op_kind::socket_read;
+    if (starts(op_name, "async_send") || starts(op_name, "async_write")) return op_kind::socket_write;
+    if (is(op_name, "async_accept")) return op_kind::socket_accept;
+    if (is(op_name, "async_connect")) return op_kind::socket_connect;
+    return op_kind::socket_other;
+  }
+  if (is(object_type, "deadline_timer")) return op_kind::timer_wait;
+  if (is(object_type, "signal_set")) return op_kind::signal_wait;
+  if (is(object_type, "resolver")) return op_kind::resolve;
+  if (is(object_type, "descriptor")) return op_kind::descriptor;
+  if (is(object_type, "channel")) return op_kind::channel;
+  if (is(op_name, "post") || is(op_name, "dispatch") || is(op_name, "defer") ||
+      is(op_name, "execute"))
+    return op_kind::post;
+  return op_kind::other;
+}
+
+namespace {
+const boost::asio::any_io_executor& root_executor(const void* root) noexcept {
+  return *static_cast<const boost::asio::any_io_executor*>(executor_in_root(root));
+}
+}  // namespace
+
+}  // namespace coroscope::detail

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include "task_naming.hpp"
+
+#include <string_view>
+
+namespace coroscope::detail {
+namespace {
+
+/// Code a user did not write: where a spawn site is not.
+bool internal_file(std::string_view file) {
+  for (std::string_view part : {"/boost/asio/", "/boost/beast/", "/include/c++/", "/bits/",
+                                "/runtime_probe/", "/coro/include/coroscope/", "/coro/src/"})
+    if (file.find(part) != std::string_view::npos) return true;
+  return file.empty();
+}
+
+}  // namespace
+
+std::string task_naming::bare_name(const std::string& function) {
+  // The parameter list: the last '(' at bracket depth 0, scanning from the end.
+  std::size_t end = function.size();
+  int depth = 0;
+  for (std::size_t i = function.size(); i-- > 0;) {
+    const char c = function[i];
+    if (c == ')' || c == '>' || c == ']') {
+      ++depth;
+    } else if (c == '(' || c == '<' || c == '[') {
+      if (--depth == 0 && c == '(') {
+        end = i;
+        break;
+      }
+    }
+  }
+  // Drop template arguments at depth 0 and keep the last scope component.
+  std::string bare;
+  depth = 0;
+  for (std::size_t i = 0; i < end; ++i) {
+    const char c = function[i];
+    if (c == '<') ++depth;
+    if (depth == 0) {
+      if (c == ' ') bare.clear();  // a return type before the name
+      else bare += c;
+    }
+    if (c == '>') --depth;
+  }
+  if (const std::size_t scope = bare.rfind("::"); scope != std::string::npos)
+    bare.erase(0, scope + 2);
+  return bare;
+}
+
+std::string task_naming::coroutine_name(std::uintptr_t resume_fn) {
+  if (auto it = names_.find(resume_fn); it != names_.end()) return it->second;
+  const auto& frames = symbols_.symbolize(resume_fn, false);
+  std::string name = bare_name(frames.back().function);
+  if (names_.size() >= kMaxCached) names_.clear();
+  names_.emplace(resume_fn, name);
+  return name;
+}
+
+code_location task_naming::spawn_site(const std::uintptr_t* pcs, std::size_t count) {
+  for (std::size_t i = 0; i < count && pcs[i] != 0; ++i) {
+    // Innermost inlined frame first: the user's code may be inlined into Asio's.
+    for (const frame& f : symbols_.symbolize(pcs[i], true)) {
+      if (internal_file(f.file)) continue;
+      return {f.file, f.line, bare_name(f.function)};
+    }
+  }
+  return {};
+}
+
+}  // namespace coroscope::detail

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "coroscope/snapshot.hpp"
+#include "coroscope/symbolizer.hpp"
+
+namespace coroscope::detail {
+
+/// Names and spawn sites for tasks nobody named: a task is named after its coroutine
+/// function (from the resume function Asio's frame holds) and its spawn site is the first
+/// frame outside Asio and coroscope in the stack that spawned it. Symbolizes off the hot
+/// path; not thread-safe (the collector's lock serialises its callers).
+class task_naming {
+ public:
+  /// "do_session" for `awaitable<void> (anonymous namespace)::do_session(tcp::socket)`.
+  std::string coroutine_name(std::uintptr_t resume_fn);
+  /// The spawn site among `pcs` (return addresses, innermost first), or an empty location.
+  code_location spawn_site(const std::uintptr_t* pcs, std::size_t count);
+
+  /// The bare name of a demangled function: no return type, parameters, template arguments
+  /// or scope. Empty input gives empty output.
+  static std::string bare_name(const std::string& function);
+
+ private:
+  static constexpr std::size_t kMaxCached = 4096;
+  symbolizer symbols_;
+  std::unordered_map<std::uintptr_t, std::string> names_;
+};
+
+}  // namespace coroscope::detail

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+//
+// Workers are found, not declared: the first time a thread invokes a handler of a probe's
+// io_context (or parks in its run loop), the hooks ask Asio's call stack which run loop
+// the thread is in (refresh_worker). So every thread that runs the io_context (run,
+// run_one, run_for, run_until, poll, poll_one) is a worker, whoever started it.
+#include "workers.hpp"
+
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <deque>
+#include <mutex>
+#include <vector>
+
+#include <boost/asio/detail/thread_context.hpp>
+
+#include "coroscope/detail/clock.hpp"
+#include "coroscope/detail/poll_hooks.hpp"
+#include "coroscope/sampler.hpp"
+#include "probe_registry.hpp"
+
+namespace coroscope::detail {
+namespace {
+
+/// Worker slots are never freed (a thread may still hold one whose probe has gone: it
+/// notices the new generation), only recycled.
+struct slot_pool {
+  std::mutex mutex;
+  std::deque<worker_slot> slots;  // stable addresses
+  std::vector<worker_slot*> free;
+};
+
+slot_pool& the_pool() {
+  static slot_pool* p = new slot_pool;  // leaked on purpose, like the task pool
+  return *p;
+}
+
+worker_slot* acquire_slot() noexcept {
+  slot_pool& p = the_pool();
+  std::lock_guard lock(p.mutex);
+  if (!p.free.empty()) {
+    worker_slot* s = p.free.back();
+    p.free.pop_back();
+    return s;
+  }
+  try {
+    return &p.slots.emplace_back();
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+void release_slot(worker_slot* s) noexcept {
+  s->generation.fetch_add(1, std::memory_order_release);
+  slot_pool& p = the_pool();
+  std::lock_guard lock(p.mutex);
+  try {
+    p.free.push_back(s);
+  } catch (...) {
+    // Kept out of the pool: a slot less to recycle, never a double owner.
+  }
+}
+
+void reset(worker_slot& s, std::uint16_t probe, std::int16_t index) noexcept {
+  s.probe = probe;
+  s.index = index;
+  for (auto* counter : {&s.current_poll, &s.polls, &s.no_task_polls, &s.parks, &s.park_ticks,
+                        &s.noop_unparks, &s.steals, &s.remote, &s.migrations})
+    counter->store(0, std::memory_order_relaxed);
+}
+
+void emit_worker_event(event_kind kind) noexcept {
+  const thread_state& st = t_state;
+  event e{};
+  e.kind = kind;
+  e.probe = st.probe;
+  e.worker = st.worker_index;
+  e.a = ticks();
+  if (kind == event_kind::worker_start) {
+    clockid_t cpu_clock = CLOCK_THREAD_CPUTIME_ID;
+    pthread_getcpuclockid(pthread_self(), &cpu_clock);
+    e.b = static_cast<std::uint64_t>(cpu_clock);
+    e.c = static_cast<std::uint64_t>(::syscall(SYS_gettid));
+  }
+  emit_event(e);
+}
+
+/// A thread that became a worker on its own says it stopped when it exits.
+struct exit_guard {
+  bool armed = false;
+  ~exit_guard() {
+    if (armed && t_state.worker) stop_being_worker();
+  }
+};
+thread_local exit_guard t_exit_guard;
+
+}  // namespace
+
+worker_table::~worker_table() {
+  for (unsigned i = 0; i < size(); ++i)
+    if (worker_slot* s = slots_[i].load(std::memory_order_acquire)) release_slot(s);
+}
+
+worker_slot* worker_table::add(std::uint16_t probe) noexcept {
+  const unsigned index = count_.fetch_add(1, std::memory_order_acq_rel);
+  if (index >= kMaxWorkers) return nullptr;
+  worker_slot* s = acquire_slot();
+  if (!s) return nullptr;  // the index stays empty: readers skip it
+  reset(*s, probe, static_cast<std::int16_t>(index));
+  slots_[index].store(s, std::memory_order_release);
+  return s;
+}
+
+bool become_worker(worker_table& table, std::uint16_t probe) noexcept {
+  thread_state& st = t_state;
+  if (st.worker && st.probe == probe &&
+      st.worker->generation.load(std::memory_order_relaxed) == st.worker_generation)
+    return false;
+  worker_slot* s = table.add(probe);
+  if (!s) return false;
+  st.worker = s;
+  st.worker_generation = s->generation.load(std::memory_order_relaxed);
+  st.probe = probe;
+  st.worker_index = s->index;
+  st.polls_since_unpark = 1;
+  st.last_tick = 0;  // a timestamp from before this run says nothing about its wakes
+  emit_worker_event(event_kind::worker_start);
+  // Workers are always known to the sampler (a ring, no timer until sampling starts), so
+  // a profile can start at any time. The sampler unregisters the thread when it exits.
+  sampling::register_current_thread();
+  t_exit_guard.armed = true;
+  return true;
+}
+
+void stop_being_worker() noexcept {
+  thread_state& st = t_state;
+  if (st.worker &&
+      st.worker->generation.load(std::memory_order_relaxed) == st.worker_generation)
+    emit_worker_event(event_kind::worker_stop);
+  st.worker = nullptr;
+  st.probe = 0;
+  st.worker_index = -1;
+  st.checked_run = nullptr;
+}
+
+void refresh_worker() noexcept {
+  thread_state& st = t_state;
+  if (st.worker &&
+      st.worker->generation.load(std::memory_order_relaxed) != st.worker_generation) {
+    // Its probe has gone: this is an ordinary thread again, unless it now runs another.
+    st.worker = nullptr;
+    st.probe = 0;
+    st.worker_index = -1;
+    st.checked_run = nullptr;
+  }
+  if (st.worker) return;
+  const std::uint32_t epoch = probe_registry::epoch();
+  const void* run = boost::asio::detail::thread_context::top_of_thread_call_stack();
+  if (run == st.checked_run && epoch == st.checked_epoch) return;
+  st.checked_run = run;
+  st.checked_epoch = epoch;
+  if (run == nullptr) return;  // not inside any Asio run loop
+  const probe_registry::entry e = probe_registry::for_this_thread();
+  if (e.workers) become_worker(*e.workers, e.id);
+}
+
+}  // namespace coroscope::detail
