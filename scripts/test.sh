@@ -3,6 +3,11 @@
 # SPDX-FileCopyrightText: 2026 coroscope authors
 #
 # Sets up the machine and runs every test, in stages:
+#   fresh_root  the README's promise on a fresh Debian 12 machine (scripts/fresh-root.sh):
+#             a minimal bookworm root from debootstrap, install-deps.sh run in it, then
+#             every preset and the fuzz build configured there, every source preprocessed,
+#             a libFuzzer program linked. A package missing from install-deps.sh fails here.
+#             Needs root (or sudo) and a Debian mirror; the root is thrown away afterwards
 #   release   build the `release` preset with the Qt viewer, run its ctest suite (every
 #             suite: unit, sampler, symbols, exporter, flamegraph, tools, otlp, http,
 #             console, heap, integration, faults, viewer, example smoke tests)
@@ -127,6 +132,7 @@ stage_sanitizer() {
 stage_asan() { stage_sanitizer asan; }
 stage_tsan() { stage_sanitizer tsan; }
 stage_fuzz() { bash scripts/fuzz.sh; }
+stage_fresh_root() { bash scripts/fresh-root.sh; }
 
 passed=0
 failed=0
@@ -152,6 +158,7 @@ run_stage() {
   esac
 }
 
+run_stage fresh_root
 run_stage release
 run_stage io_uring
 run_stage install
