@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <coroscope/coroscope.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -38,7 +39,8 @@ int main() {
   std::vector<void*> kept;
   std::size_t completed = 0;
   {
-    coroscope::probe probe{io, {.service_name = "preload-probe-host"}};
+    // Completed tasks stay in the snapshot however slowly the machine runs them.
+    coroscope::probe probe{io, {.service_name = "preload-probe-host", .retain_completed_for = std::chrono::hours(1)}};
     for (int t = 0; t < 8; ++t)
       asio::co_spawn(probe.executor("churn-" + std::to_string(t)), churn_task(t), asio::detached);
     asio::co_spawn(probe.executor("leak"), leak_task(kept), asio::detached);
