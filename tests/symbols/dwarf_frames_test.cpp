@@ -87,10 +87,15 @@ TEST(DwarfFrames, NamesFromDwarfAlone) {
   EXPECT_TRUE(finder.frames(mod, lambda_ra - 1, nullptr, dwarf_frame_finder::scope_walk::libdw).empty())
       << "libdw's walk now finds functions defined inside functions: update the comparison below";
 
-  // An ELF symbol, when given, names the function.
+  // DWARF's linkage name names the function whatever the ELF symbol says (a clone's or
+  // a split-off part's symbol has a suffix; the subprogram is the source function).
   auto named = finder.frames(mod, pc, "_ZN7symtest14plain_functionEi.cold");
   ASSERT_EQ(named.size(), 1u);
-  EXPECT_EQ(named[0].function, "symtest::plain_function(int) [clone .cold]");
+  EXPECT_EQ(named[0].function, "symtest::plain_function(int)");
+  // Without a linkage name (the lambda), the ELF symbol names it, its suffix dropped.
+  auto lambda_named = finder.frames(mod, lambda_ra - 1, "_ZN2ns6lambdaEv.isra.0");
+  ASSERT_FALSE(lambda_named.empty());
+  EXPECT_EQ(lambda_named.back().function, "ns::lambda()");
 }
 
 TEST(DwarfFrames, IndexedWalkMatchesLibdw) {
