@@ -122,6 +122,9 @@ fake_symbols service_symbols() {
       {0x240, {kInitiate}},
       {0x250, {"yield()"}},
       {0x260, {kRecordFailure}},
+      // The task pool's helper inlined into the probe's code, named by DWARF alone.
+      {0x270, {"std::__atomic_base<unsigned long>::load(std::memory_order) const", "pop_free",
+               "coroscope::detail::task_pool::acquire(coroscope::detail::probe_id)"}},
   };
 }
 
@@ -275,9 +278,10 @@ TEST(ProfileBuilder, TaskWithoutAsyncStackGetsATaskFrameAboveTheBoundary) {
 
 TEST(ProfileBuilder, CoroscopesOwnFramesAreHiddenInTasks) {
   fake_symbols symbols = service_symbols();
-  // TIMED_AWAIT's timer at the leaf, the task executor's execute (a post) in the middle,
-  // coroscope::co_spawn's wrapper coroutine at the root of the async chain.
-  raw_sample s = in_poll({0x1f0, 0x100, 0x1a0, 0x110, 0x120, 0x180});
+  // TIMED_AWAIT's timer at the leaf, the task executor's execute (a post) and the task
+  // pool with its inlined helpers in the middle, coroscope::co_spawn's wrapper coroutine
+  // at the root of the async chain.
+  raw_sample s = in_poll({0x1f0, 0x100, 0x270, 0x1a0, 0x110, 0x120, 0x180});
   in_task(s, 42, "accept-loop", {0x200, 0x210, 0x260});
   const cpu_profile p = build({s}, symbols);
   EXPECT_EQ(names(p.samples[0]), (std::vector<std::string>{"memcpy", "inline_helper", "parse_body",

@@ -26,8 +26,8 @@
 // initiation of what it awaits, e.g. a post or dispatch), the stack is cut at the
 // boundary and the whole async chain follows what is above it. So a task's stack never
 // holds the worker's run loop or thread start. coroscope's own frames (the probe's
-// executor, TIMED_AWAIT's timer, coroscope::co_spawn's wrapper coroutine) are dropped
-// wherever they are. A task without an async stack gets the task frame right above the
+// executor, TIMED_AWAIT's timer, coroscope::co_spawn's wrapper coroutine, and what is
+// inlined into them) are dropped wherever they are. A task without an async stack gets the task frame right above the
 // boundary; samples outside tasks keep their native stack as is.
 #include <algorithm>
 #include <cstdio>
@@ -54,9 +54,51 @@ std::string hex(const std::uint8_t* bytes, std::size_t n) {
   return out;
 }
 
-void append(std::vector<frame>& stack, const std::vector<frame>& frames) {
-  stack.insert(stack.end(), frames.begin(), frames.end());
-}
+// The frames of a task's stack being built, and which of them are coroscope's own: a
+// probe function's frame, and the frames of code inlined into one (its helpers, which
+// DWARF names without their namespace: `pop_free`, not `coroscope::detail::pop_free`).
+class task_stack_builder {
+ public:
+  task_stack_builder(std::vector<frame>& stack, detail::frame_role_cache& roles) : stack_(stack), roles_(roles) {}
+
+  // Appends the frames of one address (innermost inlined frame first).
+  void append(const std::vector<frame>& frames) {
+    const bool in_probe_function = !frames.empty() && role(frames.back()) == detail::frame_role::probe_internal;
+    for (const frame& f : frames) {
+      stack_.push_back(f);
+      probe_.push_back(in_probe_function || role(f) == detail::frame_role::probe_internal);
+    }
+  }
+
+  // The index of the leaf-most frame that is a poll boundary, or the size.
+  std::size_t boundary() {
+    std::size_t i = 0;
+    while (i < stack_.size() && role(stack_[i]) != detail::frame_role::poll_boundary) ++i;
+    return i;
+  }
+
+  void truncate(std::size_t size) {
+    stack_.resize(size);
+    probe_.resize(size);
+  }
+
+  void drop_probe_frames() {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < stack_.size(); ++i) {
+      if (probe_[i]) continue;
+      if (kept != i) stack_[kept] = std::move(stack_[i]);
+      ++kept;
+    }
+    truncate(kept);
+  }
+
+ private:
+  detail::frame_role role(const frame& f) { return roles_.role(f.function); }
+
+  std::vector<frame>& stack_;
+  detail::frame_role_cache& roles_;
+  std::vector<char> probe_;
+};
 
 // The function a code address lies in: the outermost of its (inlined) frames.
 std::string function_at(frame_resolver& symbols, std::uintptr_t pc) {
@@ -68,39 +110,43 @@ std::vector<frame> build_stack(const raw_sample& raw, frame_resolver& symbols, d
   std::vector<frame> stack;
   const std::size_t depth = std::min<std::size_t>(raw.depth, kMaxFrames);
   stack.reserve(depth + 8);
-  for (std::size_t i = 0; i < depth; ++i) append(stack, symbols.symbolize(raw.pcs[i], i > 0));
-
   const sampling::sample_context& ctx = raw.context;
-  if (ctx.task_id == 0) return stack;
+  if (ctx.task_id == 0) {
+    for (std::size_t i = 0; i < depth; ++i) {
+      const std::vector<frame>& frames = symbols.symbolize(raw.pcs[i], i > 0);
+      stack.insert(stack.end(), frames.begin(), frames.end());
+    }
+    return stack;
+  }
 
+  task_stack_builder task(stack, roles);
+  for (std::size_t i = 0; i < depth; ++i) task.append(symbols.symbolize(raw.pcs[i], i > 0));
   // The task's frames are those above the leaf-most poll boundary.
-  const auto boundary = std::find_if(stack.begin(), stack.end(), [&roles](const frame& f) {
-    return roles.role(f.function) == detail::frame_role::poll_boundary;
-  });
-  auto task_end = boundary;
+  const std::size_t boundary = task.boundary();
+  std::size_t task_end = boundary;
   const std::size_t async_depth = std::min<std::size_t>(ctx.async_depth, kMaxAsyncFrames);
   std::size_t first_async = 0;  // async frames from this index on are appended
   if (async_depth > 0) {
     const std::string running = function_at(symbols, ctx.async_pcs[0]);
     if (!running.empty()) {
-      auto it = std::find_if(stack.begin(), boundary, [&running](const frame& f) { return f.function == running; });
-      if (it != boundary) {
-        task_end = it + 1;
+      const auto it = std::find_if(stack.begin(), stack.begin() + static_cast<std::ptrdiff_t>(boundary),
+                                   [&running](const frame& f) { return f.function == running; });
+      if (it != stack.begin() + static_cast<std::ptrdiff_t>(boundary)) {
+        task_end = static_cast<std::size_t>(it - stack.begin()) + 1;
         first_async = 1;
       }
     }
   }
-  stack.erase(task_end, stack.end());
-  for (std::size_t i = first_async; i < async_depth; ++i)
-    append(stack, symbols.symbolize(ctx.async_pcs[i], false));
-  std::erase_if(stack, [&roles](const frame& f) { return roles.role(f.function) == detail::frame_role::probe_internal; });
+  task.truncate(task_end);
+  for (std::size_t i = first_async; i < async_depth; ++i) task.append(symbols.symbolize(ctx.async_pcs[i], false));
+  task.drop_probe_frames();
 
-  frame task;
+  frame root;
   const std::size_t name_len = std::find(ctx.task_name, ctx.task_name + sizeof ctx.task_name, '\0') - ctx.task_name;
-  task.function = name_len > 0 ? std::string(ctx.task_name, name_len)
+  root.function = name_len > 0 ? std::string(ctx.task_name, name_len)
                                : "task#" + std::to_string(ctx.task_id);
-  task.is_task_frame = true;
-  stack.push_back(std::move(task));
+  root.is_task_frame = true;
+  stack.push_back(std::move(root));
   return stack;
 }
 
