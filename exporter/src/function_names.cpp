@@ -89,11 +89,23 @@ char closer_of(char open) {
 
 bool is_opener(char c) { return c == '(' || c == '<' || c == '[' || c == '{'; }
 
+int kind_of(char bracket) {
+  switch (bracket) {
+    case '(': case ')': return 0;
+    case '<': case '>': return 1;
+    case '[': case ']': return 2;
+    default: return 3;
+  }
+}
+
 // The index of the bracket closing the one at `open`, or npos. Operator names inside are
 // skipped; a `>` closes only a `<` (`a->b`, `1>2` in an expression are not brackets); a
-// `)`, `]` or `}` closes its own opener and with it any `<` left open (a less-than).
+// `)`, `]` or `}` closes its own opener and with it any `<` left open (a less-than). Linear
+// in the length of `s`, whatever it holds (names come from profile files too).
 std::size_t find_close(std::string_view s, std::size_t open) {
   std::vector<char> stack{s[open]};
+  std::array<std::size_t, 4> open_of_kind{};  // how many of each opener `stack` holds
+  ++open_of_kind[kind_of(s[open])];
   for (std::size_t i = open + 1; i < s.size(); ++i) {
     if (operator_at(s, i)) {
       i = operator_end(s, i) - 1;
@@ -102,15 +114,21 @@ std::size_t find_close(std::string_view s, std::size_t open) {
     const char c = s[i];
     if (is_opener(c)) {
       stack.push_back(c);
+      ++open_of_kind[kind_of(c)];
       continue;
     }
     if (c == '>') {
-      if (stack.back() == '<') stack.pop_back();
+      if (stack.back() != '<') continue;
+      stack.pop_back();
+      --open_of_kind[1];
     } else if (c == ')' || c == ']' || c == '}') {
-      std::size_t depth = stack.size();
-      while (depth > 0 && closer_of(stack[depth - 1]) != c) --depth;
-      if (depth == 0) continue;  // a stray closer
-      stack.resize(depth - 1);
+      if (open_of_kind[kind_of(c)] == 0) continue;  // a stray closer
+      while (closer_of(stack.back()) != c) {
+        --open_of_kind[kind_of(stack.back())];
+        stack.pop_back();
+      }
+      --open_of_kind[kind_of(c)];
+      stack.pop_back();
     } else {
       continue;
     }
@@ -123,11 +141,12 @@ std::size_t find_close(std::string_view s, std::size_t open) {
 std::string without_tags(std::string_view full) {
   std::string out;
   out.reserve(full.size());
+  bool closed = true;  // false once a tag had no `]`: none after it has one either
   for (std::size_t i = 0; i < full.size();) {
-    const bool clone = full.substr(i).starts_with(" [clone ");
-    if (clone || full.substr(i).starts_with("[abi:")) {
+    if (closed && (full.substr(i).starts_with(" [clone ") || full.substr(i).starts_with("[abi:"))) {
       const std::size_t end = full.find(']', i);
-      if (end != npos) {
+      closed = end != npos;
+      if (closed) {
         i = end + 1;
         continue;
       }
@@ -164,7 +183,14 @@ bool only_qualifiers(std::string_view rest) {
 // `parameters`, non-empty parenthesised groups (parameter lists of enclosing functions in
 // local names) become `(...)`. False when a bracket does not close (then the caller keeps
 // the name as it was).
-bool write_collapsed(std::string_view name, bool parameters, std::string& out) {
+bool write_collapsed(std::string_view name, bool parameters, std::string& out, int depth = 0) {
+  // Braces nest in lambdas of lambdas; deeper than this (only made-up names are) is
+  // written as it is, so neither the stack nor the time grows with hostile input.
+  constexpr int max_depth = 16;
+  if (depth > max_depth) {
+    out.append(name);
+    return true;
+  }
   for (std::size_t i = 0; i < name.size();) {
     if (operator_at(name, i)) {
       const std::size_t end = operator_end(name, i);
@@ -190,7 +216,7 @@ bool write_collapsed(std::string_view name, bool parameters, std::string& out) {
       out += closer_of(c);
     } else if (c == '{') {
       out += '{';
-      if (!write_collapsed(inside, parameters, out)) return false;
+      if (!write_collapsed(inside, parameters, out, depth + 1)) return false;
       out += '}';
     } else {
       out.append(name.substr(close - inside.size() - 1, inside.size() + 2));
@@ -252,6 +278,11 @@ std::string short_function_name(std::string_view full) {
 
 std::string function_name_in(std::string_view full, name_style style) {
   return style == name_style::full_names ? std::string(full) : short_function_name(full);
+}
+
+std::string function_from_profile(std::string_view name, std::string_view system_name) {
+  const bool ours = !system_name.empty() && system_name != name && short_function_name(system_name) == name;
+  return std::string(ours ? system_name : name);
 }
 
 }  // namespace coroscope

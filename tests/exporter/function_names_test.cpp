@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -106,6 +107,29 @@ TEST(ShortFunctionName, MalformedNamesComeBackUnchanged) {
   EXPECT_EQ(short_function_name("f())"), "f())");
 }
 
+TEST(ShortFunctionName, HostileNamesTakeLinearTime) {
+  // Names come from profile files too. Each of these took quadratic time (or recursion
+  // as deep as the name) in a first version; at this size that would be minutes.
+  constexpr std::size_t n = 200'000;
+  const std::vector<std::string> names = {
+      "(" + std::string(n, '<') + std::string(n, ']'),
+      std::string(n, '{') + std::string(n, '}') + "()",
+      "f(" + std::string(n, '(') + ")",
+      [] {
+        std::string s;
+        for (std::size_t i = 0; i < n / 8; ++i) s += " [clone ";
+        return s;
+      }(),
+      [] {
+        std::string s;
+        for (std::size_t i = 0; i < n / 9; ++i) s += "operator ";
+        return s + "()";
+      }(),
+  };
+  for (const std::string& name : names) EXPECT_NO_THROW((void)short_function_name(name));
+  EXPECT_EQ(short_function_name(std::string(n, '{') + std::string(n, '}') + "()").size(), 2 * n);
+}
+
 TEST(ShortFunctionName, IsIdempotent) {
   for (const char* name : {"std::vector<int, std::allocator<int> >::push_back(int const&)",
                            "main::{lambda(long)#1}::operator()(long) const", "bool ns::operator< <int>(int)",
@@ -119,6 +143,18 @@ TEST(ShortFunctionName, StyleChoosesTheForm) {
   const char* full = "void ns::f<int>(int)";
   EXPECT_EQ(coroscope::function_name_in(full, coroscope::name_style::full_names), full);
   EXPECT_EQ(coroscope::function_name_in(full, coroscope::name_style::short_names), "ns::f<...>");
+}
+
+TEST(FunctionFromProfile, OursGiveTheSystemNameOthersTheName) {
+  // coroscope writes name = short form, system_name = full signature.
+  EXPECT_EQ(coroscope::function_from_profile("ns::f", "void ns::f(int)"), "void ns::f(int)");
+  // Go: both equal. perf_data_converter: a mangled system name. coroscope before the short
+  // names: both the full signature. A name that is no short form of the system name.
+  EXPECT_EQ(coroscope::function_from_profile("main.handler", "main.handler"), "main.handler");
+  EXPECT_EQ(coroscope::function_from_profile("ns::f(int)", "_ZN2ns1fEi"), "ns::f(int)");
+  EXPECT_EQ(coroscope::function_from_profile("void ns::f(int)", "void ns::f(int)"), "void ns::f(int)");
+  EXPECT_EQ(coroscope::function_from_profile("ns::g", "void ns::f(int)"), "ns::g");
+  EXPECT_EQ(coroscope::function_from_profile("f", ""), "f");
 }
 
 }  // namespace

@@ -40,4 +40,10 @@ std::string short_function_name(std::string_view full);
 /// `full` in `style`: itself for `full_names`, else `short_function_name(full)`.
 std::string function_name_in(std::string_view full, name_style style);
 
+/// The function a profile's `Function` (pprof or OTLP) stands for, from its `name` and
+/// `system_name`. coroscope writes the short form as the name and the full one as the
+/// system name: then the system name. Otherwise the name: other tools' profiles (Go's
+/// have both equal, perf_data_converter's a mangled system name) and ours from before.
+std::string function_from_profile(std::string_view name, std::string_view system_name);
+
 }  // namespace coroscope

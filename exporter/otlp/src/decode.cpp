@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
+#include <coroscope/function_names.hpp>
 #include <coroscope/otlp.hpp>
 
 #include "wire.hpp"
@@ -81,9 +82,11 @@ class dictionary_reader {
         f.line = static_cast<std::uint32_t>(line.line());
         if (line.function_index() == 0) continue;
         const otlp_pb::Function& fn = at(d_.function_table(), line.function_index(), "function");
-        f.function = str(fn.name_strindex());
+        const std::string& system_name = str(fn.system_name_strindex());
+        f.is_task_frame = system_name.starts_with(task_system_name_prefix);
+        f.function = f.is_task_frame ? str(fn.name_strindex())
+                                     : function_from_profile(str(fn.name_strindex()), system_name);
         f.file = str(fn.filename_strindex());
-        f.is_task_frame = str(fn.system_name_strindex()).starts_with(task_system_name_prefix);
       }
     }
   }
