@@ -6,17 +6,16 @@
 #include <coroscope/symbolizer.hpp>
 
 #include <elfutils/libdwfl.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 
 #include "clone_functions.hpp"
 #include "dwarf_frames.hpp"
+#include "self_dwfl.hpp"
 #include "symbol_index.hpp"
 
 namespace {
@@ -24,27 +23,7 @@ namespace {
 using coroscope::symbolizer;
 namespace clones = symtest::clones;
 
-const Dwfl_Callbacks callbacks = {
-    .find_elf = dwfl_linux_proc_find_elf,
-    .find_debuginfo = dwfl_standard_find_debuginfo,
-    .section_address = nullptr,
-    .debuginfo_path = nullptr,
-};
-
-// This process's modules, to read the raw ELF symbol and DWARF at an address.
-class self_dwfl {
- public:
-  self_dwfl() : dwfl_{dwfl_begin(&callbacks), &dwfl_end} {
-    if (!dwfl_) return;
-    dwfl_report_begin(dwfl_.get());
-    dwfl_linux_proc_report(dwfl_.get(), getpid());
-    dwfl_report_end(dwfl_.get(), nullptr, nullptr);
-  }
-  Dwfl_Module* module_at(std::uintptr_t pc) const { return dwfl_ ? dwfl_addrmodule(dwfl_.get(), pc) : nullptr; }
-
- private:
-  std::unique_ptr<Dwfl, decltype(&dwfl_end)> dwfl_;
-};
+using symtest::self_dwfl;
 
 // The raw ELF symbol holding the code of return address `ra`.
 std::string elf_symbol_at(std::uintptr_t ra) {

@@ -4,44 +4,23 @@
 // The DWARF half of the symbolizer on its own: names without ELF symbols (as in a
 // binary whose symbol table was stripped), and the indexed scope walk against libdw's.
 #include <elfutils/libdwfl.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <memory>
 #include <vector>
 
 #include "dwarf_frames.hpp"
+#include "self_dwfl.hpp"
 #include "test_functions.hpp"
 
 namespace {
 
 using coroscope::detail::dwarf_frame_finder;
 
-const Dwfl_Callbacks callbacks = {
-    .find_elf = dwfl_linux_proc_find_elf,
-    .find_debuginfo = dwfl_standard_find_debuginfo,
-    .section_address = nullptr,
-    .debuginfo_path = nullptr,
-};
-
-// This process's modules, reported once.
-class self_dwfl {
- public:
-  self_dwfl() : dwfl_{dwfl_begin(&callbacks), &dwfl_end} {
-    if (!dwfl_) return;
-    dwfl_report_begin(dwfl_.get());
-    dwfl_linux_proc_report(dwfl_.get(), getpid());
-    dwfl_report_end(dwfl_.get(), nullptr, nullptr);
-  }
-  Dwfl_Module* module_at(std::uintptr_t pc) const { return dwfl_ ? dwfl_addrmodule(dwfl_.get(), pc) : nullptr; }
-
- private:
-  std::unique_ptr<Dwfl, decltype(&dwfl_end)> dwfl_;
-};
+using symtest::self_dwfl;
 
 std::uintptr_t address_of(auto* function) { return reinterpret_cast<std::uintptr_t>(function); }
 
