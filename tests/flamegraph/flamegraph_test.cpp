@@ -108,7 +108,8 @@ const std::string handle_request_full =
     "boost::asio::awaitable<void, boost::asio::any_io_executor> (*)(unsigned long))";
 
 TEST(flamegraph, frames_are_named_short_with_the_full_name_in_the_tooltip) {
-  const auto profile = make_profile({{"main;task:audit;" + handle_request_full + ";(anonymous namespace)::spin(int)", 5}});
+  const auto profile =
+      make_profile({{"main;task:audit;" + handle_request_full + ";(anonymous namespace)::spin(int)", 5}});
   const auto svg = parse_svg(render_flamegraph_svg(profile));
   ASSERT_TRUE(svg);
   const auto* frame = svg->find("handle_request<...>");

@@ -66,7 +66,8 @@ TEST(CloneNames, ScalarReplacementCloneIsItsSourceFunction) {
   EXPECT_CLONE(ra, ".isra.");
   symbolizer s;
   EXPECT_EQ(function_of(s, ra),
-            "symtest::clones::(anonymous namespace)::read_first(symtest::clones::(anonymous namespace)::pair_of const&)");
+            "symtest::clones::(anonymous namespace)::read_first("
+            "symtest::clones::(anonymous namespace)::pair_of const&)");
 }
 
 TEST(CloneNames, PartialInliningPartIsItsSourceFunction) {

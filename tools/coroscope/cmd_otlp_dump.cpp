@@ -28,15 +28,14 @@ void add_otlp_dump(CLI::App& app) {
       ->required();
   add_full_names_flag(*command, args->names);
   command->callback([args] {
-    const std::string* path = &args->path;
     std::ostringstream error;
-    if (otlp_dump(*path, std::cout, error, args->names) != 0) {
+    if (otlp_dump(args->path, std::cout, error, args->names) != 0) {
       // One line, as every file problem of the tool: `coroscope: FILE: reason`.
       std::string reason = error.str();
       while (!reason.empty() && reason.back() == '\n') reason.pop_back();
       constexpr std::string_view prefix = "coroscope otlp-dump: ";
       if (reason.starts_with(prefix)) reason.erase(0, prefix.size());
-      throw file_error(*path, reason);
+      throw file_error(args->path, reason);
     }
   });
 }

@@ -9,6 +9,7 @@
 
 #include <climits>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace coroscope {
 namespace {
@@ -82,10 +83,8 @@ class dictionary_reader {
         f.line = static_cast<std::uint32_t>(line.line());
         if (line.function_index() == 0) continue;
         const otlp_pb::Function& fn = at(d_.function_table(), line.function_index(), "function");
-        const std::string& system_name = str(fn.system_name_strindex());
-        f.is_task_frame = system_name.starts_with(task_system_name_prefix);
-        f.function = f.is_task_frame ? str(fn.name_strindex())
-                                     : function_from_profile(str(fn.name_strindex()), system_name);
+        f.is_task_frame = str(fn.system_name_strindex()).starts_with(task_system_name_prefix);
+        f.function = function_of(line.function_index(), fn);
         f.file = str(fn.filename_strindex());
       }
     }
@@ -111,7 +110,20 @@ class dictionary_reader {
   }
 
  private:
+  // The model's name of a Function (the system name when the name is its short form),
+  // worked out once per Function: many lines name the same one.
+  const std::string& function_of(std::int32_t index, const otlp_pb::Function& fn) const {
+    auto it = function_names_.find(index);
+    if (it != function_names_.end()) return it->second;
+    const std::string& name = str(fn.name_strindex());
+    const std::string& system_name = str(fn.system_name_strindex());
+    std::string function =
+        system_name.starts_with(task_system_name_prefix) ? name : function_from_profile(name, system_name);
+    return function_names_.emplace(index, std::move(function)).first->second;
+  }
+
   const otlp_pb::ProfilesDictionary& d_;
+  mutable std::unordered_map<std::int32_t, std::string> function_names_;
 };
 
 otlp_decoded_profile decode_profile(const otlp_pb::Profile& p, const otlp_resource& resource,

@@ -27,8 +27,9 @@
 // boundary and the whole async chain follows what is above it. So a task's stack never
 // holds the worker's run loop or thread start. coroscope's own frames (the probe's
 // executor, TIMED_AWAIT's timer, coroscope::co_spawn's wrapper coroutine, and what is
-// inlined into them) are dropped wherever they are. A task without an async stack gets the task frame right above the
-// boundary; samples outside tasks keep their native stack as is.
+// inlined into them) are dropped wherever they are. A task without an async stack gets
+// the task frame right above the boundary; samples outside tasks keep their native stack
+// as is.
 #include <algorithm>
 #include <cstdio>
 #include <limits>
