@@ -2,8 +2,10 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 //
 // pprof files given to the `coroscope` CLI: decoded raw, and gzipped as the CLI reads
-// most files. Corrupt input must throw std::runtime_error, nothing else.
+// most files, then named as the CLI names functions (short_function_name on names from
+// the file). Corrupt input must throw std::runtime_error, nothing else.
 #include <coroscope/pprof.hpp>
+#include <coroscope/report.hpp>
 
 #include <zlib.h>
 
@@ -33,8 +35,11 @@ std::string gzip(std::string_view in) {
 void decode(std::string_view bytes) {
   try {
     const auto p = coroscope::decode_pprof(bytes);
-    // A decoded profile encodes again.
+    // A decoded profile encodes again (short names of every function), and its names
+    // print as the CLI prints them.
     (void)coroscope::encode_pprof(p);
+    (void)coroscope::collapsed_stacks(p);
+    (void)coroscope::top_report(p);
   } catch (const std::runtime_error&) {
   }
 }

@@ -18,7 +18,9 @@ packages=(
   libcli11-dev                                    # command lines (examples, coroscope CLI)
   nlohmann-json3-dev                              # JSON for the HTTP debug endpoints
   libgtest-dev libgmock-dev libbenchmark-dev      # tests and benchmarks
+  python3                                         # tests: SVG checks (tests/flamegraph, tests/tools)
   qt6-base-dev qt6-charts-dev libgl-dev           # viewer: coroscope-console (Qt 6 Widgets, Charts)
+  libqt6opengl6-dev                               # Qt6Charts needs Qt6OpenGL (only a Recommends of qt6-charts-dev)
   xvfb xauth                                      # viewer tests and screenshots without a display
   clang libclang-rt-14-dev                        # libFuzzer targets
 )

@@ -1,31 +1,15 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include <coroscope/profile.hpp>
+#include <coroscope/profile_view.hpp>
 
-#include <cstdio>
 #include <map>
 #include <string>
 
 namespace coroscope {
-namespace {
 
-void append_frame_name(std::string& out, const frame& f) {
-  if (!f.function.empty()) {
-    out += f.function;
-    return;
-  }
-  char hex[2 + 16 + 1];
-  std::snprintf(hex, sizeof hex, "0x%llx", static_cast<unsigned long long>(f.address));
-  if (!f.module.empty()) {
-    out += f.module;
-    out += '+';
-  }
-  out += hex;
-}
-
-}  // namespace
-
-std::string collapsed_stacks(const cpu_profile& profile) {
+std::string collapsed_stacks(const cpu_profile& profile, name_style names) {
+  frame_namer namer(names);
   // std::map keeps the lines sorted and merges equal stacks.
   std::map<std::string, std::int64_t> totals;
   std::string key;
@@ -34,7 +18,7 @@ std::string collapsed_stacks(const cpu_profile& profile) {
     key.clear();
     for (auto it = s.stack.rbegin(); it != s.stack.rend(); ++it) {
       if (it != s.stack.rbegin()) key += ';';
-      append_frame_name(key, *it);
+      key += namer.name(*it);
     }
     totals[key] += s.count;
   }

@@ -35,13 +35,14 @@ std::string describe_node(const detail::flame_tree& tree, const detail::flame_bo
     if (n.line != 0) text += ':' + std::to_string(n.line);
     text += ')';
   }
+  if (n.full_name != 0) text += "; " + tree.full_name(box.node);  // the short name's signature
   return text;
 }
 
 }  // namespace
 
 std::string render_flamegraph_svg(const cpu_profile& profile, const flamegraph_options& options) {
-  detail::flame_tree tree(options.weight);
+  detail::flame_tree tree(options.weight, options.names);
   for (const sample& s : profile.samples) tree.add(s);
   tree.finish();
   const double plot = detail::plot_width(options);

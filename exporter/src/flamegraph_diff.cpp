@@ -40,8 +40,8 @@ double share(std::int64_t value, std::int64_t total) {
   return total > 0 ? static_cast<double>(value) / static_cast<double>(total) : 0.0;
 }
 
-flame_tree build(const cpu_profile& profile, sample_weight weight) {
-  flame_tree tree(weight);
+flame_tree build(const cpu_profile& profile, const flamegraph_options& options) {
+  flame_tree tree(options.weight, options.names);
   for (const sample& s : profile.samples) tree.add(s);
   tree.finish();
   return tree;
@@ -88,8 +88,8 @@ std::string gone_note(const std::vector<gone_path>& gone, std::string& tooltip) 
 
 std::string render_diff_flamegraph_svg(const cpu_profile& before, const cpu_profile& after,
                                        const flamegraph_options& options) {
-  const flame_tree old_tree = build(before, options.weight);
-  const flame_tree new_tree = build(after, options.weight);
+  const flame_tree old_tree = build(before, options);
+  const flame_tree new_tree = build(after, options);
 
   // Node ids grow from parents to children, so one pass finds each after-node's twin.
   std::vector<node_id> match(new_tree.size(), no_node);

@@ -7,7 +7,7 @@
 
 namespace coroscope::detail {
 
-flame_tree::flame_tree(sample_weight weight) : weight_(weight) {
+flame_tree::flame_tree(sample_weight weight, name_style names) : weight_(weight), style_(names) {
   intern("");
   nodes_.emplace_back();
   nodes_[0].name = intern("all");
@@ -19,6 +19,20 @@ std::uint32_t flame_tree::intern(std::string_view name) {
   const auto id = static_cast<std::uint32_t>(names_.size());
   name_ids_.emplace(names_.emplace_back(name), id);
   return id;
+}
+
+std::uint32_t flame_tree::name_of(const frame& f, std::uint32_t& full) {
+  full = 0;
+  if (f.function.empty()) return intern(display_name(f));
+  const std::uint32_t id = intern(f.function);
+  if (f.is_task_frame || style_ == name_style::full_names) return id;
+  if (short_ids_.size() <= id) short_ids_.resize(id + 1, no_node);
+  if (short_ids_[id] == no_node) {
+    const std::uint32_t short_id = intern(short_function_name(f.function));
+    short_ids_[id] = short_id;  // after intern: it may have grown names_, not short_ids_
+  }
+  if (short_ids_[id] != id) full = id;
+  return short_ids_[id];
 }
 
 void flame_tree::add(const sample& s) {
@@ -35,7 +49,8 @@ void flame_tree::add(const sample& s) {
   std::size_t depth = 0;
   for (auto it = s.stack.rbegin(); it != s.stack.rend(); ++it) {
     const frame& f = *it;
-    const std::uint32_t name = f.function.empty() ? intern(display_name(f)) : intern(f.function);
+    std::uint32_t full = 0;
+    const std::uint32_t name = name_of(f, full);
     auto [child, inserted] = child_ids_.try_emplace(child_key(current, name, f.is_task_frame),
                                                     static_cast<node_id>(nodes_.size()));
     if (inserted) {
@@ -53,9 +68,11 @@ void flame_tree::add(const sample& s) {
       n.location_seen = true;
       n.file = file;
       n.line = f.line;
+      n.full_name = full;
     } else {
       if (n.file != file) n.file = 0;
       if (n.line != f.line || n.file == 0) n.line = 0;
+      if (n.full_name != full) n.full_name = 0;
     }
     ++depth;
   }

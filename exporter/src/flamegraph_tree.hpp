@@ -32,6 +32,9 @@ struct flame_node {
   std::int64_t cpu_ns = 0;  ///< `sample::cpu_ns` through this node, whatever the weight
   std::uint32_t file = 0;   ///< index into `names()` of the source file ("" when frames disagree)
   std::uint32_t line = 0;   ///< source line when every frame of the node agrees
+  /// Index into `names()` of the full function name when `name` is a short form of it and
+  /// every frame of the node agrees on it, else 0.
+  std::uint32_t full_name = 0;
   bool location_seen = false;
   std::uint32_t children_begin = 0;  ///< range in `flame_tree::children()`, set by `finish()`
   std::uint32_t children_end = 0;
@@ -40,8 +43,8 @@ struct flame_node {
 /// Builds the call tree of a profile. Not thread-safe; one renderer owns it.
 class flame_tree {
  public:
-  /// The root is named `all`.
-  explicit flame_tree(sample_weight weight);
+  /// The root is named `all`; frames are named in `names`.
+  explicit flame_tree(sample_weight weight, name_style names = name_style::short_names);
 
   /// Adds one sample (its stack is leaf first). Samples of zero weight are ignored.
   void add(const sample& s);
@@ -52,6 +55,8 @@ class flame_tree {
   std::size_t size() const { return nodes_.size(); }
   const std::string& name(node_id id) const { return names_[nodes_[id].name]; }
   const std::string& file(node_id id) const { return names_[nodes_[id].file]; }
+  /// The full function name behind a short `name`, or "" (see `flame_node::full_name`).
+  const std::string& full_name(node_id id) const { return names_[nodes_[id].full_name]; }
   /// The children of `id`, in name order (after `finish()`).
   std::span<const node_id> children(node_id id) const {
     const flame_node& n = nodes_[id];
@@ -67,12 +72,19 @@ class flame_tree {
 
  private:
   std::uint32_t intern(std::string_view name);
+  // The id of the name `f` is shown by; `full` gets the id of its full function name
+  // when that differs, else 0.
+  std::uint32_t name_of(const frame& f, std::uint32_t& full);
   static std::uint64_t child_key(node_id parent, std::uint32_t name, bool is_task) {
     return (std::uint64_t{parent} << 32) | (std::uint64_t{name} << 1) | (is_task ? 1u : 0u);
   }
 
   sample_weight weight_;
+  name_style style_;
   std::vector<flame_node> nodes_;
+  // By the id of a full function name: the id of its short form, or no_node before the
+  // first time.
+  std::vector<std::uint32_t> short_ids_;
   std::vector<node_id> children_;  // every node's children, grouped by parent
   std::deque<std::string> names_;  // function names and file names; 0 is ""
   std::unordered_map<std::string_view, std::uint32_t> name_ids_;  // views into names_' strings

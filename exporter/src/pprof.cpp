@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
+#include <coroscope/function_names.hpp>
 #include <coroscope/pprof.hpp>
 
 #include "gzip.hpp"
@@ -27,7 +28,8 @@ namespace {
 namespace pb = perftools::profiles;
 
 // A task frame is stored as a Function whose system_name is this prefix + the task name;
-// pprof shows `name`, so viewers see the plain task name.
+// pprof shows `name`, so viewers see the plain task name. Other functions have their
+// short name (coroscope/function_names.hpp) as `name` and the full one as `system_name`.
 constexpr std::string_view task_system_name_prefix = "coroscope.task:";
 
 void hash_combine(std::size_t& seed, std::size_t value) noexcept {
@@ -161,11 +163,13 @@ class pprof_encoder {
     if (!inserted) return it->second;
     pb::Function* fn = out_.add_function();
     fn->set_id(static_cast<std::uint64_t>(out_.function_size()));
-    fn->set_name(strings_.intern(f.function));
     if (f.is_task_frame) {
+      fn->set_name(strings_.intern(f.function));
       fn->set_system_name(strings_.intern(std::string(task_system_name_prefix) + f.function));
     } else {
-      fn->set_system_name(fn->name());
+      // What viewers show is the name: the short form; the full signature stays.
+      fn->set_name(strings_.intern(short_function_name(f.function)));
+      fn->set_system_name(strings_.intern(f.function));
     }
     fn->set_filename(strings_.intern(f.file));
     it->second = fn->id();
@@ -325,13 +329,26 @@ class pprof_decoder {
       auto fn = functions_.find(line.function_id());
       if (fn == functions_.end())
         not_pprof("line refers to missing function " + std::to_string(line.function_id()));
-      f.function = str(fn->second->name());
+      f.function = function_of(*fn->second);
       f.file = str(fn->second->filename());
       f.is_task_frame = str(fn->second->system_name()).starts_with(task_system_name_prefix);
     }
   }
 
+  // The model's name of a Function, worked out once per Function.
+  const std::string& function_of(const pb::Function& fn) const {
+    auto it = function_names_.find(fn.id());
+    if (it != function_names_.end()) return it->second;
+    const std::string& name = str(fn.name());
+    const std::string& system_name = str(fn.system_name());
+    std::string function = system_name.starts_with(task_system_name_prefix)
+                               ? name
+                               : function_from_profile(name, system_name);
+    return function_names_.emplace(fn.id(), std::move(function)).first->second;
+  }
+
   const pb::Profile& in_;
+  mutable std::unordered_map<std::uint64_t, std::string> function_names_;
   std::unordered_map<std::uint64_t, const pb::Function*> functions_;
   std::unordered_map<std::uint64_t, const pb::Mapping*> mappings_;
   std::unordered_map<std::uint64_t, const pb::Location*> locations_;

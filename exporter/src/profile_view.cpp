@@ -18,11 +18,20 @@ sample_weight preferred_weight(const cpu_profile& profile) noexcept {
   return has_cpu ? sample_weight::cpu_ns : sample_weight::count;
 }
 
-std::string display_name(const frame& f) {
-  if (!f.function.empty()) return f.function;
+std::string display_name(const frame& f, name_style style) {
+  if (!f.function.empty())
+    return f.is_task_frame ? f.function : function_name_in(f.function, style);
   char hex[2 + 16 + 1];
   std::snprintf(hex, sizeof hex, "0x%llx", static_cast<unsigned long long>(f.address));
   return f.module.empty() ? std::string(hex) : f.module + '+' + hex;
+}
+
+const std::string& frame_namer::name(const frame& f) {
+  if (f.function.empty()) return scratch_ = display_name(f, style_);
+  if (f.is_task_frame || style_ == name_style::full_names) return f.function;
+  auto it = short_names_.find(f.function);
+  if (it == short_names_.end()) it = short_names_.emplace(f.function, short_function_name(f.function)).first;
+  return it->second;
 }
 
 }  // namespace coroscope

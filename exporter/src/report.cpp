@@ -44,6 +44,7 @@ top_result top_report(const cpu_profile& profile, const top_options& options) {
   std::vector<std::size_t> last_sample;  // per function: the last sample that counted it in cum
   std::unordered_map<std::string, std::int64_t> task_values;
   std::vector<function_row>& functions = result.functions;
+  frame_namer namer(options.names);
 
   for (std::size_t i = 0; i < profile.samples.size(); ++i) {
     const sample& s = profile.samples[i];
@@ -55,7 +56,7 @@ top_result top_report(const cpu_profile& profile, const top_options& options) {
     for (std::size_t depth = 0; depth < s.stack.size(); ++depth) {
       const frame& f = s.stack[depth];
       if (f.is_task_frame) continue;
-      auto [it, inserted] = function_index.try_emplace(display_name(f), functions.size());
+      auto [it, inserted] = function_index.try_emplace(namer.name(f), functions.size());
       if (inserted) {
         functions.push_back({it->first});
         last_sample.push_back(SIZE_MAX);

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "../support/temp_dir.hpp"
 
+#include <coroscope/function_names.hpp>
 #include <coroscope/pprof.hpp>
 #include <coroscope/profile.hpp>
 
@@ -31,6 +32,7 @@ using coroscope::cpu_profile;
 using coroscope::frame;
 using coroscope::sample;
 using coroscope::test::temp_dir;
+constexpr auto full_names = coroscope::name_style::full_names;
 
 // One test stack written as text, root first: {"main;handle_request;parse_body", 5}.
 // A frame named `task:...` is a task frame; `lib.so+0x1a2b` an unsymbolized frame.
@@ -94,9 +96,15 @@ std::string gunzip(const std::string& data) {
   return out;
 }
 
-// Just enough of the protobuf wire format to list a message's string_table (field 6).
-std::vector<std::string> string_table_of(std::string_view raw) {
-  std::vector<std::string> strings;
+// Just enough of the protobuf wire format to list a message's length-delimited fields
+// (field number, bytes) and its varint fields (field number, value).
+struct wire_fields {
+  std::vector<std::pair<std::uint64_t, std::string_view>> bytes;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> varints;
+};
+
+wire_fields fields_of(std::string_view raw) {
+  wire_fields fields;
   std::size_t pos = 0;
   auto varint = [&] {
     std::uint64_t value = 0;
@@ -110,19 +118,42 @@ std::vector<std::string> string_table_of(std::string_view raw) {
   while (pos < raw.size()) {
     std::uint64_t tag = varint();
     switch (tag & 7) {
-      case 0: varint(); break;
+      case 0: fields.varints.emplace_back(tag >> 3, varint()); break;
       case 1: pos += 8; break;
       case 5: pos += 4; break;
       case 2: {
         auto length = static_cast<std::size_t>(varint());
-        if ((tag >> 3) == 6) strings.emplace_back(raw.substr(pos, length));
+        fields.bytes.emplace_back(tag >> 3, raw.substr(pos, length));
         pos += length;
         break;
       }
       default: throw std::runtime_error("unexpected wire type");
     }
   }
+  return fields;
+}
+
+// The profile's string_table (field 6).
+std::vector<std::string> string_table_of(std::string_view raw) {
+  std::vector<std::string> strings;
+  for (const auto& [field, bytes] : fields_of(raw).bytes)
+    if (field == 6) strings.emplace_back(bytes);
   return strings;
+}
+
+// Each Function (field 5) as {name, system_name} (its fields 2 and 3, string indices).
+std::vector<std::pair<std::string, std::string>> functions_of(std::string_view raw) {
+  const auto strings = string_table_of(raw);
+  std::vector<std::pair<std::string, std::string>> functions;
+  for (const auto& [field, bytes] : fields_of(raw).bytes) {
+    if (field != 5) continue;
+    auto& fn = functions.emplace_back();
+    for (const auto& [number, value] : fields_of(bytes).varints) {
+      if (number == 2) fn.first = strings.at(value);
+      if (number == 3) fn.second = strings.at(value);
+    }
+  }
+  return functions;
 }
 
 std::string expect_decode_error(std::string_view bytes) {
@@ -177,7 +208,7 @@ TEST(pprof_encode, round_trip_keeps_stacks_counts_cpu_labels_and_period) {
       EXPECT_EQ(got.stack[j].is_task_frame, want.stack[j].is_task_frame);
     }
   }
-  EXPECT_EQ(coroscope::collapsed_stacks(decoded), coroscope::collapsed_stacks(original));
+  EXPECT_EQ(coroscope::collapsed_stacks(decoded, full_names), coroscope::collapsed_stacks(original, full_names));
 }
 
 TEST(pprof_encode, merges_equal_stacks_with_equal_labels_only) {
@@ -220,6 +251,29 @@ TEST(pprof_encode, string_table_starts_with_empty_and_is_deduplicated) {
   EXPECT_EQ(strings.size(), 15u);
 }
 
+// Issue 14: pprof shows Function.name, so it is the short form; the full signature is
+// the system name, and decoding gives it back.
+TEST(pprof_encode, function_name_is_short_and_system_name_full) {
+  const std::string full =
+      "boost::asio::awaitable<void, boost::asio::any_io_executor> (anonymous namespace)::handle_request<"
+      "boost::asio::awaitable<void, boost::asio::any_io_executor> (*)(unsigned long)>(unsigned long, "
+      "boost::asio::awaitable<void, boost::asio::any_io_executor> (*)(unsigned long))";
+  const cpu_profile original = make_profile({{"main;task:audit;" + full + ";memcpy", 2}});
+  const std::string bytes = coroscope::encode_pprof(original);
+  std::map<std::string, std::string> system_names;  // by name
+  for (const auto& [name, system_name] : functions_of(gunzip(bytes))) system_names[name] = system_name;
+  ASSERT_EQ(system_names.count("handle_request<...>"), 1u);
+  EXPECT_EQ(system_names["handle_request<...>"], full);
+  EXPECT_EQ(system_names["memcpy"], "memcpy");
+  EXPECT_EQ(system_names["task:audit"], "coroscope.task:task:audit");
+  EXPECT_EQ(system_names.count(full), 0u) << "no Function is named by the full signature";
+
+  const cpu_profile decoded = coroscope::decode_pprof(bytes);
+  ASSERT_EQ(decoded.samples.size(), 1u);
+  EXPECT_EQ(decoded.samples[0].stack[1].function, full);
+  EXPECT_EQ(coroscope::collapsed_stacks(decoded), "main;task:audit;handle_request<...>;memcpy 2\n");
+}
+
 TEST(pprof_encode, empty_profile_round_trips) {
   cpu_profile empty;
   empty.period_ns = 1'000'000;
@@ -232,7 +286,7 @@ TEST(pprof_decode, reads_raw_uncompressed_profiles) {
   const cpu_profile original = make_profile(service_stacks);
   const std::string raw = gunzip(coroscope::encode_pprof(original));
   const cpu_profile decoded = coroscope::decode_pprof(raw);
-  EXPECT_EQ(coroscope::collapsed_stacks(decoded), coroscope::collapsed_stacks(original));
+  EXPECT_EQ(coroscope::collapsed_stacks(decoded, full_names), coroscope::collapsed_stacks(original, full_names));
 }
 
 TEST(pprof_decode, rejects_empty_input) {
@@ -269,8 +323,8 @@ TEST(pprof_write, writes_atomically_and_reads_back) {
   EXPECT_FALSE(std::filesystem::exists(path.string() + ".tmp"));
   const std::string bytes = read_file(path);
   EXPECT_EQ(bytes, coroscope::encode_pprof(original));
-  EXPECT_EQ(coroscope::collapsed_stacks(coroscope::decode_pprof(bytes)),
-            coroscope::collapsed_stacks(original));
+  EXPECT_EQ(coroscope::collapsed_stacks(coroscope::decode_pprof(bytes), full_names),
+            coroscope::collapsed_stacks(original, full_names));
 }
 
 TEST(pprof_write, unwritable_path_throws_with_path_and_reason) {

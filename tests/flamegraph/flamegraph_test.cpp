@@ -90,6 +90,7 @@ TEST(flamegraph, names_are_escaped_and_read_back_intact) {
   profile.samples[0].stack[0].function = nasty;
   flamegraph_options options;
   options.title = "title <&> \"here\"";
+  options.names = coroscope::name_style::full_names;  // the name exactly as it is
   const std::string raw = render_flamegraph_svg(profile, options);
   EXPECT_EQ(raw.find(nasty), std::string::npos) << "raw name in the markup";
   EXPECT_NE(raw.find("&lt;&lt;(std::ostream&amp;, &quot;quoted&quot; &apos;x&apos;)"), std::string::npos);
@@ -97,6 +98,51 @@ TEST(flamegraph, names_are_escaped_and_read_back_intact) {
   ASSERT_TRUE(svg);
   EXPECT_TRUE(svg->find(nasty));
   EXPECT_EQ(svg->title, options.title);
+}
+
+// Issue 14: frames read `handle_request<...>`, not 250 characters of signature; the
+// signature is one hover away, and --full-names draws it.
+const std::string handle_request_full =
+    "boost::asio::awaitable<void, boost::asio::any_io_executor> (anonymous namespace)::handle_request<"
+    "boost::asio::awaitable<void, boost::asio::any_io_executor> (*)(unsigned long)>(unsigned long, "
+    "boost::asio::awaitable<void, boost::asio::any_io_executor> (*)(unsigned long))";
+
+TEST(flamegraph, frames_are_named_short_with_the_full_name_in_the_tooltip) {
+  const auto profile =
+      make_profile({{"main;task:audit;" + handle_request_full + ";(anonymous namespace)::spin(int)", 5}});
+  const auto svg = parse_svg(render_flamegraph_svg(profile));
+  ASSERT_TRUE(svg);
+  const auto* frame = svg->find("handle_request<...>");
+  ASSERT_NE(frame, nullptr);
+  EXPECT_NE(frame->details.find(handle_request_full), std::string::npos) << frame->details;
+  EXPECT_NE(svg->find("spin"), nullptr);
+  EXPECT_NE(svg->find("task:audit"), nullptr) << "task names are never shortened";
+  EXPECT_EQ(svg->find(handle_request_full), nullptr);
+
+  flamegraph_options full;
+  full.names = coroscope::name_style::full_names;
+  const auto full_svg = parse_svg(render_flamegraph_svg(profile, full));
+  ASSERT_TRUE(full_svg);
+  EXPECT_NE(full_svg->find(handle_request_full), nullptr);
+  EXPECT_NE(full_svg->find("(anonymous namespace)::spin(int)"), nullptr);
+  EXPECT_EQ(full_svg->find("handle_request<...>"), nullptr);
+}
+
+TEST(flamegraph, short_names_merge_what_only_the_signature_tells_apart) {
+  // Two overloads: one frame when short, its tooltip without a signature (they disagree).
+  const auto profile = make_profile({{"main;ns::parse(int);leaf", 3}, {"main;ns::parse(double);leaf", 1}});
+  const auto svg = parse_svg(render_flamegraph_svg(profile));
+  ASSERT_TRUE(svg);
+  const auto* parse = svg->find("ns::parse");
+  ASSERT_NE(parse, nullptr);
+  EXPECT_NE(parse->details.find("4 samples"), std::string::npos) << parse->details;
+  EXPECT_EQ(parse->details.find("ns::parse("), std::string::npos) << parse->details;
+  flamegraph_options full;
+  full.names = coroscope::name_style::full_names;
+  const auto full_svg = parse_svg(render_flamegraph_svg(profile, full));
+  ASSERT_TRUE(full_svg);
+  EXPECT_NE(full_svg->find("ns::parse(int)"), nullptr);
+  EXPECT_NE(full_svg->find("ns::parse(double)"), nullptr);
 }
 
 TEST(flamegraph, control_characters_and_bad_utf8_keep_the_document_well_formed) {

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace {
 
 using coroscope::top_options;
@@ -100,6 +102,27 @@ TEST(format_top, tasks_only_and_cpu_units) {
   EXPECT_EQ(text.find("Hot functions"), std::string::npos) << text;
   EXPECT_NE(text.find("   600.00 ms  60.00%  accept-loop\n"), std::string::npos) << text;
   EXPECT_NE(text.find("total 1.00 s CPU time"), std::string::npos) << text;
+}
+
+TEST(top_report, names_functions_short_unless_asked_for_full_names) {
+  const auto profile = make_profile({
+      {"main;task:audit;void ns::handle<int>(int);unsigned long ns::S::hash(char const*) const", 3},
+      {"main;task:audit;void ns::handle<long>(long);unsigned long ns::S::hash(char const*) const", 1},
+  });
+  const auto result = top_report(profile, {.percent_threshold = 0});
+  ASSERT_EQ(result.functions.size(), 3u);
+  EXPECT_EQ(result.functions[0].name, "ns::S::hash");
+  EXPECT_EQ(result.functions[0].flat, 4);
+  // Two instantiations, one row: their full names differ only in what the short form drops.
+  const auto handle = std::find_if(result.functions.begin(), result.functions.end(),
+                                   [](const auto& row) { return row.name == "ns::handle<...>"; });
+  ASSERT_NE(handle, result.functions.end());
+  EXPECT_EQ(handle->cum, 4);
+
+  const auto full = top_report(profile, {.percent_threshold = 0, .names = coroscope::name_style::full_names});
+  ASSERT_EQ(full.functions.size(), 4u);
+  EXPECT_EQ(full.functions[0].name, "unsigned long ns::S::hash(char const*) const");
+  EXPECT_NE(format_top(full).find("void ns::handle<long>(long)"), std::string::npos);
 }
 
 TEST(top_report, empty_profile) {

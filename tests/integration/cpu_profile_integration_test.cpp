@@ -13,10 +13,12 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "coroscope/function_names.hpp"
 #include "coroscope/pprof.hpp"
 #include "run_command.hpp"
 
@@ -136,6 +138,64 @@ TEST_F(HotspotsProfile, AsyncStackShowsTheAwaitingCoroutines) {
     EXPECT_EQ(names.back(), "task:render-invoice") << testing::PrintToString(names);
   }
   EXPECT_GT(checked, 0);
+}
+
+// Issue 14: stacks of 99-117 frames, the worker's whole native stack (thread start,
+// io_context::run, the probe's poll entry) on top of a task's async frames. Checked on
+// every sample, by short name (Asio's frames carry coroscope's types as template
+// arguments), against a list of its own rather than the profile builder's.
+TEST_F(HotspotsProfile, NoSampleHoldsBothATaskRootAndTheWorkersRunLoop) {
+  static constexpr std::string_view worker_frames[] = {
+      "boost::asio::io_context::run",
+      "boost::asio::detail::scheduler::run",
+      "boost::asio::detail::scheduler::do_run_one",
+      "boost::asio::detail::scheduler_operation::complete",
+      "std::thread::_State_impl<...>::_M_run",
+      "start_thread",
+      "clone3",
+      "coroscope::detail::probe_core::worker_main",
+      "coroscope::detail::poll_runner<...>::operator()",
+  };
+  std::size_t task_samples = 0, deepest = 0;
+  for (const auto& s : profile_->samples) {
+    if (s.stack.empty() || !s.stack.back().is_task_frame) continue;
+    ++task_samples;
+    deepest = std::max(deepest, s.stack.size());
+    std::vector<std::string> names;
+    for (const auto& f : s.stack) names.push_back(coroscope::short_function_name(f.function));
+    for (std::size_t i = 0; i + 1 < names.size(); ++i) {
+      EXPECT_EQ(std::find(std::begin(worker_frames), std::end(worker_frames), names[i]), std::end(worker_frames))
+          << names[i] << " under task:" << names.back() << ": " << testing::PrintToString(names);
+      EXPECT_FALSE(names[i].starts_with("coroscope::")) << testing::PrintToString(names);
+    }
+    // Asio's pump and an initiation at most above the awaiting coroutines.
+    EXPECT_LE(s.stack.size(), 40u) << testing::PrintToString(names);
+  }
+  EXPECT_GT(task_samples, 100u);
+  std::printf("[ info ] %zu task samples, the deepest %zu frames\n", task_samples, deepest);
+}
+
+TEST_F(HotspotsProfile, PlantedHotSpotsHaveExactlyTheirLogicalStack) {
+  // Leaf first, from the planted function to the task frame: nothing of coroscope's
+  // (coroscope::co_spawn's wrapper coroutine) and nothing of the worker's.
+  const std::map<std::string, std::vector<std::string>> expected = {
+      {"checksum_invoice", {"checksum_invoice", "render_invoice", "handle_request<...>", "render-invoice"}},
+      {"tokenize_json", {"tokenize_json", "parse_body", "handle_request<...>", "parse-request"}},
+      {"hash_audit_line", {"hash_audit_line", "write_audit", "handle_request<...>", "audit"}},
+  };
+  int checked = 0;
+  for (const auto& s : profile_->samples) {
+    std::vector<std::string> names;
+    for (const auto& f : s.stack) names.push_back(coroscope::short_function_name(f.function));
+    if (!names.empty() && names.front() == "spin") names.erase(names.begin());
+    if (names.empty()) continue;
+    const auto it = expected.find(names.front());
+    if (it == expected.end()) continue;
+    ++checked;
+    EXPECT_EQ(names, it->second);
+    EXPECT_TRUE(s.stack.back().is_task_frame);
+  }
+  EXPECT_GT(checked, 100);
 }
 
 TEST_F(HotspotsProfile, GoToolPprofReadsItRawAndByTags) {

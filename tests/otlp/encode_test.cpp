@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <tuple>
@@ -174,6 +175,31 @@ TEST(OtlpEncode, StacksAreLeafFirstWithFunctionsMappingsAndTaskFrames) {
             "src/parse_body.cpp");
 }
 
+// Issue 14: Function.name is what viewers show, so the short form; the full signature is
+// the system name, and decoding gives it back.
+TEST(OtlpEncode, FunctionNameIsShortAndSystemNameFull) {
+  const std::string full =
+      "boost::asio::awaitable<void, boost::asio::any_io_executor> (anonymous namespace)::handle_request<"
+      "boost::asio::awaitable<void, boost::asio::any_io_executor> (*)(unsigned long)>(unsigned long, "
+      "boost::asio::awaitable<void, boost::asio::any_io_executor> (*)(unsigned long))";
+  const cpu_profile profile = make_profile({make_sample("main;task:audit;" + full + ";memcpy")});
+  const auto request = parse(coroscope::encode_otlp_request(profile, test_resource()));
+  const auto& d = request.dictionary();
+  std::map<std::string, std::string> system_names;  // by name
+  for (const pb::Function& fn : d.function_table())
+    system_names[d.string_table(fn.name_strindex())] = d.string_table(fn.system_name_strindex());
+  ASSERT_EQ(system_names.count("handle_request<...>"), 1u);
+  EXPECT_EQ(system_names["handle_request<...>"], full);
+  EXPECT_EQ(system_names["memcpy"], "memcpy");
+  EXPECT_EQ(system_names["audit"], "coroscope.task:audit");
+  EXPECT_EQ(system_names.count(full), 0u) << "no Function is named by the full signature";
+
+  const auto decoded = coroscope::decode_otlp_request(request.SerializeAsString());
+  ASSERT_EQ(decoded.size(), 1u);
+  ASSERT_EQ(decoded[0].profile.samples.size(), 1u);
+  EXPECT_EQ(decoded[0].profile.samples[0].stack[1].function, full);
+}
+
 TEST(OtlpEncode, SampleAttributesAndLinksComeFromLabels) {
   const auto request = parse(coroscope::encode_otlp_request(traced_profile(), test_resource()));
   const auto& d = request.dictionary();
@@ -266,7 +292,8 @@ TEST(OtlpDecode, RoundTripKeepsStacksLabelsAndTimestamps) {
   EXPECT_EQ(std::get<std::string>(*d.resource.find("service.name")), "checkout");
   EXPECT_EQ(d.profile.period_ns, profile.period_ns);
   EXPECT_EQ(d.profile.start_ns, profile.start_ns);
-  EXPECT_EQ(coroscope::collapsed_stacks(d.profile), coroscope::collapsed_stacks(profile));
+  EXPECT_EQ(coroscope::collapsed_stacks(d.profile, coroscope::name_style::full_names),
+            coroscope::collapsed_stacks(profile, coroscope::name_style::full_names));
   ASSERT_EQ(d.profile.samples.size(), 2u);
   for (std::size_t i = 0; i < 2; ++i) {
     EXPECT_EQ(d.profile.samples[i].labels, profile.samples[i].labels);

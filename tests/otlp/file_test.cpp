@@ -70,7 +70,8 @@ TEST_F(OtlpFile, SinkAppendsRequestsThatReadBack) {
   for (const auto& r : requests) {
     ASSERT_EQ(r.size(), 1u);
     starts.push_back(r[0].profile.start_ns);
-    EXPECT_EQ(coroscope::collapsed_stacks(r[0].profile), coroscope::collapsed_stacks(traced_profile()));
+    EXPECT_EQ(coroscope::collapsed_stacks(r[0].profile, coroscope::name_style::full_names),
+              coroscope::collapsed_stacks(traced_profile(), coroscope::name_style::full_names));
     EXPECT_EQ(r[0].profile.samples.at(0).labels.at("trace_id"), trace_a);
     EXPECT_EQ(std::get<std::string>(*r[0].resource.find("service.name")), "checkout");
   }

@@ -44,6 +44,11 @@ class fake_symbols final : public coroscope::frame_resolver {
     return frames;
   }
 
+  std::string table_name(std::uintptr_t pc) const {
+    auto it = table_.find(pc);
+    return it == table_.end() ? std::string() : it->second.back();
+  }
+
   std::vector<std::pair<std::uintptr_t, bool>> lookups;
 
  private:
@@ -54,18 +59,85 @@ class fake_symbols final : public coroscope::frame_resolver {
 // Native pcs of a worker inside a coroutine, leaf first, and the entry addresses of the
 // coroutines. 0x1xx are native pcs, 0x2xx entry addresses.
 
+// Names as the symbolizer gives them (GCC 12, Boost 1.81).
+constexpr const char* kPump = "boost::asio::detail::awaitable_thread<boost::asio::any_io_executor>::pump()";
+constexpr const char* kRun = "boost::asio::io_context::run()";
+constexpr const char* kPollRunner =
+    "coroscope::detail::poll_runner<boost::asio::detail::executor_function>::operator()()";
+constexpr const char* kDoComplete =
+    "boost::asio::detail::executor_op<coroscope::detail::poll_runner<boost::asio::detail::executor_function>, "
+    "std::allocator<void>, boost::asio::detail::scheduler_operation>::do_complete(void*, "
+    "boost::asio::detail::scheduler_operation*, boost::system::error_code const&, unsigned long)";
+constexpr const char* kDoRunOne =
+    "boost::asio::detail::scheduler::do_run_one(boost::asio::detail::conditionally_enabled_mutex::scoped_lock&, "
+    "boost::asio::detail::scheduler_thread_info&, boost::system::error_code const&)";
+constexpr const char* kExecutorFunction = "boost::asio::detail::executor_function::operator()()";
+constexpr const char* kWorkDispatcher =
+    "boost::asio::detail::work_dispatcher<boost::asio::detail::awaitable_handler<boost::asio::any_io_executor>, "
+    "boost::asio::any_io_executor, void>::operator()()";
+constexpr const char* kTaskExecute =
+    "void coroscope::basic_task_executor<boost::asio::io_context::basic_executor_type<std::allocator<void>, 0ul>, "
+    "true>::execute<boost::asio::detail::executor_function>(boost::asio::detail::executor_function&&) const";
+constexpr const char* kInitiateLambda =
+    "auto boost::asio::async_result<boost::asio::use_awaitable_t<boost::asio::any_io_executor>, void ()>::initiate<"
+    "boost::asio::detail::initiate_post_with_executor<boost::asio::any_io_executor>>(boost::asio::detail::"
+    "initiate_post_with_executor<boost::asio::any_io_executor>, boost::asio::use_awaitable_t<boost::asio::any_io_"
+    "executor>)::{lambda(auto:1*)#1}::operator()<boost::asio::detail::awaitable_frame_base<boost::asio::any_io_"
+    "executor> >(boost::asio::detail::awaitable_frame_base<boost::asio::any_io_executor>*) const";
+constexpr const char* kInitiate =
+    "boost::asio::awaitable<void, boost::asio::any_io_executor> boost::asio::async_result<boost::asio::use_"
+    "awaitable_t<boost::asio::any_io_executor>, void ()>::initiate<boost::asio::detail::initiate_post_with_"
+    "executor<boost::asio::any_io_executor>>(boost::asio::detail::initiate_post_with_executor<boost::asio::any_"
+    "io_executor>, boost::asio::use_awaitable_t<boost::asio::any_io_executor>)";
+constexpr const char* kRecordFailure =
+    "boost::asio::awaitable<void, boost::asio::any_io_executor> coroscope::detail::record_failure<void, "
+    "boost::asio::any_io_executor>(boost::asio::awaitable<void, boost::asio::any_io_executor>)";
+constexpr const char* kAwaitTimer = "coroscope::detail::await_timer::~await_timer()";
+constexpr const char* kThreadRun =
+    "std::thread::_State_impl<std::thread::_Invoker<std::tuple<coroscope::detail::probe_core::run(unsigned "
+    "int)::{lambda()#1}> > >::_M_run()";
+
 fake_symbols service_symbols() {
   return fake_symbols{
       {0x100, {"memcpy"}},
       {0x110, {"inline_helper", "parse_body"}},  // parse_body's resume fn, with an inlined helper
-      {0x120, {"asio::detail::awaitable_thread::pump"}},
-      {0x130, {"asio::io_context::run"}},
+      {0x120, {kPump}},
+      {0x130, {kRun}},
       {0x140, {"start_thread"}},
+      {0x150, {kPollRunner}},
+      {0x160, {kDoComplete}},
+      {0x170, {kDoRunOne}},
+      {0x180, {kExecutorFunction}},
+      {0x190, {kWorkDispatcher}},
+      {0x1a0, {kTaskExecute}},
+      {0x1b0, {kInitiateLambda}},
+      {0x1c0, {"coroscope::detail::probe_core::worker_main(unsigned int)"}},
+      {0x1d0, {kThreadRun}},
+      {0x1e0, {"clone3"}},
+      {0x1f0, {kAwaitTimer}},
       {0x200, {"parse_body"}},
       {0x210, {"handle_request"}},
       {0x220, {"accept_loop"}},
       {0x230, {"elsewhere"}},
+      {0x240, {kInitiate}},
+      {0x250, {"yield()"}},
+      {0x260, {kRecordFailure}},
+      // The task pool's helper inlined into the probe's code, named by DWARF alone.
+      {0x270, {"std::__atomic_base<unsigned long>::load(std::memory_order) const", "pop_free",
+               "coroscope::detail::task_pool::acquire(coroscope::detail::probe_id)"}},
   };
+}
+
+// A worker's run loop below a poll, leaf first: poll_runner ... clone3.
+constexpr std::initializer_list<std::uintptr_t> kRunLoop = {0x150, 0x160, 0x170, 0x130, 0x1c0, 0x1d0, 0x140, 0x1e0};
+
+raw_sample make_raw(std::initializer_list<std::uintptr_t> pcs);
+
+// `task_pcs` then the run loop.
+raw_sample in_poll(std::initializer_list<std::uintptr_t> task_pcs) {
+  raw_sample s = make_raw(task_pcs);
+  for (std::uintptr_t pc : kRunLoop) s.pcs[s.depth++] = pc;
+  return s;
 }
 
 raw_sample make_raw(std::initializer_list<std::uintptr_t> pcs) {
@@ -99,8 +171,7 @@ TEST(ProfileBuilder, OutsideTasksKeepsTheNativeStack) {
   const cpu_profile p = build({make_raw({0x100, 0x110, 0x130, 0x140})}, symbols);
   ASSERT_EQ(p.samples.size(), 1u);
   EXPECT_EQ(names(p.samples[0]),
-            (std::vector<std::string>{"memcpy", "inline_helper", "parse_body",
-                                      "asio::io_context::run", "start_thread"}));
+            (std::vector<std::string>{"memcpy", "inline_helper", "parse_body", kRun, "start_thread"}));
   EXPECT_TRUE(p.samples[0].labels.empty());
   // The interrupted pc is looked up as is, the rest as return addresses.
   ASSERT_EQ(symbols.lookups.size(), 4u);
@@ -128,34 +199,117 @@ TEST(ProfileBuilder, AsyncStackReplacesTheNativeFramesBelowTheRunningCoroutine) 
   }
 }
 
-TEST(ProfileBuilder, RunningCoroutineNotOnTheNativeStackGoesToTheRootEnd) {
+TEST(ProfileBuilder, AsyncStackAlsoBelowARealRunLoop) {
   fake_symbols symbols = service_symbols();
-  raw_sample s = make_raw({0x100, 0x130, 0x140});  // e.g. inside Asio between polls
-  in_task(s, 42, "accept-loop", {0x200, 0x210});
+  raw_sample s = in_poll({0x100, 0x110, 0x120, 0x180});
+  in_task(s, 42, "accept-loop", {0x200, 0x210, 0x220});
   const cpu_profile p = build({s}, symbols);
   EXPECT_EQ(names(p.samples[0]),
-            (std::vector<std::string>{"memcpy", "asio::io_context::run", "start_thread",
-                                      "parse_body", "handle_request", "task:accept-loop"}));
+            (std::vector<std::string>{"memcpy", "inline_helper", "parse_body", "handle_request",
+                                      "accept_loop", "task:accept-loop"}));
 }
 
-TEST(ProfileBuilder, UnknownRunningCoroutineKeepsTheNativeStack) {
+// Issue 14: a task awaiting a post. The coroutine has suspended and Asio's pump runs the
+// initiation: the running coroutine (`initiate`) is not on the native stack. The whole
+// native stack, thread start included, used to stay on top of the async frames.
+TEST(ProfileBuilder, RunningCoroutineNotOnTheNativeStackCutsAtThePollBoundary) {
   fake_symbols symbols = service_symbols();
-  raw_sample s = make_raw({0x100, 0x110, 0x140});
+  raw_sample s = in_poll({0x100, 0x1b0, 0x120, 0x180});
+  in_task(s, 9, "audit", {0x240, 0x250, 0x210, 0x260});
+  const cpu_profile p = build({s}, symbols);
+  EXPECT_EQ(names(p.samples[0]),
+            (std::vector<std::string>{"memcpy", kInitiateLambda, kPump, kExecutorFunction, kInitiate,
+                                      "yield()", "handle_request", "task:audit"}));
+}
+
+// A dispatch that runs inline: the task's own poll inside another poll on the same
+// thread (of this task or its parent). The leaf-most boundary is the inner poll's entry.
+TEST(ProfileBuilder, InlineDispatchCutsAtTheInnermostPoll) {
+  fake_symbols symbols = service_symbols();
+  // inner poll: memcpy, pump, executor_function, poll_runner; then the dispatch from the
+  // outer poll: execute, work_dispatcher, executor_function, then the outer poll's run loop.
+  raw_sample s = in_poll({0x100, 0x120, 0x180, 0x150, 0x1a0, 0x190, 0x180});
+  in_task(s, 9, "audit", {0x240, 0x250});
+  const cpu_profile p = build({s}, symbols);
+  EXPECT_EQ(names(p.samples[0]),
+            (std::vector<std::string>{"memcpy", kPump, kExecutorFunction, kInitiate, "yield()", "task:audit"}));
+}
+
+// The running coroutine's function also runs below the boundary (a parent task running the
+// same coroutine dispatched this one inline): only a frame above the boundary is it.
+TEST(ProfileBuilder, RunningCoroutineBelowTheBoundaryIsAnotherPoll) {
+  fake_symbols symbols = service_symbols();
+  raw_sample s = in_poll({0x100, 0x120, 0x150, 0x110, 0x120, 0x180});
+  in_task(s, 42, "child", {0x200, 0x210});
+  const cpu_profile p = build({s}, symbols);
+  EXPECT_EQ(names(p.samples[0]),
+            (std::vector<std::string>{"memcpy", kPump, "parse_body", "handle_request", "task:child"}));
+}
+
+TEST(ProfileBuilder, UnknownRunningCoroutineCutsAtTheBoundary) {
+  fake_symbols symbols = service_symbols();
+  raw_sample s = in_poll({0x100, 0x110});
   in_task(s, 3, "jit", {0x999});  // unsymbolized: empty function never matches
   const cpu_profile p = build({s}, symbols);
-  ASSERT_EQ(p.samples[0].stack.size(), 6u);
-  EXPECT_EQ(p.samples[0].stack[4].module, "unknown.so");
-  EXPECT_EQ(p.samples[0].stack[4].address, 0x999u);
+  ASSERT_EQ(p.samples[0].stack.size(), 5u) << testing::PrintToString(names(p.samples[0]));
+  EXPECT_EQ(p.samples[0].stack[3].module, "unknown.so");
+  EXPECT_EQ(p.samples[0].stack[3].address, 0x999u);
   EXPECT_EQ(names(p.samples[0]).back(), "task:jit");
 }
 
-TEST(ProfileBuilder, TaskWithoutAsyncStackGetsATaskFrameAtTheRoot) {
+TEST(ProfileBuilder, WithoutABoundaryTheNativeStackStays) {
+  // A walk cut short (64 pcs) may end before any run-loop frame: nothing to cut.
   fake_symbols symbols = service_symbols();
-  raw_sample s = make_raw({0x100, 0x130});
+  raw_sample s = make_raw({0x100, 0x120, 0x180});
+  in_task(s, 42, "accept-loop", {0x200, 0x210});
+  const cpu_profile p = build({s}, symbols);
+  EXPECT_EQ(names(p.samples[0]), (std::vector<std::string>{"memcpy", kPump, kExecutorFunction, "parse_body",
+                                                            "handle_request", "task:accept-loop"}));
+}
+
+TEST(ProfileBuilder, TaskWithoutAsyncStackGetsATaskFrameAboveTheBoundary) {
+  fake_symbols symbols = service_symbols();
+  raw_sample s = in_poll({0x100, 0x110, 0x120, 0x180});
   in_task(s, 5, "worker-task", {});
   const cpu_profile p = build({s}, symbols);
-  EXPECT_EQ(names(p.samples[0]),
-            (std::vector<std::string>{"memcpy", "asio::io_context::run", "task:worker-task"}));
+  EXPECT_EQ(names(p.samples[0]), (std::vector<std::string>{"memcpy", "inline_helper", "parse_body", kPump,
+                                                            kExecutorFunction, "task:worker-task"}));
+}
+
+TEST(ProfileBuilder, CoroscopesOwnFramesAreHiddenInTasks) {
+  fake_symbols symbols = service_symbols();
+  // TIMED_AWAIT's timer at the leaf, the task executor's execute (a post) and the task
+  // pool with its inlined helpers in the middle, coroscope::co_spawn's wrapper coroutine
+  // at the root of the async chain.
+  raw_sample s = in_poll({0x1f0, 0x100, 0x270, 0x1a0, 0x110, 0x120, 0x180});
+  in_task(s, 42, "accept-loop", {0x200, 0x210, 0x260});
+  const cpu_profile p = build({s}, symbols);
+  EXPECT_EQ(names(p.samples[0]), (std::vector<std::string>{"memcpy", "inline_helper", "parse_body",
+                                                            "handle_request", "task:accept-loop"}));
+  // Outside tasks nothing is hidden.
+  const cpu_profile q = build({make_raw({0x1f0, 0x100})}, symbols);
+  EXPECT_EQ(names(q.samples[0]), (std::vector<std::string>{kAwaitTimer, "memcpy"}));
+}
+
+TEST(ProfileBuilder, EveryRunLoopFrameIsABoundary) {
+  // Whichever run-loop frame is the leaf-most, the task's stack ends right above it.
+  fake_symbols symbols = service_symbols();
+  for (std::uintptr_t loop_pc : kRunLoop) {
+    for (bool async : {false, true}) {
+      raw_sample s = make_raw({0x100, 0x120, loop_pc, 0x110});
+      for (std::uintptr_t pc : kRunLoop) s.pcs[s.depth++] = pc;
+      if (async) {
+        in_task(s, 1, "t", {0x200, 0x210});
+      } else {
+        in_task(s, 1, "t", {});
+      }
+      const cpu_profile p = build({s}, symbols);
+      const std::vector<std::string> expected =
+          async ? std::vector<std::string>{"memcpy", kPump, "parse_body", "handle_request", "task:t"}
+                : std::vector<std::string>{"memcpy", kPump, "task:t"};
+      EXPECT_EQ(names(p.samples[0]), expected) << symbols.table_name(loop_pc);
+    }
+  }
 }
 
 TEST(ProfileBuilder, UnnamedTaskFrameUsesTheId) {

@@ -4,44 +4,23 @@
 // The DWARF half of the symbolizer on its own: names without ELF symbols (as in a
 // binary whose symbol table was stripped), and the indexed scope walk against libdw's.
 #include <elfutils/libdwfl.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <memory>
 #include <vector>
 
 #include "dwarf_frames.hpp"
+#include "self_dwfl.hpp"
 #include "test_functions.hpp"
 
 namespace {
 
 using coroscope::detail::dwarf_frame_finder;
 
-const Dwfl_Callbacks callbacks = {
-    .find_elf = dwfl_linux_proc_find_elf,
-    .find_debuginfo = dwfl_standard_find_debuginfo,
-    .section_address = nullptr,
-    .debuginfo_path = nullptr,
-};
-
-// This process's modules, reported once.
-class self_dwfl {
- public:
-  self_dwfl() : dwfl_{dwfl_begin(&callbacks), &dwfl_end} {
-    if (!dwfl_) return;
-    dwfl_report_begin(dwfl_.get());
-    dwfl_linux_proc_report(dwfl_.get(), getpid());
-    dwfl_report_end(dwfl_.get(), nullptr, nullptr);
-  }
-  Dwfl_Module* module_at(std::uintptr_t pc) const { return dwfl_ ? dwfl_addrmodule(dwfl_.get(), pc) : nullptr; }
-
- private:
-  std::unique_ptr<Dwfl, decltype(&dwfl_end)> dwfl_;
-};
+using symtest::self_dwfl;
 
 std::uintptr_t address_of(auto* function) { return reinterpret_cast<std::uintptr_t>(function); }
 
@@ -87,10 +66,15 @@ TEST(DwarfFrames, NamesFromDwarfAlone) {
   EXPECT_TRUE(finder.frames(mod, lambda_ra - 1, nullptr, dwarf_frame_finder::scope_walk::libdw).empty())
       << "libdw's walk now finds functions defined inside functions: update the comparison below";
 
-  // An ELF symbol, when given, names the function.
+  // DWARF's linkage name names the function whatever the ELF symbol says (a clone's or
+  // a split-off part's symbol has a suffix; the subprogram is the source function).
   auto named = finder.frames(mod, pc, "_ZN7symtest14plain_functionEi.cold");
   ASSERT_EQ(named.size(), 1u);
-  EXPECT_EQ(named[0].function, "symtest::plain_function(int) [clone .cold]");
+  EXPECT_EQ(named[0].function, "symtest::plain_function(int)");
+  // Without a linkage name (the lambda), the ELF symbol names it, its suffix dropped.
+  auto lambda_named = finder.frames(mod, lambda_ra - 1, "_ZN2ns6lambdaEv.isra.0");
+  ASSERT_FALSE(lambda_named.empty());
+  EXPECT_EQ(lambda_named.back().function, "ns::lambda()");
 }
 
 TEST(DwarfFrames, IndexedWalkMatchesLibdw) {

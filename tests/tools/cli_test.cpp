@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
+#include <coroscope/otlp.hpp>
 #include <coroscope/pprof.hpp>
 #include <coroscope/profile.hpp>
 
@@ -151,6 +152,54 @@ void expect_file_error(const temp_dir& dir, const std::string& command, const st
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_TRUE(r.err.starts_with("coroscope: " + file + ": ")) << r.err;
   EXPECT_NE(r.err.find(reason), std::string::npos) << r.err;
+}
+
+// Issue 14: functions are named short (`handle_request<...>`) by every subcommand that
+// prints or draws names; --full-names gives the full signatures.
+TEST_F(cli, full_names_switch_in_every_subcommand_that_names_functions) {
+  const std::string full =
+      "boost::asio::awaitable<void, boost::asio::any_io_executor> (anonymous namespace)::handle_request<"
+      "boost::asio::awaitable<void, boost::asio::any_io_executor> (*)(unsigned long)>(unsigned long, "
+      "boost::asio::awaitable<void, boost::asio::any_io_executor> (*)(unsigned long))";
+  const std::string short_name = "handle_request<...>";
+  auto profile = make_profile({{"main;task:audit;" + full + ";(anonymous namespace)::spin(int)", 5}});
+  for (auto& f : profile.samples[0].stack) f.file = "src/service.cpp";  // not named after the function
+  const std::string path = (dir_.path() / "names.pb.gz").string();
+  coroscope::write_pprof(profile, path);
+  const std::string otlp_path = (dir_.path() / "names.otlp").string();
+  coroscope::otlp_file_sink(otlp_path).append(profile, coroscope::otlp_resource{});
+
+  struct command {
+    std::string args;
+    std::string svg;  // the output file when the command draws
+  };
+  const fs::path svg = dir_.path() / "out.svg";
+  const std::vector<command> commands = {
+      {"top " + shell_quote(path), ""},
+      {"collapse " + shell_quote(path), ""},
+      {"otlp-dump " + shell_quote(otlp_path), ""},
+      {"flamegraph " + shell_quote(path) + " -o " + shell_quote(svg.string()), svg.string()},
+      {"diff " + shell_quote(path) + " " + shell_quote(path) + " -o " + shell_quote(svg.string()), svg.string()},
+  };
+  for (const command& c : commands) {
+    for (bool full_names : {false, true}) {
+      SCOPED_TRACE(c.args + (full_names ? " --full-names" : ""));
+      const auto r = coroscope_tool(dir_, c.args + (full_names ? " --full-names" : ""));
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      if (!c.svg.empty()) {
+        const auto drawn = coroscope::test::parse_svg_file(c.svg);
+        ASSERT_TRUE(drawn);
+        EXPECT_EQ(drawn->find(full) != nullptr, full_names);
+        EXPECT_EQ(drawn->find(short_name) != nullptr, !full_names);
+        EXPECT_EQ(drawn->find("spin") != nullptr, !full_names);
+        continue;
+      }
+      // A printed full name contains the short one only as `handle_request<`, never `<...>`.
+      EXPECT_EQ(r.out.find(full) != std::string::npos, full_names) << r.out;
+      EXPECT_EQ(r.out.find(short_name) != std::string::npos, !full_names) << r.out;
+      EXPECT_EQ(r.out.find("(anonymous namespace)::spin(int)") != std::string::npos, full_names) << r.out;
+    }
+  }
 }
 
 TEST_F(cli, bad_files_exit_2_with_one_line) {

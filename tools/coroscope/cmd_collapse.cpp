@@ -15,6 +15,7 @@ struct collapse_args {
   std::string profile;
   std::string output = "-";
   std::string sample_index;
+  name_style names = name_style::short_names;
 };
 
 void add_collapse(CLI::App& app) {
@@ -23,12 +24,13 @@ void add_collapse(CLI::App& app) {
   command->add_option("PROFILE", args->profile, "pprof file (gzipped or not)")->required();
   command->add_option("-o,--output", args->output, "File to write ('-': stdout)")->capture_default_str();
   add_sample_index_option(*command, args->sample_index);
+  add_full_names_flag(*command, args->names);
   command->callback([args] {
     cpu_profile profile = load_profile(args->profile);
     // collapsed_stacks sums counts: put the chosen value there.
     if (choose_weight(args->sample_index, {&profile}) == sample_weight::cpu_ns)
       for (sample& s : profile.samples) s.count = s.cpu_ns;
-    write_output(args->output, collapsed_stacks(profile));
+    write_output(args->output, collapsed_stacks(profile, args->names));
   });
 }
 

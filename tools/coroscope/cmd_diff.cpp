@@ -41,6 +41,7 @@ void add_diff(CLI::App& app) {
       ->capture_default_str();
   command->add_flag("--icicle", args->options.icicle, "Root at the top instead of the bottom");
   add_sample_index_option(*command, args->sample_index, "--weight,--sample-index");
+  add_full_names_flag(*command, args->options.names);
   command->callback([args, command] {
     const cpu_profile before = load_profile(args->before);
     const cpu_profile after = load_profile(args->after);

@@ -34,6 +34,7 @@ void add_flamegraph(CLI::App& app) {
       ->capture_default_str();
   command->add_flag("--icicle", args->options.icicle, "Root at the top instead of the bottom");
   add_sample_index_option(*command, args->sample_index, "--weight,--sample-index");
+  add_full_names_flag(*command, args->options.names);
   command->callback([args, command] {
     const cpu_profile profile = load_profile(args->profile);
     flamegraph_options options = args->options;

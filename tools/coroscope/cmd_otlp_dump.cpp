@@ -15,21 +15,27 @@
 namespace coroscope::cli {
 namespace {
 
+struct otlp_dump_args {
+  std::string path;
+  name_style names = name_style::short_names;
+};
+
 void add_otlp_dump(CLI::App& app) {
-  auto path = std::make_shared<std::string>();
+  auto args = std::make_shared<otlp_dump_args>();
   CLI::App* command = app.add_subcommand(
       "otlp-dump", "Print the OTLP profiles requests in a COROSCOPE_OTLP_FILE file");
-  command->add_option("FILE", *path, "length-delimited ExportProfilesServiceRequest file")
+  command->add_option("FILE", args->path, "length-delimited ExportProfilesServiceRequest file")
       ->required();
-  command->callback([path] {
+  add_full_names_flag(*command, args->names);
+  command->callback([args] {
     std::ostringstream error;
-    if (otlp_dump(*path, std::cout, error) != 0) {
+    if (otlp_dump(args->path, std::cout, error, args->names) != 0) {
       // One line, as every file problem of the tool: `coroscope: FILE: reason`.
       std::string reason = error.str();
       while (!reason.empty() && reason.back() == '\n') reason.pop_back();
       constexpr std::string_view prefix = "coroscope otlp-dump: ";
       if (reason.starts_with(prefix)) reason.erase(0, prefix.size());
-      throw file_error(*path, reason);
+      throw file_error(args->path, reason);
     }
   });
 }

@@ -30,6 +30,7 @@ void add_top(CLI::App& app) {
   command->add_option("--task-label", args->options.task_label, "Sample label naming the task")
       ->capture_default_str();
   add_sample_index_option(*command, args->sample_index);
+  add_full_names_flag(*command, args->options.names);
   command->callback([args] {
     const cpu_profile profile = load_profile(args->profile);
     top_options options = args->options;

@@ -92,6 +92,15 @@ void add_sample_index_option(CLI::App& command, std::string& value, const std::s
       ->check(CLI::IsMember({"samples", "count", "cpu"}));
 }
 
+void add_full_names_flag(CLI::App& command, name_style& style) {
+  command
+      .add_flag_callback(
+          "--full-names", [&style] { style = name_style::full_names; },
+          "Name functions by their full signature (return type, parameters, template arguments), "
+          "not the short 'scope::name<...>' form")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+}
+
 sample_weight choose_weight(const std::string& value, std::initializer_list<const cpu_profile*> profiles) {
   if (value == "cpu") return sample_weight::cpu_ns;
   if (!value.empty()) return sample_weight::count;

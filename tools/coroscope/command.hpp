@@ -56,6 +56,10 @@ void write_output(const std::string& path, std::string_view content);
 /// `samples` (or `count`) or `cpu`; unset means "the CPU value when the profile has one".
 void add_sample_index_option(CLI::App& command, std::string& value, const std::string& names = "--sample-index");
 
+/// Adds `--full-names`: print or draw each function's full signature (return type,
+/// parameters, template arguments) instead of its short name. Sets `style`.
+void add_full_names_flag(CLI::App& command, name_style& style);
+
 /// The weight `value` of `--sample-index` names; when it is empty, `cpu_ns` if every one
 /// of `profiles` has CPU values, else `count`.
 sample_weight choose_weight(const std::string& value, std::initializer_list<const cpu_profile*> profiles);

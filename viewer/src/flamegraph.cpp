@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <functional>
+#include <string>
+#include <unordered_map>
+#include <utility>
 
 namespace coroscope::viewer {
 
@@ -28,11 +31,18 @@ FlameTree::FlameTree() : m_root(std::make_unique<FlameNode>()) {
 }
 
 void FlameTree::add(const QStringList& frames, std::uint64_t count,
-                    const std::vector<bool>& taskFrames) {
+                    const std::vector<bool>& taskFrames, const QStringList& fullNames) {
   FlameNode* node = m_root.get();
   node->value += count;
   for (qsizetype i = 0; i < frames.size(); ++i) {
     node = node->child(frames[i]);
+    const QString full = i < fullNames.size() ? fullNames[i] : QString();
+    if (node->value == 0) {
+      node->fullName = full;
+    } else if (node->fullName != full) {
+      node->fullNamesDiffer = true;
+    }
+    if (node->fullNamesDiffer) node->fullName.clear();
     node->value += count;
     if (std::size_t(i) < taskFrames.size() && taskFrames[std::size_t(i)]) node->taskFrame = true;
   }
@@ -69,14 +79,37 @@ std::optional<FlameTree> FlameTree::fromCollapsed(const QString& text, QString* 
 }
 
 FlameTree FlameTree::fromSamples(const std::vector<cpu_stack_sample>& samples,
-                                 std::optional<std::uint64_t> task) {
+                                 std::optional<std::uint64_t> task, name_style names) {
   FlameTree tree;
+  // The probe sends full names; each distinct one is shortened once. Per full name: the
+  // short name, and the full name when it differs.
+  std::unordered_map<std::string, std::pair<QString, QString>> shortNames;
   QStringList frames;
+  QStringList fullNames;
   for (const auto& s : samples) {
     if (task && s.task_id != *task) continue;
     frames.clear();
-    for (const auto& f : s.frames) frames << QString::fromStdString(f);
-    tree.add(frames, s.count, s.is_task_frame);
+    fullNames.clear();
+    for (std::size_t i = 0; i < s.frames.size(); ++i) {
+      const std::string& f = s.frames[i];
+      const bool taskFrame = i < s.is_task_frame.size() && s.is_task_frame[i];
+      if (taskFrame || names == name_style::full_names) {
+        frames << QString::fromStdString(f);
+        fullNames << QString();
+        continue;
+      }
+      auto it = shortNames.find(f);
+      if (it == shortNames.end()) {
+        const std::string shortName = short_function_name(f);
+        it = shortNames
+                 .emplace(f, std::pair{QString::fromStdString(shortName),
+                                       shortName == f ? QString() : QString::fromStdString(f)})
+                 .first;
+      }
+      frames << it->second.first;
+      fullNames << it->second.second;
+    }
+    tree.add(frames, s.count, s.is_task_frame, fullNames);
   }
   tree.finish();
   return tree;

@@ -12,15 +12,20 @@
 #include <vector>
 
 #include "coroscope/console_types.hpp"
+#include "coroscope/function_names.hpp"
 
 namespace coroscope::viewer {
 
 /// One frame in a flame tree: `value` samples went through it, `self` stopped in it.
 struct FlameNode {
   QString name;
+  /// The full function name when `name` is its short form and every frame merged into
+  /// this node has that same full name; empty otherwise.
+  QString fullName;
   std::uint64_t value = 0;
   std::uint64_t self = 0;
   bool taskFrame = false;  ///< the frame belongs to a task's coroutine
+  bool fullNamesDiffer = false;  ///< frames of different full names were merged here
   FlameNode* parent = nullptr;
   std::vector<std::unique_ptr<FlameNode>> children;  ///< sorted by name after `finish`
 
@@ -40,11 +45,16 @@ class FlameTree {
   /// ignored). Returns nullopt and sets `error` (naming the line) on a malformed line.
   static std::optional<FlameTree> fromCollapsed(const QString& text, QString* error = nullptr);
   /// Merges the console's aggregated samples; with `task`, only that task's samples.
+  /// Functions are named in `names`: short (`handle_request<...>`, the default) or by
+  /// their full signatures, as the probe sends them; task frames keep their names.
   static FlameTree fromSamples(const std::vector<cpu_stack_sample>& samples,
-                               std::optional<std::uint64_t> task = std::nullopt);
+                               std::optional<std::uint64_t> task = std::nullopt,
+                               name_style names = name_style::short_names);
 
-  /// Adds `count` samples of one stack (root first).
-  void add(const QStringList& frames, std::uint64_t count, const std::vector<bool>& taskFrames = {});
+  /// Adds `count` samples of one stack (root first). `fullNames`, when given, holds each
+  /// frame's full name where `frames` holds a short one (an empty string elsewhere).
+  void add(const QStringList& frames, std::uint64_t count, const std::vector<bool>& taskFrames = {},
+           const QStringList& fullNames = {});
   /// Sorts children by name; call after the last `add`.
   void finish();
   const FlameNode& root() const { return *m_root; }

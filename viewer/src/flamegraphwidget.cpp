@@ -98,12 +98,13 @@ void FlamegraphWidget::mouseMoveEvent(QMouseEvent* event) {
   }
   const double total = double(m_tree.root().value);
   QToolTip::showText(event->globalPosition().toPoint(),
-                     tr("%1\n%2 samples (%3% of all), %4 in the frame itself%5")
+                     tr("%1%6\n%2 samples (%3% of all), %4 in the frame itself%5")
                          .arg(b->node->name)
                          .arg(b->node->value)
                          .arg(100.0 * double(b->node->value) / total, 0, 'f', 1)
                          .arg(b->node->self)
-                         .arg(b->node->taskFrame ? tr("\ncoroutine frame of a task") : QString()),
+                         .arg(b->node->taskFrame ? tr("\ncoroutine frame of a task") : QString())
+                         .arg(b->node->fullName.isEmpty() ? QString() : "\n" + b->node->fullName),
                      this);
 }
 

@@ -3,6 +3,7 @@
 #include "mainwindow.hpp"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFontDatabase>
@@ -267,9 +268,16 @@ QWidget* MainWindow::buildFlameTab() {
   m_flameTask->addItem(tr("All tasks"), QVariant());
   m_flameTask->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   connect(m_flameTask, &QComboBox::currentIndexChanged, this, [this] { refreshFlamegraph(); });
+  m_flameFullNames = new QCheckBox(tr("Full names"), box);
+  m_flameFullNames->setObjectName(QStringLiteral("flameFullNames"));
+  m_flameFullNames->setToolTip(
+      tr("Name functions by their full signature (return type, parameters, template arguments) "
+         "instead of the short 'scope::name<...>' form"));
+  connect(m_flameFullNames, &QCheckBox::toggled, this, [this] { refreshFlamegraph(); });
   m_flameInfo = new QLabel(box);
   bar->addWidget(new QLabel(tr("Task:"), box));
   bar->addWidget(m_flameTask);
+  bar->addWidget(m_flameFullNames);
   bar->addWidget(m_flameInfo, 1);
   layout->addLayout(bar);
   m_flamegraph = new FlamegraphWidget(box);
@@ -591,7 +599,8 @@ void MainWindow::refreshFlamegraph() {
   const QVariant task = m_flameTask->currentData();
   m_flamegraph->setTree(FlameTree::fromSamples(
       m_results->cpuSamples,
-      task.isValid() ? std::optional<std::uint64_t>(task.toULongLong()) : std::nullopt));
+      task.isValid() ? std::optional<std::uint64_t>(task.toULongLong()) : std::nullopt,
+      m_flameFullNames->isChecked() ? name_style::full_names : name_style::short_names));
 }
 
 void MainWindow::refreshHeap() {

@@ -10,6 +10,7 @@
 #include "results.hpp"
 
 class QAction;
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -147,6 +148,7 @@ class MainWindow : public QMainWindow {
   TaskDetailWidget* m_detail = nullptr;
   FlamegraphWidget* m_flamegraph = nullptr;
   QComboBox* m_flameTask = nullptr;
+  QCheckBox* m_flameFullNames = nullptr;
   QLabel* m_flameInfo = nullptr;
   QLabel* m_heapSummary = nullptr;
   QWidget* m_heapContent = nullptr;

@@ -61,6 +61,32 @@ TEST(FlameTree, FromSamplesFiltersByTask) {
   EXPECT_EQ(one.find({"main", "worker", "timer"}), nullptr);
 }
 
+// Issue 14: the console's flamegraph names functions short unless asked for full names;
+// the full signature is kept for the tooltip when the merged frames agree on it.
+TEST(FlameTree, FromSamplesNamesFunctionsShortOrFull) {
+  const std::string handler =
+      "boost::asio::awaitable<void, boost::asio::any_io_executor> (anonymous namespace)::handle_request<int>(int)";
+  const std::vector<cpu_stack_sample> samples = {
+      {{"main", "audit", handler, "ns::parse(int)"}, {false, true, false, false}, 5, 7},
+      {{"main", "audit", handler, "ns::parse(double)"}, {false, true, false, false}, 3, 7},
+      {{"main", "my::task<int>(int)"}, {false, true}, 2, 8}};
+  const FlameTree tree = FlameTree::fromSamples(samples);
+  const FlameNode* request = tree.find({"main", "audit", "handle_request<...>"});
+  ASSERT_NE(request, nullptr);
+  EXPECT_EQ(request->fullName, QString::fromStdString(handler));
+  const FlameNode* parse = tree.find({"main", "audit", "handle_request<...>", "ns::parse"});
+  ASSERT_NE(parse, nullptr) << "the two overloads are one frame";
+  EXPECT_EQ(parse->value, 8u);
+  EXPECT_TRUE(parse->fullName.isEmpty()) << "its frames disagree on the signature";
+  EXPECT_NE(tree.find({"main", "my::task<int>(int)"}), nullptr) << "task frames keep their names";
+  EXPECT_TRUE(tree.find({"main"})->fullName.isEmpty());
+
+  const FlameTree full = FlameTree::fromSamples(samples, std::nullopt, name_style::full_names);
+  EXPECT_EQ(full.find({"main", "audit", "handle_request<...>"}), nullptr);
+  EXPECT_NE(full.find({"main", "audit", QString::fromStdString(handler), "ns::parse(int)"}), nullptr);
+  EXPECT_NE(full.find({"main", "audit", QString::fromStdString(handler), "ns::parse(double)"}), nullptr);
+}
+
 TEST(FlameLayout, WidthsAreSharesOfTheParent) {
   const FlameTree t = parse("A;B;C 5\nA;B;D 3\nA;E 2\n");
   const auto boxes = layoutFlamegraph(t.root(), nullptr, 1000, 10);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
+#include <QCheckBox>
 #include <QComboBox>
 #include <QTabWidget>
 #include <QTreeView>
@@ -93,6 +94,26 @@ TEST(MainWindow, FlamegraphFilterListsTasksWithSamples) {
   w.applyResults(sample());  // the selection survives an update
   EXPECT_EQ(combo->currentIndex(), 2);
   EXPECT_EQ(w.flamegraph()->tree().root().value, 3u);
+}
+
+TEST(MainWindow, FlamegraphFullNamesToggle) {
+  auto s = makeState(1, 5, {makeTask(2, 0, "session", task_state::running, 40, 900, 4000)});
+  const std::string full = "void ns::serve<int>(int)";
+  s.cpu_samples = {{{"main", "session", full}, {false, true, false}, 7, 2}};
+  ResultsBuilder b;
+  MainWindow w;
+  w.applyResults(b.add(s));
+  auto* toggle = w.findChild<QCheckBox*>("flameFullNames");
+  ASSERT_NE(toggle, nullptr);
+  EXPECT_FALSE(toggle->isChecked());
+  EXPECT_NE(w.flamegraph()->tree().find({"main", "session", "ns::serve<...>"}), nullptr);
+  toggle->setChecked(true);
+  EXPECT_EQ(w.flamegraph()->tree().find({"main", "session", "ns::serve<...>"}), nullptr);
+  EXPECT_NE(w.flamegraph()->tree().find({"main", "session", QString::fromStdString(full)}), nullptr);
+  w.applyResults(b.add(s));  // the choice survives an update
+  EXPECT_NE(w.flamegraph()->tree().find({"main", "session", QString::fromStdString(full)}), nullptr);
+  toggle->setChecked(false);
+  EXPECT_NE(w.flamegraph()->tree().find({"main", "session", "ns::serve<...>"}), nullptr);
 }
 
 }  // namespace

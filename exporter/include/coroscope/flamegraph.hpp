@@ -31,6 +31,10 @@ struct flamegraph_options {
   bool icicle = false;
   /// Which sample value gives a frame its width.
   sample_weight weight = sample_weight::count;
+  /// How frames are named: short (the default; frames whose full names differ only in
+  /// what the short form leaves out are one frame, and the tooltip shows the full
+  /// signature when its frames agree on one) or full signatures.
+  name_style names = name_style::short_names;
   /// Differential graphs only: colour by the change of a frame's self share (the classic
   /// differential flamegraph; callers whose children changed stay neutral) when true, or
   /// of its total (inclusive) share when false.

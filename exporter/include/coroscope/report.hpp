@@ -27,10 +27,14 @@ struct top_options {
   std::string task_label = "task";
   /// `format_top` prints only the tasks table.
   bool tasks_only = false;
+  /// How functions are named: short (the default; functions whose full names differ only
+  /// in what the short form leaves out, e.g. overloads, are one row) or full signatures.
+  name_style names = name_style::short_names;
 };
 
-/// A function in the report. Functions are keyed by their display name (`display_name`);
-/// task frames are not functions and are left out (the tasks table covers them).
+/// A function in the report. Functions are keyed by their display name (`display_name` in
+/// `top_options::names`); task frames are not functions and are left out (the tasks
+/// table covers them).
 struct function_row {
   std::string name;
   /// Weight of the samples whose leaf frame is this function (self).

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
+#include <coroscope/function_names.hpp>
 #include <coroscope/otlp.hpp>
 
 #include "wire.hpp"
@@ -8,6 +9,7 @@
 
 #include <climits>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace coroscope {
 namespace {
@@ -81,9 +83,9 @@ class dictionary_reader {
         f.line = static_cast<std::uint32_t>(line.line());
         if (line.function_index() == 0) continue;
         const otlp_pb::Function& fn = at(d_.function_table(), line.function_index(), "function");
-        f.function = str(fn.name_strindex());
-        f.file = str(fn.filename_strindex());
         f.is_task_frame = str(fn.system_name_strindex()).starts_with(task_system_name_prefix);
+        f.function = function_of(line.function_index(), fn);
+        f.file = str(fn.filename_strindex());
       }
     }
   }
@@ -108,7 +110,20 @@ class dictionary_reader {
   }
 
  private:
+  // The model's name of a Function (the system name when the name is its short form),
+  // worked out once per Function: many lines name the same one.
+  const std::string& function_of(std::int32_t index, const otlp_pb::Function& fn) const {
+    auto it = function_names_.find(index);
+    if (it != function_names_.end()) return it->second;
+    const std::string& name = str(fn.name_strindex());
+    const std::string& system_name = str(fn.system_name_strindex());
+    std::string function =
+        system_name.starts_with(task_system_name_prefix) ? name : function_from_profile(name, system_name);
+    return function_names_.emplace(index, std::move(function)).first->second;
+  }
+
   const otlp_pb::ProfilesDictionary& d_;
+  mutable std::unordered_map<std::int32_t, std::string> function_names_;
 };
 
 otlp_decoded_profile decode_profile(const otlp_pb::Profile& p, const otlp_resource& resource,

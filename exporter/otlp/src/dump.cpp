@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include <coroscope/otlp.hpp>
+#include <coroscope/profile_view.hpp>
 
 #include <ostream>
 #include <stdexcept>
@@ -16,14 +17,8 @@ void print_value(std::ostream& out, const otlp_value& v) {
   }
 }
 
-void print_frame(std::ostream& out, const frame& f) {
-  if (!f.function.empty()) {
-    out << (f.is_task_frame ? "[task] " : "") << f.function;
-  } else if (!f.module.empty()) {
-    out << f.module << "+0x" << std::hex << f.address << std::dec;
-  } else {
-    out << "0x" << std::hex << f.address << std::dec;
-  }
+void print_frame(std::ostream& out, const frame& f, frame_namer& namer) {
+  out << (f.is_task_frame ? "[task] " : "") << namer.name(f);
   if (!f.file.empty()) {
     out << " (" << f.file;
     if (f.line != 0) out << ':' << f.line;
@@ -33,7 +28,7 @@ void print_frame(std::ostream& out, const frame& f) {
   if (!f.build_id.empty()) out << " build_id=" << f.build_id;
 }
 
-void print_profile(std::ostream& out, const otlp_decoded_profile& p) {
+void print_profile(std::ostream& out, const otlp_decoded_profile& p, frame_namer& namer) {
   out << "  resource:";
   for (const otlp_attribute& a : p.resource.attributes) {
     out << ' ' << a.key << '=';
@@ -52,7 +47,7 @@ void print_profile(std::ostream& out, const otlp_decoded_profile& p) {
     out << '\n';
     for (std::size_t i = 0; i < s.stack.size(); ++i) {
       out << "    #" << i << ' ';
-      print_frame(out, s.stack[i]);
+      print_frame(out, s.stack[i], namer);
       out << '\n';
     }
   }
@@ -60,7 +55,7 @@ void print_profile(std::ostream& out, const otlp_decoded_profile& p) {
 
 }  // namespace
 
-int otlp_dump(const std::string& path, std::ostream& out, std::ostream& err) {
+int otlp_dump(const std::string& path, std::ostream& out, std::ostream& err, name_style names) {
   std::vector<std::vector<otlp_decoded_profile>> requests;
   try {
     requests = read_otlp_file(path);
@@ -68,10 +63,11 @@ int otlp_dump(const std::string& path, std::ostream& out, std::ostream& err) {
     err << "coroscope otlp-dump: " << e.what() << '\n';
     return 2;
   }
+  frame_namer namer(names);
   out << path << ": " << requests.size() << " request(s)\n";
   for (std::size_t r = 0; r < requests.size(); ++r) {
     out << "request " << r + 1 << ": " << requests[r].size() << " profile(s)\n";
-    for (const otlp_decoded_profile& p : requests[r]) print_profile(out, p);
+    for (const otlp_decoded_profile& p : requests[r]) print_profile(out, p, namer);
   }
   return 0;
 }

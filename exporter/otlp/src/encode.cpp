@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
+#include <coroscope/function_names.hpp>
 #include <coroscope/otlp.hpp>
 
 #include "wire.hpp"
@@ -204,10 +205,14 @@ class dictionary_builder {
     if (!inserted) return it->second;
     it->second = checked_index(d_.function_table_size());
     auto* fn = d_.add_function_table();
-    fn->set_name_strindex(string(f.function));
-    fn->set_system_name_strindex(
-        f.is_task_frame ? string(std::string(task_system_name_prefix) + f.function)
-                        : fn->name_strindex());
+    if (f.is_task_frame) {
+      fn->set_name_strindex(string(f.function));
+      fn->set_system_name_strindex(string(std::string(task_system_name_prefix) + f.function));
+    } else {
+      // The short form is what viewers show; the full signature is the system name.
+      fn->set_name_strindex(string(short_function_name(f.function)));
+      fn->set_system_name_strindex(string(f.function));
+    }
     fn->set_filename_strindex(string(f.file));
     return it->second;
   }

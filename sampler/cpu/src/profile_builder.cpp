@@ -4,29 +4,39 @@
 // Raw samples -> coroscope::cpu_profile, off the signal path.
 //
 // How a sample taken inside a task becomes a stack (leaf first). The native stack of a
-// worker holds the running coroutine's resume function on top of Asio's pump; the
-// coroutines awaiting it are not on the native stack at all, only in the async chain the
-// probe's hook recorded:
+// worker holds the running coroutine's resume function on top of Asio's pump and the
+// worker's run loop; the coroutines awaiting it are not on the native stack at all, only
+// in the async chain the probe's hook recorded:
 //
-//   native pcs (leaf first)            async_pcs (leaf first)       built stack
-//   ─────────────────────────          ─────────────────────        ──────────────────
-//   [0] memcpy                                                      memcpy
-//   [1] parse_body  ◄─ same function ─ [0] parse_body                parse_body
-//   [2] awaitable_thread::pump  ✗      [1] handle_request ────────►  handle_request
-//   [3] io_context::run          ✗     [2] accept_loop    ────────►  accept_loop
-//   [4] start_thread             ✗                                  task frame "accept-loop"
+//   native pcs (leaf first)                 async_pcs (leaf first)       built stack
+//   ──────────────────────────────          ─────────────────────        ──────────────────
+//   [0] memcpy                                                           memcpy
+//   [1] parse_body  ◄─ same function ────── [0] parse_body                parse_body
+//   [2] awaitable_thread::pump       ✗      [1] handle_request ────────►  handle_request
+//   [3] poll_runner          boundary ✗     [2] accept_loop    ────────►  accept_loop
+//   [4] scheduler::do_run_one        ✗                                   task frame "accept-loop"
+//   [5] io_context::run              ✗
+//   [6] start_thread                 ✗
 //
-// Native frames below the running coroutine (✗) are dropped: every task would otherwise
-// share the same uninformative root. When the running coroutine is not found among the
-// native frames, the whole native stack is kept and all async frames plus the task frame
-// go to the root end. A task without an async stack gets the task frame at the root;
-// samples outside tasks keep their native stack as is.
+// The leaf-most poll boundary (frame_roles.cpp: the probe's poll entry, Asio's run loop
+// and operation completion, thread start) separates the task's frames from the worker's.
+// The running coroutine is looked for above it (leaf side): found, the native frames
+// below it go (every task would otherwise share the same uninformative root) and the
+// awaiting coroutines follow. Not found (the coroutine has suspended and Asio runs the
+// initiation of what it awaits, e.g. a post or dispatch), the stack is cut at the
+// boundary and the whole async chain follows what is above it. So a task's stack never
+// holds the worker's run loop or thread start. coroscope's own frames (the probe's
+// executor, TIMED_AWAIT's timer, coroscope::co_spawn's wrapper coroutine, and what is
+// inlined into them) are dropped wherever they are. A task without an async stack gets
+// the task frame right above the boundary; samples outside tasks keep their native stack
+// as is.
 #include <algorithm>
 #include <cstdio>
 #include <limits>
 #include <string>
 
 #include "coroscope/sampler.hpp"
+#include "frame_roles.hpp"
 
 namespace coroscope {
 namespace {
@@ -45,9 +55,51 @@ std::string hex(const std::uint8_t* bytes, std::size_t n) {
   return out;
 }
 
-void append(std::vector<frame>& stack, const std::vector<frame>& frames) {
-  stack.insert(stack.end(), frames.begin(), frames.end());
-}
+// The frames of a task's stack being built, and which of them are coroscope's own: a
+// probe function's frame, and the frames of code inlined into one (its helpers, which
+// DWARF names without their namespace: `pop_free`, not `coroscope::detail::pop_free`).
+class task_stack_builder {
+ public:
+  task_stack_builder(std::vector<frame>& stack, detail::frame_role_cache& roles) : stack_(stack), roles_(roles) {}
+
+  // Appends the frames of one address (innermost inlined frame first).
+  void append(const std::vector<frame>& frames) {
+    const bool in_probe_function = !frames.empty() && role(frames.back()) == detail::frame_role::probe_internal;
+    for (const frame& f : frames) {
+      stack_.push_back(f);
+      probe_.push_back(in_probe_function || role(f) == detail::frame_role::probe_internal);
+    }
+  }
+
+  // The index of the leaf-most frame that is a poll boundary, or the size.
+  std::size_t boundary() {
+    std::size_t i = 0;
+    while (i < stack_.size() && role(stack_[i]) != detail::frame_role::poll_boundary) ++i;
+    return i;
+  }
+
+  void truncate(std::size_t size) {
+    stack_.resize(size);
+    probe_.resize(size);
+  }
+
+  void drop_probe_frames() {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < stack_.size(); ++i) {
+      if (probe_[i]) continue;
+      if (kept != i) stack_[kept] = std::move(stack_[i]);
+      ++kept;
+    }
+    truncate(kept);
+  }
+
+ private:
+  detail::frame_role role(const frame& f) { return roles_.role(f.function); }
+
+  std::vector<frame>& stack_;
+  detail::frame_role_cache& roles_;
+  std::vector<char> probe_;
+};
 
 // The function a code address lies in: the outermost of its (inlined) frames.
 std::string function_at(frame_resolver& symbols, std::uintptr_t pc) {
@@ -55,37 +107,47 @@ std::string function_at(frame_resolver& symbols, std::uintptr_t pc) {
   return frames.empty() ? std::string() : frames.back().function;
 }
 
-std::vector<frame> build_stack(const raw_sample& raw, frame_resolver& symbols) {
+std::vector<frame> build_stack(const raw_sample& raw, frame_resolver& symbols, detail::frame_role_cache& roles) {
   std::vector<frame> stack;
   const std::size_t depth = std::min<std::size_t>(raw.depth, kMaxFrames);
   stack.reserve(depth + 8);
-  for (std::size_t i = 0; i < depth; ++i) append(stack, symbols.symbolize(raw.pcs[i], i > 0));
-
   const sampling::sample_context& ctx = raw.context;
-  if (ctx.task_id == 0) return stack;
+  if (ctx.task_id == 0) {
+    for (std::size_t i = 0; i < depth; ++i) {
+      const std::vector<frame>& frames = symbols.symbolize(raw.pcs[i], i > 0);
+      stack.insert(stack.end(), frames.begin(), frames.end());
+    }
+    return stack;
+  }
+
+  task_stack_builder task(stack, roles);
+  for (std::size_t i = 0; i < depth; ++i) task.append(symbols.symbolize(raw.pcs[i], i > 0));
+  // The task's frames are those above the leaf-most poll boundary.
+  const std::size_t boundary = task.boundary();
+  std::size_t task_end = boundary;
   const std::size_t async_depth = std::min<std::size_t>(ctx.async_depth, kMaxAsyncFrames);
   std::size_t first_async = 0;  // async frames from this index on are appended
   if (async_depth > 0) {
     const std::string running = function_at(symbols, ctx.async_pcs[0]);
     if (!running.empty()) {
-      auto it = std::find_if(stack.begin(), stack.end(), [&running](const frame& f) {
-        return !f.is_task_frame && f.function == running;
-      });
-      if (it != stack.end()) {
-        stack.erase(it + 1, stack.end());
+      const auto it = std::find_if(stack.begin(), stack.begin() + static_cast<std::ptrdiff_t>(boundary),
+                                   [&running](const frame& f) { return f.function == running; });
+      if (it != stack.begin() + static_cast<std::ptrdiff_t>(boundary)) {
+        task_end = static_cast<std::size_t>(it - stack.begin()) + 1;
         first_async = 1;
       }
     }
   }
-  for (std::size_t i = first_async; i < async_depth; ++i)
-    append(stack, symbols.symbolize(ctx.async_pcs[i], false));
+  task.truncate(task_end);
+  for (std::size_t i = first_async; i < async_depth; ++i) task.append(symbols.symbolize(ctx.async_pcs[i], false));
+  task.drop_probe_frames();
 
-  frame task;
+  frame root;
   const std::size_t name_len = std::find(ctx.task_name, ctx.task_name + sizeof ctx.task_name, '\0') - ctx.task_name;
-  task.function = name_len > 0 ? std::string(ctx.task_name, name_len)
+  root.function = name_len > 0 ? std::string(ctx.task_name, name_len)
                                : "task#" + std::to_string(ctx.task_id);
-  task.is_task_frame = true;
-  stack.push_back(std::move(task));
+  root.is_task_frame = true;
+  stack.push_back(std::move(root));
   return stack;
 }
 
@@ -113,9 +175,10 @@ cpu_profile build_cpu_profile(std::span<const sampling::raw_sample> samples,
   profile.period_ns = period_ns;
   profile.samples.reserve(samples.size());
   std::uint64_t first = std::numeric_limits<std::uint64_t>::max(), last = 0;
+  detail::frame_role_cache roles;
   for (const raw_sample& raw : samples) {
     sample s;
-    s.stack = build_stack(raw, symbols);
+    s.stack = build_stack(raw, symbols, roles);
     s.count = 1;
     s.cpu_ns = static_cast<std::int64_t>(raw.weight_ns);
     s.labels = labels_of(raw.context);

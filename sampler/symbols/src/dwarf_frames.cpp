@@ -166,8 +166,12 @@ std::vector<frame> dwarf_frame_finder::frames(Dwfl_Module* mod, Dwarf_Addr addr,
       pos = call_site(&die, files, file_count);
       continue;
     }
-    f.function = readable_function_name(elf_symbol);
-    if (f.function.empty()) f.function = linkage_name(&die);
+    // The source function: DWARF's subprogram holds every part GCC split or cloned off it
+    // (`.cold`, `.part.0`, `.constprop.0`), so its linkage name names them all alike. GCC
+    // gives none to functions with internal linkage and to coroutine actors: then the ELF
+    // symbol, which is qualified (its clone suffix dropped), before the bare DWARF name.
+    f.function = linkage_name(&die);
+    if (f.function.empty()) f.function = readable_function_name(elf_symbol);
     if (f.function.empty()) f.function = plain_name(&die);
     frames.push_back(std::move(f));
     break;

@@ -38,9 +38,10 @@ class dwarf_frame_finder {
   /// of the call that was inlined)]; for other code, the one function. Only `function`,
   /// `file` and `line` are set. Empty when the module has no DWARF scope for `addr`.
   ///
-  /// The function's name is `elf_symbol` (may be null) when there is one, else its
-  /// DWARF linkage name, else its DWARF name; an inlined callee's is its linkage name or
-  /// DWARF name.
+  /// The function's name is its DWARF linkage name (of the subprogram whose ranges hold
+  /// `addr`, so hot and cold parts and clones get one name), else `elf_symbol` (may be
+  /// null; clone suffixes dropped), else its DWARF name; an inlined callee's is its
+  /// linkage name or DWARF name.
   ///
   /// `walk`: `indexed` (the default) or `libdw` (libdw's walk only; tests compare them).
   enum class scope_walk { indexed, libdw };

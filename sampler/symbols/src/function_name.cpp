@@ -4,7 +4,9 @@
 
 #include <cxxabi.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -12,14 +14,45 @@
 namespace coroscope::detail {
 namespace {
 
-void erase_all(std::string& s, std::string_view what) {
-  for (auto at = s.find(what); at != std::string::npos; at = s.find(what, at)) s.erase(at, what.size());
+// Removes every ` [clone .suffix]` the demangler wrote.
+void erase_clone_notes(std::string& s) {
+  static constexpr std::string_view note = " [clone ";
+  for (auto at = s.find(note); at != std::string::npos; at = s.find(note, at)) {
+    const auto end = s.find(']', at);
+    if (end == std::string::npos) return;
+    s.erase(at, end + 1 - at);
+  }
 }
 
-bool erase_suffix(std::string& s, std::string_view suffix) {
-  if (s.size() <= suffix.size() || !std::string_view{s}.ends_with(suffix)) return false;
-  s.resize(s.size() - suffix.size());
-  return true;
+bool all_digits(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// The length of `raw` without GCC's clone suffixes: `.cold`, `.localalias`, `.actor`,
+// `.destroy`, and `.constprop.N`, `.isra.N`, `.part.N`, `.lto_priv.N`, `.clone.N`, in any
+// sequence (`foo.part.0.cold`). A name that is nothing but suffixes keeps its first.
+std::size_t without_clone_suffixes(std::string_view raw) {
+  static constexpr std::string_view bare[] = {"cold", "localalias", "actor", "destroy"};
+  static constexpr std::string_view numbered[] = {"constprop", "isra", "part", "lto_priv", "clone"};
+  const auto one_of = [](const auto& words, std::string_view word) {
+    return std::find(std::begin(words), std::end(words), word) != std::end(words);
+  };
+  std::size_t end = raw.size();
+  while (end > 0) {
+    const auto dot = raw.rfind('.', end - 1);
+    if (dot == std::string_view::npos || dot == 0) break;
+    const std::string_view last = raw.substr(dot + 1, end - dot - 1);
+    if (one_of(bare, last)) {
+      end = dot;
+      continue;
+    }
+    const auto word_dot = all_digits(last) ? raw.rfind('.', dot - 1) : std::string_view::npos;
+    if (word_dot == std::string_view::npos || word_dot == 0 ||
+        !one_of(numbered, raw.substr(word_dot + 1, dot - word_dot - 1)))
+      break;
+    end = word_dot;
+  }
+  return end;
 }
 
 std::optional<std::string> demangle(const std::string& mangled) {
@@ -71,14 +104,12 @@ std::string readable_function_name(const char* raw) {
   if (raw == nullptr) return {};
   std::string mangled = coroutine_ramp(raw).value_or(raw);
   if (auto name = demangle(mangled)) {
-    erase_all(*name, " [clone .actor]");
-    erase_all(*name, " [clone .destroy]");
+    erase_clone_notes(*name);
     return *name;
   }
   // Not a C++ name (or one the demangler rejects): strip the raw suffixes.
-  std::string name = raw;
-  if (!erase_suffix(name, ".actor")) erase_suffix(name, ".destroy");
-  return name;
+  const std::string_view name = raw;
+  return std::string{name.substr(0, without_clone_suffixes(name))};
 }
 
 }  // namespace coroscope::detail

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
+#include <coroscope/function_names.hpp>
 #include <coroscope/profile.hpp>
 
 #include <chrono>
@@ -234,8 +235,9 @@ std::vector<std::vector<otlp_decoded_profile>> read_otlp_file(const std::string&
 
 /// `coroscope otlp-dump FILE`: prints every request of `path` readably (resource
 /// attributes, scope, sample and period types, each sample with its values, timestamps,
-/// attributes, link and stack with function names). Returns 0, or 2 after a one-line
-/// error on `err` when the file cannot be read or is not an OTLP profiles file.
-int otlp_dump(const std::string& path, std::ostream& out, std::ostream& err);
+/// attributes, link and stack with function names in `names`). Returns 0, or 2 after a
+/// one-line error on `err` when the file cannot be read or is not an OTLP profiles file.
+int otlp_dump(const std::string& path, std::ostream& out, std::ostream& err,
+              name_style names = name_style::short_names);
 
 }  // namespace coroscope

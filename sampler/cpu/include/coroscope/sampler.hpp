@@ -155,9 +155,11 @@ class frame_resolver {
 /// one `coroscope::sample` (count 1, cpu_ns = weight_ns, its timestamp) with labels
 /// `task`, `task_id`, `worker`, `trace_id` (32 hex), `span_id` (16 hex) when known. Stacks
 /// are leaf first; inside a task, the awaiting coroutine chain replaces the native frames
-/// below the running coroutine and a task frame (`is_task_frame`, function = task name)
-/// is the root (see profile_builder.cpp for the exact rules). `start_ns` and
-/// `duration_ns` of 0 are taken from the samples' timestamps.
+/// below the running coroutine (or, when it is not on the native stack, below the
+/// leaf-most poll boundary: never the worker's run loop or thread start), coroscope's own
+/// frames are left out, and a task frame (`is_task_frame`, function = task name) is the
+/// root (see profile_builder.cpp for the exact rules). `start_ns` and `duration_ns` of 0
+/// are taken from the samples' timestamps.
 cpu_profile build_cpu_profile(std::span<const sampling::raw_sample> samples,
                               frame_resolver& symbols, std::int64_t period_ns,
                               std::uint64_t start_ns = 0, std::uint64_t duration_ns = 0);

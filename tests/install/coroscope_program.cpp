@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 //
-// Uses only the public contract of an installed coroscope: a probe, its executor,
-// co_spawn, TIMED_AWAIT and snapshot. Exits 0 when the snapshot shows what ran.
+// coroscope::coroscope, the umbrella target: only the public contract of an installed
+// coroscope (a probe, its executor, co_spawn, TIMED_AWAIT and snapshot). Exits 0 when the
+// snapshot shows what ran. The LD_PRELOAD test runs it under libcoroscope_heap.so too.
 
 #include <chrono>
 #include <cstdio>
@@ -17,17 +18,13 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <coroscope/coroscope.hpp>
 
+#include "check.hpp"
+
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
+using install_test::check;
 
 namespace {
-
-int failures = 0;
-
-void check(bool ok, const std::string& what) {
-  std::printf("%s: %s\n", ok ? "ok  " : "FAIL", what.c_str());
-  failures += !ok;
-}
 
 /// Waits 20 ms three times, each wait timed.
 asio::awaitable<void> waiter() {
@@ -88,13 +85,12 @@ int main() {
   }
   check(site != nullptr, "await site named '" + expression + "'");
   if (site) {
-    check(site->file.ends_with("main.cpp") && site->line > 0,
-          "site is at main.cpp:" + std::to_string(site->line));
+    check(site->file.ends_with("coroscope_program.cpp") && site->line > 0,
+          "site is at coroscope_program.cpp:" + std::to_string(site->line));
     check(site->count == 3, "site count is 3 (" + std::to_string(site->count) + ")");
     check(site->slow_count == 3,
           "all 3 waits of 20 ms are slow at 10 ms (" + std::to_string(site->slow_count) + ")");
     check(site->max >= 20ms, "longest wait is at least 20 ms");
   }
-  std::printf("%s\n", failures ? "install test FAILED" : "install test passed");
-  return failures ? 1 : 0;
+  return install_test::finish("coroscope_program");
 }
