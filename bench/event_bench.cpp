@@ -24,7 +24,7 @@ struct probe_fixture {
 void BM_RecordEvent(benchmark::State& state) {
   event_ring ring(16384);
   event e{};
-  e.kind = event_kind::poll;
+  e.kind = event_kind::poll_sample;
   std::uint64_t n = 0;
   for (auto _ : state) {
     e.a = ++n;
@@ -55,29 +55,37 @@ void BM_EmitEvent(benchmark::State& state) {
 }
 BENCHMARK(BM_EmitEvent);
 
-void BM_PollScope(benchmark::State& state) {
+// One handler invocation as the hooks record it: an operation tagged when created, and the
+// poll bracket around its invocation (the benchmark thread is no worker: no worker slot).
+void BM_PollFrame(benchmark::State& state) {
   probe_fixture f;
   task_record* t = f.ex.task_record();
-  const std::uint32_t gen = f.ex.task_generation();
   for (auto _ : state) {
-    const wake_info wake = on_wake(*t);
-    poll_scope scope(t, gen, wake);
+    op_tag tag;
+    tag_new_op(tag, "io_context", "post");
+    poll_frame frame;
+    frame.begin(t, tag, false);
     benchmark::ClobberMemory();
+    frame.end();
   }
 }
-BENCHMARK(BM_PollScope);
+BENCHMARK(BM_PollFrame);
 
-// One poll with a TIMED_AWAIT in it, as a task sees it: wake, poll bracket, await timer.
+// The same with a TIMED_AWAIT in it.
 void BM_PollWithTimedAwait(benchmark::State& state) {
   probe_fixture f;
   task_record* t = f.ex.task_record();
-  const std::uint32_t gen = f.ex.task_generation();
   static constexpr await_site site{"bench", __FILE__, __LINE__};
   for (auto _ : state) {
-    const wake_info wake = on_wake(*t);
-    poll_scope scope(t, gen, wake);
-    await_timer timer(site);
-    benchmark::ClobberMemory();
+    op_tag tag;
+    tag_new_op(tag, "io_context", "post");
+    poll_frame frame;
+    frame.begin(t, tag, false);
+    {
+      await_timer timer(site);
+      benchmark::ClobberMemory();
+    }
+    frame.end();
   }
 }
 BENCHMARK(BM_PollWithTimedAwait);

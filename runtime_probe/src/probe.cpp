@@ -23,6 +23,7 @@
 #include "coroscope/detail/asio_layout.hpp"
 #include "coroscope/detail/clock.hpp"
 #include "coroscope/detail/poll_hooks.hpp"
+#include "layout_check.hpp"
 #include "probe_core.hpp"
 #include "probe_registry.hpp"
 
@@ -68,14 +69,17 @@ probe_core::probe_core(boost::asio::io_context& io_context, const probe_options&
   g_sampling_target_ticks = ns_to_ticks(kSamplingTargetNs);
   g_fixed_timing_interval = options.timing_interval;
   collector::instance().add_probe(id, &aggregator_);
-  g_live_probes.fetch_add(1, std::memory_order_acq_rel);
+  // Once per process: a mismatch is reported, and no probe records (its layout is wrong).
+  static const bool hooked = asio_scheduler_has_hooks();
+  recording_ = hooked;
+  if (recording_) g_live_probes.fetch_add(1, std::memory_order_acq_rel);
   services_ = std::make_unique<debug_services>(options, profiles,
                                                [this] { return take_snapshot(); });
 }
 
 probe_core::~probe_core() {
   services_.reset();
-  g_live_probes.fetch_sub(1, std::memory_order_acq_rel);
+  if (recording_) g_live_probes.fetch_sub(1, std::memory_order_acq_rel);
   probe_registry::remove(id);
   collector::instance().remove_probe(id);
   aggregator_.release_all_slots();

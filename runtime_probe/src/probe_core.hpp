@@ -48,6 +48,7 @@ class probe_core {
   void worker_main(unsigned index);
 
   mutable aggregator aggregator_;  // mutated only under the collector's lock
+  bool recording_ = false;         // the hooks are on for this probe
   std::mutex failure_mutex_;
   std::exception_ptr failure_;
   std::unique_ptr<debug_services> services_;  // reads the aggregator: stopped first

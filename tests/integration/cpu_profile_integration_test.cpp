@@ -154,7 +154,7 @@ TEST_F(HotspotsProfile, NoSampleHoldsBothATaskRootAndTheWorkersRunLoop) {
       "start_thread",
       "clone3",
       "coroscope::detail::probe_core::worker_main",
-      "coroscope::detail::poll_runner<...>::operator()",
+      "boost::asio::detail::awaitable_thread<...>::pump",
   };
   std::size_t task_samples = 0, deepest = 0;
   for (const auto& s : profile_->samples) {

@@ -14,9 +14,9 @@ using coroscope::detail::role_of_function;
 
 TEST(FrameRoles, TheRunLoopAndThreadStartAreBoundaries) {
   for (const char* name : {
-           "coroscope::detail::poll_runner<boost::asio::detail::executor_function>::operator()()",
+           "boost::asio::detail::awaitable_thread<boost::asio::any_io_executor>::pump()",
            "coroscope::detail::probe_core::worker_main(unsigned int)",
-           "boost::asio::detail::executor_op<coroscope::detail::poll_runner<boost::asio::detail::executor_function>, "
+           "boost::asio::detail::executor_op<boost::asio::detail::executor_function, "
            "std::allocator<void>, boost::asio::detail::scheduler_operation>::do_complete(void*, "
            "boost::asio::detail::scheduler_operation*, boost::system::error_code const&, unsigned long)",
            "boost::asio::detail::descriptor_read_op<boost::asio::mutable_buffers_1, "
@@ -65,8 +65,7 @@ TEST(FrameRoles, EverythingElseIsTheUsers) {
            "boost::asio::awaitable<void, boost::asio::any_io_executor> (anonymous namespace)::handle_request<"
            "boost::asio::awaitable<void, boost::asio::any_io_executor> (*)(unsigned long)>(unsigned long, "
            "boost::asio::awaitable<void, boost::asio::any_io_executor> (*)(unsigned long))",
-           // Asio's pump and initiations run the task's code: kept.
-           "boost::asio::detail::awaitable_thread<boost::asio::any_io_executor>::pump()",
+           // Asio's initiations run the task's code: kept.
            "boost::asio::detail::executor_function::operator()()",
            "void boost::asio::detail::initiate_post_with_executor<boost::asio::any_io_executor>::operator()<"
            "boost::asio::detail::awaitable_handler<boost::asio::any_io_executor> >(boost::asio::detail::"
@@ -74,7 +73,7 @@ TEST(FrameRoles, EverythingElseIsTheUsers) {
            // Names that merely mention the run loop or the probe.
            "my::scheduler::run()",
            "my::do_complete()",
-           "void user::post<coroscope::detail::poll_runner<int> >(int)",
+           "void user::post<boost::asio::detail::awaitable_thread<int> >(int)",
            "operator()",
        })
     EXPECT_EQ(role_of_function(name), frame_role::user) << name;

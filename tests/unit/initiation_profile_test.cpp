@@ -44,7 +44,7 @@ constexpr std::array<std::string_view, 8> kWorkerFrames = {
     "start_thread",
     "std::thread::_State_impl<...>::_M_run",
     "coroscope::detail::probe_core::worker_main",
-    "coroscope::detail::poll_runner<...>::operator()"};
+    "boost::asio::detail::awaitable_thread<...>::pump"};
 
 awaitable<void> post_loop(std::chrono::steady_clock::time_point end) {
   const auto ex = co_await boost::asio::this_coro::executor;

@@ -25,18 +25,16 @@ struct pattern {
 // hands a handler to it, and the probe's own poll entry. Everything from the leaf-most of
 // these towards the root is the worker's, not the task's.
 //
-// Today the probe enters a poll in poll_runner (the task executor's wrapper of each
-// resumption); Asio reaches it through an operation's do_complete (`executor_op`,
-// `scheduler_operation::complete`) or inline through work_dispatcher. Hooks inside
-// Asio's handler invocation would make do_complete the entry: it is listed already.
-//
-// The task executor's execute() is no boundary: user code calls it to post or dispatch
-// (an inline dispatch then enters the poll through poll_runner, listed), so it is listed
-// below as the probe's own.
+// The probe's hooks are inside Asio's handler invocation: a poll is entered through an
+// operation's do_complete (`executor_op`, `scheduler_operation::complete`) or inline
+// through work_dispatcher. A coroutine is resumed in its thread's pump: an inline
+// dispatch may resume one task's coroutines inside another's poll, so the leaf-most pump
+// is where the running task's frames begin.
 constexpr std::array poll_boundaries = {
-    // coroscope's poll entry and worker loop
-    pattern{match::exact, "coroscope::detail::poll_runner<...>::operator()"},
+    // coroscope's worker loop
     pattern{match::exact, "coroscope::detail::probe_core::worker_main"},
+    // Asio: a coroutine thread resumed
+    pattern{match::exact, "boost::asio::detail::awaitable_thread<...>::pump"},
     // Asio: an operation completing (runs the handler), the scheduler, io_context::run*
     // and poll*, and work_dispatcher (runs a dispatched handler on its executor)
     pattern{match::suffix, "::do_complete", "boost::asio::"},

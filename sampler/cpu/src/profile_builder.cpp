@@ -12,14 +12,14 @@
 //   ──────────────────────────────          ─────────────────────        ──────────────────
 //   [0] memcpy                                                           memcpy
 //   [1] parse_body  ◄─ same function ────── [0] parse_body                parse_body
-//   [2] awaitable_thread::pump       ✗      [1] handle_request ────────►  handle_request
-//   [3] poll_runner          boundary ✗     [2] accept_loop    ────────►  accept_loop
+//   [2] awaitable_thread::pump  boundary ✗  [1] handle_request ────────►  handle_request
+//   [3] executor_op::do_complete     ✗      [2] accept_loop    ────────►  accept_loop
 //   [4] scheduler::do_run_one        ✗                                   task frame "accept-loop"
 //   [5] io_context::run              ✗
 //   [6] start_thread                 ✗
 //
-// The leaf-most poll boundary (frame_roles.cpp: the probe's poll entry, Asio's run loop
-// and operation completion, thread start) separates the task's frames from the worker's.
+// The leaf-most poll boundary (frame_roles.cpp: Asio's coroutine pump, operation completion
+// and run loop, thread start) separates the task's frames from the worker's.
 // The running coroutine is looked for above it (leaf side): found, the native frames
 // below it go (every task would otherwise share the same uninformative root) and the
 // awaiting coroutines follow. Not found (the coroutine has suspended and Asio runs the

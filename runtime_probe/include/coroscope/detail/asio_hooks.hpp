@@ -20,6 +20,7 @@
 // standard library and coroscope's Asio-free detail headers.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
@@ -37,8 +38,17 @@ class awaitable_frame_base;
 
 namespace coroscope::detail {
 
-/// The base class Asio gives every operation (`scheduler_operation`).
+/// Called instead of an operation's completion when Asio code compiled without these
+/// hooks runs it (see layout_check.cpp).
+void on_unhooked_scheduler(void* owner, void* op, const void* ec, std::size_t bytes) noexcept;
+
+/// The base class Asio gives every operation (`scheduler_operation`). Its first two words
+/// are where code compiled without the hooks would look for the operation's queue link
+/// and completion function: such code runs `on_unhooked_scheduler` instead of reading
+/// coroscope's tag as a function pointer, and the mismatch is reported, not hidden.
 struct tracked_op {
+  void* unhooked_link_ = nullptr;
+  void (*unhooked_complete_)(void*, void*, const void*, std::size_t) = &on_unhooked_scheduler;
   op_tag coroscope_tag_;
 };
 

@@ -38,8 +38,10 @@ struct coarse_clock {
 
   /// The tick stamp `n` had; for a stamp older than the history, the oldest one kept (an
   /// upper bound of when `n` was stamped).
+  /// A stamp not made yet reads as the latest.
   std::uint64_t tick_of(std::uint64_t n) const noexcept {
     const std::uint64_t last = read_seq();
+    if (n > last) n = last;
     if (last >= kHistory && n <= last - kHistory) n = last - kHistory + 1;
     return ticks[n % kHistory].load(std::memory_order_relaxed);
   }
