@@ -62,7 +62,7 @@ void BM_PollFrame(benchmark::State& state) {
   task_record* t = f.ex.task_record();
   for (auto _ : state) {
     op_tag tag;
-    tag_new_op(tag, "io_context", "post");
+    tag_new_op(tag, "io_context", "post", nullptr, 0);
     poll_frame frame;
     frame.begin(t, tag, false);
     benchmark::ClobberMemory();
@@ -78,7 +78,7 @@ void BM_PollWithTimedAwait(benchmark::State& state) {
   static constexpr await_site site{"bench", __FILE__, __LINE__};
   for (auto _ : state) {
     op_tag tag;
-    tag_new_op(tag, "io_context", "post");
+    tag_new_op(tag, "io_context", "post", nullptr, 0);
     poll_frame frame;
     frame.begin(t, tag, false);
     {

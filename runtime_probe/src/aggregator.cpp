@@ -19,6 +19,8 @@ namespace {
 
 constexpr std::size_t kMaxWarnings = 1000;
 constexpr std::size_t kMaxSites = 4096;
+constexpr std::size_t kMaxResources = 4096;
+constexpr std::size_t kMaxStartedOps = 8192;  // timed operations awaiting completion
 constexpr std::uint64_t kMinWakesForSelfWakeLint = 10;
 // Completed tasks looked at per completion when over the count bound (records still in
 // use are skipped, so more than one); the tick looks at all of them.
@@ -122,6 +124,8 @@ void aggregator::apply(const event& e) {
       return;
     case event_kind::await_sample: return on_await_sample(e);
     case event_kind::site_count: return on_site_count(e);
+    case event_kind::op_start: return on_op_start(e);
+    case event_kind::resource_closed: return on_resource_closed(e);
     case event_kind::trace_context: return on_trace(e);
     case event_kind::blocking_call: return on_blocking(e);
     case event_kind::worker_start:
@@ -235,6 +239,7 @@ void aggregator::note_long_poll(task_stats* t, std::uint64_t length, bool exact)
 void aggregator::on_poll_sample(const event& e) {
   task_stats* t = find_task(e.task_id, e.slot);
   const std::uint64_t length = e.c > e.b ? e.c - e.b : 0;
+  if (e.a != 0 && e.a <= e.b) note_op_wait(static_cast<op_kind>(e.aux & 0xff), e.a, e.b, t);
   const bool post = (e.aux & 0xff) == static_cast<unsigned>(op_kind::post);
   const bool has_wake = e.a != 0 && e.a <= e.b && post;
   if (t) {
@@ -251,6 +256,92 @@ void aggregator::on_poll_sample(const event& e) {
   }
   if (worker_stats* w = worker(e.worker)) w->busy.add_exact(length, short_poll_ticks_);
   note_long_poll(t, length, true);
+}
+
+namespace {
+
+const char* resource_kind(op_kind kind) {
+  switch (kind) {
+    case op_kind::socket_read:
+    case op_kind::socket_write:
+    case op_kind::socket_accept:
+    case op_kind::socket_connect:
+    case op_kind::socket_other: return "socket";
+    case op_kind::timer_wait: return "timer";
+    case op_kind::post: return "executor";
+    case op_kind::resolve: return "resolver";
+    case op_kind::signal_wait: return "signal_set";
+    case op_kind::descriptor: return "descriptor";
+    case op_kind::channel: return "channel";
+    case op_kind::other:
+    case op_kind::count_: break;
+  }
+  return "other";
+}
+
+bool has_descriptor(op_kind kind) {
+  return std::string_view(resource_kind(kind)) == "socket" || kind == op_kind::descriptor;
+}
+
+}  // namespace
+
+void aggregator::on_op_start(const event& e) {
+  const auto* object = reinterpret_cast<const void*>(e.b);
+  const auto kind = static_cast<op_kind>(e.aux & 0xff);
+  if (object == nullptr) return;
+  auto it = resources_.find(object);
+  if (it == resources_.end() || it->second.closed) {
+    if (it == resources_.end() && resources_.size() >= kMaxResources) {
+      // Forget the least recently active (closed ones go first: they are never active).
+      auto oldest = resources_.begin();
+      for (auto r = resources_.begin(); r != resources_.end(); ++r)
+        if (r->second.closed > oldest->second.closed ||
+            (r->second.closed == oldest->second.closed &&
+             r->second.last_active_tick < oldest->second.last_active_tick))
+          oldest = r;
+      resources_.erase(oldest);
+      ++dropped_resources_;
+    }
+    resource_stats fresh;  // a new object, or a closed one's address reused
+    fresh.id = next_resource_id_++;
+    fresh.kind = kind;
+    it = resources_.insert_or_assign(object, std::move(fresh)).first;
+  }
+  resource_stats& r = it->second;
+  if (has_descriptor(kind) && e.c != ~std::uint64_t{0}) r.handle = static_cast<std::int64_t>(e.c);
+  r.last_active_tick = e.a;
+  // Bounded: the oldest go first (completed ones leave their order entry behind; some
+  // timed operations never complete: destroyed with their io_context).
+  while (!started_order_.empty() && (started_ops_.size() >= kMaxStartedOps ||
+                                     started_order_.size() >= 2 * kMaxStartedOps)) {
+    started_ops_.erase(started_order_.front());
+    started_order_.pop_front();
+  }
+  if (started_ops_.emplace(e.a, started_op{object, kind}).second) started_order_.push_back(e.a);
+}
+
+void aggregator::note_op_wait(op_kind kind, std::uint64_t start, std::uint64_t resumed,
+                              const task_stats* t) {
+  const std::uint64_t wait = to_ns(resumed - start);
+  if (static_cast<unsigned>(kind) < kOpKinds) op_waits_[static_cast<unsigned>(kind)].record(wait);
+  auto started = started_ops_.find(start);
+  if (started == started_ops_.end()) return;
+  auto r = resources_.find(started->second.object);
+  started_ops_.erase(started);  // its started_order_ entry goes when it reaches the front
+  if (r == resources_.end()) return;
+  ++r->second.timed;
+  r->second.waits.record(wait);
+  r->second.last_active_tick = std::max(r->second.last_active_tick, resumed);
+  if (t) {
+    r->second.last_task_id = t->id;
+    r->second.last_task_name = t->name;
+  }
+}
+
+void aggregator::on_resource_closed(const event& e) {
+  for (auto& [object, r] : resources_)
+    if (!r.closed && r.handle == static_cast<std::int64_t>(e.c) && has_descriptor(r.kind))
+      r.closed = true;
 }
 
 void aggregator::on_long_poll(const event& e) {
@@ -476,6 +567,8 @@ void aggregator::evict_completed(std::uint64_t now, std::size_t max_visits) {
       continue;
     }
     if (it != tasks_.end()) {
+      if (ours) refresh(it->second);
+      for (unsigned k = 0; k < kOpKinds; ++k) forgotten_ops_[k] += it->second.ops[k];
       if (last_task_ == &it->second) last_task_ = nullptr;
       if (ours) task_pool::release(it->second.slot);
       tasks_.erase(it);
@@ -621,6 +714,34 @@ snapshot aggregator::build(std::uint64_t dropped, std::uint64_t untracked,
   }
   std::sort(s.await_sites.begin(), s.await_sites.end(),
             [](const await_site_info& a, const await_site_info& b) { return a.total > b.total; });
+  std::array<std::uint64_t, kOpKinds> op_counts = forgotten_ops_;
+  for (const auto& [id, t] : tasks_)
+    for (unsigned k = 0; k < kOpKinds; ++k) op_counts[k] += t.ops[k];
+  for (unsigned k = 0; k < kOpKinds; ++k) {
+    if (op_counts[k] == 0 && op_waits_[k].count() == 0) continue;
+    s.operation_kinds.push_back(
+        {to_string(static_cast<op_kind>(k)), op_counts[k], op_waits_[k].summarize()});
+  }
+  std::sort(s.operation_kinds.begin(), s.operation_kinds.end(),
+            [](const operation_kind_info& a, const operation_kind_info& b) { return a.count > b.count; });
+  std::vector<std::pair<std::uint64_t, resource_info>> resources;
+  resources.reserve(resources_.size());
+  for (const auto& [object, r] : resources_) {
+    resource_info info;
+    info.id = r.id;
+    info.kind = resource_kind(r.kind);
+    info.native_handle = r.handle;
+    info.closed = r.closed;
+    info.timed_operations = r.timed;
+    info.waits = r.waits.summarize();
+    info.last_task_id = r.last_task_id;
+    info.last_task_name = r.last_task_name;
+    resources.emplace_back(r.last_active_tick, std::move(info));
+  }
+  std::sort(resources.begin(), resources.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (auto& [tick, info] : resources) s.resources.push_back(std::move(info));
+  s.dropped_resources = dropped_resources_;
   for (const auto& [key, w] : warnings_) s.warnings.push_back(w);
   s.tasks_spawned = spawned_;
   s.tasks_completed = completed_;

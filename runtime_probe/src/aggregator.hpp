@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <ctime>
+#include <array>
 #include <deque>
 #include <map>
 #include <string>
@@ -113,7 +114,26 @@ class aggregator {
     log_histogram hist;
   };
 
+  struct resource_stats {
+    std::uint64_t id = 0;
+    op_kind kind = op_kind::other;
+    std::int64_t handle = -1;
+    bool closed = false;
+    std::uint64_t timed = 0;
+    std::uint64_t last_active_tick = 0;
+    std::uint64_t last_task_id = 0;
+    std::string last_task_name;
+    log_histogram waits;
+  };
+  struct started_op {
+    const void* object;
+    op_kind kind;
+  };
+
   task_stats* find_task(std::uint64_t id, std::uint32_t slot);
+  void on_op_start(const event& e);
+  void on_resource_closed(const event& e);
+  void note_op_wait(op_kind kind, std::uint64_t start, std::uint64_t resumed, const task_stats* t);
   worker_stats* worker(std::int16_t index);
   void on_spawn(const event& e);
   void on_complete(const event& e);
@@ -157,6 +177,14 @@ class aggregator {
   std::vector<worker_stats> workers_;
   timing no_task_busy_;
   std::unordered_map<const void*, site_stats> sites_;
+  // Operations: counts of tasks already forgotten, waits by kind, the resources, and the
+  // timed operations started and not completed yet (by start tick).
+  std::array<std::uint64_t, kOpKinds> forgotten_ops_{};
+  std::array<log_histogram, kOpKinds> op_waits_;
+  std::unordered_map<const void*, resource_stats> resources_;
+  std::uint64_t next_resource_id_ = 1, dropped_resources_ = 0;
+  std::unordered_map<std::uint64_t, started_op> started_ops_;
+  std::deque<std::uint64_t> started_order_;
 
   struct warning_key {
     std::string lint;

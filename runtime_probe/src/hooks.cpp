@@ -154,11 +154,35 @@ void note_migration(task_record& t, worker_slot* w) noexcept {
   t.last_worker.store(worker, std::memory_order_relaxed);
 }
 
-void sample_op(op_tag& tag) noexcept {
+void sample_op(op_tag& tag, const void* object, std::uintmax_t native_handle) noexcept {
   thread_state& st = t_state;
   st.op_countdown = next_countdown(st);
   tag.flags |= op_sampled;
   tag.tick = ticks();
+  task_record* t = tagged_task(tag);
+  const std::uint16_t probe = t ? t->probe : st.probe;
+  if (probe == 0) return;
+  event e{};
+  if (t) e = make_task_event(event_kind::op_start, *t);
+  e.kind = event_kind::op_start;
+  e.probe = probe;
+  e.worker = st.worker_index;
+  e.aux = static_cast<std::uint32_t>(tag.kind);
+  e.a = tag.tick;
+  e.b = reinterpret_cast<std::uint64_t>(object);
+  e.c = native_handle;
+  emit_event(e);
+}
+
+void on_descriptor_closed(const void* context, std::uintmax_t native_handle) noexcept {
+  const probe_registry::entry probe = probe_registry::for_context(context);
+  if (!probe.workers) return;
+  event e{};
+  e.kind = event_kind::resource_closed;
+  e.probe = probe.id;
+  e.worker = t_state.worker_index;
+  e.c = native_handle;
+  emit_event(e);
 }
 
 void end_timed_poll(task_record* t, const op_tag& tag, std::uint64_t begin, bool nested,

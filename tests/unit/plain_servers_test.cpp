@@ -239,7 +239,7 @@ void echo_client(tcp::endpoint server, int messages) {
 TEST(PlainServers, ChatReaderAndWriterOnTheSocketsExecutorAreTasksWithExactPolls) {
   constexpr int kClients = 3, kMessages = 6;
   asio::io_context io;
-  coroscope::probe probe{io};
+  coroscope::probe probe{io, {.timing_interval = 1}};  // every operation timed: all resources seen
   tcp::acceptor acceptor(io, {asio::ip::address_v4::loopback(), 0});
   std::vector<std::unique_ptr<chat_connection>> connections;
   connections.reserve(kClients);
@@ -276,6 +276,33 @@ TEST(PlainServers, ChatReaderAndWriterOnTheSocketsExecutorAreTasksWithExactPolls
   EXPECT_EQ(reader_polls, static_cast<std::uint64_t>(reader_resumptions));
   EXPECT_EQ(writer_polls, static_cast<std::uint64_t>(writer_resumptions));
   EXPECT_EQ(s.workers.size(), 1u);
+
+  // Operations without annotations: every read a reader started, by kind, with its wait;
+  // each connection's socket and timer as a resource.
+  const auto kind = [&](std::string_view name) -> const coroscope::operation_kind_info* {
+    for (const auto& k : s.operation_kinds)
+      if (k.kind == name) return &k;
+    return nullptr;
+  };
+  ASSERT_NE(kind("socket_read"), nullptr);
+  EXPECT_EQ(kind("socket_read")->count, static_cast<std::uint64_t>(reader_resumptions - kClients));
+  EXPECT_EQ(kind("socket_read")->waits.count, kind("socket_read")->count);
+  ASSERT_NE(kind("timer_wait"), nullptr);
+  ASSERT_NE(kind("socket_accept"), nullptr);
+  EXPECT_EQ(kind("socket_accept")->count, static_cast<std::uint64_t>(kClients));
+  std::size_t sockets = 0, timers = 0;
+  for (const auto& r : s.resources) {
+    if (r.kind == "socket" && r.native_handle >= 0) ++sockets;
+    if (r.kind == "timer") ++timers;
+    EXPECT_GT(r.timed_operations, 0u);
+  }
+  EXPECT_GE(sockets, static_cast<std::size_t>(kClients));  // and the listener's acceptor
+  EXPECT_EQ(timers, static_cast<std::size_t>(kClients));
+  for (const auto* t : readers) {
+    bool reads = false;
+    for (const auto& op : t->operations) reads |= op.kind == "socket_read" && op.count > 0;
+    EXPECT_TRUE(reads);
+  }
 }
 
 // -- A strand per connection, on two threads -------------------------------------------

@@ -61,6 +61,27 @@ struct task_info {
   std::vector<operation_count> operations;  ///< operations it started, by kind
 };
 
+/// Asynchronous operations of one kind, over the probe's life: how many tasks started, and
+/// how long they waited from start to completion (a random sample of them, timed).
+struct operation_kind_info {
+  std::string kind;
+  std::uint64_t count = 0;  ///< exact
+  duration_histogram waits;
+};
+
+/// An I/O object operations ran on (a socket, a timer, a signal set, an executor for
+/// posts), as the timed operations on it saw it.
+struct resource_info {
+  std::uint64_t id = 0;      ///< this probe's, in order of discovery
+  std::string kind;          ///< socket, timer, descriptor, signal_set, resolver, channel, executor
+  std::int64_t native_handle = -1;  ///< the descriptor, for sockets and descriptors
+  bool closed = false;
+  std::uint64_t timed_operations = 0;  ///< how many of its operations were timed
+  duration_histogram waits;            ///< their waits, start to completion
+  std::uint64_t last_task_id = 0;      ///< the task of the latest of them (0: none)
+  std::string last_task_name;
+};
+
 /// Handlers that ran outside any task: callbacks whose operation was started by code that
 /// is not a task (main(), a plain thread), with no coroutine to attribute them to.
 struct no_task_info {
@@ -117,6 +138,9 @@ struct snapshot {
   std::vector<await_site_info> await_sites;
   std::vector<warning_info> warnings;
   no_task_info no_task;
+  std::vector<operation_kind_info> operation_kinds;  ///< by kind, most started first
+  std::vector<resource_info> resources;  ///< most recently active first; at most 4096
+  std::uint64_t dropped_resources = 0;   ///< forgotten to stay within the bound
   std::uint64_t tasks_spawned = 0;
   std::uint64_t tasks_completed = 0;
   std::uint64_t live_tasks = 0;

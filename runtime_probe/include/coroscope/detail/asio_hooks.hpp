@@ -85,9 +85,17 @@ inline constexpr bool is_strand_invoker = requires { typename Handler::on_invoke
 
 /// BOOST_ASIO_HANDLER_CREATION: an operation was created by the code running now.
 template <typename Context, typename Op>
-COROSCOPE_HOT void asio_creation(Context&, Op& op, const char* object_type, void*, std::uintmax_t,
-                          const char* op_name) noexcept {
-  if (hooks_active()) tag_new_op(op.coroscope_tag_, object_type, op_name);
+COROSCOPE_HOT void asio_creation(Context&, Op& op, const char* object_type, const void* object,
+                                 std::uintmax_t native_handle, const char* op_name) noexcept {
+  if (hooks_active()) tag_new_op(op.coroscope_tag_, object_type, op_name, object, native_handle);
+}
+
+/// BOOST_ASIO_HANDLER_REACTOR_DEREGISTRATION: a descriptor left the reactor (closed).
+void on_descriptor_closed(const void* context, std::uintmax_t native_handle) noexcept;
+template <typename Context>
+COROSCOPE_HOT void asio_deregistration(Context& context, std::uintmax_t native_handle,
+                                       std::uintmax_t) noexcept {
+  if (hooks_active()) on_descriptor_closed(&context, native_handle);
 }
 
 /// BOOST_ASIO_HANDLER_COMPLETION .. INVOCATION_BEGIN .. INVOCATION_END: one invocation of
@@ -244,7 +252,8 @@ class asio_location {
 #define BOOST_ASIO_HANDLER_INVOCATION_END tracked_completion.invocation_end()
 #define BOOST_ASIO_HANDLER_OPERATION(args) (void)0
 #define BOOST_ASIO_HANDLER_REACTOR_REGISTRATION(args) (void)0
-#define BOOST_ASIO_HANDLER_REACTOR_DEREGISTRATION(args) (void)0
+#define BOOST_ASIO_HANDLER_REACTOR_DEREGISTRATION(args) \
+  ::coroscope::detail::asio_deregistration args
 #define BOOST_ASIO_HANDLER_REACTOR_READ_EVENT 1
 #define BOOST_ASIO_HANDLER_REACTOR_WRITE_EVENT 2
 #define BOOST_ASIO_HANDLER_REACTOR_ERROR_EVENT 4

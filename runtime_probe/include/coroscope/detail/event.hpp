@@ -16,6 +16,9 @@ enum class event_kind : std::uint8_t {
                    ///< stamps: a = shortest, b = longest it may have lasted (ticks), c = end
   await_sample,    ///< slot, task_id; a = await_site*, b = shortest, c = longest (ticks)
   site_count,      ///< a = await_site*, b = awaits counted on this thread since the last one
+  op_start,        ///< slot, task_id (0: none); a = start tick, b = I/O object, c = native
+                   ///< handle (or ~0), aux = op_kind: a sampled operation was started
+  resource_closed, ///< c = native handle (a descriptor left the reactor)
   trace_context,   ///< slot, task_id; a,b = trace id (big-endian halves), c = span id
   worker_start,    ///< a = tick, b = CPU clock id, c = tid (CPU and run-queue reads)
   worker_stop,     ///< a = tick

@@ -55,7 +55,8 @@ void emit_long_poll(task_record* t, std::uint64_t begin_seq, std::uint64_t end) 
 void count_inline_poll(task_record& t) noexcept;  ///< resumed with no hook (Asio dispatch)
 void note_steal(worker_slot& w, std::int16_t from) noexcept;
 void note_migration(task_record& t, worker_slot* w) noexcept;
-void sample_op(op_tag& tag) noexcept;  ///< this operation is timed
+/// This operation is timed: its start, and the I/O object it runs on.
+void sample_op(op_tag& tag, const void* object, std::uintmax_t native_handle) noexcept;
 /// Notes the entry function of `t`, which is running on this thread (its coroutine frames
 /// are stable), for its name.
 void note_running_entry_function(task_record& t) noexcept;
@@ -193,7 +194,8 @@ COROSCOPE_HOT task_record* tagged_task(const op_tag& tag) noexcept {
 
 /// Called when an operation is created (Asio's BOOST_ASIO_HANDLER_CREATION): the task whose
 /// code started it, its kind, and whether it is timed.
-COROSCOPE_HOT void tag_new_op(op_tag& tag, const char* object_type, const char* op_name) noexcept {
+COROSCOPE_HOT void tag_new_op(op_tag& tag, const char* object_type, const char* op_name,
+                              const void* object, std::uintmax_t native_handle) noexcept {
   thread_state& st = t_state;
   task_record* t = st.initiating;
   const bool continuation = t != nullptr;
@@ -229,10 +231,16 @@ COROSCOPE_HOT void tag_new_op(op_tag& tag, const char* object_type, const char* 
     if (COROSCOPE_UNLIKELY(t->entry_fn.load(std::memory_order_relaxed) == 0) &&
         t == st.current_task && st.ran)
       note_running_entry_function(*t);
-  } else if (continuation) {
-    tag.flags = op_continuation;
+  } else {
+    if (continuation) tag.flags = op_continuation;
+    if (COROSCOPE_UNLIKELY(op_name != st.last_op_name || object_type != st.last_object_type)) {
+      st.last_op_name = op_name;
+      st.last_object_type = object_type;
+      st.last_op_kind = static_cast<std::int8_t>(classify_op(object_type, op_name));
+    }
+    tag.kind = st.last_op_kind;
   }
-  if (COROSCOPE_UNLIKELY(--st.op_countdown == 0)) sample_op(tag);
+  if (COROSCOPE_UNLIKELY(--st.op_countdown == 0)) sample_op(tag, object, native_handle);
 }
 
 }  // namespace coroscope::detail
