@@ -19,6 +19,7 @@
 #include "coroscope/console_server.hpp"
 #include "coroscope/detail/clock.hpp"
 #include "coroscope/detail/task_factory.hpp"
+#include <coroscope/env/error_line.hpp>
 #include "probe_core.hpp"
 
 namespace coroscope {
@@ -241,7 +242,7 @@ void probe::start_console() {
     std::fprintf(stderr, "coroscope: console listening on %s:%u\n", console.host.c_str(),
                  static_cast<unsigned>(console_->port()));
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "coroscope: COROSCOPE_CONSOLE: %s\n", e.what());
+    env::report(std::string("COROSCOPE_CONSOLE: ") + e.what());
   }
 }
 
