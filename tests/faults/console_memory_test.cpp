@@ -43,11 +43,12 @@ constexpr long kMaxLeftKiB = 16 * 1024;
 constexpr std::size_t kMaxFloodBytes = 64u << 20;
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-/// The sanitizers' allocators keep what is freed (ASan's quarantine) and do not trim on
-/// malloc_trim: whether memory comes back is checked in the plain build.
-constexpr bool kRssFollowsFree = false;
+/// Under a sanitizer RSS says little about the program's memory: the allocator keeps what
+/// is freed (ASan's quarantine holds up to 256 MB), pads every block and ignores
+/// malloc_trim. RSS is checked in the plain build; the counters in every build.
+constexpr bool kRssTracksLiveMemory = false;
 #else
-constexpr bool kRssFollowsFree = true;
+constexpr bool kRssTracksLiveMemory = true;
 #endif
 
 /// A field of /proc/self/status in KiB (VmRSS, VmHWM); -1 when missing.
@@ -151,8 +152,10 @@ TEST(ConsoleMemory, FloodingConsolesThatNeverReadCostBoundedMemoryAndGiveItBack)
   const long peak = exact_peak ? status_kib("VmHWM") : std::max(sampled_peak, status_kib("VmRSS"));
   EXPECT_EQ(flooded.throttled_clients, static_cast<std::size_t>(kConsoles));
   EXPECT_EQ(flooded.slow_disconnects, 0u);
-  EXPECT_LT(peak - before, kMaxGrowthKiB) << "RSS " << before << " KiB before, peak " << peak
-                                          << " KiB (" << (exact_peak ? "VmHWM" : "sampled") << ")";
+  if (kRssTracksLiveMemory) {
+    EXPECT_LT(peak - before, kMaxGrowthKiB) << "RSS " << before << " KiB before, peak " << peak
+                                            << " KiB (" << (exact_peak ? "VmHWM" : "sampled") << ")";
+  }
   // The server's own account: 64 replies and a few updates per console. Unbounded, each
   // queue grew to max_queued_bytes (32 MiB) before its console was dropped.
   EXPECT_LT(flooded.queued_bytes, static_cast<std::size_t>(kConsoles) << 20) << flooded.queued_bytes;
@@ -165,7 +168,9 @@ TEST(ConsoleMemory, FloodingConsolesThatNeverReadCostBoundedMemoryAndGiveItBack)
   for (const int fd : consoles) ::close(fd);
   ASSERT_TRUE(eventually([&] { return server.stats().clients == 1; }));
   const long after = status_kib("VmRSS");
-  EXPECT_LT(after - before, kMaxLeftKiB) << "RSS " << before << " KiB before, " << after << " KiB after";
+  if (kRssTracksLiveMemory) {
+    EXPECT_LT(after - before, kMaxLeftKiB) << "RSS " << before << " KiB before, " << after << " KiB after";
+  }
   EXPECT_EQ(server.stats().throttled_clients, 0u);
   good.stop();
   server.stop();
@@ -206,13 +211,13 @@ TEST(ConsoleMemory, ASlowConsoleDroppedAtItsQueueLimitLeavesNoMemoryBehind) {
   const long after = status_kib("VmRSS");
   ::close(slow);
 
-  // The queue was held to its limit in real memory ...
-  EXPECT_LT(peak - before, static_cast<long>(o.max_queued_bytes / 1024) + kMaxLeftKiB)
-      << "RSS " << before << " KiB before, peak " << peak << " KiB";
-  // ... and handed back when the console was dropped. Without malloc_trim about 60% of it
-  // stayed (28 of 48 MiB).
   EXPECT_GE(server.stats().memory_trims, 1u);
-  if (kRssFollowsFree) {
+  if (kRssTracksLiveMemory) {
+    // The queue was held to its limit in real memory ...
+    EXPECT_LT(peak - before, static_cast<long>(o.max_queued_bytes / 1024) + kMaxLeftKiB)
+        << "RSS " << before << " KiB before, peak " << peak << " KiB";
+    // ... and handed back when the console was dropped. Without malloc_trim about 60% of
+    // it stayed (28 of 48 MiB).
     EXPECT_LT(after - before, static_cast<long>(o.max_queued_bytes / 1024 / 4))
         << "RSS " << before << " KiB before, " << after << " KiB after";
   }
