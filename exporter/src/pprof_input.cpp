@@ -6,8 +6,6 @@
 
 #include <coroscope/profile.hpp>
 
-#include <google/protobuf/arena.h>
-
 #include <algorithm>
 #include <climits>
 #include <limits>
