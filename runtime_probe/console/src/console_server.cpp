@@ -358,7 +358,7 @@ class console_connection : public std::enable_shared_from_this<console_connectio
       return;
     }
     // Half the replies taken: read again (not at once, or it would pause per reply).
-    if (throttled_ && queued_replies_ <= max_queued_replies() / 2) {
+    if (throttled_ && !closing_ && queued_replies_ <= max_queued_replies() / 2) {
       throttled_ = false;
       --server_.throttled_clients;
       serve_requests();
