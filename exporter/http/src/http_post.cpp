@@ -2,8 +2,6 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "http_post.hpp"
 
-#include <coroscope/env/error_line.hpp>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,6 +10,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+
+#include <coroscope/env/error_line.hpp>
 
 #include <stdexcept>
 
