@@ -3,8 +3,9 @@
 //
 // Hostile profiles given to the `coroscope` tool: each is refused with exit code 2 and one
 // line naming the limit it broke, and the tool's peak memory (the child's ru_maxrss) stays
-// a small fraction of what the input asks for. Before the limits, a gzip bomb took as much
-// memory as it inflated to (up to 1 GiB) and 3M tiny samples about 700 MB.
+// a small fraction of what the input asks for. Before the limits the tool peaked at 11 GB
+// on the 300 MiB bomb below (it parsed what it inflated), 700 MB on 3M tiny samples and
+// 685 MB on the repeated long name.
 #include "../support/hostile_pprof.hpp"
 #include "../support/temp_dir.hpp"
 
