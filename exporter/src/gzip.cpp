@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <stdexcept>
 
@@ -65,54 +66,63 @@ std::string gzip_compress(std::string_view data) {
   return out;
 }
 
-std::string gzip_decompress(std::string_view data, std::size_t max_output) {
-  z_stream stream{};
-  int code = inflateInit2(&stream, gzip_window_bits);
-  if (code != Z_OK) throw std::runtime_error("gzip: inflateInit2 failed: " + zlib_message(stream, code));
+gzip_limit_error::gzip_limit_error(std::size_t limit)
+    : std::runtime_error("gzip data inflates past " + std::to_string(limit) + " bytes"),
+      limit_(limit) {}
 
-  std::string out;
-  out.resize(std::min(std::max<std::size_t>(data.size() * 4, 4096),
-                      std::max<std::size_t>(max_output, 1)));
+namespace {
+
+/// Inflates every member of `data` through a 64 KiB scratch buffer, handing each piece
+/// produced to `sink(const char*, std::size_t)`; returns the total. Throws on bad data
+/// and `gzip_limit_error` as soon as the total would pass `max_output`.
+template <class Sink>
+std::size_t inflate_members(std::string_view data, std::size_t max_output, Sink&& sink) {
+  z_stream stream{};
+  const int init = inflateInit2(&stream, gzip_window_bits);
+  if (init != Z_OK) throw std::runtime_error("gzip: inflateInit2 failed: " + zlib_message(stream, init));
+  struct end_at_exit {
+    z_stream& stream;
+    ~end_at_exit() { inflateEnd(&stream); }
+  } guard{stream};
+
+  std::array<char, 64 * 1024> scratch;
   std::size_t produced = 0;
   std::size_t consumed = 0;
   for (;;) {
-    std::size_t in_chunk = std::min(data.size() - consumed, max_chunk);
+    const std::size_t in_chunk = std::min(data.size() - consumed, max_chunk);
     stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data() + consumed));
     stream.avail_in = static_cast<uInt>(in_chunk);
-    if (produced == out.size()) {
-      if (produced >= max_output) {
-        inflateEnd(&stream);
-        throw std::runtime_error("gzip data inflates past " + std::to_string(max_output) +
-                                 " bytes");
-      }
-      out.resize(std::min(out.size() * 2, max_output));
-    }
-    std::size_t out_chunk = std::min(out.size() - produced, max_chunk);
-    stream.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
-    stream.avail_out = static_cast<uInt>(out_chunk);
-    code = inflate(&stream, Z_NO_FLUSH);
-    produced += out_chunk - stream.avail_out;
+    stream.next_out = reinterpret_cast<Bytef*>(scratch.data());
+    stream.avail_out = static_cast<uInt>(scratch.size());
+    const int code = inflate(&stream, Z_NO_FLUSH);
+    const std::size_t piece = scratch.size() - stream.avail_out;
     consumed += in_chunk - stream.avail_in;
+    if (piece > max_output - produced) throw gzip_limit_error(max_output);
+    sink(scratch.data(), piece);
+    produced += piece;
     if (code == Z_STREAM_END) {
       // Another member may follow (concatenated gzip files are one gzip stream).
       if (consumed < data.size() && is_gzip(data.substr(consumed))) {
         inflateReset(&stream);
         continue;
       }
-      break;
+      return produced;
     }
-    if (code == Z_BUF_ERROR && consumed == data.size() && stream.avail_out != 0) {
-      inflateEnd(&stream);
+    // No progress with all input given and room to write: the stream stops early.
+    if (code == Z_BUF_ERROR && consumed == data.size() && stream.avail_out != 0)
       throw std::runtime_error("truncated gzip data");
-    }
-    if (code != Z_OK && code != Z_BUF_ERROR) {
-      std::string message = zlib_message(stream, code);
-      inflateEnd(&stream);
-      throw std::runtime_error("corrupt gzip data: " + message);
-    }
+    if (code != Z_OK && code != Z_BUF_ERROR)
+      throw std::runtime_error("corrupt gzip data: " + zlib_message(stream, code));
   }
-  inflateEnd(&stream);
-  out.resize(produced);
+}
+
+}  // namespace
+
+std::string gzip_decompress(std::string_view data, std::size_t max_output) {
+  const std::size_t size = inflate_members(data, max_output, [](const char*, std::size_t) {});
+  std::string out;
+  out.reserve(size);
+  inflate_members(data, size, [&out](const char* piece, std::size_t n) { out.append(piece, n); });
   return out;
 }
 

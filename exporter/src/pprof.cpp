@@ -4,6 +4,7 @@
 #include <coroscope/pprof.hpp>
 
 #include "gzip.hpp"
+#include "pprof_input.hpp"
 #include "profile.pb.h"
 
 #include <google/protobuf/arena.h>
@@ -403,22 +404,9 @@ void write_pprof(const cpu_profile& profile, const std::string& path) {
 }
 
 cpu_profile decode_pprof(std::string_view gzipped_or_raw) {
-  if (gzipped_or_raw.empty()) not_pprof("empty input");
-  std::string inflated;
-  std::string_view raw = gzipped_or_raw;
-  if (detail::is_gzip(gzipped_or_raw)) {
-    try {
-      inflated = detail::gzip_decompress(gzipped_or_raw);
-    } catch (const std::runtime_error& e) {
-      not_pprof(e.what());
-    }
-    raw = inflated;
-  }
-  if (raw.size() > static_cast<std::size_t>(INT32_MAX)) not_pprof("larger than 2 GiB");
   google::protobuf::Arena arena;
   auto* parsed = google::protobuf::Arena::CreateMessage<pb::Profile>(&arena);
-  if (!parsed->ParseFromArray(raw.data(), static_cast<int>(raw.size())))
-    not_pprof("protobuf parse failed");
+  detail::parse_pprof_input(gzipped_or_raw, *parsed, "pprof");
   return pprof_decoder{*parsed}.decode();
 }
 

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include <coroscope/env/error_line.hpp>
 #include "coroscope/metrics.hpp"
 #include "cpu_profiling.hpp"
 #include "heap_profiling.hpp"
@@ -40,7 +41,8 @@ void start_http(const resolved_options& options, probe_profiles& profiles,
     std::fprintf(stderr, "coroscope: debug endpoints on http://%s/debug/pprof/\n",
                  out->local_address().c_str());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "coroscope: COROSCOPE_HTTP: %s\n", e.what());
+    // The message names COROSCOPE_HTTP and shows its value (env::quoted).
+    env::report(std::string("debug endpoints are off: ") + e.what());
   }
 }
 
@@ -63,7 +65,7 @@ void start_continuous(const resolved_options& options, probe_profiles& profiles,
     out = std::make_unique<continuous_profiler>(std::move(continuous),
                                                 [series] { return series->next(); });
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "coroscope: continuous profiling is off: %s\n", e.what());
+    env::report(std::string("continuous profiling is off: ") + e.what());
   }
 }
 

@@ -2,12 +2,12 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "heap_profiling.hpp"
 
-#include <cstdio>
 #include <cstdlib>
 #include <exception>
 
 #include "coroscope/heap.hpp"
 #include "coroscope/heap_profile.hpp"
+#include <coroscope/env/error_line.hpp>
 #include "sample_context.hpp"
 
 // Weak references: defined only when the program links coroscope::heap.
@@ -42,8 +42,7 @@ probe_heap::probe_heap() {
     heap::start(heap::options_from_environment(heap::heap_options{}));
     started_ = true;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "coroscope: COROSCOPE_HEAP_PROFILE: cannot start heap sampling: %s\n",
-                 e.what());
+    env::report(std::string("COROSCOPE_HEAP_PROFILE: cannot start heap sampling: ") + e.what());
   }
 }
 

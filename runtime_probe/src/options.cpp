@@ -3,7 +3,6 @@
 #include "coroscope/probe_options.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <charconv>
 #include <cstdint>
@@ -13,11 +12,13 @@
 #include <string_view>
 #include <utility>
 
+#include <coroscope/env/error_line.hpp>
 #include "executable_path.hpp"
 
 namespace coroscope {
 namespace {
 
+using env::quoted;
 using std::chrono::milliseconds;
 using std::chrono::nanoseconds;
 
@@ -34,23 +35,6 @@ std::string_view trim(std::string_view text) {
   if (first == std::string_view::npos) return {};
   const auto last = text.find_last_not_of(kWhitespace);
   return text.substr(first, last - first + 1);
-}
-
-/// `text` in double quotes, with quotes, backslashes and control characters escaped so
-/// that a report always stays on one line.
-std::string quoted(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f || c == '"' || c == '\\') {
-      std::array<char, 5> escape{};
-      std::snprintf(escape.data(), escape.size(), "\\x%02x", byte);
-      out += escape.data();
-    } else {
-      out += c;
-    }
-  }
-  return out + '"';
 }
 
 /// The whole of `text` as a decimal integer in [min, max], or nullopt.
@@ -80,9 +64,9 @@ class environment {
     return trimmed;
   }
 
-  /// Reports one problem as one line.
+  /// Reports one problem as one line (values in it shown with `env::quoted`).
   void report(const std::string& problem) const {
-    const std::string line = "coroscope: " + problem + '\n';
+    const std::string line = env::error_line(problem);
     if (errors_) {
       errors_->append(line);
     } else {

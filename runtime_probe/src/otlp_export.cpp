@@ -2,10 +2,11 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "otlp_export.hpp"
 
-#include <cstdio>
 #include <iostream>
 #include <sstream>
 #include <string_view>
+
+#include <coroscope/env/error_line.hpp>
 
 namespace coroscope::detail {
 namespace {
@@ -49,7 +50,7 @@ otlp_export::otlp_export(const resolved_options& options,
     series_ = std::make_unique<cpu_window_series>(sampling);
     series_->next();  // starts sampling now
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "coroscope: OTLP profiles export is off: %s\n", e.what());
+    env::report(std::string("OTLP profiles export is off: ") + e.what());
     exporter_.reset();
     file_.reset();
     series_.reset();
@@ -78,7 +79,7 @@ void otlp_export::run() {
     try {
       publish(series_->next());
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "coroscope: OTLP profiles: %s\n", e.what());
+      env::report(std::string("OTLP profiles: ") + e.what());
     }
     if (last) series_.reset();
     lock.lock();

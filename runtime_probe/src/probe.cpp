@@ -23,6 +23,7 @@
 #include "coroscope/detail/asio_layout.hpp"
 #include "coroscope/detail/clock.hpp"
 #include "coroscope/detail/poll_hooks.hpp"
+#include "coroscope/env/error_line.hpp"
 #include "layout_check.hpp"
 #include "probe_core.hpp"
 #include "probe_registry.hpp"
@@ -157,7 +158,7 @@ void probe::start_console() {
     std::fprintf(stderr, "coroscope: console listening on %s:%u\n", console.host.c_str(),
                  static_cast<unsigned>(console_->port()));
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "coroscope: COROSCOPE_CONSOLE: %s\n", e.what());
+    env::report(std::string("COROSCOPE_CONSOLE: ") + e.what());
   }
 }
 

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "coroscope/pprof.hpp"
+#include <coroscope/env/error_line.hpp>
 
 namespace coroscope::detail {
 
@@ -27,8 +28,7 @@ probe_profiles::probe_profiles(const resolved_options& options)
   try {
     whole_run_ = open_cpu_window(sampler_);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "coroscope: COROSCOPE_CPU_PROFILE: cannot start sampling: %s\n",
-                 e.what());
+    env::report(std::string("COROSCOPE_CPU_PROFILE: cannot start sampling: ") + e.what());
   }
 }
 
@@ -46,7 +46,7 @@ probe_profiles::~probe_profiles() {
     std::fprintf(stderr, "coroscope: wrote CPU profile (%lld samples) to %s\n",
                  static_cast<long long>(samples), whole_run_path_.c_str());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "coroscope: COROSCOPE_CPU_PROFILE: %s\n", e.what());
+    env::report(std::string("COROSCOPE_CPU_PROFILE: ") + e.what());
   }
 }
 

@@ -4,6 +4,10 @@
 // sockets.
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <array>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -392,6 +396,48 @@ TEST(ConsoleServer, UnknownTaskDetailsIsAnErrorThatKeepsTheConnection) {
   EXPECT_EQ(client.last_details()->async_stack.at(0).function, "accept_loop()");
   EXPECT_EQ(client.last_details()->task.poll_times.p50, 5us);
   EXPECT_EQ(client.connection(), connection_state::connected);
+}
+
+TEST(ConsoleServer, RequestsBeyondTheReplyCapWaitAndAreAllAnswered) {
+  // One reply may wait at a time: after each, the server stops reading this console until
+  // it is sent, then reads on. Every request is still answered, in order.
+  coroscope::test::fake_source fake;
+  // No update after the first (publish hourly): a read that times out means no reply came.
+  console_server server(fake.make(), {.port = 0, .publish_interval = 1h, .max_queued_replies = 1});
+  asio::io_context io;
+  tcp::socket s(io);
+  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+  const timeval read_limit{30, 0};  // a stalled server fails the test, not hangs it
+  ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &read_limit, sizeof read_limit);
+  constexpr std::uint64_t kRequests = 200;
+  std::string requests = hello_frame();
+  for (std::uint64_t id = 1; id <= kRequests; ++id) {
+    pb::ClientMessage m;
+    m.mutable_task_details()->set_task_id(1000 + id);
+    requests += client_frame(m);
+  }
+  asio::write(s, asio::buffer(requests));
+
+  coroscope::console::frame_decoder decoder;
+  std::uint64_t answered = 0;
+  std::array<char, 4096> buf;
+  std::string payload;
+  while (answered < kRequests) {
+    // recv, not Asio's read_some: Asio would wait again after SO_RCVTIMEO expires.
+    const ssize_t n = ::recv(s.native_handle(), buf.data(), buf.size(), 0);
+    ASSERT_GT(n, 0) << "no more replies after " << answered << " answers";
+    decoder.feed({buf.data(), static_cast<std::size_t>(n)});
+    while (decoder.next(payload) == coroscope::console::frame_decoder::status::frame) {
+      pb::ServerMessage m;
+      ASSERT_TRUE(m.ParseFromString(payload));
+      if (!m.has_error()) continue;  // the hello and state
+      EXPECT_EQ(m.error().code(), pb::Error::CODE_UNKNOWN_TASK);
+      EXPECT_EQ(m.error().message(), "no task with id " + std::to_string(1000 + ++answered));
+    }
+  }
+  EXPECT_EQ(server.stats().requests, kRequests);
+  EXPECT_EQ(server.stats().throttled_clients, 0u);
+  EXPECT_EQ(server.stats().clients, 1u);
 }
 
 TEST(ConsoleAddress, Parses) {

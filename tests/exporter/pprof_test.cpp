@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
+#include "../support/hostile_pprof.hpp"
 #include "../support/temp_dir.hpp"
 
 #include <coroscope/function_names.hpp>
@@ -312,6 +313,26 @@ TEST(pprof_decode, rejects_corrupt_gzip) {
   bytes[bytes.size() - 6] ^= 0x55;  // inside the CRC-32 trailer
   const std::string message = expect_decode_error(bytes);
   EXPECT_TRUE(message.starts_with("not a pprof profile: corrupt gzip data")) << message;
+}
+
+TEST(pprof_decode, refuses_input_that_would_take_memory_out_of_proportion) {
+  namespace hostile = coroscope::test::hostile;
+  // 8 MiB from about 8 KB: past the 1 MiB every file may inflate to.
+  EXPECT_TRUE(expect_decode_error(hostile::gzip_bomb(8u << 20))
+                  .starts_with("pprof profile refused: gzip data inflates past 1048576 bytes"));
+  // 33 KB that decodes to about 270 MB.
+  const std::string message = expect_decode_error(hostile::repeated_long_frame(16 * 1024, 16 * 1024));
+  EXPECT_TRUE(message.starts_with("pprof profile refused: decoding it would take past")) << message;
+}
+
+TEST(pprof_decode, reads_concatenated_gzip_members) {
+  namespace hostile = coroscope::test::hostile;
+  const std::string raw = gunzip(coroscope::encode_pprof(make_profile(service_stacks)));
+  // Split anywhere: the members' outputs are one stream.
+  const std::string two = hostile::gzip_repeated(raw.substr(0, raw.size() / 2), 1) +
+                          hostile::gzip_repeated(raw.substr(raw.size() / 2), 1);
+  EXPECT_EQ(coroscope::collapsed_stacks(coroscope::decode_pprof(two)),
+            coroscope::collapsed_stacks(make_profile(service_stacks)));
 }
 
 TEST(pprof_write, writes_atomically_and_reads_back) {

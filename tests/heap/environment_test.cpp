@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
+#include <coroscope/env/error_line.hpp>
 #include <coroscope/heap.hpp>
+
+#include "../support/error_line_check.hpp"
 
 #include <gtest/gtest.h>
 
@@ -44,6 +47,18 @@ TEST(heap_environment, bad_value_is_one_line_naming_the_variable_and_keeps_the_d
     EXPECT_NE(err.find("COROSCOPE_HEAP_SAMPLE_BYTES"), std::string::npos) << err;
     EXPECT_NE(err.find(bad), std::string::npos) << err;
     EXPECT_EQ(err.find('\n'), err.size() - 1) << err;
+  }
+}
+
+TEST(heap_environment, hostile_value_is_one_bounded_line) {
+  // A newline in the value wrote a forged report; 10 KB wrote a 10 KB line (issue 14).
+  for (const std::string& bad : coroscope::test::hostile_env_values()) {
+    env_guard env(bad.c_str());
+    testing::internal::CaptureStderr();
+    const auto options = coroscope::heap::options_from_environment();
+    const std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(options.sample_interval_bytes, 512u * 1024);
+    coroscope::test::expect_one_error_line(err, "COROSCOPE_HEAP_SAMPLE_BYTES", coroscope::env::kMaxLine);
   }
 }
 

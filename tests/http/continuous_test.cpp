@@ -327,7 +327,7 @@ TEST(continuous_options, from_environment) {
   EXPECT_EQ(o.retention, 7 * 24h) << "a bad value keeps the default";
   EXPECT_TRUE(o.pyroscope_url.empty());
   const std::string text = err.str();
-  EXPECT_NE(text.find("COROSCOPE_PROFILE_RETENTION='a week'"), std::string::npos) << text;
+  EXPECT_NE(text.find("COROSCOPE_PROFILE_RETENTION=\"a week\""), std::string::npos) << text;
   EXPECT_NE(text.find("COROSCOPE_PYROSCOPE_URL"), std::string::npos) << text;
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2) << "one line per bad variable:\n" << text;
 }

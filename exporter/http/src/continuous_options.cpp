@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include <coroscope/continuous.hpp>
 
+#include <coroscope/env/error_line.hpp>
 #include "http_post.hpp"
 
 #include <charconv>
@@ -12,7 +13,7 @@ namespace coroscope {
 
 std::chrono::seconds parse_retention(std::string_view text) {
   auto bad = [&](const char* why) -> std::chrono::seconds {
-    throw std::invalid_argument("'" + std::string(text) + "': " + why +
+    throw std::invalid_argument(env::quoted(text) + ": " + why +
                                 " (expected a positive whole number and a unit s, m, h or d, e.g. 36h, 7d)");
   };
   if (text.size() < 2) return bad("too short");
@@ -50,7 +51,7 @@ continuous_options continuous_options::from_environment(std::string service_name
       (void)detail::parse_base_url(*url);
       o.pyroscope_url = *url;
     } catch (const std::invalid_argument& e) {
-      err << "coroscope: " << e.what() << "; Pyroscope push is off\n";
+      err << env::error_line(std::string(e.what()) + "; Pyroscope push is off");
     }
   }
   if (auto dir = get("COROSCOPE_PROFILE_DIR")) o.profile_dir = *dir;
@@ -58,8 +59,8 @@ continuous_options continuous_options::from_environment(std::string service_name
     try {
       o.retention = parse_retention(*retention);
     } catch (const std::invalid_argument& e) {
-      err << "coroscope: COROSCOPE_PROFILE_RETENTION=" << e.what() << "; keeping "
-          << o.retention.count() / 86400 << "d\n";
+      err << env::error_line("COROSCOPE_PROFILE_RETENTION=" + std::string(e.what()) + "; keeping " +
+                             std::to_string(o.retention.count() / 86400) + "d");
     }
   }
   return o;

@@ -4,6 +4,7 @@
 
 #include "request_util.hpp"
 
+#include <coroscope/env/error_line.hpp>
 #include <coroscope/flamegraph.hpp>
 #include <coroscope/pprof.hpp>
 
@@ -119,12 +120,12 @@ void debug_server::impl::listen() {
   auto results = resolver.resolve(where.host, std::to_string(where.port),
                                   tcp::resolver::numeric_service, ec);
   if (ec || results.empty())
-    throw std::invalid_argument("COROSCOPE_HTTP='" + options.address + "': cannot resolve '" +
-                                where.host + "': " + ec.message());
+    throw std::invalid_argument("COROSCOPE_HTTP=" + env::quoted(options.address) +
+                                ": cannot resolve " + env::quoted(where.host) + ": " + ec.message());
   const tcp::endpoint endpoint = results.begin()->endpoint();
   if (!endpoint.address().is_loopback() && options.token.empty())
-    throw std::invalid_argument("COROSCOPE_HTTP='" + options.address +
-                                "' listens beyond loopback: set COROSCOPE_HTTP_TOKEN to require a "
+    throw std::invalid_argument("COROSCOPE_HTTP=" + env::quoted(options.address) +
+                                " listens beyond loopback: set COROSCOPE_HTTP_TOKEN to require a "
                                 "bearer token, or use 127.0.0.1");
   auto fail = [&](const char* what) {
     throw std::runtime_error("COROSCOPE_HTTP='" + options.address + "': cannot " + what + ": " +

@@ -11,6 +11,8 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
+#include <coroscope/env/error_line.hpp>
+
 #include <stdexcept>
 
 namespace coroscope::detail {
@@ -22,7 +24,7 @@ using asio::ip::tcp;
 
 http_base_url parse_base_url(std::string_view url) {
   auto bad = [&](const std::string& why) -> http_base_url {
-    throw std::invalid_argument("COROSCOPE_PYROSCOPE_URL='" + std::string(url) + "': " + why);
+    throw std::invalid_argument("COROSCOPE_PYROSCOPE_URL=" + env::quoted(url) + ": " + why);
   };
   constexpr std::string_view scheme = "http://";
   if (url.starts_with("https://"))
@@ -53,7 +55,7 @@ http_base_url parse_base_url(std::string_view url) {
   if (host.empty()) return bad("no host");
   if (!port.empty()) {
     if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos)
-      return bad("bad port '" + std::string(port) + "'");
+      return bad("bad port " + env::quoted(port));
     b.port = std::string(port);
   }
   b.host = std::string(host);

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "request_util.hpp"
 
+#include <coroscope/env/error_line.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
@@ -71,7 +73,7 @@ seconds_or_error parse_profile_seconds(std::optional<std::string_view> raw,
 
 listen_address parse_listen_address(std::string_view text) {
   auto bad = [&](const std::string& why) -> listen_address {
-    throw std::invalid_argument("COROSCOPE_HTTP='" + std::string(text) + "': " + why +
+    throw std::invalid_argument("COROSCOPE_HTTP=" + env::quoted(text) + ": " + why +
                                 " (expected host:port, e.g. 127.0.0.1:6060)");
   };
   std::string_view host, port;
@@ -92,7 +94,7 @@ listen_address parse_listen_address(std::string_view text) {
   unsigned value = 0;
   auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
   if (port.empty() || ec != std::errc{} || end != port.data() + port.size() || value > 65535)
-    return bad("bad port '" + std::string(port) + "'");
+    return bad("bad port " + env::quoted(port));
   return {host.empty() ? std::string("127.0.0.1") : std::string(host),
           static_cast<unsigned short>(value)};
 }

@@ -32,7 +32,10 @@ void write_pprof(const cpu_profile& profile, const std::string& path);
 /// `samples/count` value (or the first value when there is none), the CPU time the
 /// `cpu/nanoseconds` value (or 0). Numeric labels become decimal strings.
 /// Throws `std::runtime_error("not a pprof profile: ...")` on empty, corrupt or
-/// inconsistent input.
+/// inconsistent input, and `std::runtime_error("pprof profile refused: ...")`, naming the
+/// limit, on input that would take memory out of proportion to its size: gzip may inflate
+/// to 64 times the input (at least 1 MiB, at most 256 MiB; measured before it is kept),
+/// and the decoded model may take 4096 times the input (at least 64 MiB, at most 4 GiB).
 cpu_profile decode_pprof(std::string_view gzipped_or_raw);
 
 }  // namespace coroscope

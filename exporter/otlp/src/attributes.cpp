@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "attributes.hpp"
 
+#include <coroscope/env/error_line.hpp>
+
 #include <boost/url/pct_string_view.hpp>
 
 namespace coroscope::detail {
@@ -34,18 +36,18 @@ key_value_list parse_key_value_list(std::string_view text) {
     if (entry.empty()) continue;
     const auto equals = entry.find('=');
     if (equals == std::string_view::npos) {
-      result.errors.push_back("'" + std::string(entry) + "' is not key=value");
+      result.errors.push_back(env::quoted(entry) + " is not key=value");
       continue;
     }
     std::string key;
     std::string value;
     if (!percent_decode(trim(entry.substr(0, equals)), key) ||
         !percent_decode(trim(entry.substr(equals + 1)), value)) {
-      result.errors.push_back("'" + std::string(entry) + "' has a bad percent escape");
+      result.errors.push_back(env::quoted(entry) + " has a bad percent escape");
       continue;
     }
     if (key.empty()) {
-      result.errors.push_back("'" + std::string(entry) + "' has an empty key");
+      result.errors.push_back(env::quoted(entry) + " has an empty key");
       continue;
     }
     result.pairs.emplace_back(std::move(key), std::move(value));

@@ -5,6 +5,8 @@
 #include "attributes.hpp"
 #include "url.hpp"
 
+#include <coroscope/env/error_line.hpp>
+
 #include <charconv>
 #include <ostream>
 #include <stdexcept>
@@ -27,7 +29,7 @@ bool valid_endpoint(const std::string& url, std::string_view variable, std::ostr
     detail::parse_http_endpoint(url);
     return true;
   } catch (const std::invalid_argument& e) {
-    err << "coroscope: " << variable << ": " << e.what() << "; OTLP export stays off\n";
+    err << env::error_line(std::string(variable) + ": " + e.what() + "; OTLP export stays off");
     return false;
   }
 }
@@ -52,7 +54,7 @@ otlp_exporter_options otlp_exporter_options::from_environment(std::string_view s
   if (auto headers = non_empty(env, "OTEL_EXPORTER_OTLP_HEADERS")) {
     auto parsed = detail::parse_key_value_list(*headers);
     for (const std::string& e : parsed.errors)
-      err << "coroscope: OTEL_EXPORTER_OTLP_HEADERS: " << e << "; header skipped\n";
+      err << env::error_line("OTEL_EXPORTER_OTLP_HEADERS: " + e + "; header skipped");
     o.headers = std::move(parsed.pairs);
   }
 
@@ -62,8 +64,8 @@ otlp_exporter_options otlp_exporter_options::from_environment(std::string_view s
     } else if (*compression == "none") {
       o.compression = otlp_compression::none;
     } else {
-      err << "coroscope: OTEL_EXPORTER_OTLP_COMPRESSION: '" << *compression
-          << "' is neither gzip nor none; using gzip\n";
+      err << env::error_line("OTEL_EXPORTER_OTLP_COMPRESSION", *compression,
+                             "is neither gzip nor none; using gzip");
     }
   }
 
@@ -72,8 +74,9 @@ otlp_exporter_options otlp_exporter_options::from_environment(std::string_view s
     const char* end = timeout->data() + timeout->size();
     auto [ptr, ec] = std::from_chars(timeout->data(), end, ms);
     if (ec != std::errc{} || ptr != end || ms <= 0) {
-      err << "coroscope: OTEL_EXPORTER_OTLP_TIMEOUT: '" << *timeout
-          << "' is not a positive number of milliseconds; using " << o.timeout.count() << "\n";
+      err << env::error_line("OTEL_EXPORTER_OTLP_TIMEOUT", *timeout,
+                             "is not a positive number of milliseconds; using " +
+                                 std::to_string(o.timeout.count()));
     } else {
       o.timeout = std::chrono::milliseconds(ms);
     }

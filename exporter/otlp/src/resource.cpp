@@ -4,6 +4,8 @@
 
 #include "attributes.hpp"
 
+#include <coroscope/env/error_line.hpp>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -74,7 +76,7 @@ otlp_resource make_otlp_resource(std::string_view service_name, std::ostream& er
   if (auto text = env("OTEL_RESOURCE_ATTRIBUTES")) {
     auto parsed = detail::parse_key_value_list(*text);
     for (const std::string& e : parsed.errors)
-      err << "coroscope: OTEL_RESOURCE_ATTRIBUTES: " << e << "; entry skipped\n";
+      err << env::error_line("OTEL_RESOURCE_ATTRIBUTES: " + e + "; entry skipped");
     for (auto& [key, value] : parsed.pairs) r.set(std::move(key), std::move(value));
   }
 

@@ -7,13 +7,15 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
+#include <coroscope/env/error_line.hpp>
+
 #include <stdexcept>
 
 namespace coroscope::detail {
 
 http_endpoint parse_http_endpoint(std::string_view url) {
   auto bad = [&](const std::string& why) {
-    throw std::invalid_argument("OTLP endpoint '" + std::string(url) + "': " + why);
+    throw std::invalid_argument("OTLP endpoint " + env::quoted(url) + ": " + why);
   };
   if (url.empty()) bad("empty");
   auto parsed = boost::urls::parse_absolute_uri(url);

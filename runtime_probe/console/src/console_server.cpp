@@ -3,6 +3,9 @@
 #include "coroscope/console_server.hpp"
 
 #include <pthread.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <atomic>
 #include <cstdio>
@@ -34,6 +37,30 @@ using frame_ptr = std::shared_ptr<const std::string>;
 
 frame_ptr make_frame(const pb::ServerMessage& m) {
   return std::make_shared<const std::string>(console::detail::frame_of(m));
+}
+
+/// What a queued frame costs beyond its bytes: make_shared's block (control block and
+/// std::string), the string buffer's malloc header and rounding, the queue slot. A
+/// 40-byte error reply takes about 160 bytes; counting only the 40 let a console that
+/// floods requests hold 4 times `max_queued_bytes`.
+constexpr std::size_t kQueuedFrameOverhead = 128;
+
+std::size_t charge_of(const std::string& frame) { return frame.capacity() + kQueuedFrameOverhead; }
+
+/// A dropped connection that held at least this much may leave it in malloc's free lists.
+constexpr std::size_t kTrimAfterBytes = 1u << 20;
+
+/// Hands memory malloc holds free back to the system; false where that is not possible.
+/// Freed frames are many small blocks between longer-lived ones: without this glibc
+/// keeps the pages, and six flooding consoles left 800 MB of RSS behind. Runs on the
+/// console thread after a large queue is dropped; it takes each arena's lock in turn.
+bool trim_freed_memory() {
+#if defined(__GLIBC__)
+  ::malloc_trim(0);
+  return true;
+#else
+  return false;
+#endif
 }
 
 /// Compares without an early exit, so the time taken does not reveal the matching prefix.
@@ -76,8 +103,9 @@ class console_server_impl {
   frame_ptr full_state_frame();
   void remove(const std::shared_ptr<console_connection>& c);
 
-  std::atomic<std::uint64_t> slow_disconnects{0}, bad_frames{0}, refused{0};
-  std::atomic<std::size_t> paused_clients{0};
+  std::atomic<std::uint64_t> slow_disconnects{0}, bad_frames{0}, refused{0}, requests{0},
+      memory_trims{0};
+  std::atomic<std::size_t> paused_clients{0}, throttled_clients{0}, queued_bytes{0};
 
  private:
   void accept();
@@ -109,6 +137,11 @@ class console_server_impl {
 };
 
 /// One console connection. Reads requests, queues frames, writes them one at a time.
+///
+/// What it may cost is bounded: the queue as charged (`charge_of`) up to
+/// `max_queued_bytes`, of which at most `max_queued_replies` answer its own requests
+/// (beyond that it is not read until the console takes its replies), the read buffer and
+/// the decoder's partial frame.
 class console_connection : public std::enable_shared_from_this<console_connection> {
  public:
   console_connection(console_server_impl& server, tcp::socket socket)
@@ -130,10 +163,15 @@ class console_connection : public std::enable_shared_from_this<console_connectio
   bool live() const { return ready_ && !paused_ && !closed_ && !closing_; }
 
   /// Queues `frame`; a queue over the limit drops the connection as a slow client.
-  void send(frame_ptr frame) {
+  /// `reply`: the frame answers one of this console's own requests.
+  void send(frame_ptr frame, bool reply = false) {
     if (closed_ || closing_) return;
-    queued_bytes_ += frame->size();
-    queue_.push_back(std::move(frame));
+    const std::size_t charge = charge_of(*frame);
+    queued_bytes_ += charge;
+    server_.queued_bytes += charge;
+    peak_queued_bytes_ = std::max(peak_queued_bytes_, queued_bytes_);
+    if (reply) ++queued_replies_;
+    queue_.push_back({std::move(frame), reply});
     if (queued_bytes_ > server_.options().max_queued_bytes) {
       log_line(peer_, "send queue over " + std::to_string(server_.options().max_queued_bytes) +
                           " bytes (console too slow), disconnecting");
@@ -164,8 +202,11 @@ class console_connection : public std::enable_shared_from_this<console_connectio
     boost::system::error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
+    if (throttled_) --server_.throttled_clients;
+    server_.queued_bytes -= queued_bytes_;
     queue_.clear();
     queued_bytes_ = 0;
+    if (peak_queued_bytes_ >= kTrimAfterBytes && trim_freed_memory()) ++server_.memory_trims;
     server_.remove(shared_from_this());
   }
 
@@ -187,16 +228,28 @@ class console_connection : public std::enable_shared_from_this<console_connectio
       return;
     }
     decoder_.feed({buffer_.data(), n});
+    serve_requests();
+  }
+
+  /// Handles the requests received so far, then reads more; unless this console has too
+  /// many replies waiting: then it is not read until `on_written` sees them taken, and
+  /// what it keeps sending waits in the kernel's socket buffers.
+  void serve_requests() {
     std::string payload;
-    for (;;) {
+    while (queued_replies_ < max_queued_replies()) {
       const auto st = decoder_.next(payload);
-      if (st == console::frame_decoder::status::need_more) break;
+      if (st == console::frame_decoder::status::need_more) return read();
       if (st == console::frame_decoder::status::error) return bad_frame(decoder_.error());
       pb::ClientMessage m;
       if (!m.ParseFromString(payload)) return bad_frame("malformed message");
       if (!handle(m) || closed_ || closing_) return;
     }
-    read();
+    throttled_ = true;
+    ++server_.throttled_clients;
+  }
+
+  std::size_t max_queued_replies() const {
+    return std::max<std::size_t>(1, server_.options().max_queued_replies);
   }
 
   void bad_frame(const std::string& why) {
@@ -213,15 +266,20 @@ class console_connection : public std::enable_shared_from_this<console_connectio
     }
     switch (m.kind_case()) {
       case pb::ClientMessage::kHello: return hello(m.hello());
-      case pb::ClientMessage::kTaskDetails: details(m.task_details().task_id()); return true;
+      case pb::ClientMessage::kTaskDetails:
+        ++server_.requests;
+        details(m.task_details().task_id());
+        return true;
       case pb::ClientMessage::kPause:
+        ++server_.requests;
         if (!paused_) ++server_.paused_clients;
         paused_ = true;
         return true;
       case pb::ClientMessage::kResume:
+        ++server_.requests;
         if (paused_) --server_.paused_clients;
         paused_ = false;
-        send(server_.full_state_frame());
+        send(server_.full_state_frame(), true);
         return true;
       case pb::ClientMessage::KIND_NOT_SET: break;
     }
@@ -249,8 +307,8 @@ class console_connection : public std::enable_shared_from_this<console_connectio
     }
     ready_ = true;
     hello_timer_.cancel();
-    send(server_.hello_frame());
-    send(server_.full_state_frame());
+    send(server_.hello_frame(), true);
+    send(server_.full_state_frame(), true);
     return !closed_;
   }
 
@@ -270,12 +328,12 @@ class console_connection : public std::enable_shared_from_this<console_connectio
       m.mutable_error()->set_code(pb::Error::CODE_UNKNOWN_TASK);
       m.mutable_error()->set_message("no task with id " + std::to_string(id));
     }
-    send(make_frame(m));
+    send(make_frame(m), true);
   }
 
   void write() {
     writing_ = true;
-    asio::async_write(socket_, asio::buffer(*queue_.front()),
+    asio::async_write(socket_, asio::buffer(*queue_.front().frame),
                       [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
                         self->on_written(ec);
                       });
@@ -288,12 +346,23 @@ class console_connection : public std::enable_shared_from_this<console_connectio
       close();
       return;
     }
-    queued_bytes_ -= queue_.front()->size();
+    const std::size_t charge = charge_of(*queue_.front().frame);
+    queued_bytes_ -= charge;
+    server_.queued_bytes -= charge;
+    if (queue_.front().reply) --queued_replies_;
     queue_.pop_front();
-    if (!queue_.empty())
+    if (!queue_.empty()) {
       write();
-    else if (closing_)
+    } else if (closing_) {
       close();
+      return;
+    }
+    // Half the replies taken: read again (not at once, or it would pause per reply).
+    if (throttled_ && !closing_ && queued_replies_ <= max_queued_replies() / 2) {
+      throttled_ = false;
+      --server_.throttled_clients;
+      serve_requests();
+    }
   }
 
   console_server_impl& server_;
@@ -302,8 +371,15 @@ class console_connection : public std::enable_shared_from_this<console_connectio
   std::array<char, 4096> buffer_{};
   console::frame_decoder decoder_{console::kMaxClientFrameSize};
   asio::steady_timer hello_timer_{socket_.get_executor()};
-  std::deque<frame_ptr> queue_;
-  std::size_t queued_bytes_ = 0;
+  struct queued_frame {
+    frame_ptr frame;
+    bool reply = false;  ///< answers this console's request
+  };
+  std::deque<queued_frame> queue_;
+  std::size_t queued_bytes_ = 0;       ///< as charged (charge_of)
+  std::size_t peak_queued_bytes_ = 0;  ///< the most queued_bytes_ has been
+  std::size_t queued_replies_ = 0;
+  bool throttled_ = false;  ///< not read until replies are taken
   bool writing_ = false;
   bool ready_ = false;    ///< hello accepted
   bool paused_ = false;
@@ -375,8 +451,10 @@ void console_server_impl::stop() {
 }
 
 console_server_stats console_server_impl::stats() const {
-  return {clients_.load(),  accepted_.load(), slow_disconnects.load(), bad_frames.load(),
-          refused.load(),  published_.load(), paused_clients.load()};
+  return {clients_.load(),  accepted_.load(),      slow_disconnects.load(),
+          bad_frames.load(), refused.load(),        published_.load(),
+          paused_clients.load(), requests.load(),   throttled_clients.load(),
+          queued_bytes.load(),   memory_trims.load()};
 }
 
 void console_server_impl::remove(const std::shared_ptr<console_connection>& c) {

@@ -4,13 +4,13 @@
 // Environment variables, /proc/self/statm and writing the profile file.
 #include "heap_state.hpp"
 
+#include <coroscope/env/error_line.hpp>
 #include <coroscope/heap.hpp>
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <charconv>
-#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <string_view>
@@ -24,10 +24,8 @@ heap_options options_from_environment(heap_options base) {
   std::uint64_t bytes = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), bytes);
   if (error != std::errc() || end != text.data() + text.size() || bytes == 0 || bytes > (1ULL << 40)) {
-    std::fprintf(stderr,
-                 "coroscope: COROSCOPE_HEAP_SAMPLE_BYTES=\"%s\" is not a byte count in 1..2^40; "
-                 "using %llu\n",
-                 value, static_cast<unsigned long long>(base.sample_interval_bytes));
+    env::report("COROSCOPE_HEAP_SAMPLE_BYTES", text,
+                "is not a byte count in 1..2^40; using " + std::to_string(base.sample_interval_bytes));
     return base;
   }
   base.sample_interval_bytes = bytes;
@@ -56,7 +54,8 @@ bool write_profile(const std::string& path) {
     write_heap_pprof(profile(), path);
     return true;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "coroscope: cannot write heap profile: %s\n", e.what());
+    // The message holds the path, from COROSCOPE_HEAP_PROFILE.
+    env::report(std::string("cannot write heap profile: ") + e.what());
     return false;
   }
 }

@@ -7,11 +7,10 @@
 // heap_pprof_writer.cpp for why it must not link the generated classes).
 #include <coroscope/heap_profile.hpp>
 
-#include "gzip.hpp"
 #include "heap_pprof_format.hpp"
+#include "pprof_input.hpp"
 #include "profile.pb.h"
 
-#include <exception>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -28,15 +27,8 @@ namespace format = detail::heap_pprof;
 }  // namespace
 
 heap_profile decode_heap_pprof(std::string_view gzipped_or_raw) {
-  if (gzipped_or_raw.empty()) fail("empty input");
-  std::string raw;
-  try {
-    raw = detail::is_gzip(gzipped_or_raw) ? detail::gzip_decompress(gzipped_or_raw) : std::string(gzipped_or_raw);
-  } catch (const std::exception& e) {
-    fail(e.what());
-  }
   pb::Profile in;
-  if (!in.ParseFromString(raw)) fail("corrupt protobuf");
+  detail::parse_pprof_input(gzipped_or_raw, in, "heap");
   const int strings = in.string_table_size();
   auto str = [&](std::int64_t i) -> const std::string& {
     if (i < 0 || i >= strings) fail("string index out of range");

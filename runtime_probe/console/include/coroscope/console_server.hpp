@@ -49,8 +49,16 @@ struct console_options {
   std::chrono::nanoseconds heap_interval = std::chrono::seconds(1);
   /// Connections beyond this are refused with an error message.
   std::size_t max_clients = 16;
-  /// A connection with more unsent bytes than this is a slow client and is dropped.
+  /// A connection whose send queue holds more than this is a slow client and is dropped.
+  /// The queue is charged what it holds in memory: each frame's bytes plus a fixed
+  /// overhead per frame (its allocations and queue slot), so a flood of tiny replies
+  /// reaches the limit as soon as large frames do.
   std::size_t max_queued_bytes = 32u << 20;
+  /// Replies (to TaskDetails, Resume, the hello) a connection may have waiting to be sent.
+  /// At the limit the server stops reading that connection until the console has taken
+  /// some: the requests of a console that asks and never reads wait in the kernel's
+  /// socket buffers, not in the server's memory.
+  std::size_t max_queued_replies = 64;
   /// A connection that sends no hello within this time is closed.
   std::chrono::nanoseconds hello_timeout = std::chrono::seconds(10);
 };
@@ -64,6 +72,10 @@ struct console_server_stats {
   std::uint64_t refused = 0;           ///< closed for version, token or client limit
   std::uint64_t updates_published = 0; ///< publish ticks
   std::size_t paused_clients = 0;      ///< connections paused now
+  std::uint64_t requests = 0;          ///< requests handled (task details, pause, resume)
+  std::size_t throttled_clients = 0;   ///< connections not read now: their replies wait
+  std::size_t queued_bytes = 0;        ///< what every send queue holds now, as charged
+  std::uint64_t memory_trims = 0;      ///< times freed memory was handed back to the system
 };
 
 namespace detail {
@@ -76,7 +88,12 @@ class console_server_impl;
 /// publishing and every `console_source` callback run there, never on the application's
 /// workers. A publish tick takes one snapshot, diffs it against the previous one and
 /// queues the same encoded delta to every connection; a connection whose queue grows over
-/// `max_queued_bytes` is closed, so a slow console never stalls the publisher.
+/// `max_queued_bytes` is closed, so a slow console never stalls the publisher. What one
+/// connection may cost is bounded: its queue as charged, at most `max_queued_replies`
+/// unanswered requests, a 4 KiB read buffer and one partial request frame. When a
+/// connection that held more than 1 MiB goes, the freed memory is handed back to the
+/// system (glibc's `malloc_trim`), so a burst of slow consoles does not leave the
+/// service's RSS high.
 class console_server {
  public:
   /// Binds and starts serving. Throws std::invalid_argument for a bad host, or a

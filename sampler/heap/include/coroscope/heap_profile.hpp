@@ -62,7 +62,9 @@ void write_heap_pprof(const heap_profile& profile, const std::string& path);
 
 /// Decodes a heap profile written by `encode_heap_pprof` (or Go's heap profiles: the four
 /// sample types are found by name), gzipped or raw. Throws
-/// `std::runtime_error("not a heap profile: ...")` on corrupt input or missing sample types.
+/// `std::runtime_error("not a heap profile: ...")` on corrupt input or missing sample types,
+/// and `std::runtime_error("heap profile refused: ...")`, naming the limit, on input that
+/// would take memory out of proportion to its size (the limits of `decode_pprof`).
 heap_profile decode_heap_pprof(std::string_view gzipped_or_raw);
 
 /// Why a site is a leak suspect (bit flags).
