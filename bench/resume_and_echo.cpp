@@ -6,7 +6,9 @@
 //   resume: one coroutine doing `co_await post(use_awaitable)` in a loop, one thread.
 //   echo:   16 loopback TCP connections, 64-byte messages, client and server on one thread.
 //
-// Instrumented = every task on a probe executor, every await under TIMED_AWAIT.
+// Instrumented = everything on: a probe on the io_context (every coroutine a task, every
+// operation tagged), every await under TIMED_AWAIT, CPU sampling at 99 Hz, and a console
+// client connected to the probe's live console.
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -27,6 +29,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "coroscope/console_client.hpp"
 #include "coroscope/coroscope.hpp"
 
 namespace asio = boost::asio;
@@ -40,6 +43,11 @@ struct run_config {
   std::chrono::milliseconds duration;
   bool report_count = false;  ///< print how many resumptions (for per-resumption counts)
 };
+
+/// --hooks-only: the probe and TIMED_AWAIT without the sampler and the console, for
+/// instruction counts of the recording path (callgrind runs 50 times slower, so time-driven
+/// work such as 99 Hz sampling would weigh 50 times more per resumption there).
+bool g_hooks_only = false;
 
 /// Spawns on the io_context, as services do: with a probe on it, every coroutine is a
 /// task of its own (named after its coroutine function).
@@ -81,10 +89,38 @@ namespace plain {
 #undef BENCH_AWAIT
 }  // namespace plain
 
+/// Everything a user can turn on, around a probe: CPU sampling at 99 Hz and a console
+/// connected. Stops both when it goes.
+class everything_on {
+ public:
+  explicit everything_on(coroscope::probe& p)
+      : probe_(p),
+        console_(coroscope::console_client_options{.port = p.console_port(), .reconnect = false}) {
+    probe_.start_cpu_profile();
+    console_.start();
+  }
+  ~everything_on() {
+    console_.stop();
+    (void)probe_.stop_cpu_profile();
+  }
+
+ private:
+  coroscope::probe& probe_;
+  coroscope::console_client console_;
+};
+
+coroscope::probe_options bench_options() {
+  return {.service_name = "bench", .sample_hz = 99, .console_address = "127.0.0.1:0"};
+}
+
 double run_resume(const run_config& c) {
   asio::io_context io;  // as services write it (PRODUCT.md quick start)
   std::optional<coroscope::probe> probe;
-  if (c.instrumented) probe.emplace(io, coroscope::probe_options{.service_name = "bench"});
+  std::optional<everything_on> extras;
+  if (c.instrumented) {
+    probe.emplace(io, bench_options());
+    if (!g_hooks_only) extras.emplace(*probe);
+  }
   spawner s(io, probe ? &*probe : nullptr);
   std::uint64_t resumptions = 0;
   const auto start = clock_type::now();
@@ -101,7 +137,11 @@ double run_resume(const run_config& c) {
 double run_echo(const run_config& c, int connections) {
   asio::io_context io;  // as services write it (PRODUCT.md quick start)
   std::optional<coroscope::probe> probe;
-  if (c.instrumented) probe.emplace(io, coroscope::probe_options{.service_name = "bench"});
+  std::optional<everything_on> extras;
+  if (c.instrumented) {
+    probe.emplace(io, bench_options());
+    if (!g_hooks_only) extras.emplace(*probe);
+  }
   spawner s(io, probe ? &*probe : nullptr);
   tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
   std::uint64_t round_trips = 0;
@@ -170,6 +210,8 @@ int main(int argc, char** argv) {
   app.add_option("--variant", which, "run both variants (default) or one, e.g. for perf")
       ->transform(CLI::CheckedTransformer(variant_names));
   bool no_warm_up = false;
+  app.add_flag("--hooks-only", g_hooks_only,
+               "instrumented without CPU sampling and console (for instruction counts)");
   app.add_flag("--no-warm-up", no_warm_up,
                "skip the 200 ms warm-up run (for instruction counts under callgrind)");
   CLI11_PARSE(app, argc, argv);

@@ -66,7 +66,18 @@ std::size_t collector::drain_locked() {
   for (ring_entry* r : rings) {
     const bool orphaned = r->orphaned.load(std::memory_order_acquire);
     drained += r->ring.drain(dispatch);
-    if (orphaned) registry.retire(r);
+    if (orphaned) {
+      // The thread has exited: its await counts go to the aggregator with its ring.
+      event flush{};
+      flush.kind = event_kind::site_count;
+      flush.probe = r->sites.probe.load(std::memory_order_relaxed);
+      for (const site_counts::entry& e : r->sites.entries) {
+        flush.a = reinterpret_cast<std::uint64_t>(e.site.load(std::memory_order_acquire));
+        flush.b = e.count.load(std::memory_order_relaxed);
+        if (flush.a != 0) dispatch(flush);
+      }
+      registry.retire(r);
+    }
   }
   take_unreported_locked();  // after the rings: their spawn events first, where kept
   return drained;

@@ -113,7 +113,10 @@ task_record* on_spawn(const void* root) noexcept {
 
 void on_task_end(task_record& t) noexcept {
   thread_state& st = t_state;
-  if (&t == st.invoked) st.ran = true;
+  if (&t == st.current_task)
+    st.ran = true;
+  else if (st.current_task != nullptr)
+    count_inline_poll(t);  // resumed inline by Asio inside another task's poll, and ended
   t.root.store(nullptr, std::memory_order_relaxed);
   record_state expected = record_state::live;
   if (t.state.compare_exchange_strong(expected, record_state::completed,
@@ -146,12 +149,8 @@ void note_steal(worker_slot& w, std::int16_t from) noexcept {
 }
 
 void note_migration(task_record& t, worker_slot* w) noexcept {
-  const std::int16_t worker = t_state.worker_index;
-  if (t.polls.load(std::memory_order_relaxed) > 1) {
-    bump(t.migrations);
-    if (w) bump(w->migrations);
-  }
-  t.last_worker.store(worker, std::memory_order_relaxed);
+  bump(t.migrations);
+  if (w) bump(w->migrations);
 }
 
 void sample_op(op_tag& tag, const void* object, std::uintmax_t native_handle) noexcept {
@@ -233,12 +232,12 @@ void adapt_interval(thread_state& st, std::uint64_t length) noexcept {
     st.interval = g_fixed_timing_interval;
     return;
   }
-  // A running mean over about 8 timed polls, then the interval that keeps two timestamps
-  // per `interval` polls near 1% of their time. Powers of two, 1 to 64.
+  // A running mean over about 8 timed polls, then the interval that keeps the cost of
+  // timing near 1% of the polls' time. Powers of two, 1 to kMaxInterval.
   st.timed_ewma = st.timed_ewma == 0 ? length : st.timed_ewma - st.timed_ewma / 8 + length / 8;
   const std::uint64_t mean = st.timed_ewma | 1;
   std::uint32_t interval = 1;
-  while (interval < 64 && mean * interval * 2 <= g_sampling_target_ticks) interval *= 2;
+  while (interval < kMaxInterval && mean * interval * 2 <= g_sampling_target_ticks) interval *= 2;
   st.interval = interval;
 }
 

@@ -105,12 +105,17 @@ worker_table::~worker_table() {
     if (worker_slot* s = slots_[i].load(std::memory_order_acquire)) release_slot(s);
 }
 
-worker_slot* worker_table::add(std::uint16_t probe) noexcept {
+worker_slot* worker_table::slot_for(std::uint16_t probe, int tid) noexcept {
+  for (unsigned i = 0; i < size(); ++i) {
+    worker_slot* s = slots_[i].load(std::memory_order_acquire);
+    if (s && s->tid.load(std::memory_order_relaxed) == tid) return s;
+  }
   const unsigned index = count_.fetch_add(1, std::memory_order_acq_rel);
   if (index >= kMaxWorkers) return nullptr;
   worker_slot* s = acquire_slot();
   if (!s) return nullptr;  // the index stays empty: readers skip it
   reset(*s, probe, static_cast<std::int16_t>(index));
+  s->tid.store(tid, std::memory_order_relaxed);
   slots_[index].store(s, std::memory_order_release);
   return s;
 }
@@ -120,7 +125,7 @@ bool become_worker(worker_table& table, std::uint16_t probe) noexcept {
   if (st.worker && st.probe == probe &&
       st.worker->generation.load(std::memory_order_relaxed) == st.worker_generation)
     return false;
-  worker_slot* s = table.add(probe);
+  worker_slot* s = table.slot_for(probe, static_cast<int>(::syscall(SYS_gettid)));
   if (!s) return false;
   st.worker = s;
   st.worker_generation = s->generation.load(std::memory_order_relaxed);

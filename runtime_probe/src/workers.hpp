@@ -21,9 +21,9 @@ class worker_table {
   worker_table(const worker_table&) = delete;
   worker_table& operator=(const worker_table&) = delete;
 
-  /// A new slot of probe `probe` for the calling thread, or nullptr when kMaxWorkers are
-  /// taken.
-  worker_slot* add(std::uint16_t probe) noexcept;
+  /// The slot of probe `probe` for thread `tid`: the one it had, or a new one (nullptr when
+  /// kMaxWorkers are taken).
+  worker_slot* slot_for(std::uint16_t probe, int tid) noexcept;
   unsigned size() const noexcept {
     return std::min(count_.load(std::memory_order_acquire), kMaxWorkers);
   }

@@ -52,10 +52,15 @@ std::vector<const coroscope::task_info*> tasks_named(const coroscope::snapshot& 
 }
 
 /// Runs `io` on `n` threads of the program's own, as services do; joins them on stop().
+/// Returns once each thread has run a handler (one each, waiting for all the others), so
+/// every one of them is known to be running the io_context.
 class own_threads {
  public:
   own_threads(asio::io_context& io, unsigned n) : io_(io), guard_(io.get_executor()) {
+    std::latch all_running(n);
+    for (unsigned i = 0; i < n; ++i) asio::post(io, [&all_running] { all_running.arrive_and_wait(); });
     for (unsigned i = 0; i < n; ++i) threads_.emplace_back([&io] { io.run(); });
+    all_running.wait();
   }
   ~own_threads() { stop(); }
   void stop() {

@@ -95,7 +95,9 @@ TEST(Probe, TimedAwaitCountsSlowAwaits) {
   ASSERT_NE(site, nullptr);
   EXPECT_EQ(site->count, 5u);
   EXPECT_EQ(site->slow_count, 5u);
-  EXPECT_GE(site->total, 150ms);
+  // An await the probe did not choose to time exactly is measured by its coarse clock, to
+  // within one stamp (1 ms).
+  EXPECT_GE(site->total, 150ms - 5ms);
   EXPECT_LT(site->total, 400ms);
   EXPECT_GE(site->max, 30ms);
   const auto* t = find_task(s, "sleeper");

@@ -43,6 +43,7 @@ class await_timer {
     } else if (COROSCOPE_UNLIKELY(g_coarse_clock.read_seq() != seq_)) {
       const coarse_clock::span span = g_coarse_clock.bounds(seq_, ticks());
       if (span.high != 0) emit_sample(span.low, span.high);
+      t_state.await_countdown = 1;  // awaits are long here now: time the next one exactly
     }
   }
 

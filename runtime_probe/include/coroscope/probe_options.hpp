@@ -37,10 +37,10 @@ struct probe_options {
   /// How often the collector drains the event rings when they are quiet. Env
   /// `COROSCOPE_COLLECT_MS`; default 10 ms (it speeds up to 1 ms under load).
   std::optional<std::chrono::nanoseconds> collect_interval{};
-  /// Exact timing of polls and timed awaits: 0 (the default) adapts, timing every poll
-  /// while polls are long and about one in up to 64 while they are very short (counts are
-  /// always exact; see docs/ARCHITECTURE.md); N times about one in N, 1 every one. Env
-  /// `COROSCOPE_TIMING_INTERVAL` (0 to 1024).
+  /// Exact timing of polls, operations and timed awaits: 0 (the default) adapts, timing
+  /// every poll while polls average 20 µs or more and about one in up to 256 while they
+  /// are very short (counts are always exact; see docs/ARCHITECTURE.md); N times about one
+  /// in N, 1 every one. Env `COROSCOPE_TIMING_INTERVAL` (0 to 1024).
   std::optional<unsigned> timing_interval{};
   /// CPU sampling frequency in Hz. Env `COROSCOPE_SAMPLE_HZ`; default 99.
   std::optional<unsigned> sample_hz{};

@@ -200,17 +200,15 @@ class asio_location {
       // new task's first poll.
       task_ = t;
       prev_task_ = st.current_task;
-      prev_invoked_ = st.invoked;
       prev_ran_ = st.ran;
       st.current_task = t;
-      st.invoked = t;
       st.ran = false;
       return;
     }
     if (t == nullptr) return;
-    if (t == st.invoked)
+    if (t == st.current_task)
       st.ran = true;
-    else if (COROSCOPE_UNLIKELY(t != st.current_task))
+    else
       count_inline_poll(*t);  // Asio resumed it inline (dispatch), with no invocation hook
   }
 
@@ -220,7 +218,6 @@ class asio_location {
     if (!spawned_) return;
     const bool ran = st.ran;
     st.current_task = prev_task_;
-    st.invoked = prev_invoked_;
     st.ran = prev_ran_;
     if (ran) count_inline_poll(*task_);
   }
@@ -228,7 +225,6 @@ class asio_location {
   task_record* task_ = nullptr;
   task_record* prev_initiating_ = nullptr;
   task_record* prev_task_ = nullptr;
-  task_record* prev_invoked_ = nullptr;
   bool prev_ran_ = false;
   bool entered_ = false;
   bool spawned_ = false;

@@ -31,11 +31,11 @@ COROSCOPE_HOT bool hooks_active() noexcept {
 /// because Asio frees the operation before it invokes the handler.
 struct op_tag {
   task_record* task = nullptr;
-  std::uint32_t generation = 0;
-  std::uint8_t flags = 0;   ///< op_flag bits
-  std::int8_t kind = 0;     ///< op_kind
-  std::int16_t worker = -1; ///< worker that started it (-1: not a worker)
-  std::uint64_t tick = 0;   ///< sampled: when it was started
+  std::uint32_t generation;  ///< meaningful with `task`
+  std::uint8_t flags = 0;    ///< op_flag bits
+  std::int8_t kind;          ///< op_kind; meaningful once tagged
+  std::int16_t worker = -1;  ///< worker that started it (-1: not a worker)
+  std::uint64_t tick;        ///< meaningful with op_sampled
 };
 
 enum op_flag : std::uint8_t {
@@ -54,7 +54,7 @@ void end_timed_poll(task_record* t, const op_tag& tag, std::uint64_t begin, bool
 void emit_long_poll(task_record* t, std::uint64_t begin_seq, std::uint64_t end) noexcept;
 void count_inline_poll(task_record& t) noexcept;  ///< resumed with no hook (Asio dispatch)
 void note_steal(worker_slot& w, std::int16_t from) noexcept;
-void note_migration(task_record& t, worker_slot* w) noexcept;
+void note_migration(task_record& t, worker_slot* w) noexcept;  ///< polled on another worker
 /// This operation is timed: its start, and the I/O object it runs on.
 void sample_op(op_tag& tag, const void* object, std::uintmax_t native_handle) noexcept;
 /// Notes the entry function of `t`, which is running on this thread (its coroutine frames
@@ -63,8 +63,11 @@ void note_running_entry_function(task_record& t) noexcept;
 /// The kind of an operation from the names Asio's handler tracking gives it.
 op_kind classify_op(const char* object_type, const char* op_name) noexcept;
 
-/// Sampled timing aims at polls of this length: shorter ones are timed less often.
-inline constexpr std::uint64_t kSamplingTargetNs = 2000;
+/// What one timed poll costs in all (two timestamps, an event, its aggregation on the
+/// collector: about 200 ns) stays near 1% of the polls' time: every poll is timed while
+/// polls average 20 µs or more, fewer as they get shorter, down to one in kMaxInterval.
+inline constexpr std::uint64_t kSamplingTargetNs = 20000;
+inline constexpr std::uint32_t kMaxInterval = 256;
 extern std::uint64_t g_sampling_target_ticks;
 /// Non-zero: a fixed interval instead (probe_options::timing_interval).
 extern std::uint32_t g_fixed_timing_interval;
@@ -82,8 +85,7 @@ inline std::uint32_t next_countdown(thread_state& st) noexcept {
 }
 
 /// After a timed poll of `length` ticks: time every poll while polls are long, and fewer
-/// while they are short, so that reading the clock (two timestamps, ~20 ns) stays near 1%
-/// of the worker's time.
+/// while they are short (see kSamplingTargetNs).
 void adapt_interval(thread_state& st, std::uint64_t length) noexcept;
 
 COROSCOPE_HOT void bump(std::atomic<std::uint64_t>& a) noexcept {
@@ -95,7 +97,8 @@ COROSCOPE_HOT void bump(std::atomic<std::uint64_t>& a) noexcept {
 class poll_frame {
  public:
   /// `typed`: the task is known from the handler itself (a coroutine continuation), so the
-  /// invocation may turn out to have only forwarded it (see `ran`).
+  /// invocation may turn out to have only forwarded it (see `ran`). `tag` must live until
+  /// `end`.
   COROSCOPE_HOT void begin(task_record* t, const op_tag& tag, bool typed) noexcept {
     thread_state& st = t_state;
     worker_slot* w = st.worker;
@@ -105,16 +108,14 @@ class poll_frame {
       w = st.worker;
     }
     task_ = t;
-    tag_ = tag;
+    tag_ = &tag;
     typed_ = typed;
     prev_task_ = st.current_task;
-    prev_invoked_ = st.invoked;
     prev_ran_ = st.ran;
     prev_frame_ = st.active_frame;
     if (prev_frame_) prev_frame_->had_nested_ = true;
     st.active_frame = this;
     st.current_task = t;
-    st.invoked = t;
     st.ran = false;
     seq_ = g_coarse_clock.read_seq();
     timed_ = (tag.flags & op_sampled) != 0;
@@ -123,9 +124,14 @@ class poll_frame {
       timed_ = true;
     }
     if (COROSCOPE_UNLIKELY(timed_)) begin_ = ticks();
-    if (t)
+    if (t) {
       t->poll_begins.store(t->poll_begins.load(std::memory_order_relaxed) + 1,
                            std::memory_order_release);
+      // Now, not at the end: the sampler walks the task's frames only on its latest poller.
+      migrated_ = t->last_worker.load(std::memory_order_relaxed) != st.worker_index;
+      if (COROSCOPE_UNLIKELY(migrated_))
+        t->last_worker.store(st.worker_index, std::memory_order_relaxed);
+    }
     if (w && !prev_task_)
       w->current_poll.store(pack_current_poll(seq_, t ? t->slot + 1 : 0),
                             std::memory_order_relaxed);
@@ -136,7 +142,6 @@ class poll_frame {
     task_record* t = task_;
     const bool ran = st.ran;
     st.current_task = prev_task_;
-    st.invoked = prev_invoked_;
     st.ran = prev_ran_;
     st.active_frame = prev_frame_;
     worker_slot* w = st.worker;
@@ -152,20 +157,19 @@ class poll_frame {
     const std::uint64_t end_seq = g_coarse_clock.read_seq();
     if (w) {
       bump(w->polls);
-      if (COROSCOPE_UNLIKELY(tag_.worker != st.worker_index)) note_steal(*w, tag_.worker);
+      if (COROSCOPE_UNLIKELY(tag_->worker != st.worker_index)) note_steal(*w, tag_->worker);
       if (!t) bump(w->no_task_polls);
     }
     std::uint64_t polls = 0;
     if (t) {
       polls = t->polls.load(std::memory_order_relaxed);
       t->polls.store(polls + 1, std::memory_order_relaxed);
-      if (COROSCOPE_UNLIKELY(t->last_worker.load(std::memory_order_relaxed) != st.worker_index))
-        note_migration(*t, w);
-      if (tag_.flags & op_self_wake) bump(t->self_wakes);
+      if (COROSCOPE_UNLIKELY(migrated_) && polls != 0) note_migration(*t, w);
+      if (tag_->flags & op_self_wake) bump(t->self_wakes);
       t->last_poll_end.store(end_seq, std::memory_order_relaxed);
     }
     if (COROSCOPE_UNLIKELY(timed_)) {
-      if (w) end_timed_poll(t, tag_, begin_, !outermost, t && polls == 0);
+      if (w) end_timed_poll(t, *tag_, begin_, !outermost, t && polls == 0);
     } else if (COROSCOPE_UNLIKELY(end_seq != seq_) && w) {
       emit_long_poll(t, seq_, ticks());
     }
@@ -174,15 +178,15 @@ class poll_frame {
  private:
   task_record* task_ = nullptr;
   task_record* prev_task_ = nullptr;
-  task_record* prev_invoked_ = nullptr;
   poll_frame* prev_frame_ = nullptr;
   std::uint64_t begin_ = 0;
   std::uint64_t seq_ = 0;
-  op_tag tag_;
+  const op_tag* tag_ = nullptr;  // the invocation's copy (asio_completion), alive until end
   bool typed_ = false;
   bool timed_ = false;
   bool prev_ran_ = false;
   bool had_nested_ = false;
+  bool migrated_ = false;
 };
 
 /// The task a tag names, if the record still belongs to it.

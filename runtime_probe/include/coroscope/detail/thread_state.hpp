@@ -24,6 +24,7 @@ struct alignas(64) worker_slot {
   std::atomic<std::uint32_t> generation{0};
   std::uint16_t probe = 0;
   std::int16_t index = -1;
+  std::atomic<int> tid{0};  ///< the thread's id: a thread that runs the io_context again keeps it
   /// The poll in progress, for the collector's watch (never-yielded, blocking): packed by
   /// `pack_current_poll`; 0 when the worker is not polling.
   std::atomic<std::uint64_t> current_poll{0};
@@ -72,10 +73,9 @@ struct thread_state {
   /// one): operations created now continue this task (kUntrackedInitiation: a coroutine
   /// that is no task). nullptr outside initiations.
   task_record* initiating = nullptr;
-  /// Task of the innermost handler invocation, and whether its coroutine ran in it (it
+  /// Whether the coroutine of `current_task` ran in the innermost handler invocation (it
   /// suspended again or ended): an invocation that did neither only forwarded the
   /// completion to the coroutine's executor.
-  task_record* invoked = nullptr;
   bool ran = false;
   /// The innermost handler invocation in progress (see poll_frame).
   poll_frame* active_frame = nullptr;
