@@ -9,8 +9,10 @@
 
 namespace coroscope::detail {
 
-/// The service name as it appears in file names: characters other than letters,
-/// digits, '.', '_' and '-' become '_'; empty becomes "service".
+/// The service name as it appears in file names: percent-encoded, keeping only RFC 3986
+/// unreserved characters (letters, digits, '-', '.', '_', '~'), so "echo server" is
+/// "echo%20server". Distinct names give distinct file names, and the name can be read
+/// back: retention never mistakes another service's files for its own.
 std::string file_safe_service(std::string_view service);
 
 /// `cpu-<service>-<YYYYMMDDTHHMMSS.mmm>Z.pb.gz` for time `t` (UTC); the service is
@@ -26,8 +28,10 @@ struct retention_result {
   std::string error;  ///< the first failure (listing the directory, or removing a file)
 };
 
-/// Removes the regular files in `dir` (not below it) that `is_profile_file_of(service)`
-/// and were last modified before `now - retention`. Never touches any other file.
+/// Removes the regular files in `dir` (not below it) that `is_profile_file_of(service)`,
+/// belong to this process's user and were last modified before `now - retention`.
+/// Never touches any other file: not another service's (names are exact), not another
+/// user's, not a symlink or a directory.
 retention_result remove_expired_profiles(const std::string& dir, std::string_view service,
                                          std::chrono::seconds retention,
                                          std::chrono::system_clock::time_point now);
