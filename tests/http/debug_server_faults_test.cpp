@@ -32,19 +32,13 @@
 namespace {
 
 using coroscope::debug_server;
-using coroscope::debug_server_options;
 using coroscope::debug_sources;
 using coroscope::test::http_get;
+using coroscope::test::loopback;
 using boost::asio::ip::tcp;
 namespace http = boost::beast::http;
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
-
-debug_server_options loopback() {
-  debug_server_options o;
-  o.address = "127.0.0.1:0";
-  return o;
-}
 
 /// A CPU source that samples until its time is up or it is told to stop, and says so.
 struct stoppable_profile {

@@ -4,7 +4,6 @@
 
 #include "temp_dir.hpp"
 
-#include <boost/url/pct_string_view.hpp>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -40,10 +39,17 @@ TEST(profile_files, names_are_one_to_one_and_read_back) {
     EXPECT_TRUE(names.insert(name).second) << service << " -> " << name;
     EXPECT_EQ(name.find_first_of("/\n "), std::string::npos) << name;
     const std::string encoded = file_safe_service(service);
-    EXPECT_EQ(boost::urls::pct_string_view(encoded).decode(), service) << encoded;
+    EXPECT_EQ(service_from_file_safe(encoded), service) << encoded;
     for (const auto& other : services)
       EXPECT_EQ(is_profile_file_of(name, other), other == service) << name << " vs " << other;
   }
+}
+
+TEST(profile_files, only_canonical_encodings_read_back) {
+  EXPECT_EQ(service_from_file_safe("echo%20server"), "echo server");
+  EXPECT_EQ(service_from_file_safe(""), "");
+  for (const char* bad : {"%", "%2", "%zz", "%2f", "%41", "a b", "a/b", "%%"})
+    EXPECT_FALSE(service_from_file_safe(bad)) << bad;
 }
 
 TEST(profile_files, pattern_is_exact) {

@@ -23,6 +23,31 @@ std::string file_safe_service(std::string_view service) {
   return boost::urls::encode(service, boost::urls::unreserved_chars);
 }
 
+std::optional<std::string> service_from_file_safe(std::string_view text) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c != '%') {
+      if (!boost::urls::unreserved_chars(c)) return std::nullopt;
+      out += c;
+      continue;
+    }
+    if (text.size() - i < 3) return std::nullopt;  // a '%' needs two digits after it
+    const int high = hex(text[i + 1]), low = hex(text[i + 2]);
+    if (high < 0 || low < 0) return std::nullopt;
+    const char decoded = static_cast<char>(high * 16 + low);
+    if (boost::urls::unreserved_chars(decoded)) return std::nullopt;  // never encoded
+    out += decoded;
+    i += 2;
+  }
+  return out;
+}
+
 std::string profile_file_name(std::string_view service, std::chrono::system_clock::time_point t) {
   using namespace std::chrono;
   const auto ms = duration_cast<milliseconds>(t.time_since_epoch()).count();

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,11 @@ namespace coroscope::detail {
 /// "echo%20server". Distinct names give distinct file names, and the name can be read
 /// back: retention never mistakes another service's files for its own.
 std::string file_safe_service(std::string_view service);
+
+/// The service that `file_safe_service` turned into `text`; nothing when no service
+/// gives `text` (a '%' without two upper-case hex digits after it, an encoded character
+/// that needs no encoding, or one that does left plain).
+std::optional<std::string> service_from_file_safe(std::string_view text);
 
 /// `cpu-<service>-<YYYYMMDDTHHMMSS.mmm>Z.pb.gz` for time `t` (UTC); the service is
 /// made file-safe. Names sort by time.
