@@ -49,7 +49,7 @@ std::int64_t run_queue_wait_ns(pid_t tid) {
   if (tid <= 0) return 0;
   char path[64];
   std::snprintf(path, sizeof path, "/proc/self/task/%d/schedstat", static_cast<int>(tid));
-  std::FILE* file = std::fopen(path, "r");
+  std::FILE* file = std::fopen(path, "re");
   if (!file) return 0;
   unsigned long long on_cpu = 0, waiting = 0;
   const int fields = std::fscanf(file, "%llu %llu", &on_cpu, &waiting);
