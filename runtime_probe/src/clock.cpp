@@ -3,24 +3,36 @@
 #include "coroscope/detail/clock.hpp"
 
 #include <atomic>
-#include <fstream>
+#include <cstdio>
+#include <cstdlib>
 #include <mutex>
-#include <string>
+#include <string_view>
 
 namespace coroscope::detail {
 namespace {
 
 bool cpu_has_invariant_tsc() {
 #if defined(__x86_64__)
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(cpuinfo, line)) {
-    if (line.rfind("flags", 0) == 0)
-      return line.find(" constant_tsc") != std::string::npos &&
-             line.find(" nonstop_tsc") != std::string::npos;
+  // Close-on-exec: another thread may fork and exec while the probe starts.
+  std::FILE* cpuinfo = std::fopen("/proc/cpuinfo", "re");
+  if (!cpuinfo) return false;
+  char* raw = nullptr;
+  std::size_t capacity = 0;
+  bool invariant = false;
+  while (::getline(&raw, &capacity, cpuinfo) > 0) {
+    const std::string_view line(raw);
+    if (line.starts_with("flags")) {
+      invariant = line.find(" constant_tsc") != std::string_view::npos &&
+                  line.find(" nonstop_tsc") != std::string_view::npos;
+      break;
+    }
   }
-#endif
+  std::free(raw);
+  std::fclose(cpuinfo);
+  return invariant;
+#else
   return false;
+#endif
 }
 
 struct calibration {

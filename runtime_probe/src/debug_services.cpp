@@ -22,20 +22,14 @@ void start_http(const resolved_options& options, probe_profiles& profiles,
   server.address = options.http_address;
   server.token = options.http_token;
   debug_sources sources;
-  sources.cpu_profile = [&profiles](std::chrono::seconds seconds) {
-    return profiles.profile_for(seconds);
+  sources.cancellable_cpu_profile = [&profiles](std::chrono::seconds seconds, std::stop_token stop) {
+    return profiles.profile_for(seconds, std::move(stop));
   };
   sources.tasks_json = [take_snapshot] { return tasks_json(take_snapshot()); };
   sources.metrics_text = [take_snapshot] {
     return prometheus_text(take_snapshot(), read_process_stats());
   };
-  sources.heap_profile = [] {
-    auto pprof = heap_profile_pprof();
-    if (!pprof)
-      throw std::runtime_error(
-          "heap profiling is off: link coroscope::heap and set COROSCOPE_HEAP_PROFILE");
-    return *std::move(pprof);
-  };
+  sources.heap_profile = [] { return heap_profile_pprof(); };
   try {
     out = std::make_unique<debug_server>(std::move(server), std::move(sources));
     std::fprintf(stderr, "coroscope: debug endpoints on http://%s/debug/pprof/\n",

@@ -2,7 +2,9 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "probe_profiles.hpp"
 
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <exception>
 #include <thread>
 
@@ -67,6 +69,15 @@ cpu_profile probe_profiles::stop() {
 cpu_profile probe_profiles::profile_for(std::chrono::nanoseconds duration) {
   const auto window = open_cpu_window(sampler_);
   std::this_thread::sleep_for(duration);
+  return close_cpu_window(window);
+}
+
+cpu_profile probe_profiles::profile_for(std::chrono::nanoseconds duration, std::stop_token stop) {
+  const auto window = open_cpu_window(sampler_);
+  std::mutex mu;
+  std::condition_variable_any wake;
+  std::unique_lock lock(mu);
+  wake.wait_for(lock, stop, duration, [] { return false; });
   return close_cpu_window(window);
 }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 
 #include "coroscope/probe_options.hpp"
 #include "coroscope/profile.hpp"
@@ -24,6 +25,8 @@ class probe_profiles {
   void start();
   cpu_profile stop();
   cpu_profile profile_for(std::chrono::nanoseconds duration);
+  /// The same, ended early when `stop` is requested.
+  cpu_profile profile_for(std::chrono::nanoseconds duration, std::stop_token stop);
 
   const sampling::sampler_options& sampler_options() const noexcept { return sampler_; }
 

@@ -233,6 +233,30 @@ TEST(continuous, retention_removes_old_files_and_leaves_others) {
   EXPECT_TRUE(std::filesystem::exists(d / "README"));
 }
 
+TEST(continuous, services_whose_names_sanitised_alike_keep_each_others_files) {
+  temp_dir dir;
+  const auto& d = dir.path();
+  const auto old = std::chrono::system_clock::now() - 3h;
+  const std::string spaced = coroscope::detail::profile_file_name("echo server", old);
+  const std::string underscored = coroscope::detail::profile_file_name("echo_server", old);
+  for (const std::string& service : {std::string("echo server"), std::string("echo_server")}) {
+    coroscope::test::make_file_aged(d / spaced, 3h);
+    coroscope::test::make_file_aged(d / underscored, 3h);
+    observer obs;
+    auto o = fast_options(obs);
+    o.service_name = service;
+    o.profile_dir = d.string();
+    o.retention = 1h;
+    continuous_profiler profiler(o, profile_fn);
+    ASSERT_TRUE(wait_until(profiler, [](auto& s) { return s.files_written >= 1 && s.files_removed >= 1; }));
+    profiler.stop();
+    EXPECT_EQ(profiler.stats().files_removed, 1u) << service;
+    const bool is_spaced = service == "echo server";
+    EXPECT_EQ(std::filesystem::exists(d / spaced), !is_spaced) << service;
+    EXPECT_EQ(std::filesystem::exists(d / underscored), is_spaced) << service;
+  }
+}
+
 TEST(continuous, unwritable_directory_is_reported_once_and_profiling_goes_on) {
   temp_dir dir;
   // A regular file where the directory should be: fails even for root.

@@ -28,14 +28,9 @@ using coroscope::debug_server;
 using coroscope::debug_server_options;
 using coroscope::debug_sources;
 using coroscope::test::http_get;
+using coroscope::test::loopback;
 using coroscope::test::http_request;
 namespace http = boost::beast::http;
-
-debug_server_options loopback() {
-  debug_server_options o;
-  o.address = "127.0.0.1:0";
-  return o;
-}
 
 /// Sources that answer at once and remember the seconds asked for.
 struct fake_sources {

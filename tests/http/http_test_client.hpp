@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
+#include <coroscope/debug_server.hpp>
+
 #include <boost/beast/http.hpp>
 
 #include <string>
@@ -21,6 +23,13 @@ http_response http_request(unsigned short port, boost::beast::http::verb method,
 inline http_response http_get(unsigned short port, const std::string& target,
                               const std::vector<std::pair<std::string, std::string>>& headers = {}) {
   return http_request(port, boost::beast::http::verb::get, target, headers);
+}
+
+/// Debug server options for 127.0.0.1 on a free port, the rest default.
+inline debug_server_options loopback() {
+  debug_server_options o;
+  o.address = "127.0.0.1:0";
+  return o;
 }
 
 }  // namespace coroscope::test

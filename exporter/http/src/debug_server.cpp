@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include <coroscope/debug_server.hpp>
 
+#include "cloexec_io.hpp"
 #include "request_util.hpp"
 
 #include <coroscope/env/error_line.hpp>
@@ -12,18 +13,21 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
-#include <atomic>
 #include <cstdlib>
 #include <exception>
+#include <list>
 #include <optional>
 #include <stdexcept>
+#include <stop_token>
 #include <thread>
 
 namespace coroscope {
@@ -44,7 +48,7 @@ constexpr std::string_view index_html = R"(<!DOCTYPE html>
 <ul>
 <li><a href="/debug/pprof/profile?seconds=30">profile</a>: CPU profile, gzipped pprof; <code>?seconds=N</code> (default 30). Try <code>go tool pprof http://HOST/debug/pprof/profile?seconds=10</code>.</li>
 <li><a href="/debug/pprof/flamegraph?seconds=30">flamegraph</a>: CPU flamegraph as interactive SVG; <code>?seconds=N</code>.</li>
-<li><a href="/debug/pprof/heap">heap</a>: heap profile, pprof (when heap profiling is on).</li>
+<li><a href="/debug/pprof/heap">heap</a>: heap profile, pprof (when heap profiling is on: link <code>coroscope::heap</code> and set <code>COROSCOPE_HEAP_PROFILE</code>).</li>
 <li><a href="/debug/coroscope/tasks">tasks</a>: tasks, workers, await sites and warnings, JSON.</li>
 <li><a href="/metrics">metrics</a>: runtime metrics, Prometheus text format.</li>
 </ul>
@@ -70,13 +74,31 @@ response body_response(std::string_view content_type, std::string body) {
   return res;
 }
 
-/// Clears the one-profile-at-a-time flag when the profile is done, however it ends.
-struct profile_slot {
-  std::atomic<bool>* busy;
-  ~profile_slot() { busy->store(false, std::memory_order_release); }
-};
+constexpr std::string_view heap_off =
+    "heap profiling is not enabled in this process: link coroscope::heap and set "
+    "COROSCOPE_HEAP_PROFILE=heap.pb.gz";
+
+/// How long `stop()` lets requests in progress finish before it drops them.
+constexpr auto shutdown_grace = std::chrono::seconds(1);
+
+/// Pause after an accept error such as EMFILE: the pending connection stays readable, so
+/// retrying at once would spin.
+constexpr auto accept_error_pause = std::chrono::milliseconds(100);
 
 }  // namespace
+
+/// One client connection. Owned by its `serve` coroutine, listed in `connections_` so
+/// that a full server can close the one that has waited longest for its request and a
+/// stopping one can close the idle ones. I/O thread only.
+struct debug_connection {
+  explicit debug_connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  /// Set while waiting for (the rest of) a request: such a connection may be closed.
+  std::optional<std::chrono::steady_clock::time_point> awaiting_request_since;
+  bool evicted = false;    ///< closed to make room; no longer counted
+  bool peer_gone = false;  ///< the client hung up while its request was being served
+  char peek_byte = 0;      ///< target of the hang-up watch (MSG_PEEK: nothing is consumed)
+};
 
 debug_server_options debug_server_options::from_environment() {
   debug_server_options o;
@@ -86,20 +108,25 @@ debug_server_options debug_server_options::from_environment() {
 }
 
 /// Threading: `io_` runs on `io_thread_` and does all socket work (accept, read, write)
-/// in one coroutine per connection; `connections_` is only touched there. Callbacks run
-/// on `pool_` (two threads) so a minute-long profile leaves the other thread for
-/// /metrics; `profiling_` lets one profile run at a time.
+/// in one coroutine per connection; `connections_`, `live_`, the profile slot and
+/// `stopping_` are only touched there. Callbacks run on `pool_` (two threads) so a
+/// minute-long profile leaves the other thread for /metrics.
 struct debug_server::impl {
   // Declared before io_: destroying io_ destroys suspended connection coroutines, whose
   // cleanup still touches connections_.
   debug_server_options options;
   debug_sources sources;
-  std::atomic<bool> profiling_{false};
-  std::size_t connections_ = 0;
-  bool stopped_ = false;
+  std::list<debug_connection> connections_;
+  std::size_t live_ = 0;  ///< connections not evicted
+  bool profiling_ = false;
+  std::optional<std::stop_source> profile_stop_;  ///< the running profile's
+  bool stopping_ = false;
+  bool stopped_ = false;  ///< stop() was called (the caller's thread)
+  bool joined_ = false;   ///< the I/O thread is gone: cleanup must not touch the timers
   tcp::endpoint local_;
   asio::io_context io_{1};
   tcp::acceptor acceptor_{io_};
+  asio::steady_timer grace_{io_};
   asio::thread_pool pool_{2};
   std::thread io_thread_;
 
@@ -107,10 +134,15 @@ struct debug_server::impl {
 
   void listen();
   asio::awaitable<void> accept_loop();
-  asio::awaitable<void> serve(tcp::socket socket);
-  asio::awaitable<response> handle(const request& req);
+  bool evict_longest_waiting();
+  asio::awaitable<void> serve(std::list<debug_connection>::iterator self);
+  void connection_done(std::list<debug_connection>::iterator self);
+  asio::awaitable<response> handle(const request& req, debug_connection& conn);
   asio::awaitable<response> run_callback(std::function<response()>&& work);
-  asio::awaitable<response> cpu_endpoint(std::string_view query, bool flamegraph);
+  asio::awaitable<response> cpu_endpoint(std::string_view query, bool flamegraph,
+                                         debug_connection& conn);
+  void watch_for_hang_up(debug_connection& conn, std::stop_source stop);
+  void begin_shutdown();
 };
 
 void debug_server::impl::listen() {
@@ -131,7 +163,9 @@ void debug_server::impl::listen() {
     throw std::runtime_error("COROSCOPE_HTTP='" + options.address + "': cannot " + what + ": " +
                              ec.message());
   };
-  acceptor_.open(endpoint.protocol(), ec);
+  detail::open_cloexec(acceptor_, endpoint.protocol(), ec);
+  if (ec) fail("open a socket");
+  acceptor_.non_blocking(true, ec);  // async_accept_cloexec needs it
   if (ec) fail("open a socket");
   acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
   if (ec) fail("set SO_REUSEADDR");
@@ -144,35 +178,66 @@ void debug_server::impl::listen() {
 }
 
 asio::awaitable<void> debug_server::impl::accept_loop() {
+  asio::steady_timer pause{io_};
   for (;;) {
     boost::system::error_code ec;
-    tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-    if (ec) continue;  // e.g. the peer reset before we accepted; keep serving
-    if (connections_ >= options.max_connections) {
+    tcp::socket socket =
+        co_await detail::async_accept_cloexec(acceptor_, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::operation_aborted || stopping_ || !acceptor_.is_open()) co_return;
+    if (ec) {  // out of descriptors, or memory: keep serving the connections we have
+      pause.expires_after(accept_error_pause);
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    if (live_ >= options.max_connections && !evict_longest_waiting()) {
       socket.close(ec);  // bounded memory: no queue of waiting connections
       continue;
     }
-    ++connections_;
-    asio::co_spawn(io_, serve(std::move(socket)), asio::detached);
+    ++live_;
+    auto self = connections_.emplace(connections_.end(), std::move(socket));
+    asio::co_spawn(io_, serve(self), asio::detached);
   }
 }
 
-asio::awaitable<void> debug_server::impl::serve(tcp::socket socket) {
+bool debug_server::impl::evict_longest_waiting() {
+  debug_connection* oldest = nullptr;
+  for (debug_connection& c : connections_)
+    if (!c.evicted && c.awaiting_request_since &&
+        (oldest == nullptr || *c.awaiting_request_since < *oldest->awaiting_request_since))
+      oldest = &c;
+  if (oldest == nullptr) return false;
+  oldest->evicted = true;
+  --live_;
+  oldest->stream.close();  // its read ends with operation_aborted; its coroutine cleans up
+  return true;
+}
+
+void debug_server::impl::connection_done(std::list<debug_connection>::iterator self) {
+  if (!self->evicted) --live_;
+  connections_.erase(self);
+  // The last connection of a stopping server: nothing left to wait for.
+  if (stopping_ && !joined_ && connections_.empty()) grace_.cancel();
+}
+
+asio::awaitable<void> debug_server::impl::serve(std::list<debug_connection>::iterator self) {
   struct release {
-    std::size_t& n;
-    ~release() { --n; }
-  } counted{connections_};
-  beast::tcp_stream stream{std::move(socket)};
+    impl& server;
+    std::list<debug_connection>::iterator it;
+    ~release() { server.connection_done(it); }
+  } cleanup{*this, self};
+  debug_connection& conn = *self;
+  beast::tcp_stream& stream = conn.stream;
   beast::flat_buffer buffer{options.max_header_bytes + options.max_body_bytes};
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     parser.body_limit(options.max_body_bytes);
     boost::system::error_code ec;
-    stream.expires_after(options.io_timeout);
+    conn.awaiting_request_since = std::chrono::steady_clock::now();
+    stream.expires_after(options.request_timeout);
     co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+    conn.awaiting_request_since.reset();
+    if (conn.evicted || ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::operation_aborted || ec == asio::error::connection_reset)
       break;
     std::optional<response> res;
@@ -190,8 +255,10 @@ asio::awaitable<void> debug_server::impl::serve(tcp::socket socket) {
     } else {
       request req = parser.release();
       keep_alive = req.keep_alive();
-      res = co_await handle(req);
+      res = co_await handle(req, conn);
     }
+    if (conn.peer_gone) break;  // nobody to answer
+    keep_alive = keep_alive && !stopping_;
     res->keep_alive(keep_alive);
     res->prepare_payload();
     stream.expires_after(options.io_timeout);
@@ -221,22 +288,48 @@ asio::awaitable<response> debug_server::impl::run_callback(std::function<respons
       asio::use_awaitable);
 }
 
-asio::awaitable<response> debug_server::impl::cpu_endpoint(std::string_view query, bool flamegraph) {
-  if (!sources.cpu_profile)
+// Runs on the I/O thread while a profile is taken: a client that closes its end (or
+// resets it) has given up, so its profile is stopped and the slot freed. Peeking takes
+// nothing from the socket; a pipelined request just ends the watch.
+void debug_server::impl::watch_for_hang_up(debug_connection& conn, std::stop_source stop) {
+  conn.stream.socket().async_receive(
+      asio::buffer(&conn.peek_byte, 1), tcp::socket::message_peek,
+      [&conn, stop](boost::system::error_code ec, std::size_t) mutable {
+        // Cancelled: the profile is done and `conn` may be gone already.
+        if (ec == asio::error::operation_aborted || !ec) return;
+        conn.peer_gone = true;
+        stop.request_stop();
+      });
+}
+
+asio::awaitable<response> debug_server::impl::cpu_endpoint(std::string_view query, bool flamegraph,
+                                                           debug_connection& conn) {
+  if (!sources.cancellable_cpu_profile && !sources.cpu_profile)
     co_return text_response(http::status::not_found, "CPU profiling is not available in this process");
   auto seconds = detail::parse_profile_seconds(detail::query_value(query, "seconds"),
                                                options.default_profile_seconds,
                                                options.max_profile_seconds);
   if (!seconds.error.empty()) co_return text_response(http::status::bad_request, seconds.error);
-  bool expected = false;
-  if (!profiling_.compare_exchange_strong(expected, true, std::memory_order_acq_rel))
+  if (profiling_)
     co_return text_response(http::status::conflict,
                             "a CPU profile is already being taken; try again when it is done");
-  auto* busy = &profiling_;
-  auto& profile_fn = sources.cpu_profile;
-  std::function<response()> work = [busy, &profile_fn, flamegraph, secs = seconds.seconds]() {
-    profile_slot slot{busy};
-    cpu_profile profile = profile_fn(secs);
+  if (stopping_) co_return text_response(http::status::service_unavailable, "the server is stopping");
+  // The slot is held until the callback has returned, however this coroutine ends.
+  struct profile_slot {
+    impl& server;
+    ~profile_slot() {
+      server.profiling_ = false;
+      server.profile_stop_.reset();
+    }
+  } slot{*this};
+  profiling_ = true;
+  std::stop_source stop;
+  profile_stop_ = stop;
+  watch_for_hang_up(conn, stop);
+  std::function<response()> work = [this, flamegraph, secs = seconds.seconds, token = stop.get_token()] {
+    cpu_profile profile = sources.cancellable_cpu_profile ? sources.cancellable_cpu_profile(secs, token)
+                                                          : sources.cpu_profile(secs);
+    if (token.stop_requested()) return response{};  // not sent: answered by the caller
     if (flamegraph) {
       flamegraph_options fo;
       fo.title = "CPU flamegraph (" + std::to_string(secs.count()) + " s)";
@@ -246,10 +339,16 @@ asio::awaitable<response> debug_server::impl::cpu_endpoint(std::string_view quer
     res.set(http::field::content_disposition, "attachment; filename=\"profile.pb.gz\"");
     return res;
   };
-  co_return co_await run_callback(std::move(work));
+  response res = co_await run_callback(std::move(work));
+  boost::system::error_code ignored;
+  conn.stream.socket().cancel(ignored);  // ends the hang-up watch
+  if (stop.stop_requested() && !conn.peer_gone)
+    co_return text_response(http::status::service_unavailable,
+                            "the server is stopping: the CPU profile was cancelled");
+  co_return res;
 }
 
-asio::awaitable<response> debug_server::impl::handle(const request& req) {
+asio::awaitable<response> debug_server::impl::handle(const request& req, debug_connection& conn) {
   if (!options.token.empty() && !detail::bearer_matches(req[http::field::authorization], options.token)) {
     response res = text_response(http::status::unauthorized,
                                  "missing or wrong bearer token (send Authorization: Bearer <token>)");
@@ -265,8 +364,8 @@ asio::awaitable<response> debug_server::impl::handle(const request& req) {
   const auto [path, query] = detail::split_request_target(req.target());
   if (path == "/debug/pprof/" || path == "/debug/pprof")
     co_return body_response("text/html; charset=utf-8", std::string(index_html));
-  if (path == "/debug/pprof/profile") co_return co_await cpu_endpoint(query, false);
-  if (path == "/debug/pprof/flamegraph") co_return co_await cpu_endpoint(query, true);
+  if (path == "/debug/pprof/profile") co_return co_await cpu_endpoint(query, false, conn);
+  if (path == "/debug/pprof/flamegraph") co_return co_await cpu_endpoint(query, true, conn);
   if (path == "/metrics") {
     if (!sources.metrics_text) co_return text_response(http::status::not_found, "metrics are not available");
     std::function<response()> work = [&fn = sources.metrics_text] {
@@ -282,11 +381,11 @@ asio::awaitable<response> debug_server::impl::handle(const request& req) {
     co_return co_await run_callback(std::move(work));
   }
   if (path == "/debug/pprof/heap") {
-    if (!sources.heap_profile)
-      co_return text_response(http::status::not_found,
-                              "heap profiling is not enabled in this process");
+    if (!sources.heap_profile) co_return text_response(http::status::not_found, std::string(heap_off));
     std::function<response()> work = [&fn = sources.heap_profile] {
-      response res = body_response("application/octet-stream", fn());
+      std::optional<std::string> pprof = fn();
+      if (!pprof) return text_response(http::status::not_found, std::string(heap_off));
+      response res = body_response("application/octet-stream", *std::move(pprof));
       res.set(http::field::content_disposition, "attachment; filename=\"heap.pb.gz\"");
       return res;
     };
@@ -314,12 +413,27 @@ std::string debug_server::local_address() const {
   return (ep.address().is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(ep.port());
 }
 
+void debug_server::impl::begin_shutdown() {
+  stopping_ = true;
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  if (profile_stop_) profile_stop_->request_stop();
+  for (debug_connection& c : connections_)
+    if (c.awaiting_request_since) c.stream.close();  // idle: nothing to answer
+  if (connections_.empty()) return;  // io_ runs out of work
+  grace_.expires_after(shutdown_grace);
+  grace_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) io_.stop();  // requests still running are dropped with io_
+  });
+}
+
 void debug_server::stop() {
   if (!impl_ || impl_->stopped_) return;
   impl_->stopped_ = true;
-  impl_->io_.stop();
+  asio::post(impl_->io_, [impl = impl_.get()] { impl->begin_shutdown(); });
   if (impl_->io_thread_.joinable()) impl_->io_thread_.join();
-  // A running callback (a profile) finishes first; its reply is discarded with io_.
+  impl_->joined_ = true;
+  // A callback still running finishes first; a reply it makes is discarded with io_.
   impl_->pool_.join();
 }
 

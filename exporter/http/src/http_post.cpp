@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "http_post.hpp"
 
+#include "cloexec_io.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -81,7 +83,7 @@ asio::awaitable<void> exchange(const http_base_url& base, const std::string& tar
     co_return;
   }
   stream.expires_after(timeout);
-  co_await stream.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  ec = co_await connect_cloexec(stream, endpoints);
   if (ec) {
     result.error = "cannot connect to " + base.host_header + ": " + ec.message();
     co_return;

@@ -2,18 +2,17 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include <coroscope/metrics.hpp>
 
+#include "cloexec_io.hpp"
+
 #include <unistd.h>
 
-#include <fstream>
-#include <iterator>
 #include <sstream>
 
 namespace coroscope {
 
 process_stats read_process_stats() {
   process_stats p;
-  std::ifstream stat_file("/proc/self/stat");
-  std::string stat{std::istreambuf_iterator<char>(stat_file), std::istreambuf_iterator<char>()};
+  const std::string stat = detail::read_file_cloexec("/proc/self/stat").value_or("");
   // The command name (field 2) may hold spaces and parentheses: fields are counted from
   // after its last ')'. utime and stime are fields 14 and 15, i.e. the 12th and 13th here.
   const auto close = stat.rfind(')');
@@ -25,7 +24,7 @@ process_stats read_process_stats() {
   }
   if (!(fields >> utime >> stime)) return p;
 
-  std::ifstream statm("/proc/self/statm");
+  std::istringstream statm(detail::read_file_cloexec("/proc/self/statm").value_or(""));
   unsigned long long size_pages = 0, resident_pages = 0;
   if (!(statm >> size_pages >> resident_pages)) return p;
 

@@ -3,6 +3,10 @@
 #include "profile_files.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <cctype>
 #include <cstdio>
@@ -15,13 +19,33 @@ namespace coroscope::detail {
 namespace fs = std::filesystem;
 
 std::string file_safe_service(std::string_view service) {
+  // '%' itself is encoded, so the mapping is one-to-one; '/' and NUL never appear.
+  return boost::urls::encode(service, boost::urls::unreserved_chars);
+}
+
+std::optional<std::string> service_from_file_safe(std::string_view text) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
   std::string out;
-  out.reserve(service.size());
-  for (char c : service) {
-    const bool keep = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-    out += keep ? c : '_';
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c != '%') {
+      if (!boost::urls::unreserved_chars(c)) return std::nullopt;
+      out += c;
+      continue;
+    }
+    if (text.size() - i < 3) return std::nullopt;  // a '%' needs two digits after it
+    const int high = hex(text[i + 1]), low = hex(text[i + 2]);
+    if (high < 0 || low < 0) return std::nullopt;
+    const char decoded = static_cast<char>(high * 16 + low);
+    if (boost::urls::unreserved_chars(decoded)) return std::nullopt;  // never encoded
+    out += decoded;
+    i += 2;
   }
-  return out.empty() ? std::string("service") : out;
+  return out;
 }
 
 std::string profile_file_name(std::string_view service, std::chrono::system_clock::time_point t) {
@@ -69,6 +93,7 @@ retention_result remove_expired_profiles(const std::string& dir, std::string_vie
     struct ::stat st {};
     // lstat: a symlink with our name is not followed, and not a regular file.
     if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (st.st_uid != ::geteuid()) continue;  // another user's file, whatever its name
     if (st.st_mtim.tv_sec >= cutoff) continue;
     if (fs::remove(path, ec)) {
       ++result.removed;

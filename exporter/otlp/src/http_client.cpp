@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "http_client.hpp"
 
+#include "cloexec_io.hpp"
 #include "gzip.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -11,6 +12,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+
+#include <boost/system/system_error.hpp>
 
 #include <exception>
 
@@ -45,7 +48,7 @@ struct http_client::request_state {
 asio::awaitable<void> exchange(http_client::request_state& state, const http_endpoint& endpoint,
                                http::request<http::string_body>& request, http_result& result) {
   auto endpoints = co_await state.resolver.async_resolve(endpoint.host, endpoint.port, asio::use_awaitable);
-  co_await state.stream.async_connect(endpoints, asio::use_awaitable);
+  if (const auto ec = co_await connect_cloexec(state.stream, endpoints)) throw boost::system::system_error(ec);
   co_await http::async_write(state.stream, request, asio::use_awaitable);
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;

@@ -13,7 +13,6 @@
 #include <thread>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -22,6 +21,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "cloexec_io.hpp"
 #include "convert.hpp"
 #include "coroscope/console/frame_codec.hpp"
 #include "coroscope/console_recording.hpp"
@@ -160,7 +160,8 @@ class console_client_impl {
         const auto endpoints = co_await resolver.async_resolve(
             options_.host, std::to_string(options_.port), asio::use_awaitable);
         tcp::socket socket(io_);
-        co_await asio::async_connect(socket, endpoints, asio::use_awaitable);
+        if (const auto ec = co_await detail::connect_cloexec(socket, endpoints))
+          throw boost::system::system_error(ec);
         if (stopping_) break;
         socket.set_option(tcp::no_delay(true));
         socket_.emplace(std::move(socket));

@@ -23,6 +23,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
+#include "cloexec_io.hpp"
 #include "convert.hpp"
 #include "coroscope/console/frame_codec.hpp"
 
@@ -416,7 +417,10 @@ console_server_impl::console_server_impl(console_source source, console_options 
     throw std::invalid_argument("coroscope console: refusing to serve on " + options_.host +
                                 " (beyond loopback) without a token; set COROSCOPE_CONSOLE_TOKEN");
   const tcp::endpoint endpoint(address, options_.port);
-  acceptor_.open(endpoint.protocol());
+  boost::system::error_code open_error;  // close-on-exec: started programs never hold the port
+  open_cloexec(acceptor_, endpoint.protocol(), open_error);
+  if (!open_error) acceptor_.non_blocking(true, open_error);
+  if (open_error) throw boost::system::system_error(open_error, "open");
   acceptor_.set_option(tcp::acceptor::reuse_address(true));
   acceptor_.bind(endpoint);
   acceptor_.listen();
@@ -463,7 +467,7 @@ void console_server_impl::remove(const std::shared_ptr<console_connection>& c) {
 }
 
 void console_server_impl::accept() {
-  acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
+  async_accept_cloexec(acceptor_, [this](boost::system::error_code ec, tcp::socket socket) {
     if (shutting_down_ || ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
       ++accepted_;

@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <charconv>
-#include <fstream>
 #include <random>
 #include <sstream>
 
+#include "cloexec_io.hpp"
 #include "coroscope/console_server.hpp"
 #include "coroscope/probe.hpp"
 #include "coroscope/profile_view.hpp"
@@ -29,8 +29,7 @@ std::string host_name() {
 /// Process start from /proc (boot time + start ticks); now when /proc is unavailable.
 std::chrono::system_clock::time_point process_start() {
   const auto now = std::chrono::system_clock::now();
-  std::ifstream stat_file("/proc/self/stat");
-  std::string stat((std::istreambuf_iterator<char>(stat_file)), {});
+  const std::string stat = detail::read_file_cloexec("/proc/self/stat").value_or("");
   const auto paren = stat.rfind(')');
   if (paren == std::string::npos) return now;
   std::istringstream fields(stat.substr(paren + 2));
@@ -38,7 +37,7 @@ std::chrono::system_clock::time_point process_start() {
   // After "pid (comm) " the state is field 3; starttime is field 22.
   for (int i = 3; i <= 22 && fields >> field; ++i) {
   }
-  std::ifstream proc_stat("/proc/stat");
+  std::istringstream proc_stat(detail::read_file_cloexec("/proc/stat", 1 << 20).value_or(""));
   std::string line;
   long long btime = -1;
   while (std::getline(proc_stat, line))

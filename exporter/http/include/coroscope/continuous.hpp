@@ -47,10 +47,12 @@ struct continuous_options {
   std::size_t push_queue_capacity = 8;
 
   /// Directory for `cpu-<service>-<UTC time>.pb.gz` files (`COROSCOPE_PROFILE_DIR`);
-  /// empty: no files. Created if missing.
+  /// empty: no files. Created if missing. The service name is percent-encoded
+  /// (`echo server` gives `cpu-echo%20server-...`): one name, one set of files.
   std::string profile_dir;
-  /// Files of this service's pattern older than this are removed
-  /// (`COROSCOPE_PROFILE_RETENTION`, e.g. `36h`, `7d`, `90m`, `3600s`; default 7 days).
+  /// Files of exactly this service's name, owned by this process's user, older than
+  /// this are removed (`COROSCOPE_PROFILE_RETENTION`, e.g. `36h`, `7d`, `90m`, `3600s`;
+  /// default 7 days). Other services' and other users' files are never touched.
   std::chrono::seconds retention{std::chrono::hours(24 * 7)};
 
   /// Where diagnostics go, one line each without the newline; empty: stderr. A failure

@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <stop_token>
 #include <string>
 
 /// HTTP debug endpoints in Go's net/http/pprof convention, served by Boost.Beast:
@@ -15,7 +17,7 @@
 ///   /debug/pprof/                      index of the endpoints (HTML)
 ///   /debug/pprof/profile?seconds=N     CPU profile, gzipped pprof (attachment)
 ///   /debug/pprof/flamegraph?seconds=N  CPU flamegraph, SVG
-///   /debug/pprof/heap                  heap profile, pprof (404 when there is none)
+///   /debug/pprof/heap                  heap profile, pprof (404 when heap profiling is off)
 ///   /debug/coroscope/tasks             tasks, workers and await sites, JSON
 ///   /metrics                           runtime metrics, Prometheus text format 0.0.4
 ///
@@ -35,12 +37,18 @@ struct debug_server_options {
   std::chrono::seconds max_profile_seconds{60};
   /// `seconds` when the request names none (30, as in Go); capped at the maximum.
   std::chrono::seconds default_profile_seconds{30};
-  /// Connections served at once; further ones are closed at once.
+  /// Connections served at once. When all are taken, the one that has waited longest
+  /// for its request is closed to make room, so connections that trickle a request in
+  /// (slowloris) cannot shut a scraper out; when every one is busy with a request, the
+  /// new connection is closed.
   std::size_t max_connections = 32;
   /// Limits on a request: its header block and its body (GET requests need none).
   std::size_t max_header_bytes = 8 * 1024;
   std::size_t max_body_bytes = 1024;
-  /// How long a client may take to send a request, and to read a response.
+  /// How long a client may take to send a whole request, counted from its connection or
+  /// from the previous response; an idle keep-alive connection is closed after it too.
+  std::chrono::milliseconds request_timeout{5'000};
+  /// How long a client may take to read a response.
   std::chrono::seconds io_timeout{30};
 
   /// `address` from `COROSCOPE_HTTP`, `token` from `COROSCOPE_HTTP_TOKEN`; the rest default.
@@ -51,15 +59,23 @@ struct debug_server_options {
 /// (never the caller's, never the application's workers) and may throw: the request then
 /// gets a 500 with the exception's message. An empty callback makes its endpoint 404.
 struct debug_sources {
-  /// Samples the CPU for the given time and returns the profile; blocks that long.
-  /// The server runs at most one of these at a time.
+  /// Samples the CPU for the given time, or until `stop` is requested, and returns the
+  /// profile; blocks that long. The server requests a stop when it is stopping (the
+  /// request is then answered 503) or when the client hung up (the profile slot is
+  /// freed), and runs at most one profile at a time.
+  std::function<coroscope::cpu_profile(std::chrono::seconds, std::stop_token stop)>
+      cancellable_cpu_profile;
+  /// The same without a way to end it early, used when `cancellable_cpu_profile` is
+  /// empty: stopping the server then waits for the whole profile, and a client that hung
+  /// up holds the profile slot until it is done.
   std::function<coroscope::cpu_profile(std::chrono::seconds)> cpu_profile;
   /// The JSON for /debug/coroscope/tasks (e.g. `tasks_json(probe.snapshot())`).
   std::function<std::string()> tasks_json;
   /// The text for /metrics (e.g. `prometheus_text(probe.snapshot(), read_process_stats())`).
   std::function<std::string()> metrics_text;
-  /// Already-encoded pprof bytes of the heap profile; optional.
-  std::function<std::string()> heap_profile;
+  /// Already-encoded pprof bytes of the heap profile; nothing (or an empty callback)
+  /// when heap profiling is off, which answers 404 saying how to turn it on.
+  std::function<std::optional<std::string>()> heap_profile;
 };
 
 /// An HTTP/1.1 server on an io_context and thread of its own, with a small pool of two
@@ -68,7 +84,12 @@ struct debug_sources {
 ///
 /// Refuses to start (throws `std::invalid_argument` with a one-line message) on a bad
 /// address, or an address beyond loopback without a token; throws `std::runtime_error`
-/// when it cannot listen. Stopping waits for a running callback to return.
+/// when it cannot listen. Every descriptor it opens is close-on-exec: programs the
+/// service starts do not inherit the port.
+///
+/// Stopping closes the port and idle connections at once, cancels a running CPU profile
+/// (answered 503) and gives requests in progress up to a second to finish; then it
+/// waits for a running callback to return (a `cancellable_cpu_profile` returns at once).
 class debug_server {
  public:
   /// Resolves, binds and starts serving; `port()` is valid on return.
@@ -81,7 +102,8 @@ class debug_server {
   unsigned short port() const noexcept;
   /// The address listened on, e.g. `127.0.0.1:6060`.
   std::string local_address() const;
-  /// Stops serving and joins the threads; idempotent. Also done by the destructor.
+  /// Stops serving (see above) and joins the threads; idempotent. Also done by the
+  /// destructor.
   void stop();
 
  private:
