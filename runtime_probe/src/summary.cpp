@@ -131,13 +131,18 @@ std::string kind_list(const std::vector<operation_count>& ops, std::size_t width
   std::stable_sort(order.begin(), order.end(), [](const operation_count* a, const operation_count* b) {
     return a->count > b->count;
   });
-  std::string list;
+  std::string all;
+  std::vector<std::size_t> ends;  // where each item ends in `all`
   for (const operation_count* op : order) {
-    std::string item = (list.empty() ? "" : ", ") + op->kind + ' ' + std::to_string(op->count);
-    if (list.size() + item.size() > width) return list + (list.empty() ? "..." : ", ...");
-    list += item;
+    all += (all.empty() ? "" : ", ") + op->kind + ' ' + std::to_string(op->count);
+    ends.push_back(all.size());
   }
-  return list;
+  if (all.size() <= width) return all;
+  // The items that fit with ", ..." after them.
+  std::size_t keep = 0;
+  for (const std::size_t end : ends)
+    if (end + 5 <= width) keep = end;
+  return keep ? all.substr(0, keep) + ", ..." : "...";
 }
 
 /// Operation counts of the tasks the task table shows, in its order.
@@ -155,7 +160,7 @@ void append_task_operations(std::string& out, const snapshot& s, std::size_t max
       header = true;
     }
     append(out, "  %6llu %-20.20s %8llu  %s\n", static_cast<unsigned long long>(t.id),
-           t.name.c_str(), static_cast<unsigned long long>(total), kind_list(t.operations, 58).c_str());
+           t.name.c_str(), static_cast<unsigned long long>(total), kind_list(t.operations, 60).c_str());
   }
 }
 

@@ -143,13 +143,22 @@ TEST(Summary, OperationsPerTaskListKindsMostStartedFirst) {
                                                        "timer_wait", "4"}));
 
   // Many kinds are cut to the width, never wrapped.
-  snapshot s = with_operations();
-  for (int i = 0; i < 12; ++i)
-    s.tasks[1].operations.push_back({"kind_number_" + std::to_string(i), 1});
-  const auto cut = section(coroscope::format_summary(s), "Operations per task");
-  ASSERT_EQ(cut.size(), 2u);
-  EXPECT_LE(cut[1].size(), 100u) << cut[1];
-  EXPECT_EQ(cut[1].substr(cut[1].size() - 5), ", ...");
+  // Many kinds are cut to the width, never wrapped; whatever the lengths, every line fits.
+  for (std::size_t extra = 0; extra < 12; ++extra) {
+    snapshot s = with_operations();
+    for (int i = 0; i < 12; ++i)
+      s.tasks[1].operations.push_back({"kind_" + std::string(extra, 'x') + std::to_string(i), 1});
+    const auto cut = section(coroscope::format_summary(s), "Operations per task");
+    ASSERT_EQ(cut.size(), 2u);
+    EXPECT_LE(cut[1].size(), 100u) << cut[1];
+    EXPECT_EQ(cut[1].substr(cut[1].size() - 5), ", ...") << cut[1];
+    EXPECT_NE(cut[1].find("socket_read 600, timer_wait 4, kind_"), std::string::npos) << cut[1];
+  }
+  snapshot one = with_operations();
+  one.tasks[1].operations = {{std::string(70, 'k'), 1}};
+  const auto alone = section(coroscope::format_summary(one), "Operations per task");
+  ASSERT_EQ(alone.size(), 2u);
+  EXPECT_EQ(words(alone[1]).back(), "...");
 }
 
 TEST(Summary, ResourcesMostTimedFirstWithHandleStateAndLastTask) {
