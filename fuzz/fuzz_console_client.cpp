@@ -3,7 +3,8 @@
 //
 // The viewer side of the console protocol: bytes from a probe (or anything listening on
 // its port) are split into frames and merged into the client's state, as
-// console_client does. Malformed frames must be reported, never crash.
+// console_client does (tasks and their operations, resources, heap views, ...).
+// Malformed frames must be reported, never crash.
 #include <coroscope/console/frame_codec.hpp>
 #include <coroscope/console_state.hpp>
 
@@ -36,10 +37,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     using kind = coroscope::console_state_builder::result;
     if ((r.kind == kind::malformed || r.kind == kind::out_of_sync) && r.message.empty())
       std::abort();
-    // The merged state stays consistent: every listed change names a known task.
+    // The merged state stays consistent: every listed change names a known task, and
+    // what a peer sends is kept within the client's bounds.
     const auto& s = builder.state();
     for (auto id : s.added)
       if (!s.tasks.contains(id)) std::abort();
+    using state = coroscope::console_state;
+    if (s.resources.size() > state::kMaxResources || s.operation_kinds.size() > state::kMaxOperationKinds)
+      std::abort();
+    for (auto id : s.changed)
+      if (s.tasks.at(id).operations.size() > state::kMaxOperationKinds) std::abort();
     if (r.kind == kind::out_of_sync) builder.reset();
   }
   return 0;

@@ -17,6 +17,7 @@ packages=(
   golang-go                                       # `go tool pprof` to check exported profiles
   libcli11-dev                                    # command lines (examples, coroscope CLI)
   nlohmann-json3-dev                              # JSON for the HTTP debug endpoints
+  prometheus                                      # tests: `promtool check metrics` on /metrics (tests/http)
   libgtest-dev libgmock-dev libbenchmark-dev      # tests and benchmarks
   python3                                         # tests: SVG checks (tests/flamegraph, tests/tools)
   qt6-base-dev qt6-charts-dev libgl-dev           # viewer: coroscope-console (Qt 6 Widgets, Charts)

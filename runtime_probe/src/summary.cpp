@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "coroscope/snapshot.hpp"
@@ -35,6 +36,16 @@ void append(std::string& out, const char* format, auto... args) {
   out += buf;
 }
 
+/// The task table's order: busiest first.
+std::vector<const task_info*> busiest_first(const snapshot& s) {
+  std::vector<const task_info*> order;
+  order.reserve(s.tasks.size());
+  for (const task_info& t : s.tasks) order.push_back(&t);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const task_info* a, const task_info* b) { return a->busy > b->busy; });
+  return order;
+}
+
 void append_tasks(std::string& out, const snapshot& s, std::size_t max_tasks) {
   std::size_t running = 0, idle = 0, completed = 0;
   for (const task_info& t : s.tasks) {
@@ -47,10 +58,7 @@ void append_tasks(std::string& out, const snapshot& s, std::size_t max_tasks) {
   }
   append(out, "Tasks (%zu running/scheduled, %zu idle, %zu completed shown; %llu spawned)\n",
          running, idle, completed, static_cast<unsigned long long>(s.tasks_spawned));
-  std::vector<const task_info*> order;
-  for (const task_info& t : s.tasks) order.push_back(&t);
-  std::sort(order.begin(), order.end(),
-            [](const task_info* a, const task_info* b) { return a->busy > b->busy; });
+  const std::vector<const task_info*> order = busiest_first(s);
   append(out, "  %-4s %6s %6s %-10s %-20s %9s %9s %9s %9s %8s %5s  %s\n", "warn", "id", "parent",
          "state", "name", "total", "busy", "sched", "idle", "polls", "slow", "location");
   for (std::size_t i = 0; i < order.size() && i < max_tasks; ++i) {
@@ -68,6 +76,11 @@ void append_tasks(std::string& out, const snapshot& s, std::size_t max_tasks) {
            location.c_str());
   }
   if (order.size() > max_tasks) append(out, "  ... %zu more\n", order.size() - max_tasks);
+  // Callbacks whose operation no task started: shown, never dropped.
+  if (s.no_task.polls || s.no_task.busy.count())
+    append(out, "  %-4s %6s %6s %-10s %-20s %9s %9s %9s %9s %8llu %5s  %s\n", "", "-", "-", "",
+           "(no task)", "", duration(s.no_task.busy).c_str(), "", "",
+           static_cast<unsigned long long>(s.no_task.polls), "", "handlers outside any task");
 }
 
 void append_workers(std::string& out, const snapshot& s) {
@@ -97,6 +110,92 @@ void append_await_sites(std::string& out, const snapshot& s) {
   }
 }
 
+void append_operation_kinds(std::string& out, const snapshot& s) {
+  if (s.operation_kinds.empty()) return;
+  // The count is what tasks started; the waits are a timed sample, outside tasks too.
+  append(out, "\nOperations (by kind: started by tasks; waits from start to completion, timed)\n");
+  append(out, "  %-16s %10s %9s %9s %9s %9s %9s\n", "kind", "started", "timed", "p50", "p90", "p99",
+         "max");
+  for (const operation_kind_info& k : s.operation_kinds)
+    append(out, "  %-16.16s %10llu %9llu %9s %9s %9s %9s\n", k.kind.c_str(),
+           static_cast<unsigned long long>(k.count), static_cast<unsigned long long>(k.waits.count),
+           duration(k.waits.p50).c_str(), duration(k.waits.p90).c_str(),
+           duration(k.waits.p99).c_str(), duration(k.waits.max).c_str());
+}
+
+/// "socket_read 600, timer_wait 4": most started first, cut to `width` columns.
+std::string kind_list(const std::vector<operation_count>& ops, std::size_t width) {
+  std::vector<const operation_count*> order;
+  for (const operation_count& op : ops)
+    if (op.count) order.push_back(&op);
+  std::stable_sort(order.begin(), order.end(), [](const operation_count* a, const operation_count* b) {
+    return a->count > b->count;
+  });
+  std::string all;
+  std::vector<std::size_t> ends;  // where each item ends in `all`
+  for (const operation_count* op : order) {
+    all += (all.empty() ? "" : ", ") + op->kind + ' ' + std::to_string(op->count);
+    ends.push_back(all.size());
+  }
+  if (all.size() <= width) return all;
+  // The items that fit with ", ..." after them.
+  std::size_t keep = 0;
+  for (const std::size_t end : ends)
+    if (end + 5 <= width) keep = end;
+  return keep ? all.substr(0, keep) + ", ..." : "...";
+}
+
+/// Operation counts of the tasks the task table shows, in its order.
+void append_task_operations(std::string& out, const snapshot& s, std::size_t max_tasks) {
+  const std::vector<const task_info*> order = busiest_first(s);
+  bool header = false;
+  for (std::size_t i = 0; i < order.size() && i < max_tasks; ++i) {
+    const task_info& t = *order[i];
+    std::uint64_t total = 0;
+    for (const operation_count& op : t.operations) total += op.count;
+    if (total == 0) continue;
+    if (!header) {
+      append(out, "\nOperations per task (the tasks above that started any)\n  %6s %-20s %8s  %s\n",
+             "id", "name", "ops", "by kind");
+      header = true;
+    }
+    append(out, "  %6llu %-20.20s %8llu  %s\n", static_cast<unsigned long long>(t.id),
+           t.name.c_str(), static_cast<unsigned long long>(total), kind_list(t.operations, 60).c_str());
+  }
+}
+
+void append_resources(std::string& out, const snapshot& s, std::size_t max_resources) {
+  if (s.resources.empty() && s.dropped_resources == 0) return;
+  // Most timed operations first; the snapshot's order (most recently active) breaks ties.
+  std::vector<const resource_info*> order;
+  order.reserve(s.resources.size());
+  for (const resource_info& r : s.resources) order.push_back(&r);
+  std::stable_sort(order.begin(), order.end(), [](const resource_info* a, const resource_info* b) {
+    return a->timed_operations > b->timed_operations;
+  });
+  // The task's current name: the one the resource kept may predate the task's naming.
+  std::unordered_map<std::uint64_t, const std::string*> names;
+  for (const task_info& t : s.tasks) names.emplace(t.id, &t.name);
+  const std::size_t shown = std::min(order.size(), max_resources);
+  append(out, "\nResources (%zu of %zu, most timed operations first", shown, order.size());
+  if (s.dropped_resources)
+    append(out, "; %llu forgotten to stay bounded", static_cast<unsigned long long>(s.dropped_resources));
+  append(out, ")\n  %6s %-10s %6s  %-6s %9s %9s %9s  %s\n", "id", "kind", "handle", "state",
+         "timed ops", "p50", "p99", "last task");
+  for (std::size_t i = 0; i < shown; ++i) {
+    const resource_info& r = *order[i];
+    const std::string handle = r.native_handle >= 0 ? std::to_string(r.native_handle) : "-";
+    const auto name = names.find(r.last_task_id);
+    const std::string& task_name = name != names.end() ? *name->second : r.last_task_name;
+    const std::string task =
+        r.last_task_id ? std::to_string(r.last_task_id) + ' ' + task_name.substr(0, 20) : "-";
+    append(out, "  %6llu %-10.10s %6s  %-6s %9llu %9s %9s  %s\n", static_cast<unsigned long long>(r.id),
+           r.kind.c_str(), handle.c_str(), r.closed ? "closed" : "open",
+           static_cast<unsigned long long>(r.timed_operations), duration(r.waits.p50).c_str(),
+           duration(r.waits.p99).c_str(), task.c_str());
+  }
+}
+
 void append_warnings(std::string& out, const snapshot& s) {
   if (s.warnings.empty()) return;
   append(out, "\nWarnings (%zu)\n", s.warnings.size());
@@ -123,13 +222,16 @@ const char* to_string(task_state s) noexcept {
   return "?";
 }
 
-std::string format_summary(const snapshot& s, std::size_t max_tasks) {
+std::string format_summary(const snapshot& s, std::size_t max_tasks, std::size_t max_resources) {
   std::string out;
   append(out, "coroscope: %s, up %s, %llu live tasks, %llu completed\n", s.service_name.c_str(),
          duration(s.uptime).c_str(), static_cast<unsigned long long>(s.live_tasks),
          static_cast<unsigned long long>(s.tasks_completed));
   append_tasks(out, s, max_tasks);
   append_workers(out, s);
+  append_operation_kinds(out, s);
+  append_task_operations(out, s, max_tasks);
+  append_resources(out, s, max_resources);
   append_await_sites(out, s);
   append_warnings(out, s);
   append(out, "\nDropped events: %llu%s\n", static_cast<unsigned long long>(s.dropped_events),

@@ -24,8 +24,10 @@ inline bool eventually(const std::function<bool()>& done,
   return true;
 }
 
-/// A console_source without a probe: two tasks whose poll count grows with every
-/// snapshot (so every publish tick has a delta), one worker, one await site.
+/// A console_source without a probe: two tasks whose poll and operation counts grow with
+/// every snapshot (so every publish tick has a delta), one worker, one await site, the
+/// "(no task)" bucket, one operation kind and three resources: a socket whose timed
+/// operations grow, a timer that never changes, and one that each snapshot replaces.
 struct fake_source {
   std::atomic<std::uint64_t> snapshots{0};
 
@@ -51,8 +53,33 @@ struct fake_source {
         t.parent_id = id - 1;
         t.polls = n * id;
         t.state = task_state::idle;
+        t.operations = {{"socket_read", n * id}, {"timer_wait", id}};
         snap.tasks.push_back(t);
       }
+      snap.no_task = {n, std::chrono::microseconds(n)};
+      operation_kind_info reads{"socket_read", 3 * n, {}};
+      reads.waits.count = n;
+      reads.waits.p50 = std::chrono::microseconds(n);
+      reads.waits.p99 = std::chrono::microseconds(10 * n);
+      snap.operation_kinds = {reads, {"timer_wait", 3, {}}};
+      resource_info socket;
+      socket.id = 1;
+      socket.kind = "socket";
+      socket.native_handle = 7;
+      socket.timed_operations = n;
+      socket.waits = reads.waits;
+      socket.last_task_id = 2;
+      socket.last_task_name = "session";
+      resource_info timer;
+      timer.id = 2;
+      timer.kind = "timer";
+      timer.timed_operations = 1;
+      resource_info latest;
+      latest.id = 100 + n;
+      latest.kind = "executor";
+      latest.closed = n % 2 == 0;
+      snap.resources = {latest, socket, timer};
+      snap.dropped_resources = n;
       worker_info w;
       w.polls = n;
       snap.workers.push_back(w);

@@ -3,6 +3,7 @@
 // Recording a live session with the client and replaying it with session_reader.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -25,15 +26,45 @@ std::string temp_path(const std::string& name) {
           (name + "-" + std::to_string(getpid()) + ".cscrec")).string();
 }
 
+bool same_operations(const std::vector<coroscope::operation_count>& a,
+                     const std::vector<coroscope::operation_count>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+    return x.kind == y.kind && x.count == y.count;
+  });
+}
+
 bool same_tasks(const console_state& a, const console_state& b) {
   if (a.tasks.size() != b.tasks.size()) return false;
   for (const auto& [id, t] : a.tasks) {
     const auto it = b.tasks.find(id);
     if (it == b.tasks.end() || it->second.name != t.name || it->second.polls != t.polls ||
-        it->second.state != t.state || it->second.parent_id != t.parent_id)
+        it->second.state != t.state || it->second.parent_id != t.parent_id ||
+        !same_operations(it->second.operations, t.operations))
       return false;
   }
   return true;
+}
+
+/// The resources, the operation kinds and the "(no task)" bucket are the same.
+bool same_operations(const console_state& a, const console_state& b) {
+  const auto same_resource = [](const auto& x, const auto& y) {
+    const auto& [xid, r] = x;
+    const auto& [yid, q] = y;
+    return xid == yid && r.kind == q.kind && r.native_handle == q.native_handle &&
+           r.closed == q.closed && r.timed_operations == q.timed_operations &&
+           r.waits.p50 == q.waits.p50 && r.waits.p99 == q.waits.p99 &&
+           r.last_task_id == q.last_task_id && r.last_task_name == q.last_task_name;
+  };
+  const auto same_kind = [](const auto& x, const auto& y) {
+    return x.kind == y.kind && x.count == y.count && x.waits.count == y.waits.count &&
+           x.waits.p99 == y.waits.p99;
+  };
+  return std::equal(a.resources.begin(), a.resources.end(), b.resources.begin(), b.resources.end(),
+                    same_resource) &&
+         std::equal(a.operation_kinds.begin(), a.operation_kinds.end(), b.operation_kinds.begin(),
+                    b.operation_kinds.end(), same_kind) &&
+         a.no_task.polls == b.no_task.polls && a.no_task.busy == b.no_task.busy &&
+         a.counts.dropped_resources == b.counts.dropped_resources;
 }
 
 TEST(Recording, LiveSessionReplaysToTheSameStates) {
@@ -92,6 +123,10 @@ TEST(Recording, LiveSessionReplaysToTheSameStates) {
     ASSERT_TRUE(seen.count(replayed.sequence)) << replayed.sequence;
     const auto& live = *seen.at(replayed.sequence);
     EXPECT_TRUE(same_tasks(replayed, live)) << "sequence " << replayed.sequence;
+    EXPECT_TRUE(same_operations(replayed, live)) << "sequence " << replayed.sequence;
+    ASSERT_EQ(replayed.resources.size(), 3u) << "sequence " << replayed.sequence;
+    EXPECT_EQ(replayed.resources.at(1).timed_operations, replayed.no_task.polls);
+    EXPECT_GT(replayed.no_task.polls, 0u);
     EXPECT_EQ(replayed.identity.service_name, "fake-service");
     EXPECT_EQ(replayed.await_sites.size(), live.await_sites.size());
     EXPECT_EQ(replayed.workers.at(0).polls, live.workers.at(0).polls);

@@ -157,6 +157,37 @@ TEST(prometheus_text, is_well_formed_with_the_snapshot_values) {
   EXPECT_EQ(value_of(samples, "process_virtual_memory_bytes"), "409600");
 }
 
+TEST(prometheus_text, operations_no_task_bucket_and_resources) {
+  auto snap = coroscope::test::small_snapshot();
+  coroscope::test::add_operations(snap);
+  const auto samples = parse_prometheus(coroscope::prometheus_text(snap, {}));
+  EXPECT_EQ(value_of(samples, "coroscope_operations_total", {{"kind", "socket_read"}}), "40");
+  EXPECT_EQ(value_of(samples, "coroscope_operations_total", {{"kind", "socket_accept"}}), "3");
+  EXPECT_EQ(value_of(samples, "coroscope_operation_wait_seconds", {{"kind", "socket_read"}, {"quantile", "0.5"}}),
+            "0.002");
+  EXPECT_EQ(value_of(samples, "coroscope_operation_wait_seconds", {{"kind", "socket_read"}, {"quantile", "0.9"}}),
+            "0.008");
+  EXPECT_EQ(value_of(samples, "coroscope_operation_wait_seconds", {{"kind", "socket_read"}, {"quantile", "0.99"}}),
+            "0.25");
+  EXPECT_EQ(value_of(samples, "coroscope_operation_wait_seconds_count", {{"kind", "socket_read"}}), "5");
+  EXPECT_EQ(value_of(samples, "coroscope_operation_wait_seconds", {{"kind", "socket_accept"}, {"quantile", "0.5"}}),
+            "1");
+  EXPECT_EQ(value_of(samples, "coroscope_no_task_polls_total"), "12");
+  EXPECT_EQ(value_of(samples, "coroscope_no_task_busy_seconds_total"), "1.5");
+  EXPECT_EQ(value_of(samples, "coroscope_resources", {{"kind", "socket"}, {"state", "open"}}), "1");
+  EXPECT_EQ(value_of(samples, "coroscope_resources", {{"kind", "socket"}, {"state", "closed"}}), "1");
+  EXPECT_EQ(value_of(samples, "coroscope_resources", {{"kind", "timer"}, {"state", "open"}}), "1");
+  EXPECT_EQ(value_of(samples, "coroscope_resources", {{"kind", "timer"}, {"state", "closed"}}), "");
+  EXPECT_EQ(value_of(samples, "coroscope_dropped_resources_total"), "4");
+  // Bounded labels: nothing names a task or a resource.
+  for (const auto& sample : samples) {
+    if (sample.name.rfind("coroscope_operation", 0) != 0 && sample.name.rfind("coroscope_resources", 0) != 0)
+      continue;
+    for (const auto& [key, value] : sample.labels)
+      EXPECT_TRUE(key == "kind" || key == "state" || key == "quantile") << sample.name << " " << key;
+  }
+}
+
 TEST(prometheus_text, label_values_with_newlines_stay_on_one_line) {
   auto snap = coroscope::test::small_snapshot();
   snap.await_sites[0].name = "multi\nline";
@@ -169,6 +200,7 @@ TEST(prometheus_text, label_values_with_newlines_stay_on_one_line) {
 TEST(prometheus_text, empty_snapshot_is_still_valid) {
   const auto samples = parse_prometheus(coroscope::prometheus_text(coroscope::snapshot{}, {}));
   EXPECT_EQ(value_of(samples, "coroscope_tasks_live"), "0");
+  EXPECT_EQ(value_of(samples, "coroscope_no_task_polls_total"), "0");
 }
 
 TEST(process_stats, reads_this_process) {
@@ -195,6 +227,35 @@ TEST(tasks_json, has_every_section_and_escapes) {
   EXPECT_EQ(j["await_sites"][0]["name"], "db.query \"users\"\\x");
   EXPECT_EQ(j["await_sites"][0]["durations"]["p99_ns"], 1'200'000'000);
   EXPECT_EQ(j["warnings"].size(), 2u);
+  EXPECT_EQ(j["tasks"][0]["operations"], nlohmann::json::array());
+}
+
+TEST(tasks_json, has_operations_resources_and_the_no_task_bucket) {
+  auto snap = coroscope::test::small_snapshot();
+  coroscope::test::add_operations(snap);
+  const auto j = nlohmann::json::parse(coroscope::tasks_json(snap));
+  ASSERT_EQ(j["tasks"][0]["operations"].size(), 2u);
+  EXPECT_EQ(j["tasks"][0]["operations"][0]["kind"], "socket_accept");
+  EXPECT_EQ(j["tasks"][0]["operations"][0]["count"], 3);
+  EXPECT_EQ(j["tasks"][1]["operations"][0]["count"], 40);
+  EXPECT_EQ(j["no_task"]["polls"], 12);
+  EXPECT_EQ(j["no_task"]["busy_ns"], 1'500'000'000);
+  ASSERT_EQ(j["operation_kinds"].size(), 2u);
+  EXPECT_EQ(j["operation_kinds"][0]["kind"], "socket_read");
+  EXPECT_EQ(j["operation_kinds"][0]["count"], 40);
+  EXPECT_EQ(j["operation_kinds"][0]["waits"]["count"], 5);
+  EXPECT_EQ(j["operation_kinds"][0]["waits"]["p99_ns"], 250'000'000);
+  ASSERT_EQ(j["resources"].size(), 3u);
+  EXPECT_EQ(j["resources"][0]["kind"], "socket");
+  EXPECT_EQ(j["resources"][0]["native_handle"], 7);
+  EXPECT_EQ(j["resources"][0]["closed"], false);
+  EXPECT_EQ(j["resources"][0]["timed_operations"], 5);
+  EXPECT_EQ(j["resources"][0]["waits"]["p50_ns"], 2'000'000);
+  EXPECT_EQ(j["resources"][0]["last_task_id"], 2);
+  EXPECT_EQ(j["resources"][0]["last_task_name"], "conn \"7\"\nnext");
+  EXPECT_EQ(j["resources"][1]["closed"], true);
+  EXPECT_EQ(j["resources"][2]["native_handle"], -1);
+  EXPECT_EQ(j["dropped_resources"], 4);
 }
 
 }  // namespace

@@ -105,4 +105,44 @@ inline snapshot small_snapshot() {
   return s;
 }
 
+/// Adds what the probe sees without annotations: operations of the first two tasks, two
+/// kinds with their waits, the "(no task)" bucket, three resources (one closed).
+inline void add_operations(snapshot& s) {
+  using namespace std::chrono_literals;
+  s.tasks.at(0).operations = {{"socket_accept", 3}, {"timer_wait", 1}};
+  s.tasks.at(1).operations = {{"socket_read", 40}};
+  operation_kind_info read;
+  read.kind = "socket_read";
+  read.count = 40;
+  read.waits.count = 5;
+  read.waits.p50 = 2ms;
+  read.waits.p90 = 8ms;
+  read.waits.p99 = 250ms;
+  operation_kind_info accept;
+  accept.kind = "socket_accept";
+  accept.count = 3;
+  accept.waits.count = 3;
+  accept.waits.p50 = 1s;
+  s.operation_kinds = {read, accept};
+  s.no_task.polls = 12;
+  s.no_task.busy = 1500ms;
+  resource_info socket;
+  socket.id = 1;
+  socket.kind = "socket";
+  socket.native_handle = 7;
+  socket.timed_operations = 5;
+  socket.waits = read.waits;
+  socket.last_task_id = 2;
+  socket.last_task_name = "conn \"7\"\nnext";
+  resource_info closed = socket;
+  closed.id = 2;
+  closed.native_handle = 8;
+  closed.closed = true;
+  resource_info timer;
+  timer.id = 3;
+  timer.kind = "timer";
+  s.resources = {socket, closed, timer};
+  s.dropped_resources = 4;
+}
+
 }  // namespace coroscope::test

@@ -57,8 +57,8 @@ bool parseCommandLine(const QStringList& arguments, CommandLine* out, QString* e
                                   QStringLiteral("Seconds completed tasks stay listed (default 30)."),
                                   QStringLiteral("seconds"), QStringLiteral("30"));
   const QCommandLineOption tab(QStringLiteral("tab"),
-                               QStringLiteral("View to show first: tasks, workers, await-sites, "
-                                              "warnings, flamegraph, heap, output."),
+                               QStringLiteral("View to show first: tasks, workers, resources, "
+                                              "await-sites, warnings, flamegraph, heap, output."),
                                QStringLiteral("view"));
   parser.addOptions({connect, token, replay, record, screenshot, after, retain, tab});
   parser.addPositionalArgument(QStringLiteral("program"),
@@ -77,7 +77,8 @@ bool parseCommandLine(const QStringList& arguments, CommandLine* out, QString* e
   c.recordFile = parser.value(record);
   c.screenshotFile = parser.value(screenshot);
   c.tab = parser.value(tab);
-  static const QStringList tabs = {"tasks", "workers", "await-sites", "warnings", "flamegraph", "heap", "output"};
+  static const QStringList tabs = {"tasks",      "workers", "resources", "await-sites", "warnings",
+                                   "flamegraph", "heap",    "output"};
   if (!c.tab.isEmpty() && !tabs.contains(c.tab)) {
     *error = QStringLiteral("--tab: one of %1").arg(tabs.join(QStringLiteral(", ")));
     return false;

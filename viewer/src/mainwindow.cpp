@@ -38,7 +38,9 @@
 #include "format.hpp"
 #include "heapmodel.hpp"
 #include "launcher.hpp"
+#include "operationkindmodel.hpp"
 #include "replaysource.hpp"
+#include "resourcemodel.hpp"
 #include "slowawaitmodel.hpp"
 #include "sparklinedelegate.hpp"
 #include "taskdetailwidget.hpp"
@@ -78,8 +80,15 @@ MainWindow::MainWindow(QWidget* parent)
       m_slowModel(new SlowAwaitModel(this)),
       m_warningModel(new WarningModel(this)),
       m_heapSiteModel(new HeapSiteModel(this)),
-      m_leakModel(new LeakSuspectModel(this)) {
+      m_leakModel(new LeakSuspectModel(this)),
+      m_resourceModel(new ResourceModel(this)),
+      m_operationKindModel(new OperationKindModel(this)),
+      m_resourceProxy(new QSortFilterProxyModel(this)) {
   m_taskProxy->setSourceModel(m_taskModel);
+  m_resourceProxy->setSourceModel(m_resourceModel);
+  m_resourceProxy->setSortRole(SortRole);
+  m_resourceProxy->setFilterRole(FilterRole);
+  m_resourceProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
   connect(m_backend, &ConsoleBackend::resultsAvailable, this, &MainWindow::applyResults);
   connect(m_backend, &ConsoleBackend::connectionChanged, this, &MainWindow::onConnectionChanged);
   connect(m_backend, &ConsoleBackend::taskDetailsAvailable, this,
@@ -102,8 +111,11 @@ void MainWindow::buildUi() {
   m_tabs = new QTabWidget(this);
   m_tabs->addTab(buildTasksTab(), tr("Tasks"));
   m_tabs->addTab(buildWorkersTab(), tr("Workers"));
+  m_resourcesTab = buildResourcesTab();
+  m_tabs->addTab(m_resourcesTab, tr("Resources"));
   m_tabs->addTab(buildAwaitTab(), tr("Await sites"));
-  m_tabs->addTab(buildWarningsTab(), tr("Warnings"));
+  m_warningsTab = buildWarningsTab();
+  m_tabs->addTab(m_warningsTab, tr("Warnings"));
   m_tabs->addTab(buildFlameTab(), tr("Flamegraph"));
   m_tabs->addTab(buildHeapTab(), tr("Heap"));
 
@@ -207,6 +219,72 @@ QWidget* MainWindow::buildWarningsTab() {
   });
   return view;
 }
+
+QWidget* MainWindow::buildResourcesTab() {
+  auto* split = new QSplitter(Qt::Vertical, this);
+  auto* top = new QWidget(split);
+  auto* layout = new QVBoxLayout(top);
+  layout->setContentsMargins(0, 0, 0, 0);
+  auto* bar = new QHBoxLayout;
+  auto* search = new QLineEdit(top);
+  search->setPlaceholderText(tr("Search kind, handle, state or last task…"));
+  search->setClearButtonEnabled(true);
+  connect(search, &QLineEdit::textChanged, m_resourceProxy, &QSortFilterProxyModel::setFilterFixedString);
+  m_resourceSummary = new QLabel(top);
+  bar->addWidget(search, 1);
+  bar->addWidget(m_resourceSummary);
+  layout->addLayout(bar);
+
+  m_resourceView = new QTableView(top);
+  m_resourceView->setModel(m_resourceProxy);
+  m_resourceView->setSortingEnabled(true);
+  m_resourceView->sortByColumn(ResourceModel::TimedOps, Qt::DescendingOrder);
+  m_resourceView->setSelectionBehavior(QAbstractItemView::SelectRows);
+  m_resourceView->verticalHeader()->hide();
+  m_resourceView->horizontalHeader()->setStretchLastSection(true);
+  m_resourceView->setAlternatingRowColors(true);
+  m_resourceView->setWordWrap(false);
+  m_resourceView->setColumnWidth(ResourceModel::Kind, 110);
+  connect(m_resourceView, &QTableView::activated, this, [this](const QModelIndex& i) {
+    if (const auto id = i.data(TaskIdRole).toULongLong()) goToTask(id);
+  });
+  layout->addWidget(m_resourceView, 1);
+
+  auto* kinds = new QWidget(split);
+  auto* kindsLayout = new QVBoxLayout(kinds);
+  kindsLayout->setContentsMargins(0, 0, 0, 0);
+  kindsLayout->addWidget(new QLabel(
+      tr("<b>Operations by kind</b> — started by tasks; waits from start to completion, timed"), kinds));
+  auto* kindView = sortedTable(m_operationKindModel, kinds);
+  kindView->setColumnWidth(OperationKindModel::Kind, 160);
+  kindView->sortByColumn(OperationKindModel::Started, Qt::DescendingOrder);
+  kindsLayout->addWidget(kindView);
+  split->addWidget(top);
+  split->addWidget(kinds);
+  split->setStretchFactor(0, 3);
+  split->setStretchFactor(1, 1);
+  return split;
+}
+
+void MainWindow::refreshResources() {
+  if (!m_results) return;
+  std::size_t closed = 0;
+  for (const auto& r : m_results->resources) closed += r.closed;
+  QString text = tr("%1 resources (%2 open, %3 closed)")
+                     .arg(m_results->resources.size())
+                     .arg(m_results->resources.size() - closed)
+                     .arg(closed);
+  if (m_results->counts.dropped_resources)
+    text += tr(" · %1 forgotten by the probe to stay bounded").arg(m_results->counts.dropped_resources);
+  m_resourceSummary->setText(text);
+  m_tabs->setTabText(m_tabs->indexOf(m_resourcesTab),
+                     m_results->resources.empty() ? tr("Resources")
+                                                  : tr("Resources (%1)").arg(m_results->resources.size()));
+}
+
+QString MainWindow::resourceSummaryText() const { return m_resourceSummary->text(); }
+
+QString MainWindow::taskCountsText() const { return m_counts->text(); }
 
 QWidget* MainWindow::buildHeapTab() {
   auto* box = new QWidget(this);
@@ -529,11 +607,18 @@ void MainWindow::refreshStatus() {
                              .arg(k.dropped_events)
                              .arg(k.untracked_spawns)
                              .arg(k.dropped_cpu_samples));
-  m_counts->setText(tr("%1 running, %2 scheduled, %3 idle, %4 completed")
-                        .arg(m_results->running)
-                        .arg(m_results->scheduled)
-                        .arg(m_results->idle)
-                        .arg(m_results->completed));
+  QString counts = tr("%1 running, %2 scheduled, %3 idle, %4 completed")
+                       .arg(m_results->running)
+                       .arg(m_results->scheduled)
+                       .arg(m_results->idle)
+                       .arg(m_results->completed);
+  // Handlers no task started: shown with the tasks, never dropped.
+  const no_task_info& none = m_results->noTask;
+  if (none.polls || none.busy.count())
+    counts += tr(" · (no task): %1 polls, %2 busy").arg(none.polls).arg(formatDuration(none.busy));
+  m_counts->setText(counts);
+  m_counts->setToolTip(tr("(no task): handlers that ran outside any task, such as callbacks of "
+                          "operations that main() or a plain thread started"));
 }
 
 void MainWindow::applyResults(const ResultsPtr& results) {
@@ -546,13 +631,17 @@ void MainWindow::applyResults(const ResultsPtr& results) {
   m_warningModel->setResults(results);
   m_heapSiteModel->setResults(results);
   m_leakModel->setResults(results);
-  m_tabs->setTabText(3, results->warnings.empty() ? tr("Warnings")
-                                                  : tr("Warnings (%1)").arg(results->warnings.size()));
+  m_resourceModel->setResults(results);
+  m_operationKindModel->setResults(results);
+  m_tabs->setTabText(m_tabs->indexOf(m_warningsTab),
+                     results->warnings.empty() ? tr("Warnings")
+                                               : tr("Warnings (%1)").arg(results->warnings.size()));
   // With nothing selected, select the first task: the detail pane is never idle.
   if (!m_taskView->currentIndex().isValid() && m_taskProxy->rowCount() > 0)
     m_taskView->setCurrentIndex(m_taskProxy->index(0, 0));
   refreshFlamegraph();
   refreshHeap();
+  refreshResources();
   refreshDetail();
   refreshStatus();
   emit resultsApplied();
@@ -649,7 +738,9 @@ QString MainWindow::heapSiteStackText() const { return m_heapSiteStack->toPlainT
 QString MainWindow::leakSuspectStackText() const { return m_leakStack->toPlainText(); }
 
 void MainWindow::showTab(const QString& name) {
-  static const QStringList names = {"tasks", "workers", "await-sites", "warnings", "flamegraph", "heap", "output"};
+  // In the order of the tabs; "output" exists only once a launched program wrote.
+  static const QStringList names = {"tasks",      "workers", "resources", "await-sites", "warnings",
+                                    "flamegraph", "heap",    "output"};
   const int i = int(names.indexOf(name));
   if (i >= 0 && i < m_tabs->count()) m_tabs->setCurrentIndex(i);
 }

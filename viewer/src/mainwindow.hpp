@@ -32,7 +32,9 @@ class FlamegraphWidget;
 class HeapSiteModel;
 class LeakSuspectModel;
 class Launcher;
+class OperationKindModel;
 class ReplaySource;
+class ResourceModel;
 class SlowAwaitModel;
 class TaskDetailWidget;
 class TaskFilterProxy;
@@ -61,8 +63,8 @@ class MainWindow : public QMainWindow {
 
   /// Shows `results` in every view.
   void applyResults(const ResultsPtr& results);
-  /// Shows the view named `name` (tasks, workers, await-sites, warnings, flamegraph, heap,
-  /// output).
+  /// Shows the view named `name` (tasks, workers, resources, await-sites, warnings,
+  /// flamegraph, heap, output).
   void showTab(const QString& name);
   /// Selects task `id` in the tasks view (clearing a filter that hides it).
   bool goToTask(std::uint64_t id);
@@ -77,6 +79,15 @@ class MainWindow : public QMainWindow {
   FlamegraphWidget* flamegraph() const { return m_flamegraph; }
   HeapSiteModel* heapSiteModel() const { return m_heapSiteModel; }
   LeakSuspectModel* leakSuspectModel() const { return m_leakModel; }
+  ResourceModel* resourceModel() const { return m_resourceModel; }
+  /// The resources table's search and sort.
+  QSortFilterProxyModel* resourceProxy() const { return m_resourceProxy; }
+  QTableView* resourceView() const { return m_resourceView; }
+  OperationKindModel* operationKindModel() const { return m_operationKindModel; }
+  /// The resources tab's headline: how many, open and closed, forgotten by the probe.
+  QString resourceSummaryText() const;
+  /// The counts beside the task search box, with the "(no task)" bucket.
+  QString taskCountsText() const;
   QTableView* heapSiteView() const { return m_heapSiteView; }
   QTableView* leakSuspectView() const { return m_leakView; }
   /// The heap tab's headline: in-use and RSS figures, or why there is no heap data.
@@ -107,6 +118,8 @@ class MainWindow : public QMainWindow {
   QWidget* buildWarningsTab();
   QWidget* buildFlameTab();
   QWidget* buildHeapTab();
+  QWidget* buildResourcesTab();
+  void refreshResources();
   void refreshHeap();
   void refreshHeapStacks();
   QWidget* buildReplayBar();
@@ -140,8 +153,15 @@ class MainWindow : public QMainWindow {
   WarningModel* m_warningModel;
   HeapSiteModel* m_heapSiteModel;
   LeakSuspectModel* m_leakModel;
+  ResourceModel* m_resourceModel;
+  OperationKindModel* m_operationKindModel;
+  QSortFilterProxyModel* m_resourceProxy;
 
   QTabWidget* m_tabs = nullptr;
+  QWidget* m_resourcesTab = nullptr;
+  QWidget* m_warningsTab = nullptr;
+  QLabel* m_resourceSummary = nullptr;
+  QTableView* m_resourceView = nullptr;
   QTreeView* m_taskView = nullptr;
   QLineEdit* m_search = nullptr;
   QLabel* m_counts = nullptr;

@@ -60,6 +60,13 @@ struct Results {
   /// The probe's latest heap view (top live sites, leak suspects); null while heap
   /// sampling is off. Shared between successive results until the probe sends a new one.
   std::shared_ptr<const heap_view> heap;
+  /// Handlers that ran outside any task.
+  no_task_info noTask;
+  /// Asynchronous operations by kind, as the probe orders them (most started first).
+  std::vector<operation_kind_info> operationKinds;
+  /// I/O objects the probe saw operations on, by id. Their `waits` hold count, p50, p99
+  /// and max only.
+  std::vector<resource_info> resources;
   int running = 0, scheduled = 0, idle = 0, completed = 0;
 
   /// Index into `tasks` of task `id`, or -1.

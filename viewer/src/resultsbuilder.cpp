@@ -34,6 +34,10 @@ ResultsPtr ResultsBuilder::add(const console_state& state) {
   out->counts = state.counts;
   out->awaitSites = state.await_sites;
   out->warnings = state.warnings;
+  out->noTask = state.no_task;
+  out->operationKinds = state.operation_kinds;
+  out->resources.reserve(state.resources.size());
+  for (const auto& [id, r] : state.resources) out->resources.push_back(r);
 
   // Tasks: what the probe reports now, plus completed ones still within retention.
   for (auto& [id, row] : m_tasks) row.retained = true;

@@ -7,6 +7,8 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 #include "format.hpp"
 #include "histogramchart.hpp"
 
@@ -35,6 +37,8 @@ TaskDetailWidget::TaskDetailWidget(QWidget* parent)
 
 QString TaskDetailWidget::summaryText() const { return m_title->text() + '\n' + m_summary->text(); }
 
+QString TaskDetailWidget::extrasText() const { return m_extras->toPlainText(); }
+
 void TaskDetailWidget::showTask(const TaskRow* row, const Results* results) {
   if (!row) {
     m_taskId = 0;
@@ -44,6 +48,7 @@ void TaskDetailWidget::showTask(const TaskRow* row, const Results* results) {
     m_pollChart->setHistogram({});
     m_schedChart->setHistogram({});
     m_extras->clear();
+    m_operations.clear();
     return;
   }
   const task_info& t = row->info;
@@ -82,6 +87,7 @@ void TaskDetailWidget::showTask(const TaskRow* row, const Results* results) {
     m_pollChart->setHistogram(t.poll_times);
     m_schedChart->setHistogram(t.scheduled_times);
   }
+  m_operations = t.operations;
   m_warnings.clear();
   if (results)
     for (const auto& w : results->warnings)
@@ -101,6 +107,28 @@ void TaskDetailWidget::setDetails(const task_details& details) {
 
 void TaskDetailWidget::renderExtras() {
   QString html;
+  // What the probe saw without annotations: the operations the task started, most first.
+  std::vector<const operation_count*> ops;
+  std::uint64_t total = 0;
+  for (const auto& op : m_operations)
+    if (op.count) {
+      ops.push_back(&op);
+      total += op.count;
+    }
+  std::stable_sort(ops.begin(), ops.end(),
+                   [](const operation_count* a, const operation_count* b) { return a->count > b->count; });
+  html += tr("<h4>Operations (%1)</h4>").arg(total);
+  if (ops.empty()) {
+    html += tr("<i>none started</i>");
+  } else {
+    html += tr("<table cellspacing=4><tr><th align=left>operation</th><th>count</th><th>share</th></tr>");
+    for (const auto* op : ops)
+      html += QStringLiteral("<tr><td><code>%1</code></td><td align=right>%2</td><td align=right>%3%</td></tr>")
+                  .arg(QString::fromStdString(op->kind).toHtmlEscaped())
+                  .arg(op->count)
+                  .arg(QString::number(100.0 * double(op->count) / double(total), 'f', 1));
+    html += QStringLiteral("</table>");
+  }
   html += tr("<h4>Async stack</h4>");
   if (!m_haveDetails || m_details.async_stack.empty()) {
     html += m_haveDetails ? tr("<i>not known (the task is not suspended in a coroutine the probe can walk)</i>")

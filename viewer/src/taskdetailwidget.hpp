@@ -16,9 +16,10 @@ namespace coroscope::viewer {
 class HistogramChart;
 
 /// Task detail: busy/scheduled/idle with shares, poll-time and scheduled-time
-/// distributions, wakes and self-wakes, the task's await sites, async stack, trace ids and
-/// warnings. `showTask` takes the row from the latest results; `setDetails` adds what only
-/// a TaskDetails reply carries (full histograms, async stack, await sites).
+/// distributions, wakes and self-wakes, the operations it started by kind, the task's
+/// await sites, async stack, trace ids and warnings. `showTask` takes the row from the
+/// latest results; `setDetails` adds what only a TaskDetails reply carries (full
+/// histograms, async stack, await sites).
 class TaskDetailWidget : public QWidget {
   Q_OBJECT
  public:
@@ -31,6 +32,8 @@ class TaskDetailWidget : public QWidget {
   std::uint64_t taskId() const { return m_taskId; }
   /// The text of the summary (for tests).
   QString summaryText() const;
+  /// The text below the charts: operations, async stack, await sites, warnings (for tests).
+  QString extrasText() const;
 
  private:
   void renderExtras();
@@ -44,6 +47,7 @@ class TaskDetailWidget : public QWidget {
   task_details m_details;
   bool m_haveDetails = false;
   std::vector<warning_info> m_warnings;
+  std::vector<operation_count> m_operations;  ///< of the row shown, from the latest results
 };
 
 }  // namespace coroscope::viewer

@@ -40,13 +40,14 @@ TEST(MainWindow, ApplyResultsFeedsEveryView) {
   EXPECT_EQ(w.taskModel()->rowCount(), 3);
   EXPECT_EQ(w.warningModel()->rowCount(), 2);
   EXPECT_EQ(w.flamegraph()->tree().root().value, 10u);
-  EXPECT_EQ(w.tabs()->tabText(3), "Warnings (2)");
+  w.showTab("warnings");
+  EXPECT_EQ(w.tabs()->tabText(w.tabs()->currentIndex()), "Warnings (2)");
 }
 
 TEST(MainWindow, ClickingAWarningGoesToItsTask) {
   MainWindow w;
   w.applyResults(sample());
-  w.tabs()->setCurrentIndex(3);
+  w.showTab("warnings");
   ASSERT_TRUE(w.goToTask(3));
   EXPECT_EQ(w.tabs()->currentIndex(), 0);
   const QModelIndex current = w.taskView()->currentIndex();

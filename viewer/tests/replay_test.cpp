@@ -11,7 +11,9 @@
 #include "coroscope/console/v1/console.pb.h"
 #include "coroscope/console_recording.hpp"
 #include "mainwindow.hpp"
+#include "operationkindmodel.hpp"
 #include "replaysource.hpp"
+#include "resourcemodel.hpp"
 #include "taskmodel.hpp"
 
 namespace coroscope::viewer {
@@ -146,6 +148,66 @@ TEST(ReplayWindow, TheTimeSliderDrivesTheModels) {
   slider->setValue(1000);
   EXPECT_EQ(window.taskModel()->indexOfTask(2).siblingAtColumn(TaskModel::Polls).data().toString(), "2");
   EXPECT_TRUE(window.connectionText().contains("replay"));
+}
+
+/// An update with the "(no task)" bucket at `noTaskPolls`, resources `add` (new or
+/// changed: id, timed operations) and `remove`.
+std::string resourceUpdate(std::uint64_t seq, bool full, std::uint64_t noTaskPolls,
+                           std::initializer_list<std::pair<std::uint64_t, std::uint64_t>> add,
+                           std::initializer_list<std::uint64_t> remove = {}) {
+  pb::ServerMessage m;
+  auto* u = m.mutable_update();
+  u->set_sequence(seq);
+  u->set_full_state(full);
+  u->set_time_unix_nano(1'700'000'000'000'000'000ULL + seq * 1'000'000'000ULL);
+  if (full) addTask(u, 1, "accept-loop", 1);
+  u->mutable_no_task()->set_polls(noTaskPolls);
+  auto* kind = u->add_operation_kinds();
+  kind->set_kind("socket_read");
+  kind->set_count(seq * 10);
+  for (const auto& [id, timed] : add) {
+    auto* r = u->add_resources();
+    r->set_id(id);
+    r->set_kind("socket");
+    r->set_native_handle(std::int64_t(id) + 10);
+    r->set_timed_operations(timed);
+  }
+  for (auto id : remove) u->add_removed_resource_ids(id);
+  return m.SerializeAsString();
+}
+
+TEST(ReplayWindow, ResourcesOperationsAndTheNoTaskBucketFollowTheSlider) {
+  QTemporaryDir dir;
+  const std::string path = dir.filePath("resources.cscope").toStdString();
+  {
+    std::string error;
+    auto rec = session_recorder::create(path, error);
+    ASSERT_TRUE(rec) << error;
+    const auto t0 = std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000));
+    rec->write(t0, recorded_kind::hello, hello());
+    rec->write(t0, recorded_kind::full_state, resourceUpdate(1, true, 3, {{1, 5}, {2, 1}}));
+    rec->write(t0 + 1s, recorded_kind::delta, resourceUpdate(2, false, 4, {{1, 9}, {3, 1}}));
+    rec->write(t0 + 2s, recorded_kind::delta, resourceUpdate(3, false, 6, {}, {1}));
+  }
+  MainWindow window;
+  QAbstractItemModelTester tester(window.resourceProxy(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+  QString error;
+  ASSERT_TRUE(window.openReplay(QString::fromStdString(path), &error)) << error.toStdString();
+  auto* model = window.resourceModel();
+  const auto timedOf = [&](int row) { return model->index(row, ResourceModel::TimedOps).data().toString(); };
+  ASSERT_EQ(model->rowCount(), 2);  // opens at the end: 1 removed
+  EXPECT_EQ(model->index(0, ResourceModel::Id).data().toString(), "2");
+  EXPECT_TRUE(window.taskCountsText().contains("(no task): 6 polls")) << window.taskCountsText().toStdString();
+  EXPECT_EQ(window.operationKindModel()->index(0, OperationKindModel::Started).data().toString(), "30");
+  window.replaySlider()->setValue(0);
+  ASSERT_EQ(model->rowCount(), 2);
+  EXPECT_EQ(timedOf(0), "5");
+  EXPECT_TRUE(window.taskCountsText().contains("(no task): 3 polls"));
+  window.replaySlider()->setValue(1000);
+  ASSERT_EQ(model->rowCount(), 3);
+  EXPECT_EQ(timedOf(0), "9");
+  EXPECT_EQ(model->index(2, ResourceModel::Handle).data().toString(), "13");
+  EXPECT_EQ(window.operationKindModel()->index(0, OperationKindModel::Started).data().toString(), "20");
 }
 
 }  // namespace

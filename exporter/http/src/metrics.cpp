@@ -183,6 +183,42 @@ void await_site_metrics(prom_writer& w, const snapshot& s) {
   }
 }
 
+/// Operations without annotations, the "(no task)" bucket and the resources. Labels are
+/// bounded: `kind` takes the probe's dozen operation kinds (or its eight resource kinds),
+/// `state` open or closed; nothing per task or per resource.
+void operation_metrics(prom_writer& w, const snapshot& s) {
+  w.family("coroscope_operations_total", "counter",
+           "Asynchronous operations started by tasks, by kind.");
+  for (const auto& k : s.operation_kinds) w.sample("coroscope_operations_total", {{"kind", k.kind}}, k.count);
+
+  // The waits are a timed sample (outside tasks too): _count is how many were timed.
+  constexpr std::string_view waits = "coroscope_operation_wait_seconds";
+  w.family(waits, "summary",
+           "Wait of timed asynchronous operations from start to completion, by kind.");
+  for (const auto& k : s.operation_kinds) {
+    const std::pair<std::string_view, nanoseconds> quantiles[] = {
+        {"0.5", k.waits.p50}, {"0.9", k.waits.p90}, {"0.99", k.waits.p99}};
+    for (const auto& [q, v] : quantiles) w.sample(waits, {{"kind", k.kind}, {"quantile", q}}, seconds(v));
+    w.sample("coroscope_operation_wait_seconds_count", {{"kind", k.kind}}, k.waits.count);
+  }
+
+  w.family("coroscope_no_task_polls_total", "counter",
+           "Handlers that ran outside any task (callbacks of operations no task started).");
+  w.sample("coroscope_no_task_polls_total", {}, s.no_task.polls);
+  w.family("coroscope_no_task_busy_seconds_total", "counter", "Time spent in handlers outside any task.");
+  w.sample("coroscope_no_task_busy_seconds_total", {}, seconds(s.no_task.busy));
+
+  std::map<std::pair<std::string, bool>, std::uint64_t> resources;
+  for (const auto& r : s.resources) ++resources[{r.kind, r.closed}];
+  w.family("coroscope_resources", "gauge",
+           "I/O objects (sockets, timers, ...) the probe keeps, by kind and state.");
+  for (const auto& [key, n] : resources)
+    w.sample("coroscope_resources", {{"kind", key.first}, {"state", key.second ? "closed" : "open"}}, n);
+  w.family("coroscope_dropped_resources_total", "counter",
+           "Resources forgotten to keep the probe's resource table bounded.");
+  w.sample("coroscope_dropped_resources_total", {}, s.dropped_resources);
+}
+
 }  // namespace
 
 std::string prometheus_text(const snapshot& s, const process_stats& process) {
@@ -194,6 +230,7 @@ std::string prometheus_text(const snapshot& s, const process_stats& process) {
   worker_metrics(w, s);
   task_metrics(w, s);
   await_site_metrics(w, s);
+  operation_metrics(w, s);
   if (process.valid) {
     w.family("process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.");
     w.sample("process_cpu_seconds_total", {}, process.cpu_seconds);

@@ -16,6 +16,12 @@ json histogram(const duration_histogram& h) {
           {"p99_ns", h.p99.count()}};
 }
 
+json operations(const std::vector<operation_count>& ops) {
+  json out = json::array();
+  for (const auto& op : ops) out.push_back({{"kind", op.kind}, {"count", op.count}});
+  return out;
+}
+
 json task(const task_info& t) {
   return {{"id", t.id},
           {"parent_id", t.parent_id},
@@ -39,7 +45,8 @@ json task(const task_info& t) {
           {"poll_times", histogram(t.poll_times)},
           {"scheduled_times", histogram(t.scheduled_times)},
           {"trace_id", t.trace_id},
-          {"span_id", t.span_id}};
+          {"span_id", t.span_id},
+          {"operations", operations(t.operations)}};
 }
 
 json worker(const worker_info& w) {
@@ -74,6 +81,31 @@ json warning(const warning_info& w) {
           {"span_id", w.span_id}};
 }
 
+json operation_kind(const operation_kind_info& k) {
+  return {{"kind", k.kind}, {"count", k.count}, {"waits", histogram(k.waits)}};
+}
+
+json resource(const resource_info& r) {
+  return {{"id", r.id},
+          {"kind", r.kind},
+          {"native_handle", r.native_handle},
+          {"closed", r.closed},
+          {"timed_operations", r.timed_operations},
+          {"waits", histogram(r.waits)},
+          {"last_task_id", r.last_task_id},
+          {"last_task_name", r.last_task_name}};
+}
+
+/// Operations without annotations, the "(no task)" bucket and the resources.
+void add_operations(json& j, const snapshot& s) {
+  j["dropped_resources"] = s.dropped_resources;
+  j["no_task"] = {{"polls", s.no_task.polls}, {"busy_ns", s.no_task.busy.count()}};
+  json& kinds = j["operation_kinds"] = json::array();
+  for (const auto& k : s.operation_kinds) kinds.push_back(operation_kind(k));
+  json& resources = j["resources"] = json::array();
+  for (const auto& r : s.resources) resources.push_back(resource(r));
+}
+
 }  // namespace
 
 std::string tasks_json(const snapshot& s) {
@@ -93,6 +125,7 @@ std::string tasks_json(const snapshot& s) {
   for (const auto& a : s.await_sites) sites.push_back(await_site(a));
   json& warnings = j["warnings"] = json::array();
   for (const auto& w : s.warnings) warnings.push_back(warning(w));
+  add_operations(j, s);
   // Names come from user code: bad UTF-8 is replaced rather than thrown on.
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }

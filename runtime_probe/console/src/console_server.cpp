@@ -597,6 +597,7 @@ void console_server_impl::fill_update(const snapshot* previous, const snapshot& 
   counts->set_untracked_spawns(current.untracked_spawns);
   counts->set_dropped_warnings(current.dropped_warnings);
   counts->set_dropped_cpu_samples(current.dropped_cpu_samples);
+  fill_operations(previous, current, out);
 }
 
 }  // namespace detail

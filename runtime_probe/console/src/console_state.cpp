@@ -10,6 +10,29 @@ namespace coroscope {
 
 using namespace console::detail;
 
+namespace {
+
+/// Merges the "(no task)" bucket, the operation kinds and the resources of `u` (a full
+/// state or a delta) into `state`, within its bounds.
+void merge_operations(const pb::Update& u, console_state& state) {
+  state.no_task = {u.no_task().polls(), std::chrono::nanoseconds(u.no_task().busy_nanos())};
+  state.operation_kinds.clear();
+  for (const auto& k : u.operation_kinds()) {
+    if (state.operation_kinds.size() == console_state::kMaxOperationKinds) break;
+    state.operation_kinds.push_back(from_proto(k));
+  }
+  for (const auto id : u.removed_resource_ids()) state.resources.erase(id);
+  for (const auto& r : u.resources()) {
+    const auto it = state.resources.find(r.id());
+    if (it != state.resources.end())
+      it->second = from_proto(r);
+    else if (state.resources.size() < console_state::kMaxResources)
+      state.resources.emplace(r.id(), from_proto(r));
+  }
+}
+
+}  // namespace
+
 console_state_builder::result console_state_builder::apply(std::string_view payload) {
   result r;
   pb::ServerMessage m;
@@ -89,7 +112,8 @@ console_state_builder::result console_state_builder::apply(std::string_view payl
   const auto& c = u.counts();
   state_.counts = {c.tasks_spawned(),    c.tasks_completed(),  c.live_tasks(),
                    c.dropped_events(),   c.untracked_spawns(), c.dropped_warnings(),
-                   c.dropped_cpu_samples()};
+                   c.dropped_cpu_samples(), c.dropped_resources()};
+  merge_operations(u, state_);
   state_.cpu_samples = cpu_samples_from_proto(u);
   state_.heap_changed = u.heap_changed();
   if (u.heap_changed()) state_.heap = heap_from_proto(u);

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "coroscope/console/frame_codec.hpp"
+#include "coroscope/console_state.hpp"
 
 namespace coroscope::console::detail {
 namespace {
@@ -82,6 +83,11 @@ void to_proto_stats(const task_info& t, pb::TaskStats* out) {
   out->set_span_id(t.span_id);
   out->set_poll_p50_nanos(ns(t.poll_times.p50));
   out->set_poll_p99_nanos(ns(t.poll_times.p99));
+  for (const auto& op : t.operations) {
+    auto* o = out->add_operations();
+    o->set_kind(op.kind);
+    o->set_count(op.count);
+  }
 }
 
 void apply_stats(const pb::TaskStats& s, task_info& t) {
@@ -101,6 +107,12 @@ void apply_stats(const pb::TaskStats& s, task_info& t) {
   t.span_id = s.span_id();
   t.poll_times.p50 = dur(s.poll_p50_nanos());
   t.poll_times.p99 = dur(s.poll_p99_nanos());
+  // A peer may send more kinds than any probe has: keep a bound.
+  t.operations.clear();
+  for (const auto& op : s.operations()) {
+    if (t.operations.size() == console_state::kMaxOperationKinds) break;
+    t.operations.push_back({op.kind(), op.count()});
+  }
 }
 
 void to_proto(const task_info& t, pb::Task* out) {
@@ -423,12 +435,88 @@ std::vector<cpu_stack_sample> cpu_samples_from_proto(const pb::Update& u) {
 }
 
 bool stats_differ(const task_info& a, const task_info& b) {
+  const auto same_operations = [](const std::vector<operation_count>& x,
+                                  const std::vector<operation_count>& y) {
+    return std::equal(x.begin(), x.end(), y.begin(), y.end(),
+                      [](const operation_count& p, const operation_count& q) {
+                        return p.count == q.count && p.kind == q.kind;
+                      });
+  };
   return std::tie(a.state, a.polls, a.total, a.busy, a.scheduled, a.idle, a.first_poll_delay,
                   a.slow_polls, a.wakes, a.self_wakes, a.migrations, a.failed, a.trace_id,
                   a.span_id, a.poll_times.p50, a.poll_times.p99) !=
-         std::tie(b.state, b.polls, b.total, b.busy, b.scheduled, b.idle, b.first_poll_delay,
-                  b.slow_polls, b.wakes, b.self_wakes, b.migrations, b.failed, b.trace_id,
-                  b.span_id, b.poll_times.p50, b.poll_times.p99);
+             std::tie(b.state, b.polls, b.total, b.busy, b.scheduled, b.idle, b.first_poll_delay,
+                      b.slow_polls, b.wakes, b.self_wakes, b.migrations, b.failed, b.trace_id,
+                      b.span_id, b.poll_times.p50, b.poll_times.p99) ||
+         !same_operations(a.operations, b.operations);
+}
+
+bool resource_differs(const resource_info& a, const resource_info& b) {
+  return std::tie(a.kind, a.native_handle, a.closed, a.timed_operations, a.waits.p50, a.waits.p99,
+                  a.waits.max, a.last_task_id, a.last_task_name) !=
+         std::tie(b.kind, b.native_handle, b.closed, b.timed_operations, b.waits.p50, b.waits.p99,
+                  b.waits.max, b.last_task_id, b.last_task_name);
+}
+
+namespace {
+
+void to_proto(const resource_info& r, pb::Resource* out) {
+  out->set_id(r.id);
+  out->set_kind(r.kind);
+  out->set_native_handle(r.native_handle);
+  out->set_closed(r.closed);
+  out->set_timed_operations(r.timed_operations);
+  out->set_wait_p50_nanos(ns(r.waits.p50));
+  out->set_wait_p99_nanos(ns(r.waits.p99));
+  out->set_wait_max_nanos(ns(r.waits.max));
+  out->set_last_task_id(r.last_task_id);
+  out->set_last_task_name(r.last_task_name);
+}
+
+}  // namespace
+
+resource_info from_proto(const pb::Resource& r) {
+  resource_info out;
+  out.id = r.id();
+  out.kind = r.kind();
+  out.native_handle = r.native_handle();
+  out.closed = r.closed();
+  out.timed_operations = r.timed_operations();
+  out.waits.count = r.timed_operations();
+  out.waits.p50 = dur(r.wait_p50_nanos());
+  out.waits.p99 = dur(r.wait_p99_nanos());
+  out.waits.max = dur(r.wait_max_nanos());
+  out.last_task_id = r.last_task_id();
+  out.last_task_name = r.last_task_name();
+  return out;
+}
+
+operation_kind_info from_proto(const pb::OperationKind& k) {
+  return {k.kind(), k.count(), from_proto(k.waits())};
+}
+
+void fill_operations(const snapshot* previous, const snapshot& current, pb::Update* out) {
+  out->mutable_no_task()->set_polls(current.no_task.polls);
+  out->mutable_no_task()->set_busy_nanos(ns(current.no_task.busy));
+  for (const auto& k : current.operation_kinds) {
+    auto* kind = out->add_operation_kinds();
+    kind->set_kind(k.kind);
+    kind->set_count(k.count);
+    to_proto(k.waits, kind->mutable_waits());
+  }
+  out->mutable_counts()->set_dropped_resources(current.dropped_resources);
+
+  std::unordered_map<std::uint64_t, const resource_info*> before;
+  if (previous) {
+    before.reserve(previous->resources.size());
+    for (const auto& r : previous->resources) before.emplace(r.id, &r);
+  }
+  for (const auto& r : current.resources) {
+    const auto it = before.find(r.id);
+    if (it == before.end() || resource_differs(*it->second, r)) to_proto(r, out->add_resources());
+    if (it != before.end()) before.erase(it);
+  }
+  for (const auto& [id, r] : before) out->add_removed_resource_ids(id);
 }
 
 bool site_differs(const await_site_info& a, const await_site_info& b) {

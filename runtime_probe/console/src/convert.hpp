@@ -44,8 +44,17 @@ std::vector<cpu_stack_sample> cpu_samples_from_proto(const pb::Update& u);
 /// The heap view of an update with heap_changed; nullopt when it carries none.
 std::optional<heap_view> heap_from_proto(const pb::Update& u);
 
+/// Adds what the probe sees without annotations to `out`: the "(no task)" bucket, every
+/// operation kind, the resources (all of them without `previous`; else the new and changed
+/// ones and the ids of those gone) and the dropped-resource count.
+void fill_operations(const snapshot* previous, const snapshot& current, pb::Update* out);
+resource_info from_proto(const pb::Resource& r);
+operation_kind_info from_proto(const pb::OperationKind& k);
+
 /// True when the values a TaskStats carries differ.
 bool stats_differ(const task_info& a, const task_info& b);
+/// True when the values a Resource carries differ.
+bool resource_differs(const resource_info& a, const resource_info& b);
 bool site_differs(const await_site_info& a, const await_site_info& b);
 bool warnings_differ(const std::vector<warning_info>& a, const std::vector<warning_info>& b);
 

@@ -152,8 +152,11 @@ struct snapshot {
   std::uint64_t dropped_cpu_samples = 0;
 };
 
-/// Renders a tokio-console-like text report: tasks, workers, await sites, warnings and
-/// the dropped-event count. `max_tasks` limits the task table (busiest first).
-std::string format_summary(const snapshot& s, std::size_t max_tasks = 20);
+/// Renders a tokio-console-like text report: tasks (with the "(no task)" bucket), workers,
+/// operations by kind and per task, resources, await sites, warnings and the dropped-event
+/// count. `max_tasks` limits the task table (busiest first), `max_resources` the resource
+/// table (most timed operations first).
+std::string format_summary(const snapshot& s, std::size_t max_tasks = 20,
+                           std::size_t max_resources = 10);
 
 }  // namespace coroscope

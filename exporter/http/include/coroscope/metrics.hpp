@@ -40,15 +40,26 @@ process_stats read_process_stats();
 /// - await sites (labels `site`, `file`, `line`): the summary
 ///   `coroscope_await_duration_seconds` (quantiles 0.5, 0.9, 0.95, 0.99, `_sum`,
 ///   `_count`), `coroscope_await_slow_total`, `coroscope_await_max_seconds`;
+/// - operations without annotations (label `kind`: socket_read, timer_wait, post, ...):
+///   `coroscope_operations_total` (started by tasks), the summary
+///   `coroscope_operation_wait_seconds` (quantiles 0.5, 0.9, 0.99 and `_count` over the
+///   timed sample of them; no `_sum`); handlers outside any task:
+///   `coroscope_no_task_polls_total`, `coroscope_no_task_busy_seconds_total`; resources:
+///   `coroscope_resources{kind,state}` (state open or closed),
+///   `coroscope_dropped_resources_total`. Nothing per task or per resource, so the label
+///   sets stay bounded;
 /// - `coroscope_uptime_seconds`, `coroscope_info{service}`;
 /// - when `process.valid`: `process_cpu_seconds_total`, `process_resident_memory_bytes`,
 ///   `process_virtual_memory_bytes` (the names Prometheus client libraries use).
 std::string prometheus_text(const snapshot& s, const process_stats& process);
 
-/// The JSON served at /debug/coroscope/tasks: `service_name`, `uptime_ns`, counters,
-/// and arrays `tasks`, `workers`, `await_sites`, `warnings` with every field of the
-/// snapshot (durations in nanoseconds, `state` as text). Invalid UTF-8 in names is
-/// replaced, never an error.
+/// The JSON served at /debug/coroscope/tasks: `service_name`, `uptime_ns`, counters
+/// (`dropped_resources` among them), `no_task` (`polls`, `busy_ns`), and arrays `tasks`
+/// (each with its `operations`: `[{kind, count}]`), `workers`, `await_sites`, `warnings`,
+/// `operation_kinds` (`kind`, `count`, `waits`) and `resources` (`id`, `kind`,
+/// `native_handle`, `closed`, `timed_operations`, `waits`, `last_task_id`,
+/// `last_task_name`) with every field of the snapshot (durations in nanoseconds, `state`
+/// as text). Invalid UTF-8 in names is replaced, never an error.
 std::string tasks_json(const snapshot& s);
 
 }  // namespace coroscope

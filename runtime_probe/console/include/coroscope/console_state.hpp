@@ -25,11 +25,17 @@ struct console_counts {
   std::uint64_t untracked_spawns = 0;
   std::uint64_t dropped_warnings = 0;
   std::uint64_t dropped_cpu_samples = 0;
+  std::uint64_t dropped_resources = 0;  ///< resources the probe forgot to stay bounded
 };
 
 /// Everything a console knows about one probe after merging its updates. A plain value:
 /// the client hands out immutable shared copies, so readers never see it change.
 struct console_state {
+  /// Bounds kept whatever a peer sends (a probe stays within them): resources (the
+  /// probe's own bound), operation kinds overall and per task.
+  static constexpr std::size_t kMaxResources = 4096;
+  static constexpr std::size_t kMaxOperationKinds = 64;
+
   console_identity identity;
   std::uint64_t sequence = 0;  ///< of the last applied update
   std::chrono::system_clock::time_point time{};  ///< when the probe published it
@@ -43,6 +49,12 @@ struct console_state {
   /// The latest heap view; nullopt while the probe sends none (heap sampling is off, or
   /// the first heap interval has not passed yet).
   std::optional<heap_view> heap;
+  /// Handlers that ran outside any task.
+  no_task_info no_task;
+  /// Operations by kind (started by tasks; waits of a timed sample), as the probe orders them.
+  std::vector<operation_kind_info> operation_kinds;
+  /// I/O objects by id. A resource's `waits` holds only count, p50, p99 and max.
+  std::map<std::uint64_t, resource_info> resources;
 
   /// What the last applied update did: replaced everything (`full`), or added, changed
   /// and removed these task ids.
