@@ -56,11 +56,11 @@ std::vector<const coroscope::task_info*> tasks_named(const coroscope::snapshot& 
 /// every one of them is known to be running the io_context.
 class own_threads {
  public:
-  own_threads(asio::io_context& io, unsigned n) : io_(io), guard_(io.get_executor()) {
-    std::latch all_running(n);
-    for (unsigned i = 0; i < n; ++i) asio::post(io, [&all_running] { all_running.arrive_and_wait(); });
+  own_threads(asio::io_context& io, unsigned n)
+      : io_(io), guard_(io.get_executor()), all_running_(n) {
+    for (unsigned i = 0; i < n; ++i) asio::post(io, [this] { all_running_.arrive_and_wait(); });
     for (unsigned i = 0; i < n; ++i) threads_.emplace_back([&io] { io.run(); });
-    all_running.wait();
+    all_running_.wait();
   }
   ~own_threads() { stop(); }
   void stop() {
@@ -73,6 +73,9 @@ class own_threads {
  private:
   asio::io_context& io_;
   asio::executor_work_guard<asio::io_context::executor_type> guard_;
+  // A member, not a local of the constructor: a handler may still be inside
+  // arrive_and_wait after the count reached zero, until its thread is joined.
+  std::latch all_running_;
   std::vector<std::thread> threads_;
 };
 
@@ -193,7 +196,8 @@ awaitable<void> writer(tcp::socket& socket, asio::steady_timer& wake, std::strin
   ++counts.writer_resumptions;
   while (socket.is_open()) {
     if (pending.empty()) {
-      const auto [ec] = co_await wake.async_wait(asio::as_tuple(use_awaitable));
+      // Cancelled on purpose when there is something to write, so the error is expected.
+      co_await wake.async_wait(asio::as_tuple(use_awaitable));
       ++counts.writer_resumptions;
       if (pending.empty()) break;  // the reader has gone
       continue;
