@@ -10,11 +10,12 @@
 #include <exception>
 #include <mutex>
 #include <string>
+#include <stop_token>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
-#include "coroscope/symbolizer.hpp"
+#include "shared_symbolizer.hpp"
 #include "executable_path.hpp"
 #include "sample_context.hpp"
 
@@ -106,7 +107,7 @@ class cpu_window {
 
 namespace {
 
-/// The windows, the drain thread and the symbolizer. Lives for the whole process (a
+/// The windows and the drain thread. Lives for the whole process (a
 /// leaked singleton), so windows may close during static destruction.
 class profiling_hub {
  public:
@@ -123,10 +124,9 @@ class profiling_hub {
         sampling::set_context_hook(&fill_sample_context);
         sampling::start();
       }
-      if (!drainer_.joinable()) {
-        stopping_ = false;
-        drainer_ = std::thread([this] { drain_loop(); });
-      }
+      // Each drainer has its own stop token: a flag shared between drainers would let this
+      // open revive a drainer that a close is about to join.
+      if (!drainer_.joinable()) drainer_ = std::jthread([this](std::stop_token stop) { drain_loop(stop); });
     }
     const double hz = std::max(1u, sampling::options().frequency_hz);
     auto window = std::make_shared<cpu_window>(static_cast<std::int64_t>(1e9 / hz));
@@ -135,7 +135,7 @@ class profiling_hub {
   }
 
   cpu_profile close(const std::shared_ptr<cpu_window>& window) {
-    std::thread finished_drainer;
+    std::jthread finished_drainer;
     std::vector<sampling::raw_sample> pending;
     {
       std::lock_guard lock(mutex_);
@@ -145,21 +145,20 @@ class profiling_hub {
       windows_.erase(std::remove(windows_.begin(), windows_.end(), window), windows_.end());
       if (windows_.empty()) {
         sampling::stop();
-        stopping_ = true;
         finished_drainer = std::move(drainer_);
+        finished_drainer.request_stop();
       }
     }
-    wake_.notify_all();
     if (finished_drainer.joinable()) finished_drainer.join();
     return build(*window);
   }
 
  private:
-  void drain_loop() {
+  void drain_loop(std::stop_token stop) {
     std::unique_lock lock(mutex_);
     std::vector<sampling::raw_sample> batch;
-    while (!stopping_) {
-      wake_.wait_for(lock, kDrainInterval, [this] { return stopping_; });
+    while (!stop.stop_requested()) {
+      wake_.wait_for(lock, stop, kDrainInterval, [] { return false; });
       drain_locked(batch);
     }
   }
@@ -182,11 +181,11 @@ class profiling_hub {
       totals.push_back(&f);
     }
     const std::uint64_t end_ns = unix_now_ns();
-    std::lock_guard lock(symbols_mutex_);
+    shared_symbolizer symbols;
     cpu_profile profile =
-        build_cpu_profile(representatives, symbols_, window.period_ns_, window.start_ns_,
+        build_cpu_profile(representatives, *symbols, window.period_ns_, window.start_ns_,
                           end_ns > window.start_ns_ ? end_ns - window.start_ns_ : 0);
-    if (symbols_.cache_size() > kMaxKeptSymbols) symbols_ = symbolizer{};
+    if (symbols->cache_size() > kMaxKeptSymbols) *symbols = symbolizer{};
     profile.main_module = executable_path();
     // The builder makes one sample per representative, in order.
     for (std::size_t i = 0; i < profile.samples.size() && i < totals.size(); ++i) {
@@ -197,12 +196,9 @@ class profiling_hub {
   }
 
   std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread drainer_;
+  std::condition_variable_any wake_;
+  std::jthread drainer_;
   std::vector<std::shared_ptr<cpu_window>> windows_;
-  std::mutex symbols_mutex_;
-  symbolizer symbols_;
 };
 
 }  // namespace

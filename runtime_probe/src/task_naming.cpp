@@ -4,6 +4,8 @@
 
 #include <string_view>
 
+#include "shared_symbolizer.hpp"
+
 namespace coroscope::detail {
 namespace {
 
@@ -51,17 +53,21 @@ std::string task_naming::bare_name(const std::string& function) {
 
 std::string task_naming::coroutine_name(std::uintptr_t resume_fn) {
   if (auto it = names_.find(resume_fn); it != names_.end()) return it->second;
-  const auto& frames = symbols_.symbolize(resume_fn, false);
-  std::string name = bare_name(frames.back().function);
+  std::string name;
+  {
+    shared_symbolizer symbols;
+    name = bare_name(symbols->symbolize(resume_fn, false).back().function);
+  }
   if (names_.size() >= kMaxCached) names_.clear();
   names_.emplace(resume_fn, name);
   return name;
 }
 
 code_location task_naming::spawn_site(const std::uintptr_t* pcs, std::size_t count) {
+  shared_symbolizer symbols;
   for (std::size_t i = 0; i < count && pcs[i] != 0; ++i) {
     // Innermost inlined frame first: the user's code may be inlined into Asio's.
-    for (const frame& f : symbols_.symbolize(pcs[i], true)) {
+    for (const frame& f : symbols->symbolize(pcs[i], true)) {
       if (internal_file(f.file)) continue;
       return {f.file, f.line, bare_name(f.function)};
     }

@@ -8,14 +8,14 @@
 #include <unordered_map>
 
 #include "coroscope/snapshot.hpp"
-#include "coroscope/symbolizer.hpp"
 
 namespace coroscope::detail {
 
 /// Names and spawn sites for tasks nobody named: a task is named after its coroutine
 /// function (from the resume function Asio's frame holds) and its spawn site is the first
 /// frame outside Asio and coroscope in the stack that spawned it. Symbolizes off the hot
-/// path; not thread-safe (the collector's lock serialises its callers).
+/// path, with the process's shared symbolizer; not thread-safe (the collector's lock
+/// serialises its callers).
 class task_naming {
  public:
   /// "do_session" for `awaitable<void> (anonymous namespace)::do_session(tcp::socket)`.
@@ -29,7 +29,6 @@ class task_naming {
 
  private:
   static constexpr std::size_t kMaxCached = 4096;
-  symbolizer symbols_;
   std::unordered_map<std::uintptr_t, std::string> names_;
 };
 

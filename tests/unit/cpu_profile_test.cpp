@@ -9,13 +9,17 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <thread>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 
 #include "coroscope/coroscope.hpp"
+#include "cpu_profiling.hpp"
 
 namespace {
 
@@ -151,6 +155,62 @@ TEST_F(CpuProfile, AsyncStackShowsTheAwaitingCoroutineChainUnderTheTask) {
     EXPECT_EQ(at("io_context::run"), static_cast<std::ptrdiff_t>(names.size()));
   }
   EXPECT_GT(checked, 0);
+}
+
+// Plain Asio, written without coroscope in mind: nobody named this coroutine.
+awaitable<void> burner_nobody_named(boost::asio::steady_timer& go) {
+  co_await go.async_wait(boost::asio::as_tuple(use_awaitable));  // cancelled to start
+  planted_hot_function();
+}
+
+bool has_task_named(const coroscope::snapshot& s, const std::string& name) {
+  return std::any_of(s.tasks.begin(), s.tasks.end(),
+                     [&](const coroscope::task_info& t) { return t.name == name; });
+}
+
+TEST(CpuProfileOfPlainCode, SamplesOfACoroutineNobodyNamedCarryItsFunctionName) {
+  boost::asio::io_context io;
+  coroscope::probe p{io, {.sample_hz = 500}};
+  boost::asio::steady_timer go(io, boost::asio::steady_timer::time_point::max());
+  boost::asio::co_spawn(io, burner_nobody_named(go), boost::asio::detached);
+  std::thread worker([&io] { io.run(); });
+  // The probe names the task after its coroutine off the hot path: wait until it has.
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (!has_task_named(p.snapshot(), "burner_nobody_named") &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  p.start_cpu_profile();
+  boost::asio::post(io, [&go] { go.cancel(); });
+  worker.join();
+  const auto profile = p.stop_cpu_profile();
+
+  std::int64_t hot = 0;
+  for (const auto& s : profile.samples) {
+    if (!has_frame(s, "planted_hot_function")) continue;
+    hot += s.count;
+    EXPECT_EQ(s.labels.at("task"), "burner_nobody_named");
+    EXPECT_NE(s.labels.at("task_id"), "0");
+    ASSERT_FALSE(s.stack.empty());
+    EXPECT_TRUE(s.stack.back().is_task_frame);
+    EXPECT_EQ(s.stack.back().function, "burner_nobody_named");
+  }
+  EXPECT_GT(hot, 0);
+}
+
+// The last window's close stops the drain thread and joins it. A window opened by another
+// thread meanwhile (the console's live flamegraph beside a /debug/pprof/profile) used to
+// revive the drain thread being joined, and the closing thread waited forever.
+TEST(CpuProfileWindows, OpenedAndClosedFromTwoThreadsNeverHangAClose) {
+  const coroscope::sampling::sampler_options options{.frequency_hz = 997};
+  constexpr int kWindows = 300;
+  const auto open_and_close = [&] {
+    for (int i = 0; i < kWindows; ++i)
+      (void)coroscope::detail::close_cpu_window(coroscope::detail::open_cpu_window(options));
+  };
+  std::thread other(open_and_close);
+  open_and_close();
+  other.join();
+  EXPECT_FALSE(coroscope::sampling::running());
 }
 
 TEST(CpuProfileApi, StopWithoutStartGivesAnEmptyProfile) {
