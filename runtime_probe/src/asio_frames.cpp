@@ -161,10 +161,14 @@ bool install_end_hook(const void* root, task_end_hook& hook) noexcept {
   const object_fns* original = ex.*member(object_fns_tag{});
   if (original == nullptr || reinterpret_cast<const void*>(original->destroy) == g_task_end_destroy)
     return false;
-  hook.destroy = reinterpret_cast<void (*)(void*)>(&hooked_destroy);
-  hook.copy = reinterpret_cast<void (*)(void*, const void*)>(&hooked_copy);
-  hook.move = reinterpret_cast<void (*)(void*, void*)>(&hooked_move);
-  hook.target = reinterpret_cast<const void* (*)(const void*)>(original->target);
+  // Asio's object_fns take its executor base by reference; the hook table stores them as
+  // untyped pointers. The cast goes through void(*)(), the type GCC takes for "any function".
+  using any_fn = void (*)();
+  hook.destroy = reinterpret_cast<void (*)(void*)>(reinterpret_cast<any_fn>(&hooked_destroy));
+  hook.copy = reinterpret_cast<void (*)(void*, const void*)>(reinterpret_cast<any_fn>(&hooked_copy));
+  hook.move = reinterpret_cast<void (*)(void*, void*)>(reinterpret_cast<any_fn>(&hooked_move));
+  hook.target =
+      reinterpret_cast<const void* (*)(const void*)>(reinterpret_cast<any_fn>(original->target));
   hook.original = original;
   // hook.task was set by the record's owner.
   ex.*member(object_fns_tag{}) = reinterpret_cast<const object_fns*>(&hook);
