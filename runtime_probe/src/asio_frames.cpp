@@ -202,13 +202,12 @@ unsigned walk_async_stack(const void* root, std::uintptr_t* out, unsigned max) n
   return n;
 }
 
-std::uintptr_t entry_function_of(const void* frame_ptr, const void* root) noexcept {
-  // `frame_ptr` is the frame of Asio's initiating coroutine (use_awaitable's `initiate`);
-  // the coroutines that awaited it follow.
-  const frame_base* base = static_cast<const entry_frame*>(root);
-  const frame_base* frame = static_cast<const frame_base*>(frame_ptr)->*member(caller_tag{});
-  if (frame == base) return 0;  // co_spawn's own await, before the task's coroutine runs
-  for (unsigned depth = 0; frame && depth < 256; ++depth) {
+namespace {
+
+/// From `frame` up the awaiting chain to the coroutine that `base` (co_spawn's entry frame)
+/// awaits: the task's own coroutine, whose resume function names it; 0 when not found.
+std::uintptr_t resume_function_below(const frame_base* frame, const frame_base* base) noexcept {
+  for (unsigned depth = 0; frame && frame != base && depth < 256; ++depth) {
     const frame_base* caller = frame->*member(caller_tag{});
     if (caller == base) {
       const void* coroutine =
@@ -220,20 +219,20 @@ std::uintptr_t entry_function_of(const void* frame_ptr, const void* root) noexce
   return 0;
 }
 
+}  // namespace
+
+std::uintptr_t entry_function_of(const void* frame_ptr, const void* root) noexcept {
+  // `frame_ptr` is the frame of Asio's initiating coroutine (use_awaitable's `initiate`);
+  // the coroutines that awaited it follow.
+  const frame_base* base = static_cast<const entry_frame*>(root);
+  const frame_base* frame = static_cast<const frame_base*>(frame_ptr)->*member(caller_tag{});
+  if (frame == base) return 0;  // co_spawn's own await, before the task's coroutine runs
+  return resume_function_below(frame, base);
+}
+
 std::uintptr_t entry_function_of_root(const void* root) noexcept {
   const auto* entry = static_cast<const entry_frame*>(root);
-  const frame_base* base = entry;
-  const frame_base* frame = entry->*member(top_of_stack_tag{});
-  for (unsigned depth = 0; frame && frame != base && depth < 256; ++depth) {
-    const frame_base* caller = frame->*member(caller_tag{});
-    if (caller == base) {
-      const void* coroutine =
-          *reinterpret_cast<const void* const*>(&(frame->*member(coro_tag{})));
-      return coroutine ? *static_cast<const std::uintptr_t*>(coroutine) : 0;
-    }
-    frame = caller;
-  }
-  return 0;
+  return resume_function_below(entry->*member(top_of_stack_tag{}), entry);
 }
 
 }  // namespace coroscope::detail
