@@ -515,10 +515,7 @@ void aggregator::refresh(task_stats& t) {
     if (const std::uintptr_t fn = r.entry_fn.load(std::memory_order_relaxed)) {
       t.name = naming_.coroutine_name(fn);
       t.named = true;
-      task_record& writable = task_pool::at(t.slot);
-      const std::size_t n = std::min(t.name.size(), sizeof(writable.name) - 1);
-      std::copy_n(t.name.data(), n, writable.name);
-      writable.name[n] = '\0';
+      task_pool::at(t.slot).store_name(t.name);  // for CPU samples' labels
     }
   }
   if (!t.located) {

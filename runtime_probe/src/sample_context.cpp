@@ -18,9 +18,7 @@ void fill_sample_context(sampling::sample_context& context) noexcept {
   const task_record* task = st.current_task;
   if (task == nullptr) return;
   context.task_id = task->id;
-  static_assert(sizeof(context.task_name) <= sizeof(task->name));
-  std::memcpy(context.task_name, task->name, sizeof(context.task_name) - 1);
-  context.task_name[sizeof(context.task_name) - 1] = '\0';
+  task->copy_name(context.task_name, sizeof(context.task_name));
   if (task->has_trace) {
     context.has_trace = true;
     std::memcpy(context.trace_id, task->trace_id, sizeof(context.trace_id));

@@ -98,9 +98,7 @@ task_record* acquire(std::uint16_t probe, std::string_view name, const code_site
   t.spawn_line = where.line;
   t.unreported.store(false, std::memory_order_relaxed);
   t.has_trace = false;
-  const std::size_t n = std::min(name.size(), sizeof(t.name) - 1);
-  std::memcpy(t.name, name.data(), n);
-  t.name[n] = '\0';
+  t.store_name(name);
   t.state.store(record_state::created, std::memory_order_release);
   p.in_use.fetch_add(1, std::memory_order_relaxed);
   *slot_out = slot;

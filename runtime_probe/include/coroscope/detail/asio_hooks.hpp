@@ -39,13 +39,15 @@ class awaitable_frame_base;
 namespace coroscope::detail {
 
 /// Called instead of an operation's completion when Asio code compiled without these
-/// hooks runs it (see layout_check.cpp).
-void on_unhooked_scheduler(void* owner, void* op, const void* ec, std::size_t bytes) noexcept;
+/// hooks runs it (see layout_check.cpp): reports the mismatch, then completes (or, with no
+/// owner, destroys) the operation through its real completion function. May throw what
+/// the handler throws, as Asio's own completion does.
+void on_unhooked_scheduler(void* owner, void* op, const void* ec, std::size_t bytes);
 
 /// The base class Asio gives every operation (`scheduler_operation`). Its first two words
 /// are where code compiled without the hooks would look for the operation's queue link
 /// and completion function: such code runs `on_unhooked_scheduler` instead of reading
-/// coroscope's tag as a function pointer, and the mismatch is reported, not hidden.
+/// coroscope's tag as a function pointer; the mismatch is reported, not hidden.
 struct tracked_op {
   void* unhooked_link_ = nullptr;
   void (*unhooked_complete_)(void*, void*, const void*, std::size_t) = &on_unhooked_scheduler;

@@ -65,7 +65,8 @@ op_kind classify_op(const char* object_type, const char* op_name) noexcept;
 
 /// What one timed poll costs in all (two timestamps, an event, its aggregation on the
 /// collector: about 200 ns) stays near 1% of the polls' time: every poll is timed while
-/// polls average 20 µs or more, fewer as they get shorter, down to one in kMaxInterval.
+/// polls average 10 µs or more; shorter, one in N (a power of two), so that a timed poll
+/// comes once per 10 to 20 µs of polling, down to one in kMaxInterval.
 inline constexpr std::uint64_t kSamplingTargetNs = 20000;
 inline constexpr std::uint32_t kMaxInterval = 256;
 extern std::uint64_t g_sampling_target_ticks;

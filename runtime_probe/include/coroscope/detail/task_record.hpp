@@ -4,6 +4,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -45,7 +46,9 @@ inline constexpr unsigned kSpawnFrames = 16;
 /// Threads: the counters are written by the thread polling the task (relaxed; Asio runs
 /// one resumption of a coroutine at a time, and callbacks of one task rarely overlap: an
 /// overlapping update may be lost, never torn). The collector reads the atomics and the
-/// fields written before the spawn event (name, location, ids, root).
+/// fields written before the spawn event (location, ids, root). The name is written at
+/// spawn, or once later by the collector for a task nobody named while the task's own
+/// sampler may read it: byte by byte through `store_name` and `copy_name`.
 struct alignas(64) task_record {
   std::atomic<std::uint32_t> generation{0};
   std::atomic<record_state> state{record_state::free};
@@ -94,6 +97,23 @@ struct alignas(64) task_record {
   char name[64] = {};
 
   std::string_view name_view() const noexcept { return name; }
+
+  /// Names the task; `text` is cut to fit. Relaxed byte stores: a concurrent `copy_name`
+  /// sees the old name, the new one or a mix, never a torn byte.
+  void store_name(std::string_view text) noexcept {
+    const std::size_t n = text.size() < sizeof(name) - 1 ? text.size() : sizeof(name) - 1;
+    for (std::size_t i = 0; i < sizeof(name); ++i)
+      std::atomic_ref<char>(name[i]).store(i < n ? text[i] : '\0', std::memory_order_relaxed);
+  }
+  /// The first `size - 1` bytes of the name and a terminating NUL into `out`; safe in a
+  /// signal handler and beside `store_name`.
+  void copy_name(char* out, std::size_t size) const noexcept {
+    if (size == 0) return;
+    char* bytes = const_cast<char*>(name);  // atomic_ref needs a non-const referent
+    for (std::size_t i = 0; i + 1 < size && i < sizeof(name); ++i)
+      out[i] = std::atomic_ref<char>(bytes[i]).load(std::memory_order_relaxed);
+    out[size - 1 < sizeof(name) ? size - 1 : sizeof(name) - 1] = '\0';
+  }
 };
 
 /// A continuation of `t` is runnable and no poll has begun since (see wake_mark).
