@@ -15,9 +15,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "shared_symbolizer.hpp"
 #include "executable_path.hpp"
 #include "sample_context.hpp"
+#include "shared_symbolizer.hpp"
 
 namespace coroscope::detail {
 namespace {

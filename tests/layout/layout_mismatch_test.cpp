@@ -22,6 +22,11 @@ std::size_t occurrences(const std::string& text, const std::string& needle) {
 }
 
 TEST(LayoutMismatch, TheProbeSaysSoOnceAndRecordsNothing) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  // The program is an ODR violation on purpose (two layouts of Asio's scheduler), which
+  // AddressSanitizer rightly reports (new-delete-type-mismatch on the scheduler).
+  GTEST_SKIP() << "a deliberate ODR violation: run in the release and io_uring builds";
+#endif
   // The unhooked code itself runs as plain Asio.
   ASSERT_EQ(run_handlers_without_hooks(10), 10);
 
