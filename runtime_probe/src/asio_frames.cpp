@@ -146,8 +146,13 @@ void hooked_move(executor_base& to, executor_base& from) {
 const void* const g_task_end_destroy = reinterpret_cast<const void*>(&hooked_destroy);
 
 void measure_asio_layout() noexcept {
-  static const asio_layout measured = measure();
-  g_asio_layout = measured;
+  // Written once, inside the static's initialisation: probes constructed at the same time
+  // on several threads wait for it instead of writing the global together.
+  static const bool measured = [] {
+    g_asio_layout = measure();
+    return true;
+  }();
+  (void)measured;
 }
 
 const void* executor_in_root(const void* root) noexcept {

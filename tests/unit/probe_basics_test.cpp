@@ -106,7 +106,9 @@ TEST(Probe, TimedAwaitCountsSlowAwaits) {
   ASSERT_NE(w, nullptr);
   EXPECT_EQ(w->occurrences, 5u);
   EXPECT_NE(w->message.find("timer.wait"), std::string::npos);
-  EXPECT_GE(t->idle, 140ms);  // suspended on the timer, not runnable
+  // Suspended on the timer (5 x 30 ms), not runnable: most of that is idle. Not all of
+  // it: busy and scheduled are estimates, and under TSan a poll here takes milliseconds.
+  EXPECT_GE(t->idle, 100ms);
 }
 
 TEST(Probe, TimedAwaitNamesSiteAfterExpression) {
