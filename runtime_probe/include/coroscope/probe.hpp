@@ -40,7 +40,8 @@ class probe {
   probe& operator=(const probe&) = delete;
 
   /// An executor for one new task named `task_name`: `co_spawn` on it makes that task.
-  /// Call it once per spawn (a second co_spawn on the same executor joins the first task).
+  /// The name goes to the first co_spawn on it (or on a copy); a later co_spawn on the same
+  /// executor is a task of its own, named after its coroutine as every unnamed task is.
   task_executor executor(std::string_view task_name,
                          std::source_location location = std::source_location::current());
 
