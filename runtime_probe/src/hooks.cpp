@@ -208,7 +208,7 @@ void emit_long_poll(task_record* t, std::uint64_t begin_seq, std::uint64_t end) 
   if (span.high == 0) return;
   thread_state& st = t_state;
   // Polls here are long now: time the next ones exactly.
-  if (g_fixed_timing_interval == 0) {
+  if (g_fixed_timing_interval.load(std::memory_order_relaxed) == 0) {
     st.interval = 1;
     st.poll_countdown = 1;
     st.timed_ewma = span.low;
@@ -224,12 +224,12 @@ void emit_long_poll(task_record* t, std::uint64_t begin_seq, std::uint64_t end) 
   emit_event(e);
 }
 
-std::uint64_t g_sampling_target_ticks = 0;
-std::uint32_t g_fixed_timing_interval = 0;
+std::atomic<std::uint64_t> g_sampling_target_ticks{0};
+std::atomic<std::uint32_t> g_fixed_timing_interval{0};
 
 void adapt_interval(thread_state& st, std::uint64_t length) noexcept {
-  if (g_fixed_timing_interval != 0) {
-    st.interval = g_fixed_timing_interval;
+  if (const std::uint32_t fixed = g_fixed_timing_interval.load(std::memory_order_relaxed)) {
+    st.interval = fixed;
     return;
   }
   // A running mean over about 8 timed polls, then the interval that keeps the cost of
@@ -237,7 +237,8 @@ void adapt_interval(thread_state& st, std::uint64_t length) noexcept {
   st.timed_ewma = st.timed_ewma == 0 ? length : st.timed_ewma - st.timed_ewma / 8 + length / 8;
   const std::uint64_t mean = st.timed_ewma | 1;
   std::uint32_t interval = 1;
-  while (interval < kMaxInterval && mean * interval * 2 <= g_sampling_target_ticks) interval *= 2;
+  const std::uint64_t target = g_sampling_target_ticks.load(std::memory_order_relaxed);
+  while (interval < kMaxInterval && mean * interval * 2 <= target) interval *= 2;
   st.interval = interval;
 }
 

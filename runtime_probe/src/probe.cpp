@@ -67,8 +67,8 @@ probe_core::probe_core(boost::asio::io_context& io_context, const probe_options&
       aggregator_(options, workers_, collector::instance().naming_locked()) {
   (void)ns_per_tick();  // calibrate the clock now, not on the first event
   measure_asio_layout();
-  g_sampling_target_ticks = ns_to_ticks(kSamplingTargetNs);
-  g_fixed_timing_interval = options.timing_interval;
+  g_sampling_target_ticks.store(ns_to_ticks(kSamplingTargetNs), std::memory_order_relaxed);
+  g_fixed_timing_interval.store(options.timing_interval, std::memory_order_relaxed);
   collector::instance().add_probe(id, &aggregator_);
   // Once per process: a mismatch is reported, and no probe records (its layout is wrong).
   static const bool hooked = asio_scheduler_has_hooks();

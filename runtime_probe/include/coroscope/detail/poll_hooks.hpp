@@ -69,9 +69,11 @@ op_kind classify_op(const char* object_type, const char* op_name) noexcept;
 /// comes once per 10 to 20 µs of polling, down to one in kMaxInterval.
 inline constexpr std::uint64_t kSamplingTargetNs = 20000;
 inline constexpr std::uint32_t kMaxInterval = 256;
-extern std::uint64_t g_sampling_target_ticks;
+/// Set by each probe's constructor (probes may start on several threads at once), read on
+/// the workers: relaxed atomics, plain loads and stores on x86.
+extern std::atomic<std::uint64_t> g_sampling_target_ticks;
 /// Non-zero: a fixed interval instead (probe_options::timing_interval).
-extern std::uint32_t g_fixed_timing_interval;
+extern std::atomic<std::uint32_t> g_fixed_timing_interval;
 
 /// The next sampling countdown: uniform in [1, 2 * interval - 1], so one event in about
 /// `interval` is timed whatever the pattern of poll lengths (no aliasing with it).
