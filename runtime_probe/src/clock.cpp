@@ -3,36 +3,28 @@
 #include "coroscope/detail/clock.hpp"
 
 #include <atomic>
-#include <cstdio>
-#include <cstdlib>
 #include <mutex>
-#include <string_view>
+#include <sstream>
+#include <string>
+
+#include "cloexec_io.hpp"
 
 namespace coroscope::detail {
 namespace {
 
 bool cpu_has_invariant_tsc() {
 #if defined(__x86_64__)
-  // Close-on-exec: another thread may fork and exec while the probe starts.
-  std::FILE* cpuinfo = std::fopen("/proc/cpuinfo", "re");
-  if (!cpuinfo) return false;
-  char* raw = nullptr;
-  std::size_t capacity = 0;
-  bool invariant = false;
-  while (::getline(&raw, &capacity, cpuinfo) > 0) {
-    const std::string_view line(raw);
-    if (line.starts_with("flags")) {
-      invariant = line.find(" constant_tsc") != std::string_view::npos &&
-                  line.find(" nonstop_tsc") != std::string_view::npos;
-      break;
-    }
+  // The first CPU's block holds a "flags" line; read close-on-exec, since another thread
+  // may fork and exec while the probe starts.
+  std::istringstream cpuinfo(read_file_cloexec("/proc/cpuinfo").value_or(""));
+  std::string line;
+  while (std::getline(cpuinfo, line)) {
+    if (line.starts_with("flags"))
+      return line.find(" constant_tsc") != std::string::npos &&
+             line.find(" nonstop_tsc") != std::string::npos;
   }
-  std::free(raw);
-  std::fclose(cpuinfo);
-  return invariant;
-#else
-  return false;
 #endif
+  return false;
 }
 
 struct calibration {

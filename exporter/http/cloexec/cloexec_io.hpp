@@ -45,10 +45,19 @@ void open_cloexec(Socket& socket, const Protocol& protocol, boost::system::error
   if (ec) ::close(fd);
 }
 
+/// Opens `acceptor` (closed) for `protocol` with SOCK_CLOEXEC, non-blocking, as
+/// `async_accept_cloexec` needs it.
+template <class Protocol>
+void open_acceptor_cloexec(boost::asio::ip::tcp::acceptor& acceptor, const Protocol& protocol,
+                           boost::system::error_code& ec) {
+  open_cloexec(acceptor, protocol, ec);
+  if (!ec) acceptor.non_blocking(true, ec);
+}
+
 /// Accepts one connection on `acceptor` with accept4(SOCK_CLOEXEC); completes with
 /// `void(error_code, tcp::socket)` like `acceptor.async_accept`. Waits for readiness
 /// first, so the handler never runs inside the initiating call. The acceptor must be
-/// non-blocking (`acceptor.non_blocking(true)`): a connection reset between readiness
+/// non-blocking (opened by `open_acceptor_cloexec`): a connection reset between readiness
 /// and accept4 then means "wait again", not a blocked I/O thread.
 template <class CompletionToken>
 auto async_accept_cloexec(boost::asio::ip::tcp::acceptor& acceptor, CompletionToken&& token) {

@@ -163,9 +163,7 @@ void debug_server::impl::listen() {
     throw std::runtime_error("COROSCOPE_HTTP='" + options.address + "': cannot " + what + ": " +
                              ec.message());
   };
-  detail::open_cloexec(acceptor_, endpoint.protocol(), ec);
-  if (ec) fail("open a socket");
-  acceptor_.non_blocking(true, ec);  // async_accept_cloexec needs it
+  detail::open_acceptor_cloexec(acceptor_, endpoint.protocol(), ec);
   if (ec) fail("open a socket");
   acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
   if (ec) fail("set SO_REUSEADDR");

@@ -418,8 +418,7 @@ console_server_impl::console_server_impl(console_source source, console_options 
                                 " (beyond loopback) without a token; set COROSCOPE_CONSOLE_TOKEN");
   const tcp::endpoint endpoint(address, options_.port);
   boost::system::error_code open_error;  // close-on-exec: started programs never hold the port
-  open_cloexec(acceptor_, endpoint.protocol(), open_error);
-  if (!open_error) acceptor_.non_blocking(true, open_error);
+  open_acceptor_cloexec(acceptor_, endpoint.protocol(), open_error);
   if (open_error) throw boost::system::system_error(open_error, "open");
   acceptor_.set_option(tcp::acceptor::reuse_address(true));
   acceptor_.bind(endpoint);
