@@ -22,7 +22,7 @@ void start_http(const resolved_options& options, probe_profiles& profiles,
   server.address = options.http_address;
   server.token = options.http_token;
   debug_sources sources;
-  sources.cancellable_cpu_profile = [&profiles](std::chrono::seconds seconds, std::stop_token stop) {
+  sources.cpu_profile = [&profiles](std::chrono::seconds seconds, std::stop_token stop) {
     return profiles.profile_for(seconds, std::move(stop));
   };
   sources.tasks_json = [take_snapshot] { return tasks_json(take_snapshot()); };

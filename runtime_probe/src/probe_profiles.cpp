@@ -4,9 +4,8 @@
 
 #include <condition_variable>
 #include <cstdio>
-#include <mutex>
 #include <exception>
-#include <thread>
+#include <mutex>
 
 #include "coroscope/pprof.hpp"
 #include <coroscope/env/error_line.hpp>
@@ -64,12 +63,6 @@ cpu_profile probe_profiles::stop() {
     window = std::move(api_window_);
   }
   return window ? close_cpu_window(window) : cpu_profile{};
-}
-
-cpu_profile probe_profiles::profile_for(std::chrono::nanoseconds duration) {
-  const auto window = open_cpu_window(sampler_);
-  std::this_thread::sleep_for(duration);
-  return close_cpu_window(window);
 }
 
 cpu_profile probe_profiles::profile_for(std::chrono::nanoseconds duration, std::stop_token stop) {

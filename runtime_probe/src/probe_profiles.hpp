@@ -24,9 +24,8 @@ class probe_profiles {
 
   void start();
   cpu_profile stop();
-  cpu_profile profile_for(std::chrono::nanoseconds duration);
-  /// The same, ended early when `stop` is requested.
-  cpu_profile profile_for(std::chrono::nanoseconds duration, std::stop_token stop);
+  /// Samples for `duration`, or until `stop` is requested.
+  cpu_profile profile_for(std::chrono::nanoseconds duration, std::stop_token stop = {});
 
   const sampling::sampler_options& sampler_options() const noexcept { return sampler_; }
 

@@ -64,7 +64,7 @@ struct stoppable_profile {
   }
   debug_sources sources() {
     debug_sources s;
-    s.cancellable_cpu_profile = [this](std::chrono::seconds secs, std::stop_token stop) {
+    s.cpu_profile = [this](std::chrono::seconds secs, std::stop_token stop) {
       return run(secs, std::move(stop));
     };
     s.metrics_text = [] { return coroscope::prometheus_text(coroscope::test::small_snapshot(), {}); };

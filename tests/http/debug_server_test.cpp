@@ -37,7 +37,7 @@ struct fake_sources {
   std::atomic<long long> last_seconds{-1};
   debug_sources sources() {
     debug_sources s;
-    s.cpu_profile = [this](std::chrono::seconds secs) {
+    s.cpu_profile = [this](std::chrono::seconds secs, std::stop_token) {
       last_seconds = secs.count();
       return coroscope::test::small_profile();
     };
@@ -157,7 +157,7 @@ TEST(debug_server, concurrent_profile_gets_409_and_metrics_still_answer) {
   gate g;
   fake_sources fake;
   debug_sources sources = fake.sources();
-  sources.cpu_profile = [&](std::chrono::seconds) { return g.wait(); };
+  sources.cpu_profile = [&](std::chrono::seconds, std::stop_token) { return g.wait(); };
   debug_server server(loopback(), sources);
   auto first = std::async(std::launch::async,
                           [&] { return http_get(server.port(), "/debug/pprof/profile?seconds=5"); });
@@ -289,7 +289,7 @@ TEST(debug_server, oversized_requests_are_refused) {
 TEST(debug_server, a_throwing_callback_gives_500_and_frees_the_profile_slot) {
   debug_sources sources;
   std::atomic<int> calls{0};
-  sources.cpu_profile = [&](std::chrono::seconds) -> coroscope::cpu_profile {
+  sources.cpu_profile = [&](std::chrono::seconds, std::stop_token) -> coroscope::cpu_profile {
     if (calls++ == 0) throw std::runtime_error("sampler is off");
     return coroscope::test::small_profile();
   };

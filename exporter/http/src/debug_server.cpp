@@ -302,7 +302,7 @@ void debug_server::impl::watch_for_hang_up(debug_connection& conn, std::stop_sou
 
 asio::awaitable<response> debug_server::impl::cpu_endpoint(std::string_view query, bool flamegraph,
                                                            debug_connection& conn) {
-  if (!sources.cancellable_cpu_profile && !sources.cpu_profile)
+  if (!sources.cpu_profile)
     co_return text_response(http::status::not_found, "CPU profiling is not available in this process");
   auto seconds = detail::parse_profile_seconds(detail::query_value(query, "seconds"),
                                                options.default_profile_seconds,
@@ -325,8 +325,7 @@ asio::awaitable<response> debug_server::impl::cpu_endpoint(std::string_view quer
   profile_stop_ = stop;
   watch_for_hang_up(conn, stop);
   std::function<response()> work = [this, flamegraph, secs = seconds.seconds, token = stop.get_token()] {
-    cpu_profile profile = sources.cancellable_cpu_profile ? sources.cancellable_cpu_profile(secs, token)
-                                                          : sources.cpu_profile(secs);
+    cpu_profile profile = sources.cpu_profile(secs, token);
     if (token.stop_requested()) return response{};  // not sent: answered by the caller
     if (flamegraph) {
       flamegraph_options fo;

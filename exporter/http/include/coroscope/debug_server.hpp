@@ -62,13 +62,9 @@ struct debug_sources {
   /// Samples the CPU for the given time, or until `stop` is requested, and returns the
   /// profile; blocks that long. The server requests a stop when it is stopping (the
   /// request is then answered 503) or when the client hung up (the profile slot is
-  /// freed), and runs at most one profile at a time.
-  std::function<coroscope::cpu_profile(std::chrono::seconds, std::stop_token stop)>
-      cancellable_cpu_profile;
-  /// The same without a way to end it early, used when `cancellable_cpu_profile` is
-  /// empty: stopping the server then waits for the whole profile, and a client that hung
-  /// up holds the profile slot until it is done.
-  std::function<coroscope::cpu_profile(std::chrono::seconds)> cpu_profile;
+  /// freed), and runs at most one profile at a time. A callback that ignores `stop`
+  /// holds up both until its time is over.
+  std::function<coroscope::cpu_profile(std::chrono::seconds, std::stop_token stop)> cpu_profile;
   /// The JSON for /debug/coroscope/tasks (e.g. `tasks_json(probe.snapshot())`).
   std::function<std::string()> tasks_json;
   /// The text for /metrics (e.g. `prometheus_text(probe.snapshot(), read_process_stats())`).
@@ -89,7 +85,8 @@ struct debug_sources {
 ///
 /// Stopping closes the port and idle connections at once, cancels a running CPU profile
 /// (answered 503) and gives requests in progress up to a second to finish; then it
-/// waits for a running callback to return (a `cancellable_cpu_profile` returns at once).
+/// waits for a running callback to return (a `cpu_profile` that heeds its stop token
+/// returns at once).
 class debug_server {
  public:
   /// Resolves, binds and starts serving; `port()` is valid on return.
