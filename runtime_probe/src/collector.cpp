@@ -68,14 +68,10 @@ std::size_t collector::drain_locked() {
     drained += r->ring.drain(dispatch);
     if (orphaned) {
       // The thread has exited: its await counts go to the aggregator with its ring.
-      event flush{};
-      flush.kind = event_kind::site_count;
-      flush.probe = r->sites.probe.load(std::memory_order_relaxed);
-      for (const site_counts::entry& e : r->sites.entries) {
-        flush.a = reinterpret_cast<std::uint64_t>(e.site.load(std::memory_order_acquire));
-        flush.b = e.count.load(std::memory_order_relaxed);
-        if (flush.a != 0) dispatch(flush);
-      }
+      const std::uint16_t probe = r->sites.probe.load(std::memory_order_relaxed);
+      for (const site_counts::entry& e : r->sites.entries)
+        if (const void* site = e.site.load(std::memory_order_acquire))
+          dispatch(make_site_count_event(probe, site, e.count.load(std::memory_order_relaxed)));
       registry.retire(r);
     }
   }

@@ -49,4 +49,15 @@ struct event {
 };
 static_assert(sizeof(event) == 48);
 
+/// A `site_count` event: `count` awaits at `site`, counted on one thread for `probe`.
+inline event make_site_count_event(std::uint16_t probe, const void* site,
+                                   std::uint64_t count) noexcept {
+  event e{};
+  e.kind = event_kind::site_count;
+  e.probe = probe;
+  e.a = reinterpret_cast<std::uint64_t>(site);
+  e.b = count;
+  return e;
+}
+
 }  // namespace coroscope::detail
