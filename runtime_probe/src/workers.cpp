@@ -84,7 +84,7 @@ void emit_worker_event(event_kind kind) noexcept {
     clockid_t cpu_clock = CLOCK_THREAD_CPUTIME_ID;
     pthread_getcpuclockid(pthread_self(), &cpu_clock);
     e.b = static_cast<std::uint64_t>(cpu_clock);
-    e.c = static_cast<std::uint64_t>(::syscall(SYS_gettid));
+    e.c = static_cast<std::uint64_t>(st.worker->tid.load(std::memory_order_relaxed));
   }
   emit_event(e);
 }
