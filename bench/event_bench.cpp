@@ -23,12 +23,10 @@ struct probe_fixture {
 // reads. The ring is drained (untimed) whenever it is half full.
 void BM_RecordEvent(benchmark::State& state) {
   event_ring ring(16384);
-  event e{};
-  e.kind = event_kind::poll_sample;
   std::uint64_t n = 0;
   for (auto _ : state) {
-    e.a = ++n;
-    ring.push(e);
+    ++n;
+    ring.push(make_poll_event({}, {n, n, n, 0}, 0));
     if ((n & 8191) == 0) {
       state.PauseTiming();
       ring.drain([](const event&) {});
@@ -44,12 +42,11 @@ BENCHMARK(BM_RecordEvent);
 void BM_EmitEvent(benchmark::State& state) {
   probe_fixture f;
   task_record& t = *f.ex.task_record();
-  event e = make_task_event(event_kind::worker_stop, t);  // an event the aggregator ignores
   std::uint64_t n = 0;
   const std::uint64_t dropped_before = t_state.ring ? t_state.ring->dropped() : 0;
   for (auto _ : state) {
-    e.a = ++n;
-    emit_event(e);
+    // An event the aggregator ignores.
+    emit_event(make_worker_stop_event(source_of(t), {++n}));
   }
   state.counters["dropped"] = static_cast<double>(t_state.ring->dropped() - dropped_before);
 }

@@ -25,11 +25,8 @@ bool set_trace_context(const trace_context& ctx) noexcept {
   std::copy(ctx.span_id.begin(), ctx.span_id.end(), t->span_id);
   t->trace_flags = ctx.flags;
   t->has_trace = ctx.valid();
-  event e = make_task_event(event_kind::trace_context, *t);
-  e.a = load_be64(t->trace_id);
-  e.b = load_be64(t->trace_id + 8);
-  e.c = load_be64(t->span_id);
-  emit_event(e);
+  emit_event(make_trace_event(source_of(*t), {load_be64(t->trace_id), load_be64(t->trace_id + 8),
+                                               load_be64(t->span_id)}));
   return true;
 }
 

@@ -130,18 +130,19 @@ void aggregator::apply(const event& e) {
     case event_kind::blocking_call: return on_blocking(e);
     case event_kind::worker_start:
       if (worker_stats* w = worker(e.worker)) {
+        const worker_start_fields f = e.as_worker_start();
         w->running = true;
-        if (w->start_tick == 0) w->start_tick = e.a;
+        if (w->start_tick == 0) w->start_tick = f.tick;
         w->stop_tick = 0;
-        w->cpu_clock = static_cast<clockid_t>(e.b);
-        w->tid = static_cast<pid_t>(e.c);
+        w->cpu_clock = static_cast<clockid_t>(f.cpu_clock);
+        w->tid = static_cast<pid_t>(f.tid);
         w->watched_poll_begin = 0;
       }
       return;
     case event_kind::worker_stop:
       if (worker_stats* w = worker(e.worker)) {
         w->running = false;
-        w->stop_tick = e.a;
+        w->stop_tick = e.as_worker_stop().tick;
       }
       return;
   }
@@ -162,13 +163,7 @@ aggregator::task_stats* aggregator::find_task(std::uint64_t id, std::uint32_t sl
     // record still belongs to this task (not a late event of a task already forgotten:
     // forgotten records are free or reused).
     if (!record_belongs_to(slot, id) || task_pool::at(slot).unreported.load()) return nullptr;
-    event spawn{};
-    spawn.kind = event_kind::task_spawn;
-    spawn.task_id = id;
-    spawn.slot = slot;
-    spawn.a = task_pool::at(slot).parent_id;
-    spawn.b = ticks();
-    on_spawn(spawn);
+    on_spawn(make_spawn_event({0, -1, slot, id}, {task_pool::at(slot).parent_id, ticks()}));
     it = tasks_.find(id);
     if (it == tasks_.end()) return nullptr;
   }
@@ -184,11 +179,7 @@ bool aggregator::record_belongs_to(std::uint32_t slot, std::uint64_t task_id) {
 void aggregator::on_unreported_end(task_record& r) {
   if (tasks_.contains(r.id)) {
     r.unreported.store(false, std::memory_order_release);  // ours to release again
-    event e = make_task_event(event_kind::task_complete, r);
-    e.worker = -1;
-    e.a = ticks();
-    e.aux = r.failed ? 1 : 0;
-    apply(e);
+    apply(make_complete_event({r.probe, -1, r.slot, r.id}, {ticks(), r.failed}));
     return;
   }
   // Cheap on purpose: this is the path of a collector that is falling behind. The flag
@@ -213,9 +204,10 @@ void aggregator::on_spawn(const event& e) {
   if (!inserted) return;
   task_stats& t = it->second;
   t.id = e.task_id;
-  t.parent_id = e.a;
+  const spawn_fields f = e.as_spawn();
+  t.parent_id = f.parent_id;
   t.slot = e.slot;
-  t.spawn_tick = e.b;
+  t.spawn_tick = f.tick;
   t.name = r.name;  // fields written before the event was published
   t.named = !t.name.empty();
   if (*r.spawn_file) {
@@ -238,18 +230,19 @@ void aggregator::note_long_poll(task_stats* t, std::uint64_t length, bool exact)
 
 void aggregator::on_poll_sample(const event& e) {
   task_stats* t = find_task(e.task_id, e.slot);
-  const std::uint64_t length = e.c > e.b ? e.c - e.b : 0;
-  if (e.a != 0 && e.a <= e.b) note_op_wait(static_cast<op_kind>(e.aux & 0xff), e.a, e.b, t);
-  const bool post = (e.aux & 0xff) == static_cast<unsigned>(op_kind::post);
-  const bool has_wake = e.a != 0 && e.a <= e.b && post;
+  const poll_fields f = e.as_poll();
+  const std::uint64_t length = f.end > f.begin ? f.end - f.begin : 0;
+  const bool woken = f.wake_tick != 0 && f.wake_tick <= f.begin;
+  if (woken) note_op_wait(static_cast<op_kind>(f.op_kind), f.wake_tick, f.begin, t);
+  const bool has_wake = woken && f.op_kind == static_cast<std::uint8_t>(op_kind::post);
   if (t) {
-    if (e.flags & flag_first_poll) t->first_poll_tick = e.b;
+    if (e.flags & flag_first_poll) t->first_poll_tick = f.begin;
     t->busy.add_exact(length, short_poll_ticks_);
     t->poll_hist.record(to_ns(length));
     if (has_wake) {
       ++t->sched_samples;
-      t->sched_ticks += e.b - e.a;
-      t->sched_hist.record(to_ns(e.b - e.a));
+      t->sched_ticks += f.begin - f.wake_tick;
+      t->sched_hist.record(to_ns(f.begin - f.wake_tick));
     }
   } else if (e.task_id == 0) {
     no_task_busy_.add_exact(length, short_poll_ticks_);
@@ -286,8 +279,9 @@ bool has_descriptor(op_kind kind) {
 }  // namespace
 
 void aggregator::on_op_start(const event& e) {
-  const auto* object = reinterpret_cast<const void*>(e.b);
-  const auto kind = static_cast<op_kind>(e.aux & 0xff);
+  const op_start_fields f = e.as_op_start();
+  const void* object = f.object;
+  const auto kind = static_cast<op_kind>(f.op_kind);
   if (object == nullptr) return;
   auto it = resources_.find(object);
   if (it == resources_.end() || it->second.closed) {
@@ -308,8 +302,9 @@ void aggregator::on_op_start(const event& e) {
     it = resources_.insert_or_assign(object, std::move(fresh)).first;
   }
   resource_stats& r = it->second;
-  if (has_descriptor(kind) && e.c != ~std::uint64_t{0}) r.handle = static_cast<std::int64_t>(e.c);
-  r.last_active_tick = e.a;
+  if (has_descriptor(kind) && f.native_handle != ~std::uint64_t{0})
+    r.handle = static_cast<std::int64_t>(f.native_handle);
+  r.last_active_tick = f.tick;
   // Bounded: the oldest go first (completed ones leave their order entry behind; some
   // timed operations never complete: destroyed with their io_context).
   while (!started_order_.empty() && (started_ops_.size() >= kMaxStartedOps ||
@@ -317,7 +312,8 @@ void aggregator::on_op_start(const event& e) {
     started_ops_.erase(started_order_.front());
     started_order_.pop_front();
   }
-  if (started_ops_.emplace(e.a, started_op{object, kind}).second) started_order_.push_back(e.a);
+  if (started_ops_.emplace(f.tick, started_op{object, kind}).second)
+    started_order_.push_back(f.tick);
 }
 
 void aggregator::note_op_wait(op_kind kind, std::uint64_t start, std::uint64_t resumed,
@@ -340,14 +336,17 @@ void aggregator::note_op_wait(op_kind kind, std::uint64_t start, std::uint64_t r
 
 void aggregator::on_resource_closed(const event& e) {
   for (auto& [object, r] : resources_)
-    if (!r.closed && r.handle == static_cast<std::int64_t>(e.c) && has_descriptor(r.kind))
+    if (!r.closed && r.handle == static_cast<std::int64_t>(e.as_resource_closed().native_handle) &&
+        has_descriptor(r.kind))
       r.closed = true;
 }
 
 void aggregator::on_long_poll(const event& e) {
   task_stats* t = find_task(e.task_id, e.slot);
-  // Somewhere between a and b: count the middle, lint on the shortest it may have been.
-  const std::uint64_t middle = e.b == ~std::uint64_t{0} ? e.a : e.a + (e.b - e.a) / 2;
+  // Somewhere between shortest and longest: count the middle, lint on the shortest.
+  const long_poll_fields f = e.as_long_poll();
+  const std::uint64_t middle =
+      f.longest == ~std::uint64_t{0} ? f.shortest : f.shortest + (f.longest - f.shortest) / 2;
   if (t) {
     t->busy.add_long(middle);
     t->poll_hist.record(to_ns(middle));
@@ -355,7 +354,7 @@ void aggregator::on_long_poll(const event& e) {
     no_task_busy_.add_long(middle);
   }
   if (worker_stats* w = worker(e.worker)) w->busy.add_long(middle);
-  note_long_poll(t, e.a, false);
+  note_long_poll(t, f.shortest, false);
 }
 
 void aggregator::on_complete(const event& e) {
@@ -363,8 +362,9 @@ void aggregator::on_complete(const event& e) {
   if (!t || t->completed_tick != 0) return;
   refresh(*t);
   check_self_wakes(*t);
-  t->completed_tick = e.a;
-  t->failed = e.aux != 0 || task_pool::at(t->slot).failed;
+  const complete_fields f = e.as_complete();
+  t->completed_tick = f.tick;
+  t->failed = f.failed || task_pool::at(t->slot).failed;
   ++completed_;
   heap_note_task_completed(t->id, t->location);
   completed_order_.push_back(t->id);
@@ -382,43 +382,46 @@ aggregator::site_stats& aggregator::site(const void* key) {
 }
 
 void aggregator::on_await_sample(const event& e) {
-  const auto* key = reinterpret_cast<const void*>(e.a);
-  if (sites_.size() >= kMaxSites && !sites_.contains(key)) return;
-  site_stats& s = site(key);
-  const bool exact = e.b == e.c;
-  const std::uint64_t middle = e.c == ~std::uint64_t{0} ? e.b : e.b + (e.c - e.b) / 2;
+  const await_fields f = e.as_await();
+  if (sites_.size() >= kMaxSites && !sites_.contains(f.site)) return;
+  site_stats& s = site(f.site);
+  const bool exact = f.shortest == f.longest;
+  const std::uint64_t middle =
+      f.longest == ~std::uint64_t{0} ? f.shortest : f.shortest + (f.longest - f.shortest) / 2;
   ++s.samples;
   s.sample_ticks += middle;
   s.max_ticks = std::max(s.max_ticks, middle);
   s.hist.record(to_ns(middle));
-  if (e.b > slow_await_ticks_) {
+  if (f.shortest > slow_await_ticks_) {
     ++s.slow;
     const task_stats* t = find_task(e.task_id, e.slot);
     warn("slow-await", t,
          s.name + " at " + s.file + ":" + std::to_string(s.line) + " took " +
-             (exact ? "" : "at least ") + format_ms(to_ns(e.b)) + " (threshold " +
+             (exact ? "" : "at least ") + format_ms(to_ns(f.shortest)) + " (threshold " +
              format_ms(static_cast<std::uint64_t>(options_.slow_await_threshold.count())) + ")");
   }
 }
 
 void aggregator::on_site_count(const event& e) {
-  const auto* key = reinterpret_cast<const void*>(e.a);
-  if (sites_.size() >= kMaxSites && !sites_.contains(key)) return;
-  site(key).flushed += e.b;
+  const site_count_fields f = e.as_site_count();
+  if (sites_.size() >= kMaxSites && !sites_.contains(f.site)) return;
+  site(f.site).flushed += f.count;
 }
 
 void aggregator::on_trace(const event& e) {
   task_stats* t = find_task(e.task_id, e.slot);
   if (!t) return;
-  t->has_trace = (e.a | e.b) != 0 && e.c != 0;  // an invalid context clears it
-  t->trace_id = t->has_trace ? hex(e.a) + hex(e.b) : std::string();
-  t->span_id = t->has_trace ? hex(e.c) : std::string();
+  const trace_fields f = e.as_trace();
+  t->has_trace = (f.trace_high | f.trace_low) != 0 && f.span_id != 0;  // invalid: clears it
+  t->trace_id = t->has_trace ? hex(f.trace_high) + hex(f.trace_low) : std::string();
+  t->span_id = t->has_trace ? hex(f.span_id) : std::string();
 }
 
 void aggregator::on_blocking(const event& e) {
   task_stats* t = find_task(e.task_id, e.slot);
+  const blocking_fields f = e.as_blocking();
   warn("blocking-call-in-task", t,
-       "worker " + std::to_string(e.worker) + " blocked for " + format_ms(to_ns(e.b - e.a)) +
+       "worker " + std::to_string(e.worker) + " blocked for " + format_ms(to_ns(f.end - f.begin)) +
            " inside a poll");
 }
 

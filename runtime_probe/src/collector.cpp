@@ -71,7 +71,7 @@ std::size_t collector::drain_locked() {
       const std::uint16_t probe = r->sites.probe.load(std::memory_order_relaxed);
       for (const site_counts::entry& e : r->sites.entries)
         if (const void* site = e.site.load(std::memory_order_acquire))
-          dispatch(make_site_count_event(probe, site, e.count.load(std::memory_order_relaxed)));
+          dispatch(make_site_count_event(probe, {site, e.count.load(std::memory_order_relaxed)}));
       registry.retire(r);
     }
   }

@@ -104,10 +104,7 @@ task_record* on_spawn(const void* root) noexcept {
   t->parent_id = st.current_task ? st.current_task->id : 0;
   if (!request) caller_pcs(t->spawn_pcs, kSpawnFrames);
   t->state.store(record_state::live, std::memory_order_release);
-  event e = make_task_event(event_kind::task_spawn, *t);
-  e.a = t->parent_id;
-  e.b = ticks();
-  emit_event(e);
+  emit_event(make_spawn_event(source_of(*t), {t->parent_id, ticks()}));
   return t;
 }
 
@@ -121,11 +118,9 @@ void on_task_end(task_record& t) noexcept {
   record_state expected = record_state::live;
   if (t.state.compare_exchange_strong(expected, record_state::completed,
                                       std::memory_order_acq_rel)) {
-    event e = make_task_event(event_kind::task_complete, t);
-    e.a = ticks();
-    e.aux = t.failed ? 1 : 0;
     // Dropped (full ring): without its end the record would never go back to the pool.
-    if (!emit_event(e)) task_pool::push_unreported(t);
+    if (!emit_event(make_complete_event(source_of(t), {ticks(), t.failed})))
+      task_pool::push_unreported(t);
   } else if (expected == record_state::abandoned) {
     // Its probe has gone: the collector releases the record (it knows no such probe).
     task_pool::push_unreported(t);
@@ -158,30 +153,16 @@ void sample_op(op_tag& tag, const void* object, std::uintmax_t native_handle) no
   st.op_countdown = next_countdown(st);
   tag.flags |= op_sampled;
   tag.tick = ticks();
-  task_record* t = tagged_task(tag);
-  const std::uint16_t probe = t ? t->probe : st.probe;
-  if (probe == 0) return;
-  event e{};
-  if (t) e = make_task_event(event_kind::op_start, *t);
-  e.kind = event_kind::op_start;
-  e.probe = probe;
-  e.worker = st.worker_index;
-  e.aux = static_cast<std::uint32_t>(tag.kind);
-  e.a = tag.tick;
-  e.b = reinterpret_cast<std::uint64_t>(object);
-  e.c = native_handle;
-  emit_event(e);
+  const event_source from = source_of(tagged_task(tag));
+  if (from.probe == 0) return;
+  emit_event(make_op_start_event(
+      from, {tag.tick, object, native_handle, static_cast<std::uint8_t>(tag.kind)}));
 }
 
 void on_descriptor_closed(const void* context, std::uintmax_t native_handle) noexcept {
   const probe_registry::entry probe = probe_registry::for_context(context);
   if (!probe.workers) return;
-  event e{};
-  e.kind = event_kind::resource_closed;
-  e.probe = probe.id;
-  e.worker = t_state.worker_index;
-  e.c = native_handle;
-  emit_event(e);
+  emit_event(make_resource_closed_event({probe.id, t_state.worker_index}, {native_handle}));
 }
 
 void end_timed_poll(task_record* t, const op_tag& tag, std::uint64_t begin, bool nested,
@@ -189,18 +170,13 @@ void end_timed_poll(task_record* t, const op_tag& tag, std::uint64_t begin, bool
   const std::uint64_t end = ticks();
   thread_state& st = t_state;
   adapt_interval(st, end - begin);
-  event e{};
-  if (t) e = make_task_event(event_kind::poll_sample, *t);
-  e.kind = event_kind::poll_sample;
-  e.probe = st.probe;
-  e.worker = st.worker_index;
-  e.flags = static_cast<std::uint8_t>((nested ? flag_nested : 0) | (first ? flag_first_poll : 0) |
-                                      (tag.flags & op_self_wake ? flag_self_wake : 0));
-  e.aux = static_cast<std::uint32_t>(tag.kind);
-  e.a = (tag.flags & op_sampled) ? tag.tick : 0;
-  e.b = begin;
-  e.c = end;
-  emit_event(e);
+  event_source from = source_of(t);
+  from.probe = st.probe;  // the worker's: its busy time
+  const auto flags = static_cast<std::uint8_t>((nested ? flag_nested : 0) |
+                                               (first ? flag_first_poll : 0) |
+                                               (tag.flags & op_self_wake ? flag_self_wake : 0));
+  const std::uint64_t wake = (tag.flags & op_sampled) ? tag.tick : 0;
+  emit_event(make_poll_event(from, {wake, begin, end, static_cast<std::uint8_t>(tag.kind)}, flags));
 }
 
 void emit_long_poll(task_record* t, std::uint64_t begin_seq, std::uint64_t end) noexcept {
@@ -213,15 +189,9 @@ void emit_long_poll(task_record* t, std::uint64_t begin_seq, std::uint64_t end) 
     st.poll_countdown = 1;
     st.timed_ewma = span.low;
   }
-  event e{};
-  if (t) e = make_task_event(event_kind::long_poll, *t);
-  e.kind = event_kind::long_poll;
-  e.probe = st.probe;
-  e.worker = st.worker_index;
-  e.a = span.low;
-  e.b = span.high;
-  e.c = end;
-  emit_event(e);
+  event_source from = source_of(t);
+  from.probe = st.probe;  // the worker's: its busy time
+  emit_event(make_long_poll_event(from, {span.low, span.high, end}));
 }
 
 std::atomic<std::uint64_t> g_sampling_target_ticks{0};

@@ -31,10 +31,7 @@ class park_scope {
     const std::uint64_t end = ticks();
     st.last_tick = end;
     if (st.current_task) {
-      event e = make_task_event(event_kind::blocking_call, *st.current_task);
-      e.a = begin_;
-      e.b = end;
-      emit_event(e);
+      emit_event(make_blocking_event(source_of(*st.current_task), {begin_, end}));
       return;
     }
     worker_slot& w = *st.worker;

@@ -40,7 +40,7 @@ void count_lost_event() noexcept { ring_registry::instance().count_lost(); }
 void flush_site_count(site_counts::entry& e, const void* site) noexcept {
   if (const void* old = e.site.load(std::memory_order_relaxed)) {
     const event flush = make_site_count_event(t_state.sites->probe.load(std::memory_order_relaxed),
-                                              old, e.count.load(std::memory_order_relaxed));
+                                              {old, e.count.load(std::memory_order_relaxed)});
     if (!emit_event(flush)) return;  // full ring: keep counting the old site here
   }
   e.site.store(nullptr, std::memory_order_release);

@@ -75,18 +75,16 @@ void reset(worker_slot& s, std::uint16_t probe, std::int16_t index) noexcept {
 
 void emit_worker_event(event_kind kind) noexcept {
   const thread_state& st = t_state;
-  event e{};
-  e.kind = kind;
-  e.probe = st.probe;
-  e.worker = st.worker_index;
-  e.a = ticks();
-  if (kind == event_kind::worker_start) {
-    clockid_t cpu_clock = CLOCK_THREAD_CPUTIME_ID;
-    pthread_getcpuclockid(pthread_self(), &cpu_clock);
-    e.b = static_cast<std::uint64_t>(cpu_clock);
-    e.c = static_cast<std::uint64_t>(st.worker->tid.load(std::memory_order_relaxed));
+  const event_source from{st.probe, st.worker_index};
+  if (kind == event_kind::worker_stop) {
+    emit_event(make_worker_stop_event(from, {ticks()}));
+    return;
   }
-  emit_event(e);
+  clockid_t cpu_clock = CLOCK_THREAD_CPUTIME_ID;
+  pthread_getcpuclockid(pthread_self(), &cpu_clock);
+  emit_event(make_worker_start_event(
+      from, {ticks(), static_cast<std::uint64_t>(cpu_clock),
+             static_cast<std::uint64_t>(st.worker->tid.load(std::memory_order_relaxed))}));
 }
 
 /// A thread that became a worker on its own says it stopped when it exits.

@@ -10,21 +10,18 @@
 #include "coroscope/detail/thread_state.hpp"
 
 using coroscope::detail::event;
-using coroscope::detail::event_kind;
+using coroscope::detail::make_worker_stop_event;
 using coroscope::detail::event_ring;
 
 namespace {
 
 event numbered(std::uint64_t n) {
-  event e{};
-  e.kind = event_kind::worker_stop;
-  e.a = n;
-  return e;
+  return make_worker_stop_event({}, {n});
 }
 
 std::vector<std::uint64_t> drain_numbers(event_ring& ring) {
   std::vector<std::uint64_t> out;
-  ring.drain([&](const event& e) { out.push_back(e.a); });
+  ring.drain([&](const event& e) { out.push_back(e.as_worker_stop().tick); });
   return out;
 }
 
@@ -78,7 +75,7 @@ TEST(EventRing, ConcurrentWriterAndReaderLoseNothingWhenReaderKeepsUp) {
   });
   std::uint64_t expected = 0;
   while (expected < kEvents) {
-    ring.drain([&](const event& e) { ASSERT_EQ(e.a, expected++); });
+    ring.drain([&](const event& e) { ASSERT_EQ(e.as_worker_stop().tick, expected++); });
   }
   writer.join();
   EXPECT_EQ(ring.dropped(), 0u);

@@ -52,19 +52,10 @@ class await_timer {
 
  private:
   [[gnu::noinline]] void emit_sample(std::uint64_t shortest, std::uint64_t longest) const noexcept {
-    event e{};
-    e.kind = event_kind::await_sample;
-    e.worker = t_state.worker_index;
-    e.probe = probe_;
     // The task is alive: this timer lives in its coroutine frame.
-    if (task_) {
-      e.slot = task_->slot;
-      e.task_id = task_->id;
-    }
-    e.a = reinterpret_cast<std::uint64_t>(site_);
-    e.b = shortest;
-    e.c = longest;
-    emit_event(e);
+    event_source from = source_of(task_);
+    from.probe = probe_;
+    emit_event(make_await_event(from, {site_, shortest, longest}));
   }
 
   const await_site* site_;

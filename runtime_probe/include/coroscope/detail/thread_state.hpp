@@ -143,18 +143,14 @@ void retarget_site_counts(site_counts& sites, std::uint16_t probe) noexcept;
     flush_site_count(e, site);
 }
 
-inline event make_task_event(event_kind kind, const task_record& t) noexcept {
-  event e;
-  e.kind = kind;
-  e.flags = 0;
-  e.probe = t.probe;
-  e.worker = t_state.worker_index;
-  e.reserved = 0;
-  e.slot = t.slot;
-  e.aux = 0;
-  e.task_id = t.id;
-  e.a = e.b = e.c = 0;
-  return e;
+/// Events about task `t`, recorded on this thread.
+inline event_source source_of(const task_record& t) noexcept {
+  return {t.probe, t_state.worker_index, t.slot, t.id};
+}
+/// Events about `t` if non-null, else about no task of this thread's probe.
+inline event_source source_of(const task_record* t) noexcept {
+  if (t) return source_of(*t);
+  return {t_state.probe, t_state.worker_index, 0, 0};
 }
 
 }  // namespace coroscope::detail
