@@ -31,22 +31,22 @@
 
 #include <map>
 
-#include "awaitsitemodel.hpp"
 #include "consolebackend.hpp"
 #include "dialogs.hpp"
 #include "flamegraphwidget.hpp"
 #include "format.hpp"
-#include "heapmodel.hpp"
 #include "launcher.hpp"
-#include "operationkindmodel.hpp"
+#include "models/awaitsitemodel.hpp"
+#include "models/heapmodel.hpp"
+#include "models/operationkindmodel.hpp"
+#include "models/resourcemodel.hpp"
+#include "models/slowawaitmodel.hpp"
+#include "models/taskmodel.hpp"
+#include "models/warningmodel.hpp"
+#include "models/workermodel.hpp"
 #include "replaysource.hpp"
-#include "resourcemodel.hpp"
-#include "slowawaitmodel.hpp"
 #include "sparklinedelegate.hpp"
 #include "taskdetailwidget.hpp"
-#include "taskmodel.hpp"
-#include "warningmodel.hpp"
-#include "workermodel.hpp"
 
 namespace coroscope::viewer {
 

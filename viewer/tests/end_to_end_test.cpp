@@ -27,9 +27,9 @@
 
 #include "consolebackend.hpp"
 #include "mainwindow.hpp"
+#include "models/taskmodel.hpp"
+#include "models/workermodel.hpp"
 #include "replaysource.hpp"
-#include "taskmodel.hpp"
-#include "workermodel.hpp"
 
 namespace coroscope::viewer {
 namespace {

@@ -7,8 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "format.hpp"
-#include "heapmodel.hpp"
 #include "mainwindow.hpp"
+#include "models/heapmodel.hpp"
 #include "resultsbuilder.hpp"
 #include "test_data.hpp"
 

@@ -9,11 +9,11 @@
 
 #include "flamegraphwidget.hpp"
 #include "mainwindow.hpp"
+#include "models/taskmodel.hpp"
+#include "models/warningmodel.hpp"
 #include "resultsbuilder.hpp"
 #include "taskdetailwidget.hpp"
-#include "taskmodel.hpp"
 #include "test_data.hpp"
-#include "warningmodel.hpp"
 
 namespace coroscope::viewer {
 namespace {

@@ -11,10 +11,10 @@
 #include "coroscope/console/v1/console.pb.h"
 #include "coroscope/console_recording.hpp"
 #include "mainwindow.hpp"
-#include "operationkindmodel.hpp"
+#include "models/operationkindmodel.hpp"
+#include "models/resourcemodel.hpp"
+#include "models/taskmodel.hpp"
 #include "replaysource.hpp"
-#include "resourcemodel.hpp"
-#include "taskmodel.hpp"
 
 namespace coroscope::viewer {
 namespace {

@@ -14,11 +14,11 @@
 #include <gtest/gtest.h>
 
 #include "mainwindow.hpp"
-#include "operationkindmodel.hpp"
-#include "resourcemodel.hpp"
+#include "models/operationkindmodel.hpp"
+#include "models/resourcemodel.hpp"
+#include "models/taskmodel.hpp"
 #include "resultsbuilder.hpp"
 #include "taskdetailwidget.hpp"
-#include "taskmodel.hpp"
 #include "test_data.hpp"
 
 namespace coroscope::viewer {
