@@ -172,24 +172,26 @@ TEST(EndToEnd, LaunchModeStartsTheServiceShowsItsTasksAndItsExit) {
   ASSERT_TRUE(window.launch(QStringLiteral(COROSCOPE_VIEWER_DEMO), {QStringLiteral("--seconds"), QStringLiteral("3")},
                             &error))
       << error.toStdString();
+  const auto output = [&] { return window.outputPage()->text(); };
   ASSERT_TRUE(QTest::qWaitFor([&] { return hasPolledTask(*window.tasksPage()->model(), "session") &&
                                            hasPolledTask(*window.tasksPage()->model(), "cruncher"); },
                               20000))
-      << window.connectionText().toStdString() << "\n" << window.outputPage()->text().toStdString();
+      << window.connectionText().toStdString() << "\n" << output().toStdString();
   EXPECT_EQ(window.results()->identity.service_name, "console-demo");
-  EXPECT_TRUE(window.outputPage()->text().contains("demo: console on 127.0.0.1:")) << window.outputPage()->text().toStdString();
-  ASSERT_TRUE(QTest::qWaitFor([&] { return window.outputPage()->text().contains("exited with status"); }, 20000))
-      << window.outputPage()->text().toStdString();
-  EXPECT_TRUE(window.outputPage()->text().contains("exited with status 0"));
-  EXPECT_TRUE(window.outputPage()->text().contains("demo: done"));
+  EXPECT_TRUE(output().contains("demo: console on 127.0.0.1:")) << output().toStdString();
+  ASSERT_TRUE(QTest::qWaitFor([&] { return output().contains("exited with status"); }, 20000))
+      << output().toStdString();
+  EXPECT_TRUE(output().contains("exited with status 0"));
+  EXPECT_TRUE(output().contains("demo: done"));
 }
 
 TEST(EndToEnd, LaunchingAMissingProgramReportsIt) {
   MainWindow window;
   QString error;
   ASSERT_TRUE(window.launch(QStringLiteral("/nonexistent/program"), {}, &error));
-  ASSERT_TRUE(QTest::qWaitFor([&] { return window.outputPage()->text().contains("failed to start"); }, 10000))
-      << window.outputPage()->text().toStdString();
+  const auto output = [&] { return window.outputPage()->text(); };
+  ASSERT_TRUE(QTest::qWaitFor([&] { return output().contains("failed to start"); }, 10000))
+      << output().toStdString();
 }
 
 }  // namespace

@@ -192,24 +192,29 @@ TEST(ReplayWindow, ResourcesOperationsAndTheNoTaskBucketFollowTheSlider) {
     rec->write(t0 + 2s, recorded_kind::delta, resourceUpdate(3, false, 6, {}, {1}));
   }
   MainWindow window;
-  QAbstractItemModelTester tester(window.resourcesPage()->proxy(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+  ResourcesPage* resources = window.resourcesPage();
+  QAbstractItemModelTester tester(resources->proxy(), QAbstractItemModelTester::FailureReportingMode::Fatal);
   QString error;
   ASSERT_TRUE(window.openReplay(QString::fromStdString(path), &error)) << error.toStdString();
-  auto* model = window.resourcesPage()->model();
+  auto* model = resources->model();
   const auto timedOf = [&](int row) { return model->index(row, ResourceModel::TimedOps).data().toString(); };
+  const auto startedOfFirstKind = [&] {
+    return resources->operationKindModel()->index(0, OperationKindModel::Started).data().toString();
+  };
+  const auto counts = [&] { return window.tasksPage()->countsText(); };
   ASSERT_EQ(model->rowCount(), 2);  // opens at the end: 1 removed
   EXPECT_EQ(model->index(0, ResourceModel::Id).data().toString(), "2");
-  EXPECT_TRUE(window.tasksPage()->countsText().contains("(no task): 6 polls")) << window.tasksPage()->countsText().toStdString();
-  EXPECT_EQ(window.resourcesPage()->operationKindModel()->index(0, OperationKindModel::Started).data().toString(), "30");
+  EXPECT_TRUE(counts().contains("(no task): 6 polls")) << counts().toStdString();
+  EXPECT_EQ(startedOfFirstKind(), "30");
   window.replaySlider()->setValue(0);
   ASSERT_EQ(model->rowCount(), 2);
   EXPECT_EQ(timedOf(0), "5");
-  EXPECT_TRUE(window.tasksPage()->countsText().contains("(no task): 3 polls"));
+  EXPECT_TRUE(counts().contains("(no task): 3 polls"));
   window.replaySlider()->setValue(1000);
   ASSERT_EQ(model->rowCount(), 3);
   EXPECT_EQ(timedOf(0), "9");
   EXPECT_EQ(model->index(2, ResourceModel::Handle).data().toString(), "13");
-  EXPECT_EQ(window.resourcesPage()->operationKindModel()->index(0, OperationKindModel::Started).data().toString(), "20");
+  EXPECT_EQ(startedOfFirstKind(), "20");
 }
 
 }  // namespace

@@ -29,7 +29,8 @@ QString heapSummary(const heap_view& heap) {
               : HeapPage::tr(" · process RSS: unknown");
   text += heap.sample_interval_bytes == 1
               ? HeapPage::tr(" · every allocation sampled")
-              : HeapPage::tr(" · one sample per %1 allocated").arg(formatBytes(std::int64_t(heap.sample_interval_bytes)));
+              : HeapPage::tr(" · one sample per %1 allocated")
+                    .arg(formatBytes(std::int64_t(heap.sample_interval_bytes)));
   text += HeapPage::tr(" · at %1").arg(formatTime(heap.time));
   return text;
 }
