@@ -5,45 +5,38 @@
 #include <QMainWindow>
 
 #include <chrono>
-#include <optional>
+#include <cstdint>
+#include <vector>
 
 #include "results.hpp"
 
 class QAction;
-class QCheckBox;
-class QComboBox;
 class QLabel;
-class QLineEdit;
-class QPlainTextEdit;
 class QPushButton;
 class QSlider;
-class QSortFilterProxyModel;
 class QSpinBox;
 class QTabWidget;
-class QTableView;
 class QTimer;
-class QTreeView;
 
 namespace coroscope::viewer {
 
-class AwaitSiteModel;
+class AwaitSitesPage;
 class ConsoleBackend;
-class FlamegraphWidget;
-class HeapSiteModel;
-class LeakSuspectModel;
+class FlamegraphPage;
+class HeapPage;
 class Launcher;
-class OperationKindModel;
+class OutputPage;
 class ReplaySource;
-class ResourceModel;
-class SlowAwaitModel;
-class TaskDetailWidget;
-class TaskFilterProxy;
-class TaskModel;
-class WarningModel;
-class WorkerModel;
+class ResourcesPage;
+class ResultsPage;
+class TasksPage;
+class WarningsPage;
+class WorkersPage;
 
-/// The console window: one model per view, all fed from the same `Results` value by
-/// `applyResults` (from a live `ConsoleBackend` or a `ReplaySource`). GUI thread only.
+/// The console window: the session (a live `ConsoleBackend`, a `ReplaySource` with its
+/// time slider, or a launched program), the toolbar actions, the status bar and one tab
+/// per page. Each results value the session delivers goes to every page through
+/// `applyResults`; the pages own the models and views. GUI thread only.
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
@@ -61,49 +54,35 @@ class MainWindow : public QMainWindow {
   bool startRecording(const QString& path, QString* error);
   void setRetainCompleted(std::chrono::seconds retain);
 
-  /// Shows `results` in every view.
+  /// Shows `results` in every page.
   void applyResults(const ResultsPtr& results);
-  /// Shows the view named `name` (tasks, workers, resources, await-sites, warnings,
+  /// Shows the page named `name` (tasks, workers, resources, await-sites, warnings,
   /// flamegraph, heap, output).
   void showTab(const QString& name);
-  /// Selects task `id` in the tasks view (clearing a filter that hides it).
+  /// Shows task `id` in the tasks page (clearing a search that hides it); false, with a
+  /// status-bar message, when it is no longer listed.
   bool goToTask(std::uint64_t id);
 
-  // For tests and the screenshot mode.
-  TaskModel* taskModel() const { return m_taskModel; }
-  TaskFilterProxy* taskProxy() const { return m_taskProxy; }
-  WorkerModel* workerModel() const { return m_workerModel; }
-  AwaitSiteModel* awaitSiteModel() const { return m_awaitModel; }
-  SlowAwaitModel* slowAwaitModel() const { return m_slowModel; }
-  WarningModel* warningModel() const { return m_warningModel; }
-  FlamegraphWidget* flamegraph() const { return m_flamegraph; }
-  HeapSiteModel* heapSiteModel() const { return m_heapSiteModel; }
-  LeakSuspectModel* leakSuspectModel() const { return m_leakModel; }
-  ResourceModel* resourceModel() const { return m_resourceModel; }
-  /// The resources table's search and sort.
-  QSortFilterProxyModel* resourceProxy() const { return m_resourceProxy; }
-  QTableView* resourceView() const { return m_resourceView; }
-  OperationKindModel* operationKindModel() const { return m_operationKindModel; }
-  /// The resources tab's headline: how many, open and closed, forgotten by the probe.
-  QString resourceSummaryText() const;
-  /// The counts beside the task search box, with the "(no task)" bucket.
-  QString taskCountsText() const;
-  QTableView* heapSiteView() const { return m_heapSiteView; }
-  QTableView* leakSuspectView() const { return m_leakView; }
-  /// The heap tab's headline: in-use and RSS figures, or why there is no heap data.
-  QString heapSummaryText() const;
-  /// The stack panes of the heap tab (selected site, selected suspect).
-  QString heapSiteStackText() const;
-  QString leakSuspectStackText() const;
-  TaskDetailWidget* taskDetail() const { return m_detail; }
+  /// The pages, in tab order.
+  TasksPage* tasksPage() const { return m_tasks; }
+  WorkersPage* workersPage() const { return m_workers; }
+  ResourcesPage* resourcesPage() const { return m_resources; }
+  AwaitSitesPage* awaitSitesPage() const { return m_awaitSites; }
+  WarningsPage* warningsPage() const { return m_warnings; }
+  FlamegraphPage* flamegraphPage() const { return m_flamegraph; }
+  HeapPage* heapPage() const { return m_heap; }
+  /// The launched program's output; null until `launch`.
+  OutputPage* outputPage() const { return m_output; }
+  /// The tabs holding the pages (the output page last, once there is one).
+  QTabWidget* tabs() const { return m_tabs; }
+
+  /// The session: the live client, the replay (null until `openReplay`) and its slider.
   ConsoleBackend* backend() const { return m_backend; }
   ReplaySource* replay() const { return m_replay; }
   QSlider* replaySlider() const { return m_slider; }
-  QTreeView* taskView() const { return m_taskView; }
-  QTabWidget* tabs() const { return m_tabs; }
-  QString connectionText() const;
-  /// The launched program's output panel text (empty without launch).
-  QString outputText() const;
+  /// The connection part of the status bar, without "(paused)" and "recording".
+  QString connectionText() const { return m_connectionText; }
+  /// The results shown last (null before the first).
   const ResultsPtr& results() const { return m_results; }
 
  signals:
@@ -112,21 +91,9 @@ class MainWindow : public QMainWindow {
  private:
   void buildUi();
   void buildActions();
-  QWidget* buildTasksTab();
-  QWidget* buildWorkersTab();
-  QWidget* buildAwaitTab();
-  QWidget* buildWarningsTab();
-  QWidget* buildFlameTab();
-  QWidget* buildHeapTab();
-  QWidget* buildResourcesTab();
-  void refreshResources();
-  void refreshHeap();
-  void refreshHeapStacks();
   QWidget* buildReplayBar();
+  void addPage(ResultsPage* page, const char* name);
   void onConnectionChanged(int state, const QString& detail);
-  void onTaskSelected();
-  void refreshDetail();
-  void refreshFlamegraph();
   void refreshStatus();
   void appendOutput(const QString& text, bool isStderr);
   void showOutputTab();
@@ -145,39 +112,17 @@ class MainWindow : public QMainWindow {
   QString m_lastHost;
   quint16 m_lastPort = 6669;
 
-  TaskModel* m_taskModel;
-  TaskFilterProxy* m_taskProxy;
-  WorkerModel* m_workerModel;
-  AwaitSiteModel* m_awaitModel;
-  SlowAwaitModel* m_slowModel;
-  WarningModel* m_warningModel;
-  HeapSiteModel* m_heapSiteModel;
-  LeakSuspectModel* m_leakModel;
-  ResourceModel* m_resourceModel;
-  OperationKindModel* m_operationKindModel;
-  QSortFilterProxyModel* m_resourceProxy;
-
   QTabWidget* m_tabs = nullptr;
-  QWidget* m_resourcesTab = nullptr;
-  QWidget* m_warningsTab = nullptr;
-  QLabel* m_resourceSummary = nullptr;
-  QTableView* m_resourceView = nullptr;
-  QTreeView* m_taskView = nullptr;
-  QLineEdit* m_search = nullptr;
-  QLabel* m_counts = nullptr;
-  TaskDetailWidget* m_detail = nullptr;
-  FlamegraphWidget* m_flamegraph = nullptr;
-  QComboBox* m_flameTask = nullptr;
-  QCheckBox* m_flameFullNames = nullptr;
-  QLabel* m_flameInfo = nullptr;
-  QLabel* m_heapSummary = nullptr;
-  QWidget* m_heapContent = nullptr;
-  QTableView* m_heapSiteView = nullptr;
-  QTableView* m_leakView = nullptr;
-  QPlainTextEdit* m_heapSiteStack = nullptr;
-  QPlainTextEdit* m_leakStack = nullptr;
-  QPlainTextEdit* m_output = nullptr;
-  QWidget* m_outputTab = nullptr;
+  std::vector<ResultsPage*> m_pages;  ///< every page but the output, in tab order
+  TasksPage* m_tasks = nullptr;
+  WorkersPage* m_workers = nullptr;
+  ResourcesPage* m_resources = nullptr;
+  AwaitSitesPage* m_awaitSites = nullptr;
+  WarningsPage* m_warnings = nullptr;
+  FlamegraphPage* m_flamegraph = nullptr;
+  HeapPage* m_heap = nullptr;
+  OutputPage* m_output = nullptr;
+
   QWidget* m_replayBar = nullptr;
   QSlider* m_slider = nullptr;
   QPushButton* m_play = nullptr;
@@ -190,7 +135,6 @@ class MainWindow : public QMainWindow {
   QAction* m_recordAction = nullptr;
   QAction* m_treeAction = nullptr;
   QSpinBox* m_retainSpin = nullptr;
-  std::uint64_t m_requestedDetailsFor = 0;
 };
 
 }  // namespace coroscope::viewer

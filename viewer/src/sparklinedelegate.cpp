@@ -5,7 +5,7 @@
 #include <QPainter>
 #include <QPainterPath>
 
-#include "tablemodel.hpp"
+#include "models/tablemodel.hpp"
 
 namespace coroscope::viewer {
 

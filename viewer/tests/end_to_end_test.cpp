@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 // A real probe with tasks, served by console_server; the viewer's backend connects and
-// the window's models show the tasks. Then the recorded session replays to the same
+// the window's pages show the tasks. Then the recorded session replays to the same
 // model contents.
 //
 // The probe's headers come first: they declare a function `emit`, which Qt's `emit`
@@ -27,9 +27,12 @@
 
 #include "consolebackend.hpp"
 #include "mainwindow.hpp"
+#include "models/taskmodel.hpp"
+#include "models/workermodel.hpp"
+#include "pages/outputpage.hpp"
+#include "pages/taskspage.hpp"
+#include "pages/workerspage.hpp"
 #include "replaysource.hpp"
-#include "taskmodel.hpp"
-#include "workermodel.hpp"
 
 namespace coroscope::viewer {
 namespace {
@@ -102,30 +105,30 @@ TEST(EndToEnd, LiveTasksReachTheModelsAndReplayReproducesThem) {
   const QString recording = dir.filePath("e2e.cscope");
 
   MainWindow window;
-  QAbstractItemModelTester tester(window.taskModel(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+  QAbstractItemModelTester tester(window.tasksPage()->model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
   window.connectTo(QStringLiteral("127.0.0.1"), live.port());
   QString error;
   ASSERT_TRUE(window.startRecording(recording, &error)) << error.toStdString();
 
-  ASSERT_TRUE(QTest::qWaitFor([&] { return hasPolledTask(*window.taskModel(), "ticker") &&
-                                           hasPolledTask(*window.taskModel(), "child"); },
+  ASSERT_TRUE(QTest::qWaitFor([&] { return hasPolledTask(*window.tasksPage()->model(), "ticker") &&
+                                           hasPolledTask(*window.tasksPage()->model(), "child"); },
                               20000))
       << "connection: " << window.connectionText().toStdString();
   EXPECT_TRUE(window.connectionText().startsWith("connected")) << window.connectionText().toStdString();
   EXPECT_EQ(window.results()->identity.service_name, "e2e-service");
   EXPECT_EQ(window.results()->identity.pid, std::uint32_t(QCoreApplication::applicationPid()));
-  EXPECT_GE(window.workerModel()->rowCount(), 1);
+  EXPECT_GE(window.workersPage()->model()->rowCount(), 1);
 
   // The child hangs under its parent in tree mode.
-  window.taskModel()->setTreeMode(true);
+  window.tasksPage()->model()->setTreeMode(true);
   const QModelIndex child = [&] {
     for (const auto& row : window.results()->tasks)
-      if (row.info.name == "child") return window.taskModel()->indexOfTask(row.info.id);
+      if (row.info.name == "child") return window.tasksPage()->model()->indexOfTask(row.info.id);
     return QModelIndex();
   }();
   ASSERT_TRUE(child.isValid());
   EXPECT_EQ(child.parent().siblingAtColumn(TaskModel::Name).data().toString(), "parent");
-  window.taskModel()->setTreeMode(false);
+  window.tasksPage()->model()->setTreeMode(false);
 
   // Freeze the live window, then replay the recording up to the same update.
   window.backend()->disconnectFromProbe();
@@ -137,8 +140,8 @@ TEST(EndToEnd, LiveTasksReachTheModelsAndReplayReproducesThem) {
          !(replayed.replay()->seekFrame(end)->sequence == shown->sequence))
     ++end;
   ASSERT_LE(end, replayed.replay()->frameCount()) << "update " << shown->sequence << " not recorded";
-  EXPECT_EQ(contents(*replayed.taskModel()), contents(*window.taskModel()));
-  EXPECT_EQ(contents(*replayed.workerModel()), contents(*window.workerModel()));
+  EXPECT_EQ(contents(*replayed.tasksPage()->model()), contents(*window.tasksPage()->model()));
+  EXPECT_EQ(contents(*replayed.workersPage()->model()), contents(*window.workersPage()->model()));
 }
 
 TEST(EndToEnd, BackendReportsALostProbe) {
@@ -169,24 +172,26 @@ TEST(EndToEnd, LaunchModeStartsTheServiceShowsItsTasksAndItsExit) {
   ASSERT_TRUE(window.launch(QStringLiteral(COROSCOPE_VIEWER_DEMO), {QStringLiteral("--seconds"), QStringLiteral("3")},
                             &error))
       << error.toStdString();
-  ASSERT_TRUE(QTest::qWaitFor([&] { return hasPolledTask(*window.taskModel(), "session") &&
-                                           hasPolledTask(*window.taskModel(), "cruncher"); },
+  const auto output = [&] { return window.outputPage()->text(); };
+  ASSERT_TRUE(QTest::qWaitFor([&] { return hasPolledTask(*window.tasksPage()->model(), "session") &&
+                                           hasPolledTask(*window.tasksPage()->model(), "cruncher"); },
                               20000))
-      << window.connectionText().toStdString() << "\n" << window.outputText().toStdString();
+      << window.connectionText().toStdString() << "\n" << output().toStdString();
   EXPECT_EQ(window.results()->identity.service_name, "console-demo");
-  EXPECT_TRUE(window.outputText().contains("demo: console on 127.0.0.1:")) << window.outputText().toStdString();
-  ASSERT_TRUE(QTest::qWaitFor([&] { return window.outputText().contains("exited with status"); }, 20000))
-      << window.outputText().toStdString();
-  EXPECT_TRUE(window.outputText().contains("exited with status 0"));
-  EXPECT_TRUE(window.outputText().contains("demo: done"));
+  EXPECT_TRUE(output().contains("demo: console on 127.0.0.1:")) << output().toStdString();
+  ASSERT_TRUE(QTest::qWaitFor([&] { return output().contains("exited with status"); }, 20000))
+      << output().toStdString();
+  EXPECT_TRUE(output().contains("exited with status 0"));
+  EXPECT_TRUE(output().contains("demo: done"));
 }
 
 TEST(EndToEnd, LaunchingAMissingProgramReportsIt) {
   MainWindow window;
   QString error;
   ASSERT_TRUE(window.launch(QStringLiteral("/nonexistent/program"), {}, &error));
-  ASSERT_TRUE(QTest::qWaitFor([&] { return window.outputText().contains("failed to start"); }, 10000))
-      << window.outputText().toStdString();
+  const auto output = [&] { return window.outputPage()->text(); };
+  ASSERT_TRUE(QTest::qWaitFor([&] { return output().contains("failed to start"); }, 10000))
+      << output().toStdString();
 }
 
 }  // namespace

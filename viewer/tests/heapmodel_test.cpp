@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-// The heap tab: its two models over the probe's heap view, and the tab itself.
+// The heap tab: its two models over the probe's heap view, and the page that shows them.
 #include <QAbstractItemModelTester>
 #include <QTableView>
 
 #include <gtest/gtest.h>
 
 #include "format.hpp"
-#include "heapmodel.hpp"
-#include "mainwindow.hpp"
+#include "models/heapmodel.hpp"
+#include "pages/heappage.hpp"
 #include "resultsbuilder.hpp"
 #include "test_data.hpp"
 
@@ -118,32 +118,40 @@ TEST(HeapModels, ResultsShareTheHeapViewUntilANewOneArrives) {
   EXPECT_NE(third->heap, second->heap);
 }
 
-TEST(HeapTab, ShowsThePlantedSiteWithItsStackAndTheFigures) {
-  MainWindow w;
-  w.showTab("heap");
-  EXPECT_EQ(w.tabs()->tabText(w.tabs()->currentIndex()), "Heap");
+TEST(HeapPage, ShowsThePlantedSiteWithItsStackAndTheFigures) {
+  HeapPage page;
+  EXPECT_EQ(page.title(), "Heap");
+  EXPECT_TRUE(page.summaryText().contains("Heap sampling is off")) << page.summaryText().toStdString();
   ResultsBuilder b;
-  w.applyResults(b.add(makeState(1, 0, {})));
-  EXPECT_TRUE(w.heapSummaryText().contains("Heap sampling is off")) << w.heapSummaryText().toStdString();
-  EXPECT_TRUE(w.heapSummaryText().contains("coroscope::heap"));
+  page.setResults(b.add(makeState(1, 0, {})));
+  EXPECT_TRUE(page.summaryText().contains("Heap sampling is off")) << page.summaryText().toStdString();
+  EXPECT_TRUE(page.summaryText().contains("coroscope::heap"));
 
-  w.applyResults(b.add(stateWithHeap(2, 1)));
-  EXPECT_TRUE(w.heapSummaryText().contains("3.00 MiB")) << w.heapSummaryText().toStdString();
-  EXPECT_TRUE(w.heapSummaryText().contains("RSS: 64.0 MiB")) << w.heapSummaryText().toStdString();
+  page.setResults(b.add(stateWithHeap(2, 1)));
+  EXPECT_TRUE(page.summaryText().contains("3.00 MiB")) << page.summaryText().toStdString();
+  EXPECT_TRUE(page.summaryText().contains("RSS: 64.0 MiB")) << page.summaryText().toStdString();
   // The view sorts by in-use bytes, largest first, and shows the first site's stack.
-  QTableView* view = w.heapSiteView();
+  QTableView* view = page.siteView();
   ASSERT_EQ(view->model()->rowCount(), 3);
   EXPECT_EQ(view->model()->index(0, HeapSiteModel::Function).data().toString(), "plant_leak()");
-  EXPECT_TRUE(w.heapSiteStackText().startsWith("plant_leak()  session.cpp:42"))
-      << w.heapSiteStackText().toStdString();
+  EXPECT_TRUE(page.siteStackText().startsWith("plant_leak()  session.cpp:42"))
+      << page.siteStackText().toStdString();
   // Selecting another site shows its stack.
   view->setCurrentIndex(view->model()->index(2, 0));
-  EXPECT_TRUE(w.heapSiteStackText().startsWith("tiny()")) << w.heapSiteStackText().toStdString();
+  EXPECT_TRUE(page.siteStackText().startsWith("tiny()")) << page.siteStackText().toStdString();
 
-  QTableView* leaks = w.leakSuspectView();
+  QTableView* leaks = page.leakSuspectView();
   ASSERT_EQ(leaks->model()->rowCount(), 1);
   leaks->setCurrentIndex(leaks->model()->index(0, 0));
-  EXPECT_TRUE(w.leakSuspectStackText().contains("plant_leak()")) << w.leakSuspectStackText().toStdString();
+  EXPECT_TRUE(page.leakSuspectStackText().contains("plant_leak()")) << page.leakSuspectStackText().toStdString();
+
+  // Heap sampling went off: back to the explanation, the stacks cleared.
+  auto off = makeState(3, 2, {});
+  off.heap_changed = true;
+  page.setResults(b.add(off));
+  EXPECT_TRUE(page.summaryText().contains("Heap sampling is off"));
+  EXPECT_TRUE(page.siteStackText().isEmpty());
+  EXPECT_TRUE(page.leakSuspectStackText().isEmpty());
 }
 
 TEST(Format, Bytes) {

@@ -1,120 +1,93 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include <QCheckBox>
-#include <QComboBox>
+// The window as a whole: results reach every page, tabs are named by their pages, and
+// one page leads to another (a warning to its task). The pages alone: pages_test.cpp.
 #include <QTabWidget>
+#include <QTableView>
 #include <QTreeView>
+
+#include <utility>
 
 #include <gtest/gtest.h>
 
 #include "flamegraphwidget.hpp"
 #include "mainwindow.hpp"
+#include "models/taskmodel.hpp"
+#include "models/warningmodel.hpp"
+#include "pages/awaitsitespage.hpp"
+#include "pages/flamegraphpage.hpp"
+#include "pages/heappage.hpp"
+#include "pages/resourcespage.hpp"
+#include "pages/taskspage.hpp"
+#include "pages/warningspage.hpp"
+#include "pages/workerspage.hpp"
 #include "resultsbuilder.hpp"
 #include "taskdetailwidget.hpp"
-#include "taskmodel.hpp"
 #include "test_data.hpp"
-#include "warningmodel.hpp"
 
 namespace coroscope::viewer {
 namespace {
 
 using namespace test;
 
-ResultsPtr sample() {
-  auto s = makeState(1, 5, {makeTask(1, 0, "accept-loop", task_state::idle, 4, 1, 5000),
-                            makeTask(2, 1, "session", task_state::running, 40, 900, 4000),
-                            makeTask(3, 1, "slow-handler", task_state::idle, 3, 300, 3000)});
-  s.tasks[2].wakes = 10;
-  s.tasks[2].self_wakes = 6;
-  s.warnings = {{"self-wakes", 2, "session", "60% of wakes are self-wakes", 1, "", ""},
-                {"long-poll", 3, "slow-handler", "a poll took 120ms", 2, "", ""}};
-  s.cpu_samples = {{{"main", "run", "session"}, {false, false, true}, 7, 2},
-                   {{"main", "run", "slow-handler"}, {false, false, true}, 3, 3}};
-  ResultsBuilder b;
-  return b.add(s);
+QString currentTabText(const MainWindow& w) { return w.tabs()->tabText(w.tabs()->currentIndex()); }
+
+TEST(MainWindow, ApplyResultsFeedsEveryPageAndNamesTheirTabs) {
+  MainWindow w;
+  EXPECT_EQ(w.results(), nullptr);
+  const auto results = ResultsBuilder().add(warnedSession());
+  w.applyResults(results);
+  EXPECT_EQ(w.results(), results);
+  EXPECT_EQ(w.tasksPage()->model()->rowCount(), 3);
+  EXPECT_EQ(w.warningsPage()->model()->rowCount(), 2);
+  EXPECT_EQ(w.flamegraphPage()->flamegraph()->tree().root().value, 10u);
+  w.showTab("warnings");
+  EXPECT_EQ(currentTabText(w), "Warnings (2)");
+  EXPECT_EQ(currentTabText(w), w.warningsPage()->title());
 }
 
-TEST(MainWindow, ApplyResultsFeedsEveryView) {
+TEST(MainWindow, ShowTabSelectsThePageByName) {
   MainWindow w;
-  w.applyResults(sample());
-  EXPECT_EQ(w.taskModel()->rowCount(), 3);
-  EXPECT_EQ(w.warningModel()->rowCount(), 2);
-  EXPECT_EQ(w.flamegraph()->tree().root().value, 10u);
-  w.showTab("warnings");
-  EXPECT_EQ(w.tabs()->tabText(w.tabs()->currentIndex()), "Warnings (2)");
+  const std::pair<const char*, QWidget*> pages[] = {
+      {"workers", w.workersPage()},   {"resources", w.resourcesPage()},   {"await-sites", w.awaitSitesPage()},
+      {"warnings", w.warningsPage()}, {"flamegraph", w.flamegraphPage()}, {"heap", w.heapPage()},
+      {"tasks", w.tasksPage()}};
+  for (const auto& [name, page] : pages) {
+    w.showTab(QString::fromLatin1(name));
+    EXPECT_EQ(w.tabs()->currentWidget(), page) << name;
+  }
+  w.showTab("heap");
+  w.showTab("output");  // no program launched: no output page, nothing changes
+  EXPECT_EQ(w.outputPage(), nullptr);
+  EXPECT_EQ(w.tabs()->currentWidget(), w.heapPage());
+  EXPECT_EQ(w.tabs()->count(), 7);
 }
 
 TEST(MainWindow, ClickingAWarningGoesToItsTask) {
   MainWindow w;
-  w.applyResults(sample());
+  w.applyResults(ResultsBuilder().add(warnedSession()));
   w.showTab("warnings");
-  ASSERT_TRUE(w.goToTask(3));
-  EXPECT_EQ(w.tabs()->currentIndex(), 0);
-  const QModelIndex current = w.taskView()->currentIndex();
-  EXPECT_EQ(current.data(TaskIdRole).toULongLong(), 3u);
-  EXPECT_EQ(w.taskDetail()->taskId(), 3u);
-  EXPECT_TRUE(w.taskDetail()->summaryText().contains("slow-handler"));
+  QTableView* warnings = w.warningsPage()->view();
+  QModelIndex slow;
+  for (int row = 0; row < warnings->model()->rowCount(); ++row)
+    if (warnings->model()->index(row, WarningModel::Lint).data().toString() == "long-poll")
+      slow = warnings->model()->index(row, WarningModel::Message);
+  ASSERT_TRUE(slow.isValid());
+  emit warnings->clicked(slow);
+  EXPECT_EQ(w.tabs()->currentWidget(), w.tasksPage());
+  EXPECT_EQ(w.tasksPage()->view()->currentIndex().data(TaskIdRole).toULongLong(), 3u);
+  EXPECT_EQ(w.tasksPage()->detail()->taskId(), 3u);
+  EXPECT_TRUE(w.tasksPage()->detail()->summaryText().contains("slow-handler"));
+}
+
+TEST(MainWindow, GoingToATaskNoLongerListedStaysPut) {
+  MainWindow w;
+  w.applyResults(ResultsBuilder().add(warnedSession()));
+  w.showTab("warnings");
   EXPECT_FALSE(w.goToTask(999));
-}
-
-TEST(MainWindow, GoToTaskClearsAFilterThatHidesIt) {
-  MainWindow w;
-  w.applyResults(sample());
-  w.taskProxy()->setSearchText("accept");
-  ASSERT_TRUE(w.goToTask(2));
-  EXPECT_EQ(w.taskView()->currentIndex().data(TaskIdRole).toULongLong(), 2u);
-}
-
-TEST(TaskDetailWidget, ShowsSharesWakesAndDetails) {
-  const auto r = sample();
-  TaskDetailWidget d;
-  d.showTask(&r->tasks[1], r.get());
-  const QString text = d.summaryText();
-  EXPECT_TRUE(text.contains("22.5%")) << text.toStdString();  // busy 900ms of 4s
-  EXPECT_TRUE(text.contains("60.0%"));                        // self-wakes 6 of 10
-  task_details details;
-  details.task = r->tasks[1].info;
-  details.task.poll_times.count = 40;
-  details.task.poll_times.p99 = std::chrono::milliseconds(30);
-  details.async_stack = {{"session(tcp::socket)", "server.cpp", 80}, {"accept_loop()", "server.cpp", 40}};
-  d.setDetails(details);  // applied: same task
-  details.task.id = 99;
-  d.setDetails(details);  // ignored: another task
-  EXPECT_EQ(d.taskId(), 2u);
-  d.grab();
-}
-
-TEST(MainWindow, FlamegraphFilterListsTasksWithSamples) {
-  MainWindow w;
-  w.applyResults(sample());
-  auto* combo = w.findChild<QComboBox*>();
-  ASSERT_NE(combo, nullptr);
-  ASSERT_EQ(combo->count(), 3);  // all, task 2, task 3
-  combo->setCurrentIndex(2);
-  EXPECT_EQ(w.flamegraph()->tree().root().value, 3u);
-  w.applyResults(sample());  // the selection survives an update
-  EXPECT_EQ(combo->currentIndex(), 2);
-  EXPECT_EQ(w.flamegraph()->tree().root().value, 3u);
-}
-
-TEST(MainWindow, FlamegraphFullNamesToggle) {
-  auto s = makeState(1, 5, {makeTask(2, 0, "session", task_state::running, 40, 900, 4000)});
-  const std::string full = "void ns::serve<int>(int)";
-  s.cpu_samples = {{{"main", "session", full}, {false, true, false}, 7, 2}};
-  ResultsBuilder b;
-  MainWindow w;
-  w.applyResults(b.add(s));
-  auto* toggle = w.findChild<QCheckBox*>("flameFullNames");
-  ASSERT_NE(toggle, nullptr);
-  EXPECT_FALSE(toggle->isChecked());
-  EXPECT_NE(w.flamegraph()->tree().find({"main", "session", "ns::serve<...>"}), nullptr);
-  toggle->setChecked(true);
-  EXPECT_EQ(w.flamegraph()->tree().find({"main", "session", "ns::serve<...>"}), nullptr);
-  EXPECT_NE(w.flamegraph()->tree().find({"main", "session", QString::fromStdString(full)}), nullptr);
-  w.applyResults(b.add(s));  // the choice survives an update
-  EXPECT_NE(w.flamegraph()->tree().find({"main", "session", QString::fromStdString(full)}), nullptr);
-  toggle->setChecked(false);
-  EXPECT_NE(w.flamegraph()->tree().find({"main", "session", "ns::serve<...>"}), nullptr);
+  EXPECT_EQ(w.tabs()->currentWidget(), w.warningsPage());
+  EXPECT_TRUE(w.goToTask(2));
+  EXPECT_EQ(w.tabs()->currentWidget(), w.tasksPage());
 }
 
 }  // namespace

@@ -11,10 +11,12 @@
 #include "coroscope/console/v1/console.pb.h"
 #include "coroscope/console_recording.hpp"
 #include "mainwindow.hpp"
-#include "operationkindmodel.hpp"
+#include "models/operationkindmodel.hpp"
+#include "models/resourcemodel.hpp"
+#include "models/taskmodel.hpp"
+#include "pages/resourcespage.hpp"
+#include "pages/taskspage.hpp"
 #include "replaysource.hpp"
-#include "resourcemodel.hpp"
-#include "taskmodel.hpp"
 
 namespace coroscope::viewer {
 namespace {
@@ -132,21 +134,21 @@ TEST(ReplayWindow, TheTimeSliderDrivesTheModels) {
   QTemporaryDir dir;
   const auto path = writeRecording(dir);
   MainWindow window;
-  QAbstractItemModelTester tester(window.taskModel(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+  QAbstractItemModelTester tester(window.tasksPage()->model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
   QString error;
   ASSERT_TRUE(window.openReplay(QString::fromStdString(path), &error)) << error.toStdString();
   QSlider* slider = window.replaySlider();
   EXPECT_EQ(slider->maximum(), 3000);
-  EXPECT_EQ(window.taskModel()->rowCount(), 3);  // opens at the end
+  EXPECT_EQ(window.tasksPage()->model()->rowCount(), 3);  // opens at the end
   slider->setValue(0);
-  EXPECT_EQ(window.taskModel()->rowCount(), 2);
+  EXPECT_EQ(window.tasksPage()->model()->rowCount(), 2);
   slider->setValue(2000);
-  ASSERT_EQ(window.taskModel()->rowCount(), 3);
-  const QModelIndex two = window.taskModel()->indexOfTask(2);
+  ASSERT_EQ(window.tasksPage()->model()->rowCount(), 3);
+  const QModelIndex two = window.tasksPage()->model()->indexOfTask(2);
   EXPECT_EQ(two.siblingAtColumn(TaskModel::Polls).data().toString(), "77");
   EXPECT_EQ(two.siblingAtColumn(TaskModel::State).data().toString(), "running");
   slider->setValue(1000);
-  EXPECT_EQ(window.taskModel()->indexOfTask(2).siblingAtColumn(TaskModel::Polls).data().toString(), "2");
+  EXPECT_EQ(window.tasksPage()->model()->indexOfTask(2).siblingAtColumn(TaskModel::Polls).data().toString(), "2");
   EXPECT_TRUE(window.connectionText().contains("replay"));
 }
 
@@ -190,24 +192,29 @@ TEST(ReplayWindow, ResourcesOperationsAndTheNoTaskBucketFollowTheSlider) {
     rec->write(t0 + 2s, recorded_kind::delta, resourceUpdate(3, false, 6, {}, {1}));
   }
   MainWindow window;
-  QAbstractItemModelTester tester(window.resourceProxy(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+  ResourcesPage* resources = window.resourcesPage();
+  QAbstractItemModelTester tester(resources->proxy(), QAbstractItemModelTester::FailureReportingMode::Fatal);
   QString error;
   ASSERT_TRUE(window.openReplay(QString::fromStdString(path), &error)) << error.toStdString();
-  auto* model = window.resourceModel();
+  auto* model = resources->model();
   const auto timedOf = [&](int row) { return model->index(row, ResourceModel::TimedOps).data().toString(); };
+  const auto startedOfFirstKind = [&] {
+    return resources->operationKindModel()->index(0, OperationKindModel::Started).data().toString();
+  };
+  const auto counts = [&] { return window.tasksPage()->countsText(); };
   ASSERT_EQ(model->rowCount(), 2);  // opens at the end: 1 removed
   EXPECT_EQ(model->index(0, ResourceModel::Id).data().toString(), "2");
-  EXPECT_TRUE(window.taskCountsText().contains("(no task): 6 polls")) << window.taskCountsText().toStdString();
-  EXPECT_EQ(window.operationKindModel()->index(0, OperationKindModel::Started).data().toString(), "30");
+  EXPECT_TRUE(counts().contains("(no task): 6 polls")) << counts().toStdString();
+  EXPECT_EQ(startedOfFirstKind(), "30");
   window.replaySlider()->setValue(0);
   ASSERT_EQ(model->rowCount(), 2);
   EXPECT_EQ(timedOf(0), "5");
-  EXPECT_TRUE(window.taskCountsText().contains("(no task): 3 polls"));
+  EXPECT_TRUE(counts().contains("(no task): 3 polls"));
   window.replaySlider()->setValue(1000);
   ASSERT_EQ(model->rowCount(), 3);
   EXPECT_EQ(timedOf(0), "9");
   EXPECT_EQ(model->index(2, ResourceModel::Handle).data().toString(), "13");
-  EXPECT_EQ(window.operationKindModel()->index(0, OperationKindModel::Started).data().toString(), "20");
+  EXPECT_EQ(startedOfFirstKind(), "20");
 }
 
 }  // namespace

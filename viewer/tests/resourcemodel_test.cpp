@@ -14,11 +14,13 @@
 #include <gtest/gtest.h>
 
 #include "mainwindow.hpp"
-#include "operationkindmodel.hpp"
-#include "resourcemodel.hpp"
+#include "models/operationkindmodel.hpp"
+#include "models/resourcemodel.hpp"
+#include "models/taskmodel.hpp"
+#include "pages/resourcespage.hpp"
+#include "pages/taskspage.hpp"
 #include "resultsbuilder.hpp"
 #include "taskdetailwidget.hpp"
-#include "taskmodel.hpp"
 #include "test_data.hpp"
 
 namespace coroscope::viewer {
@@ -113,12 +115,12 @@ TEST(ResourceModel, SameResourcesUpdateInPlaceOthersReset) {
   EXPECT_EQ(model.index(2, ResourceModel::Kind).data().toString(), "executor");
 }
 
-TEST(ResourceModel, ProxySortsByValueAndSearchesKindHandleStateAndTask) {
+TEST(ResourcesPage, ProxySortsByValueAndSearchesKindHandleStateAndTask) {
   ResultsBuilder b;
-  MainWindow w;
-  QSortFilterProxyModel* proxy = w.resourceProxy();
+  ResourcesPage page;
+  QSortFilterProxyModel* proxy = page.proxy();
   Tester tester(proxy, Tester::FailureReportingMode::Fatal);
-  w.applyResults(b.add(stateWithResources()));
+  page.setResults(b.add(stateWithResources()));
   ASSERT_EQ(proxy->rowCount(), 3);
   // Opens sorted by timed operations, most first.
   EXPECT_EQ(proxy->index(0, ResourceModel::Id).data().toString(), "7");
@@ -129,7 +131,7 @@ TEST(ResourceModel, ProxySortsByValueAndSearchesKindHandleStateAndTask) {
   EXPECT_EQ(proxy->index(1, ResourceModel::Handle).data().toString(), "9");  // numbers, not text
 
   QLineEdit* resourceSearch = nullptr;
-  for (auto* edit : w.findChildren<QLineEdit*>())
+  for (auto* edit : page.findChildren<QLineEdit*>())
     if (edit->placeholderText().contains("handle")) resourceSearch = edit;
   ASSERT_NE(resourceSearch, nullptr);
   resourceSearch->setText("CLOSED");
@@ -144,7 +146,7 @@ TEST(ResourceModel, ProxySortsByValueAndSearchesKindHandleStateAndTask) {
   ASSERT_EQ(proxy->rowCount(), 1);
   EXPECT_EQ(proxy->index(0, ResourceModel::Id).data().toString(), "7");
   // The filter holds across an update.
-  w.applyResults(b.add(stateWithResources(2, 1)));
+  page.setResults(b.add(stateWithResources(2, 1)));
   EXPECT_EQ(proxy->rowCount(), 1);
   resourceSearch->clear();
   EXPECT_EQ(proxy->rowCount(), 3);
@@ -171,33 +173,52 @@ TEST(OperationKindModel, ShowsCountsAndWaitsByKind) {
   EXPECT_EQ(proxy.index(0, OperationKindModel::Kind).data().toString(), "timer_wait");
 }
 
-TEST(ResourcesTab, HeadlineTabTextAndGoingToTheLastTask) {
+TEST(ResourcesPage, HeadlineTitleAndAskingForTheLastTask) {
   ResultsBuilder b;
-  MainWindow w;
-  w.applyResults(b.add(stateWithResources()));
-  EXPECT_EQ(w.resourceSummaryText(),
-            "3 resources (2 open, 1 closed) · 5 forgotten by the probe to stay bounded");
-  w.showTab("resources");
-  EXPECT_EQ(w.tabs()->tabText(w.tabs()->currentIndex()), "Resources (3)");
-  EXPECT_EQ(w.operationKindModel()->rowCount(), 2);
+  ResourcesPage page;
+  EXPECT_EQ(page.title(), "Resources");
+  page.setResults(b.add(stateWithResources()));
+  EXPECT_EQ(page.summaryText(), "3 resources (2 open, 1 closed) · 5 forgotten by the probe to stay bounded");
+  EXPECT_EQ(page.title(), "Resources (3)");
+  EXPECT_EQ(page.operationKindModel()->rowCount(), 2);
 
-  // Activating a resource selects its last task in the tasks view.
-  QTableView* view = w.resourceView();
-  const QModelIndex timer = w.resourceProxy()->mapFromSource(w.resourceModel()->index(2, 0));
-  emit view->activated(timer);
-  EXPECT_EQ(w.tabs()->currentIndex(), 0);
-  EXPECT_EQ(w.taskView()->currentIndex().data(TaskIdRole).toULongLong(), 2u);
+  // Activating a resource asks for its last task; one without a last task asks nothing.
+  auto s = stateWithResources(2, 1);
+  s.resources.emplace(9, resource(9, "executor", -1, 1, 1));
+  page.setResults(b.add(s));
+  ASSERT_EQ(page.model()->rowCount(), 4);
+  QSignalSpy activated(&page, &ResourcesPage::taskActivated);
+  QList<quint64> asked;
+  for (int row = 0; row < page.model()->rowCount(); ++row) {
+    const qsizetype before = activated.count();
+    emit page.view()->activated(page.proxy()->mapFromSource(page.model()->index(row, 0)));
+    if (activated.count() > before) asked << activated.back().at(0).toULongLong();
+  }
+  EXPECT_EQ(asked, (QList<quint64>{1, 2, 2}));
 }
 
-TEST(TasksView, TheNoTaskBucketIsShownWithItsCounts) {
+TEST(MainWindow, ActivatingAResourceGoesToItsLastTask) {
   ResultsBuilder b;
   MainWindow w;
   w.applyResults(b.add(stateWithResources()));
-  EXPECT_EQ(w.taskCountsText(), "1 running, 0 scheduled, 1 idle, 0 completed · (no task): 12 polls, 1.50ms busy");
+  w.showTab("resources");
+  EXPECT_EQ(w.tabs()->tabText(w.tabs()->currentIndex()), "Resources (3)");
+  ResourcesPage* page = w.resourcesPage();
+  const QModelIndex timer = page->proxy()->mapFromSource(page->model()->index(2, 0));
+  emit page->view()->activated(timer);
+  EXPECT_EQ(w.tabs()->currentWidget(), w.tasksPage());
+  EXPECT_EQ(w.tasksPage()->view()->currentIndex().data(TaskIdRole).toULongLong(), 2u);
+}
+
+TEST(TasksPage, TheNoTaskBucketIsShownWithItsCounts) {
+  ResultsBuilder b;
+  TasksPage page;
+  page.setResults(b.add(stateWithResources()));
+  EXPECT_EQ(page.countsText(), "1 running, 0 scheduled, 1 idle, 0 completed · (no task): 12 polls, 1.50ms busy");
   auto s = stateWithResources(2, 1);
   s.no_task = {};
-  w.applyResults(b.add(s));
-  EXPECT_EQ(w.taskCountsText(), "1 running, 0 scheduled, 1 idle, 0 completed");
+  page.setResults(b.add(s));
+  EXPECT_EQ(page.countsText(), "1 running, 0 scheduled, 1 idle, 0 completed");
 }
 
 TEST(TaskDetailWidget, ListsTheOperationsOfTheTaskMostFirst) {

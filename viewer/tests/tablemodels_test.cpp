@@ -6,12 +6,12 @@
 
 #include <gtest/gtest.h>
 
-#include "awaitsitemodel.hpp"
+#include "models/awaitsitemodel.hpp"
+#include "models/slowawaitmodel.hpp"
+#include "models/warningmodel.hpp"
+#include "models/workermodel.hpp"
 #include "resultsbuilder.hpp"
-#include "slowawaitmodel.hpp"
 #include "test_data.hpp"
-#include "warningmodel.hpp"
-#include "workermodel.hpp"
 
 namespace coroscope::viewer {
 namespace {

@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "models/taskmodel.hpp"
 #include "resultsbuilder.hpp"
-#include "taskmodel.hpp"
 #include "test_data.hpp"
 
 namespace coroscope::viewer {

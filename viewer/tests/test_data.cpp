@@ -35,6 +35,19 @@ console_state makeState(std::uint64_t sequence, int seconds, std::vector<task_in
   return s;
 }
 
+console_state warnedSession() {
+  auto s = makeState(1, 5, {makeTask(1, 0, "accept-loop", task_state::idle, 4, 1, 5000),
+                            makeTask(2, 1, "session", task_state::running, 40, 900, 4000),
+                            makeTask(3, 1, "slow-handler", task_state::idle, 3, 300, 3000)});
+  s.tasks[2].wakes = 10;
+  s.tasks[2].self_wakes = 6;
+  s.warnings = {{"self-wakes", 2, "session", "60% of wakes are self-wakes", 1, "", ""},
+                {"long-poll", 3, "slow-handler", "a poll took 120ms", 2, "", ""}};
+  s.cpu_samples = {{{"main", "run", "session"}, {false, false, true}, 7, 2},
+                   {{"main", "run", "slow-handler"}, {false, false, true}, 3, 3}};
+  return s;
+}
+
 std::vector<task_info> manyTasks(std::size_t n) {
   static const char* const names[] = {"accept-loop", "session", "db.query", "timer", "http-handler",
                                       "cache-refresh", "writer", "reader"};

@@ -22,6 +22,10 @@ task_info makeTask(std::uint64_t id, std::uint64_t parent, std::string name, tas
 console_state makeState(std::uint64_t sequence, int seconds, std::vector<task_info> tasks,
                         std::string instance = "abc");
 
+/// A small session: accept-loop (1, idle) and its children session (2, running) and
+/// slow-handler (3, idle), a warning on each child, and CPU samples of both (7 and 3).
+console_state warnedSession();
+
 /// `n` tasks with varied names, states, locations and numbers (deterministic).
 std::vector<task_info> manyTasks(std::size_t n);
 

@@ -10,8 +10,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "models/taskmodel.hpp"
 #include "resultsbuilder.hpp"
-#include "taskmodel.hpp"
 #include "test_data.hpp"
 
 using namespace coroscope::viewer;

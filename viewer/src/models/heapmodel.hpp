@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "tablemodel.hpp"
+#include "models/tablemodel.hpp"
 
 namespace coroscope::viewer {
 

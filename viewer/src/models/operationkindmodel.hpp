@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
-#include "tablemodel.hpp"
+#include "models/tablemodel.hpp"
 
 namespace coroscope::viewer {
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include "heapmodel.hpp"
+#include "models/heapmodel.hpp"
 
 #include <QColor>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include "resourcemodel.hpp"
+#include "models/resourcemodel.hpp"
 
 #include <QColor>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include "workermodel.hpp"
+#include "models/workermodel.hpp"
 
 #include "format.hpp"
 

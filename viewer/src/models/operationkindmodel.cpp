@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include "operationkindmodel.hpp"
+#include "models/operationkindmodel.hpp"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include "tablemodel.hpp"
+#include "models/tablemodel.hpp"
 
 namespace coroscope::viewer {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "models/tablemodel.hpp"
 #include "results.hpp"
-#include "tablemodel.hpp"
 
 namespace coroscope::viewer {
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include "slowawaitmodel.hpp"
+#include "models/slowawaitmodel.hpp"
 
 #include "format.hpp"
 

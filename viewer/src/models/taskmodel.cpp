@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include "taskmodel.hpp"
+#include "models/taskmodel.hpp"
 
 #include <QColor>
 #include <QPalette>

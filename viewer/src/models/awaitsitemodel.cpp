@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include "awaitsitemodel.hpp"
+#include "models/awaitsitemodel.hpp"
 
 #include <QColor>
 
