@@ -11,6 +11,8 @@
 #   release   build the `release` preset with the Qt viewer, run its ctest suite (every
 #             suite: unit, sampler, symbols, exporter, flamegraph, tools, otlp, http,
 #             console, heap, integration, faults, viewer, example smoke tests)
+#   layers    the link graph of the release tree (`cmake --graphviz`) checked against the
+#             layering in docs/ARCHITECTURE.md: scripts/check-layers.py
 #   io_uring  build the probe's unit tests on Asio's io_uring backend and run them
 #             (skipped, and said so, where the kernel refuses io_uring)
 #   install   `cmake --install` the release build, build tests/install/ against it with
@@ -133,6 +135,10 @@ stage_sanitizer() {
 stage_asan() { stage_sanitizer asan; }
 stage_tsan() { stage_sanitizer tsan; }
 stage_fuzz() { bash scripts/fuzz.sh; }
+stage_layers() {
+  cmake --graphviz="$release_dir/graph/targets.dot" "$release_dir" >/dev/null
+  python3 scripts/check-layers.py "$release_dir/graph/targets.dot"
+}
 stage_fresh_root() { bash scripts/fresh-root.sh; }
 
 passed=0
@@ -161,6 +167,7 @@ run_stage() {
 
 run_stage fresh_root
 run_stage release
+run_stage layers
 run_stage io_uring
 run_stage install
 run_stage asan
