@@ -59,7 +59,7 @@ KNOWN_UPWARD = {
     ("coroscope_runtime_probe", "coroscope_exporter"),  # the probe wires the services
     ("coroscope_runtime_probe", "coroscope_http"),      # the same
     ("coroscope_runtime_probe", "coroscope_otlp"),      # the same
-    ("coroscope_otlp", "coroscope_hooks"),              # the OTLP pump reads the probe's clock
+    ("coroscope_otlp", "coroscope_hooks"),              # its HTTP client uses Asio: a sink, agent work
 }
 
 # Targets that are no part of the product: they may link anything.
