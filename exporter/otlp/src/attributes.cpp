@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "attributes.hpp"
 
-#include <coroscope/env/error_line.hpp>
+#include <coroscope/base/env_error_line.hpp>
 
 #include <boost/url/pct_string_view.hpp>
 
