@@ -26,7 +26,6 @@ namespace coroscope {
 
 namespace {
 
-
 /// A profile waiting to be pushed: the encoded body and its window in Unix seconds.
 struct pending_push {
   std::string body;

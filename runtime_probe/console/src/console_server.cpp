@@ -65,7 +65,6 @@ bool trim_freed_memory() {
 #endif
 }
 
-/// Compares without an early exit, so the time taken does not reveal the matching prefix.
 void log_line(const std::string& peer, const std::string& what) {
   std::fprintf(stderr, "coroscope console: %s: %s\n", peer.c_str(), what.c_str());
 }
