@@ -6,7 +6,7 @@
 // fed through the injected lookups. Bad values must give error lines, never a crash or an
 // exception; and each line must stay one line of bounded length naming a variable, however
 // many newlines, escapes or bytes the value holds.
-#include <coroscope/env/error_line.hpp>
+#include <coroscope/base/env_error_line.hpp>
 #include <coroscope/otlp.hpp>
 #include <coroscope/probe_options.hpp>
 

@@ -27,7 +27,6 @@ LAYERS = {
 TARGETS = {
     "coroscope_warnings": "base",
     "coroscope_cloexec_io": "base",
-    "coroscope_env": "base",
     "coroscope_base": "base",
     "coroscope_model": "base",
     "coroscope_console_protocol": "base",

@@ -6,7 +6,7 @@
 #include <iostream>
 #include <stdexcept>
 
-#include <coroscope/env/error_line.hpp>
+#include <coroscope/base/env_error_line.hpp>
 #include "coroscope/metrics.hpp"
 #include "cpu_profiling.hpp"
 #include "heap_profiling.hpp"
@@ -42,12 +42,9 @@ void start_http(const resolved_options& options, probe_profiles& profiles,
 
 void start_continuous(const resolved_options& options, probe_profiles& profiles,
                       std::unique_ptr<continuous_profiler>& out) {
-  const environment_reader no_environment = [](std::string_view) {
-    return std::optional<std::string>{};
-  };
   continuous_options continuous = continuous_options::from_environment(
       options.service_name, std::cerr,
-      options.read_environment ? environment_reader{} : no_environment);
+      options.read_environment ? env::reader{} : env::reader::empty());
   if (!continuous.enabled()) return;
   continuous.sample_hz = options.sample_hz;
   continuous.interval =

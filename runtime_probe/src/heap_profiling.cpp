@@ -7,7 +7,7 @@
 
 #include "coroscope/heap.hpp"
 #include "coroscope/heap_profile.hpp"
-#include <coroscope/env/error_line.hpp>
+#include <coroscope/base/env_error_line.hpp>
 #include "sample_context.hpp"
 
 // Weak references: defined only when the program links coroscope::heap.

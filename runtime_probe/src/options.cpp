@@ -12,30 +12,22 @@
 #include <string_view>
 #include <utility>
 
-#include <coroscope/env/error_line.hpp>
+#include <coroscope/base/env_error_line.hpp>
+#include <coroscope/base/host_port.hpp>
 #include "executable_path.hpp"
 
 namespace coroscope {
 namespace {
 
 using env::quoted;
+using env::trim;
 using std::chrono::milliseconds;
 using std::chrono::nanoseconds;
 
 constexpr std::uint64_t kMaxMilliseconds = 24ULL * 60 * 60 * 1000;  // one day
 constexpr std::uint64_t kMaxSampleHz = 10'000;
 constexpr std::uint64_t kMaxRetainMax = 10'000'000;
-constexpr std::uint64_t kMaxPort = 65'535;
-constexpr std::string_view kLoopbackHost = "127.0.0.1";
 constexpr std::string_view kProfilesPath = "/v1development/profiles";
-constexpr std::string_view kWhitespace = " \t\r\n\f\v";
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(kWhitespace);
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(kWhitespace);
-  return text.substr(first, last - first + 1);
-}
 
 /// The whole of `text` as a decimal integer in [min, max], or nullopt.
 std::optional<std::uint64_t> parse_uint(std::string_view text, std::uint64_t min,
@@ -47,46 +39,12 @@ std::optional<std::uint64_t> parse_uint(std::string_view text, std::uint64_t min
   return value;
 }
 
-/// Where unset options come from, and where bad values are reported. Reads nothing when
-/// the environment is switched off.
-class environment {
- public:
-  environment(bool enabled, env_lookup lookup, std::string* errors)
-      : lookup_(enabled ? (lookup ? lookup : &getenv_const) : nullptr), errors_(errors) {}
-
-  /// The variable's value without surrounding whitespace; nullopt when it is unset or
-  /// blank (OpenTelemetry treats an empty variable as unset) or the environment is off.
-  std::optional<std::string_view> get(const char* name) const {
-    const char* value = lookup_ ? lookup_(name) : nullptr;
-    if (value == nullptr) return std::nullopt;
-    const std::string_view trimmed = trim(value);
-    if (trimmed.empty()) return std::nullopt;
-    return trimmed;
-  }
-
-  /// Reports one problem as one line (values in it shown with `env::quoted`).
-  void report(const std::string& problem) const {
-    const std::string line = env::error_line(problem);
-    if (errors_) {
-      errors_->append(line);
-    } else {
-      std::fputs(line.c_str(), stderr);
-    }
-  }
-
- private:
-  static const char* getenv_const(const char* name) { return std::getenv(name); }
-
-  env_lookup lookup_;
-  std::string* errors_;
-};
-
 /// An integer variable in [min, max]; nullopt when unset or bad. A bad value is
 /// reported, saying `what` was expected and the default (`fallback`) that is used.
-std::optional<std::uint64_t> env_uint(const environment& env, const char* name,
+std::optional<std::uint64_t> env_uint(const env::reader& env, const char* name,
                                       std::uint64_t min, std::uint64_t max,
                                       std::string_view what, const std::string& fallback) {
-  const auto text = env.get(name);
+  const auto text = env.trimmed(name);
   if (!text) return std::nullopt;
   if (auto value = parse_uint(*text, min, max)) return value;
   env.report(std::string(name) + '=' + quoted(*text) + " is not a valid " + std::string(what) +
@@ -96,7 +54,7 @@ std::optional<std::uint64_t> env_uint(const environment& env, const char* name,
 }
 
 nanoseconds resolve_milliseconds(const std::optional<nanoseconds>& explicit_value,
-                                 const environment& env, const char* name,
+                                 const env::reader& env, const char* name,
                                  nanoseconds fallback) {
   if (explicit_value) return *explicit_value;
   const auto fallback_ms = std::chrono::duration_cast<milliseconds>(fallback).count();
@@ -105,7 +63,7 @@ nanoseconds resolve_milliseconds(const std::optional<nanoseconds>& explicit_valu
   return ms ? nanoseconds(milliseconds(*ms)) : fallback;
 }
 
-std::size_t resolve_retain_max(const probe_options& options, const environment& env,
+std::size_t resolve_retain_max(const probe_options& options, const env::reader& env,
                                std::size_t fallback) {
   if (options.retain_completed_max) return *options.retain_completed_max;
   const auto count = env_uint(env, "COROSCOPE_RETAIN_MAX", 0, kMaxRetainMax, "count",
@@ -113,14 +71,14 @@ std::size_t resolve_retain_max(const probe_options& options, const environment& 
   return count ? static_cast<std::size_t>(*count) : fallback;
 }
 
-unsigned resolve_timing_interval(const probe_options& options, const environment& env) {
+unsigned resolve_timing_interval(const probe_options& options, const env::reader& env) {
   if (options.timing_interval) return std::min(*options.timing_interval, 1024u);
   const auto interval = env_uint(env, "COROSCOPE_TIMING_INTERVAL", 0, 1024,
                                  "interval (0: adaptive)", "0");
   return interval ? static_cast<unsigned>(*interval) : 0;
 }
 
-unsigned resolve_sample_hz(const probe_options& options, const environment& env,
+unsigned resolve_sample_hz(const probe_options& options, const env::reader& env,
                            unsigned fallback) {
   if (options.sample_hz) return *options.sample_hz;
   const auto hz = env_uint(env, "COROSCOPE_SAMPLE_HZ", 1, kMaxSampleHz, "sample rate in Hz",
@@ -131,11 +89,10 @@ unsigned resolve_sample_hz(const probe_options& options, const environment& env,
 /// One of `choices`: the explicit value, else the variable, else `fallback`. A value not
 /// among them is reported and `fallback` used.
 std::string resolve_choice(const std::optional<std::string>& explicit_value,
-                           const environment& env, const char* field, const char* name,
+                           const env::reader& env, const char* field, const char* name,
                            std::initializer_list<std::string_view> choices,
                            const std::string& fallback) {
-  const std::optional<std::string_view> text =
-      explicit_value ? std::optional<std::string_view>(*explicit_value) : env.get(name);
+  const std::optional<std::string> text = explicit_value ? explicit_value : env.trimmed(name);
   if (!text) return fallback;
   if (std::find(choices.begin(), choices.end(), *text) != choices.end()) return std::string(*text);
   std::string allowed;
@@ -159,7 +116,7 @@ std::optional<double> parse_fraction(std::string_view text) {
   return value;
 }
 
-double resolve_max_overhead(const probe_options& options, const environment& env,
+double resolve_max_overhead(const probe_options& options, const env::reader& env,
                             double fallback) {
   if (options.max_overhead) {
     if (*options.max_overhead > 0 && *options.max_overhead <= 1) return *options.max_overhead;
@@ -167,7 +124,7 @@ double resolve_max_overhead(const probe_options& options, const environment& env
                " is not a fraction in (0, 1]; using the default " + std::to_string(fallback));
     return fallback;
   }
-  const auto text = env.get("COROSCOPE_MAX_OVERHEAD");
+  const auto text = env.trimmed("COROSCOPE_MAX_OVERHEAD");
   if (!text) return fallback;
   if (auto value = parse_fraction(*text)) return *value;
   env.report("COROSCOPE_MAX_OVERHEAD=" + quoted(*text) +
@@ -177,62 +134,21 @@ double resolve_max_overhead(const probe_options& options, const environment& env
 
 /// An explicit string option, else the variable as is, else empty.
 std::string resolve_string(const std::optional<std::string>& explicit_value,
-                           const environment& env, const char* name) {
+                           const env::reader& env, const char* name) {
   if (explicit_value) return *explicit_value;
-  return std::string(env.get(name).value_or(std::string_view{}));
+  return env.trimmed(name).value_or(std::string());
 }
 
 // --- console address -------------------------------------------------------------------
 
-bool is_host_name(std::string_view host) {
-  return !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
-  });
-}
-
-/// The inside of `[...]`: an IPv6 address, possibly with a `%zone`.
-bool is_ipv6_literal(std::string_view host) {
-  return host.find(':') != std::string_view::npos &&
-         std::all_of(host.begin(), host.end(), [](char c) {
-           return std::isalnum(static_cast<unsigned char>(c)) || c == ':' || c == '.' ||
-                  c == '%';
-         });
-}
-
-/// Normalizes `host:port`, `[ipv6]:port`, `:port` or a bare `port` (the last two on
-/// 127.0.0.1) to `host:port`; nullopt when `text` is none of these or the port is not
-/// in 0..65535 (0: any free port).
-std::optional<std::string> normalize_address(std::string_view text) {
-  std::string host;
-  std::string_view port;
-  if (text.starts_with('[')) {
-    const auto close = text.find(']');
-    if (close == std::string_view::npos || text.substr(close + 1, 1) != ":") return std::nullopt;
-    if (!is_ipv6_literal(text.substr(1, close - 1))) return std::nullopt;
-    host = text.substr(0, close + 1);
-    port = text.substr(close + 2);
-  } else if (const auto colon = text.rfind(':'); colon != std::string_view::npos) {
-    const std::string_view name = text.substr(0, colon);
-    if (!name.empty() && !is_host_name(name)) return std::nullopt;  // also bare IPv6
-    host = name.empty() ? kLoopbackHost : name;
-    port = text.substr(colon + 1);
-  } else {
-    host = kLoopbackHost;
-    port = text;
-  }
-  const auto port_number = parse_uint(port, 0, kMaxPort);
-  if (!port_number) return std::nullopt;
-  return host + ':' + std::to_string(*port_number);
-}
-
-std::string resolve_console_address(const probe_options& options, const environment& env) {
+std::string resolve_console_address(const probe_options& options, const env::reader& env) {
   if (options.console_address) return *options.console_address;
-  const auto text = env.get("COROSCOPE_CONSOLE");
+  const auto text = env.trimmed("COROSCOPE_CONSOLE");
   if (!text) return {};
-  if (auto address = normalize_address(*text)) return *std::move(address);
-  env.report("COROSCOPE_CONSOLE=" + quoted(*text) +
-             " is not a valid host:port (port 0..65535, 0 for any free one; IPv6 as [::1]:6669); "
-             "the console stays off");
+  std::string why;
+  if (auto address = base::parse_host_port(*text, why)) return base::to_string(*address);
+  env.report("COROSCOPE_CONSOLE=" + quoted(*text) + " is not a valid host:port (" + why +
+             "); the console stays off");
   return {};
 }
 
@@ -254,8 +170,8 @@ bool is_http_url(std::string_view url) {
 }
 
 /// An http(s) URL variable; nullopt when unset or bad (bad is reported).
-std::optional<std::string_view> env_url(const environment& env, const char* name) {
-  const auto url = env.get(name);
+std::optional<std::string> env_url(const env::reader& env, const char* name) {
+  const auto url = env.trimmed(name);
   if (!url || is_http_url(*url)) return url;
   env.report(std::string(name) + '=' + quoted(*url) +
              " is not an http:// or https:// URL; ignoring it");
@@ -268,10 +184,10 @@ std::string join_url_path(std::string_view base, std::string_view path) {
   return std::string(base) + std::string(path);
 }
 
-std::string resolve_profiles_endpoint(const probe_options& options, const environment& env) {
+std::string resolve_profiles_endpoint(const probe_options& options, const env::reader& env) {
   if (options.otlp_profiles_endpoint) return *options.otlp_profiles_endpoint;
   if (const auto url = env_url(env, "OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT")) {
-    return std::string(*url);
+    return *url;
   }
   if (const auto base = env_url(env, "OTEL_EXPORTER_OTLP_ENDPOINT")) {
     return join_url_path(*base, kProfilesPath);
@@ -321,7 +237,7 @@ std::optional<std::pair<std::string, std::string>> parse_key_value(std::string_v
 /// Parses `k=v,k2=v2` from variable `name`. Empty entries are ignored; a malformed entry
 /// is reported and skipped. A repeated key keeps its last value.
 std::map<std::string, std::string> parse_key_values(std::string_view text, const char* name,
-                                                    const environment& env) {
+                                                    const env::reader& env) {
   std::map<std::string, std::string> result;
   while (!text.empty()) {
     const auto comma = std::min(text.find(','), text.size());
@@ -340,9 +256,9 @@ std::map<std::string, std::string> parse_key_values(std::string_view text, const
 
 std::map<std::string, std::string> resolve_key_values(
     const std::optional<std::map<std::string, std::string>>& explicit_value,
-    const environment& env, const char* name) {
+    const env::reader& env, const char* name) {
   if (explicit_value) return *explicit_value;
-  const auto text = env.get(name);
+  const auto text = env.trimmed(name);
   return text ? parse_key_values(*text, name, env) : std::map<std::string, std::string>{};
 }
 
@@ -354,10 +270,10 @@ std::string executable_name() {
   return path.substr(path.rfind('/') + 1);  // npos + 1 == 0
 }
 
-std::string resolve_service_name(const probe_options& options, const environment& env,
+std::string resolve_service_name(const probe_options& options, const env::reader& env,
                                  const std::map<std::string, std::string>& attributes) {
   if (!options.service_name.empty()) return options.service_name;
-  if (const auto name = env.get("OTEL_SERVICE_NAME")) return std::string(*name);
+  if (auto name = env.trimmed("OTEL_SERVICE_NAME")) return *std::move(name);
   if (const auto it = attributes.find("service.name");
       it != attributes.end() && !it->second.empty()) {
     return it->second;
@@ -368,10 +284,11 @@ std::string resolve_service_name(const probe_options& options, const environment
 
 }  // namespace
 
-resolved_options resolve_options(const probe_options& explicit_options, env_lookup lookup,
-                                 std::string* errors) {
+resolved_options resolve_options(const probe_options& explicit_options,
+                                 const env::reader& environment, std::string* errors) {
   const probe_options& in = explicit_options;
-  const environment env(in.read_environment, lookup, errors);
+  env::reader env = in.read_environment ? environment : env::reader::empty();
+  if (errors != nullptr) env = env.reporting_to([errors](const std::string& line) { errors->append(line); });
   const resolved_options defaults;
 
   resolved_options out;

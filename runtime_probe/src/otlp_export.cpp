@@ -6,22 +6,18 @@
 #include <sstream>
 #include <string_view>
 
-#include <coroscope/env/error_line.hpp>
+#include <coroscope/base/env_error_line.hpp>
 
 namespace coroscope::detail {
 namespace {
 
 /// The process environment minus the variables `resolve_options` has already read (and
 /// reported on): the probe's resolved values stand for those.
-environment environment_without_shared() {
-  const environment process = process_environment();
-  return [process](std::string_view name) -> std::optional<std::string> {
-    for (const std::string_view shared :
-         {"OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "OTEL_EXPORTER_OTLP_ENDPOINT",
-          "OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS"})
-      if (name == shared) return std::nullopt;
-    return process(name);
-  };
+env::reader environment_without_shared() {
+  return env::reader{}.without({"OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES",
+                                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                                "OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT",
+                                "OTEL_EXPORTER_OTLP_HEADERS"});
 }
 
 }  // namespace
@@ -29,7 +25,7 @@ environment environment_without_shared() {
 otlp_export::otlp_export(const resolved_options& options,
                          const sampling::sampler_options& sampling)
     : interval_(options.profile_interval) {
-  const environment env = environment_without_shared();
+  const env::reader env = environment_without_shared();
   const std::string file_path = otlp_file_sink::path_from_environment();
   if (options.otlp_profiles_endpoint.empty() && file_path.empty()) return;
 
@@ -56,34 +52,20 @@ otlp_export::otlp_export(const resolved_options& options,
     series_.reset();
     return;
   }
-  thread_ = std::thread([this] { run(); });
+  base::interval_pump::options pump;
+  pump.interval = interval_;
+  pump.thread_name = "coroscope-otlp";
+  pump.what = "OTLP profiles";
+  pump.final_tick = true;  // the last partial interval
+  pump_.emplace(std::move(pump), [this](std::stop_token) { publish(series_->next()); });
+  pump_->start();
 }
 
 otlp_export::~otlp_export() {
-  if (!thread_.joinable()) return;
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
+  if (!pump_) return;
+  pump_->stop();
+  series_.reset();
   exporter_.reset();  // flushes within its shutdown deadline
-}
-
-void otlp_export::run() {
-  pthread_setname_np(pthread_self(), "coroscope-otlp");
-  std::unique_lock lock(mutex_);
-  for (bool last = false; !last;) {
-    last = wake_.wait_for(lock, interval_, [this] { return stopping_; });
-    lock.unlock();
-    try {
-      publish(series_->next());
-    } catch (const std::exception& e) {
-      env::report(std::string("OTLP profiles: ") + e.what());
-    }
-    if (last) series_.reset();
-    lock.lock();
-  }
 }
 
 void otlp_export::publish(const cpu_profile& profile) {

@@ -2,10 +2,10 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
-#include <thread>
+#include <optional>
+
+#include <coroscope/base/interval_pump.hpp>
 
 #include "coroscope/otlp.hpp"
 #include "coroscope/probe_options.hpp"
@@ -13,19 +13,19 @@
 
 namespace coroscope::detail {
 
-/// The probe's OTLP profiles export: every `profile_interval`, on a thread of its own, the
-/// last interval's CPU profile goes to the OTLP/HTTP exporter (when an endpoint is set)
-/// and to the `COROSCOPE_OTLP_FILE` sink (when set). Off, with no thread, otherwise. The
-/// destructor sends the last partial interval and flushes within the exporter's deadline.
+/// The probe's OTLP profiles export: every `profile_interval`, on an interval pump's
+/// thread, the last interval's CPU profile goes to the OTLP/HTTP exporter (when an
+/// endpoint is set) and to the `COROSCOPE_OTLP_FILE` sink (when set). Off, with no thread,
+/// otherwise. The destructor sends the last partial interval (the pump's final tick) and
+/// flushes within the exporter's deadline.
 class otlp_export {
  public:
   otlp_export(const resolved_options& options, const sampling::sampler_options& sampling);
   ~otlp_export();
 
-  bool active() const noexcept { return thread_.joinable(); }
+  bool active() const noexcept { return pump_ && pump_->running(); }
 
  private:
-  void run();
   void publish(const cpu_profile& profile);
 
   std::unique_ptr<otlp_exporter> exporter_;
@@ -33,10 +33,7 @@ class otlp_export {
   otlp_resource resource_;
   std::unique_ptr<cpu_window_series> series_;
   std::chrono::nanoseconds interval_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::optional<base::interval_pump> pump_;  ///< last: stopped before the sinks go
 };
 
 }  // namespace coroscope::detail

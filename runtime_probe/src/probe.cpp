@@ -23,7 +23,7 @@
 #include "coroscope/detail/asio_layout.hpp"
 #include "coroscope/detail/clock.hpp"
 #include "coroscope/detail/poll_hooks.hpp"
-#include "coroscope/env/error_line.hpp"
+#include "coroscope/base/env_error_line.hpp"
 #include "layout_check.hpp"
 #include "probe_core.hpp"
 #include "probe_registry.hpp"

@@ -8,7 +8,7 @@
 #include <mutex>
 
 #include "coroscope/pprof.hpp"
-#include <coroscope/env/error_line.hpp>
+#include <coroscope/base/env_error_line.hpp>
 
 namespace coroscope::detail {
 

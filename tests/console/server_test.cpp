@@ -450,6 +450,14 @@ TEST(ConsoleAddress, Parses) {
   EXPECT_EQ(o.host, "::1");
   ASSERT_TRUE(coroscope::parse_console_address(":6670", o, error));
   EXPECT_EQ(o.host, "127.0.0.1");
+  // A bare port, as README documents for COROSCOPE_CONSOLE (refused before the console
+  // and the HTTP server shared one parser).
+  ASSERT_TRUE(coroscope::parse_console_address("6671", o, error)) << error;
+  EXPECT_EQ(o.host, "127.0.0.1");
+  EXPECT_EQ(o.port, 6671);
+  // A bare IPv6 address: once read as host ":" port 1; now refused, naming the bracketed form.
+  EXPECT_FALSE(coroscope::parse_console_address("::1", o, error));
+  EXPECT_NE(error.find("[::1]:6669"), std::string::npos) << error;
   EXPECT_FALSE(coroscope::parse_console_address("localhost", o, error));
   EXPECT_FALSE(coroscope::parse_console_address("localhost:http", o, error));
   EXPECT_FALSE(coroscope::parse_console_address("localhost:70000", o, error));

@@ -13,7 +13,7 @@
 
 #include <coroscope/continuous.hpp>
 #include <coroscope/coroscope.hpp>
-#include <coroscope/env/error_line.hpp>
+#include <coroscope/base/env_error_line.hpp>
 #include <coroscope/otlp.hpp>
 
 #include <cstdlib>
@@ -45,7 +45,7 @@ std::string probe_options_report(const std::string& variable, const std::string&
   return errors;
 }
 
-coroscope::environment one_variable(const std::string& variable, const std::string& value) {
+coroscope::env::reader one_variable(const std::string& variable, const std::string& value) {
   return [variable, value](std::string_view name) -> std::optional<std::string> {
     if (name == variable) return value;
     return std::nullopt;
@@ -60,7 +60,7 @@ std::string otlp_report(const std::string& variable, const std::string& value) {
 
 std::string continuous_report(const std::string& variable, const std::string& value) {
   std::ostringstream err;
-  const coroscope::environment_reader env = [&](std::string_view name) -> std::optional<std::string> {
+  const coroscope::env::reader env = [&](std::string_view name) -> std::optional<std::string> {
     if (name == variable) return value;
     return std::nullopt;
   };

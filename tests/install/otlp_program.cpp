@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   // An environment of our own, so the program's own environment cannot change the result.
-  const coroscope::environment none = [](std::string_view) { return std::optional<std::string>(); };
+  const coroscope::env::reader none = coroscope::env::reader::empty();
   std::ostringstream err;
   const coroscope::otlp_resource resource = coroscope::make_otlp_resource("install-otlp", err, none);
   check(err.str().empty(), "the resource is made without errors");

@@ -20,7 +20,7 @@ namespace {
 using coroscope::otlp_exporter_options;
 using coroscope::otlp_resource;
 
-coroscope::environment fake_env(std::map<std::string, std::string> vars) {
+coroscope::env::reader fake_env(std::map<std::string, std::string> vars) {
   return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
     auto it = vars.find(std::string(name));
     if (it == vars.end()) return std::nullopt;

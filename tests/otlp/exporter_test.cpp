@@ -31,7 +31,7 @@ using coroscope::test::scripted_response;
 using coroscope::test::test_collector;
 namespace collector_pb = opentelemetry::proto::collector::profiles::v1development;
 
-coroscope::environment fake_env(std::map<std::string, std::string> vars) {
+coroscope::env::reader fake_env(std::map<std::string, std::string> vars) {
   return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
     auto it = vars.find(std::string(name));
     if (it == vars.end()) return std::nullopt;

@@ -265,7 +265,7 @@ TEST(resolve_options, console_address_is_normalized) {
 }
 
 TEST(resolve_options, bad_console_address_is_reported_and_off) {
-  for (const std::string text : {"localhost", "host:65536", "host:", "host:abc", "::1:6669",
+  for (const std::string text : {"localhost", "host:65536", "host:", "host:abc", "::1:6669", "::1",
                                  "[::1]", "[::1]6669", "[]:80", "ho st:80", "http://host:80",
                                  "-1"}) {
     const auto [options, errors] = resolve({{"COROSCOPE_CONSOLE", text}});

@@ -5,6 +5,8 @@
 #include "http_post.hpp"
 #include "profile_files.hpp"
 
+#include <coroscope/base/interval_pump.hpp>
+
 #include <coroscope/pprof.hpp>
 
 #include <boost/url/encode.hpp>
@@ -23,8 +25,6 @@
 namespace coroscope {
 
 namespace {
-
-using steady = std::chrono::steady_clock;
 
 /// A profile waiting to be pushed: the encoded body and its window in Unix seconds.
 struct pending_push {
@@ -53,11 +53,11 @@ struct continuous_profiler::state {
   std::deque<pending_push> queue;
   continuous_stats stats;
   std::set<std::string> failing;  // kinds of failure reported and not yet recovered
-  std::thread profile_thread, push_thread;
+  std::optional<base::interval_pump> windows;  // calls take_window every interval
+  std::thread push_thread;
 
   void report(const std::string& kind, const std::string& message);
   void recovered(const std::string& kind);
-  void profile_loop();
   void take_window();
   void push_loop();
   void push(pending_push item);
@@ -78,19 +78,6 @@ void continuous_profiler::state::report(const std::string& kind, const std::stri
 void continuous_profiler::state::recovered(const std::string& kind) {
   std::lock_guard lock(mu);
   failing.erase(kind);
-}
-
-void continuous_profiler::state::profile_loop() {
-  auto next = steady::now() + options.interval;
-  for (;;) {
-    {
-      std::unique_lock lock(mu);
-      if (cv.wait_until(lock, next, [&] { return stopping; })) return;
-    }
-    next += options.interval;
-    if (next < steady::now()) next = steady::now() + options.interval;  // skip missed windows
-    take_window();
-  }
 }
 
 void continuous_profiler::state::take_window() {
@@ -252,7 +239,13 @@ continuous_profiler::continuous_profiler(continuous_options options, take_profil
   }
   state_->ingest_name = name + "}";
   if (!state_->take_profile || !state_->options.enabled()) return;
-  state_->profile_thread = std::thread([s = state_.get()] { s->profile_loop(); });
+  base::interval_pump::options pump;
+  pump.interval = state_->options.interval;
+  pump.thread_name = "coroscope-prof";
+  pump.what = "continuous profiling";
+  pump.report = [s = state_.get()](const std::string& message) { s->report("window", message); };
+  state_->windows.emplace(std::move(pump), [s = state_.get()](std::stop_token) { s->take_window(); });
+  state_->windows->start();
   if (state_->pyroscope) state_->push_thread = std::thread([s = state_.get()] { s->push_loop(); });
 }
 
@@ -264,7 +257,7 @@ void continuous_profiler::stop() {
     state_->stopping = true;
   }
   state_->cv.notify_all();
-  if (state_->profile_thread.joinable()) state_->profile_thread.join();
+  if (state_->windows) state_->windows->stop();
   if (state_->push_thread.joinable()) state_->push_thread.join();
 }
 

@@ -2,11 +2,10 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include <coroscope/continuous.hpp>
 
-#include <coroscope/env/error_line.hpp>
+#include <coroscope/base/env_error_line.hpp>
 #include "http_post.hpp"
 
 #include <charconv>
-#include <cstdlib>
 #include <stdexcept>
 
 namespace coroscope {
@@ -38,15 +37,10 @@ std::chrono::seconds parse_retention(std::string_view text) {
 }
 
 continuous_options continuous_options::from_environment(std::string service_name, std::ostream& err,
-                                                        const environment_reader& env) {
-  auto get = [&](std::string_view name) -> std::optional<std::string> {
-    if (env) return env(name);
-    if (const char* v = std::getenv(std::string(name).c_str())) return std::string(v);
-    return std::nullopt;
-  };
+                                                        const env::reader& env) {
   continuous_options o;
   if (!service_name.empty()) o.service_name = std::move(service_name);
-  if (auto url = get("COROSCOPE_PYROSCOPE_URL"); url && !url->empty()) {
+  if (auto url = env.raw("COROSCOPE_PYROSCOPE_URL"); url && !url->empty()) {
     try {
       (void)detail::parse_base_url(*url);
       o.pyroscope_url = *url;
@@ -54,8 +48,8 @@ continuous_options continuous_options::from_environment(std::string service_name
       err << env::error_line(std::string(e.what()) + "; Pyroscope push is off");
     }
   }
-  if (auto dir = get("COROSCOPE_PROFILE_DIR")) o.profile_dir = *dir;
-  if (auto retention = get("COROSCOPE_PROFILE_RETENTION"); retention && !retention->empty()) {
+  if (auto dir = env.raw("COROSCOPE_PROFILE_DIR")) o.profile_dir = *dir;
+  if (auto retention = env.raw("COROSCOPE_PROFILE_RETENTION"); retention && !retention->empty()) {
     try {
       o.retention = parse_retention(*retention);
     } catch (const std::invalid_argument& e) {

@@ -5,7 +5,7 @@
 #include "cloexec_io.hpp"
 #include "request_util.hpp"
 
-#include <coroscope/env/error_line.hpp>
+#include <coroscope/base/env_error_line.hpp>
 #include <coroscope/flamegraph.hpp>
 #include <coroscope/pprof.hpp>
 
@@ -146,7 +146,7 @@ struct debug_server::impl {
 };
 
 void debug_server::impl::listen() {
-  const detail::listen_address where = detail::parse_listen_address(options.address);
+  const base::host_port where = detail::parse_listen_address(options.address);
   boost::system::error_code ec;
   tcp::resolver resolver{io_};
   auto results = resolver.resolve(where.host, std::to_string(where.port),

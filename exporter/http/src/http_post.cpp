@@ -13,7 +13,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
-#include <coroscope/env/error_line.hpp>
+#include <coroscope/base/env_error_line.hpp>
 
 #include <stdexcept>
 

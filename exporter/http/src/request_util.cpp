@@ -2,24 +2,14 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "request_util.hpp"
 
-#include <coroscope/env/error_line.hpp>
+#include <coroscope/base/constant_time.hpp>
+#include <coroscope/base/env_error_line.hpp>
 
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
 
 namespace coroscope::detail {
-
-bool constant_time_equal(std::string_view given, std::string_view expected) noexcept {
-  // Every byte of `given` is compared (against a wrapped `expected` when the lengths
-  // differ), so neither the position of a mismatch nor the token shows in the timing.
-  unsigned diff = given.size() != expected.size() ? 1u : 0u;
-  if (expected.empty()) return false;
-  for (std::size_t i = 0; i < given.size(); ++i)
-    diff |= static_cast<unsigned char>(given[i]) ^
-            static_cast<unsigned char>(expected[i % expected.size()]);
-  return diff == 0;
-}
 
 bool bearer_matches(std::string_view authorization, std::string_view token) noexcept {
   // The scheme is case-insensitive (RFC 9110 11.1); the credentials are not.
@@ -33,7 +23,7 @@ bool bearer_matches(std::string_view authorization, std::string_view token) noex
   std::string_view credentials = authorization.substr(scheme.size());
   while (!credentials.empty() && credentials.front() == ' ') credentials.remove_prefix(1);
   while (!credentials.empty() && credentials.back() == ' ') credentials.remove_suffix(1);
-  return constant_time_equal(credentials, token);
+  return base::constant_time_equal(credentials, token);
 }
 
 split_target split_request_target(std::string_view target) noexcept {
@@ -71,32 +61,11 @@ seconds_or_error parse_profile_seconds(std::optional<std::string_view> raw,
   return {std::chrono::seconds(value), {}};
 }
 
-listen_address parse_listen_address(std::string_view text) {
-  auto bad = [&](const std::string& why) -> listen_address {
-    throw std::invalid_argument("COROSCOPE_HTTP=" + env::quoted(text) + ": " + why +
-                                " (expected host:port, e.g. 127.0.0.1:6060)");
-  };
-  std::string_view host, port;
-  if (!text.empty() && text.front() == '[') {
-    auto close = text.find(']');
-    if (close == std::string_view::npos) return bad("unterminated [IPv6] address");
-    host = text.substr(1, close - 1);
-    std::string_view rest = text.substr(close + 1);
-    if (rest.size() < 2 || rest.front() != ':') return bad("no port after the IPv6 address");
-    port = rest.substr(1);
-  } else if (auto colon = text.rfind(':'); colon != std::string_view::npos) {
-    host = text.substr(0, colon);
-    port = text.substr(colon + 1);
-    if (host.find(':') != std::string_view::npos) return bad("put an IPv6 address in brackets");
-  } else {
-    port = text;
-  }
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (port.empty() || ec != std::errc{} || end != port.data() + port.size() || value > 65535)
-    return bad("bad port " + env::quoted(port));
-  return {host.empty() ? std::string("127.0.0.1") : std::string(host),
-          static_cast<unsigned short>(value)};
+base::host_port parse_listen_address(std::string_view text) {
+  std::string why;
+  if (auto address = base::parse_host_port(text, why)) return *std::move(address);
+  throw std::invalid_argument("COROSCOPE_HTTP=" + env::quoted(text) + ": " + why +
+                              " (expected host:port, e.g. 127.0.0.1:6060)");
 }
 
 }  // namespace coroscope::detail

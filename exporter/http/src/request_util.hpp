@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
+#include <coroscope/base/host_port.hpp>
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -9,11 +11,8 @@
 
 namespace coroscope::detail {
 
-/// Equality whose time depends only on the length of `given`, not on where it differs
-/// from `expected` (for bearer tokens).
-bool constant_time_equal(std::string_view given, std::string_view expected) noexcept;
-
-/// True when an `Authorization` header value carries `Bearer <token>`.
+/// True when an `Authorization` header value carries `Bearer <token>` (compared in
+/// constant time).
 bool bearer_matches(std::string_view authorization, std::string_view token) noexcept;
 
 /// A request target split into its path and the raw (still encoded) query.
@@ -36,12 +35,8 @@ seconds_or_error parse_profile_seconds(std::optional<std::string_view> raw,
                                        std::chrono::seconds default_seconds,
                                        std::chrono::seconds max_seconds);
 
-/// A listen address split into host and port. A missing host means 127.0.0.1.
-struct listen_address {
-  std::string host;
-  unsigned short port = 0;
-};
-/// Parses `host:port`, `[v6]:port`, `:port` or `port`; throws `std::invalid_argument`.
-listen_address parse_listen_address(std::string_view text);
+/// `base::parse_host_port` for `COROSCOPE_HTTP`: throws `std::invalid_argument` with one
+/// line naming the variable and its value.
+base::host_port parse_listen_address(std::string_view text);
 
 }  // namespace coroscope::detail

@@ -2,20 +2,15 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "attributes.hpp"
 
-#include <coroscope/env/error_line.hpp>
+#include <coroscope/base/env_error_line.hpp>
+#include <coroscope/base/env_reader.hpp>
 
 #include <boost/url/pct_string_view.hpp>
 
 namespace coroscope::detail {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  constexpr std::string_view blanks = " \t";
-  const auto first = s.find_first_not_of(blanks);
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(blanks);
-  return s.substr(first, last - first + 1);
-}
+using env::trim;
 
 // Boost.URL validates the escapes; a '+' stays a '+' (these are not form bodies).
 bool percent_decode(std::string_view in, std::string& out) {

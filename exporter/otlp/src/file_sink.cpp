@@ -64,8 +64,8 @@ void otlp_file_sink::append(const cpu_profile& profile, const otlp_resource& res
   append(encode_otlp_request(profile, resource));
 }
 
-std::string otlp_file_sink::path_from_environment(const environment& env) {
-  return env("COROSCOPE_OTLP_FILE").value_or(std::string());
+std::string otlp_file_sink::path_from_environment(const env::reader& env) {
+  return env.raw("COROSCOPE_OTLP_FILE").value_or(std::string());
 }
 
 std::vector<std::vector<otlp_decoded_profile>> read_otlp_file(const std::string& path) {

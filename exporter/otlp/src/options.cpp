@@ -5,7 +5,7 @@
 #include "attributes.hpp"
 #include "url.hpp"
 
-#include <coroscope/env/error_line.hpp>
+#include <coroscope/base/env_error_line.hpp>
 
 #include <charconv>
 #include <ostream>
@@ -15,13 +15,6 @@ namespace coroscope {
 namespace {
 
 constexpr std::string_view profiles_path = "/v1development/profiles";
-
-// Empty values count as unset, as the OTel SDKs treat them.
-std::optional<std::string> non_empty(const environment& env, std::string_view name) {
-  auto value = env(name);
-  if (value && value->empty()) return std::nullopt;
-  return value;
-}
 
 // Checks the URL now, so a typo is reported once at startup rather than on every export.
 bool valid_endpoint(const std::string& url, std::string_view variable, std::ostream& err) {
@@ -38,27 +31,27 @@ bool valid_endpoint(const std::string& url, std::string_view variable, std::ostr
 
 otlp_exporter_options otlp_exporter_options::from_environment(std::string_view service_name,
                                                                std::ostream& err,
-                                                               const environment& env) {
+                                                               const env::reader& env) {
   otlp_exporter_options o;
   o.resource = make_otlp_resource(service_name, err, env);
 
-  if (auto url = non_empty(env, "OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT")) {
+  if (auto url = env.non_empty("OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT")) {
     if (valid_endpoint(*url, "OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT", err)) o.endpoint = *url;
-  } else if (auto base = non_empty(env, "OTEL_EXPORTER_OTLP_ENDPOINT")) {
+  } else if (auto base = env.non_empty("OTEL_EXPORTER_OTLP_ENDPOINT")) {
     std::string url = *base;
     while (!url.empty() && url.back() == '/') url.pop_back();
     url += profiles_path;
     if (valid_endpoint(url, "OTEL_EXPORTER_OTLP_ENDPOINT", err)) o.endpoint = std::move(url);
   }
 
-  if (auto headers = non_empty(env, "OTEL_EXPORTER_OTLP_HEADERS")) {
+  if (auto headers = env.non_empty("OTEL_EXPORTER_OTLP_HEADERS")) {
     auto parsed = detail::parse_key_value_list(*headers);
     for (const std::string& e : parsed.errors)
       err << env::error_line("OTEL_EXPORTER_OTLP_HEADERS: " + e + "; header skipped");
     o.headers = std::move(parsed.pairs);
   }
 
-  if (auto compression = non_empty(env, "OTEL_EXPORTER_OTLP_COMPRESSION")) {
+  if (auto compression = env.non_empty("OTEL_EXPORTER_OTLP_COMPRESSION")) {
     if (*compression == "gzip") {
       o.compression = otlp_compression::gzip;
     } else if (*compression == "none") {
@@ -69,7 +62,7 @@ otlp_exporter_options otlp_exporter_options::from_environment(std::string_view s
     }
   }
 
-  if (auto timeout = non_empty(env, "OTEL_EXPORTER_OTLP_TIMEOUT")) {
+  if (auto timeout = env.non_empty("OTEL_EXPORTER_OTLP_TIMEOUT")) {
     std::int64_t ms = 0;
     const char* end = timeout->data() + timeout->size();
     auto [ptr, ec] = std::from_chars(timeout->data(), end, ms);

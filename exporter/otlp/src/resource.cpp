@@ -4,7 +4,7 @@
 
 #include "attributes.hpp"
 
-#include <coroscope/env/error_line.hpp>
+#include <coroscope/base/env_error_line.hpp>
 
 #include <unistd.h>
 
@@ -39,14 +39,6 @@ std::string host_name() {
 
 }  // namespace
 
-environment process_environment() {
-  return [](std::string_view name) -> std::optional<std::string> {
-    const char* value = std::getenv(std::string(name).c_str());
-    if (value == nullptr) return std::nullopt;
-    return std::string(value);
-  };
-}
-
 const otlp_value* otlp_resource::find(std::string_view key) const {
   auto it = std::find_if(attributes.begin(), attributes.end(),
                          [&](const otlp_attribute& a) { return a.key == key; });
@@ -64,7 +56,7 @@ void otlp_resource::set(std::string key, otlp_value value) {
 }
 
 otlp_resource make_otlp_resource(std::string_view service_name, std::ostream& err,
-                                 const environment& env) {
+                                 const env::reader& env) {
   otlp_resource r;
   r.scope_name = "coroscope";
   r.scope_version = COROSCOPE_VERSION;
@@ -73,7 +65,7 @@ otlp_resource make_otlp_resource(std::string_view service_name, std::ostream& er
   r.set("process.executable.name", exe);
   if (std::string host = host_name(); !host.empty()) r.set("host.name", std::move(host));
 
-  if (auto text = env("OTEL_RESOURCE_ATTRIBUTES")) {
+  if (auto text = env.raw("OTEL_RESOURCE_ATTRIBUTES")) {
     auto parsed = detail::parse_key_value_list(*text);
     for (const std::string& e : parsed.errors)
       err << env::error_line("OTEL_RESOURCE_ATTRIBUTES: " + e + "; entry skipped");
@@ -82,7 +74,7 @@ otlp_resource make_otlp_resource(std::string_view service_name, std::ostream& er
 
   // OTel's precedence: the explicit option, then OTEL_SERVICE_NAME, then
   // service.name from OTEL_RESOURCE_ATTRIBUTES, then unknown_service:<executable>.
-  std::optional<std::string> from_env = env("OTEL_SERVICE_NAME");
+  std::optional<std::string> from_env = env.raw("OTEL_SERVICE_NAME");
   if (!service_name.empty()) {
     r.set("service.name", std::string(service_name));
   } else if (from_env && !from_env->empty()) {

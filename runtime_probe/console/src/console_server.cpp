@@ -26,6 +26,7 @@
 #include "cloexec_io.hpp"
 #include "convert.hpp"
 #include "coroscope/console/frame_codec.hpp"
+#include <coroscope/base/constant_time.hpp>
 
 namespace coroscope {
 namespace detail {
@@ -62,18 +63,6 @@ bool trim_freed_memory() {
 #else
   return false;
 #endif
-}
-
-/// Compares without an early exit, so the time taken does not reveal the matching prefix.
-bool tokens_equal(std::string_view a, std::string_view b) {
-  const std::size_t n = std::max(a.size(), b.size());
-  unsigned diff = a.size() != b.size() ? 1u : 0u;
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0u;
-    const auto y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0u;
-    diff |= x ^ y;
-  }
-  return diff == 0;
 }
 
 void log_line(const std::string& peer, const std::string& what) {
@@ -301,7 +290,7 @@ class console_connection : public std::enable_shared_from_this<console_connectio
                  "; use a console built for protocol v" + std::to_string(console::kProtocolVersion));
       return false;
     }
-    if (!server_.options().token.empty() && !tokens_equal(h.token(), server_.options().token)) {
+    if (!server_.options().token.empty() && !base::constant_time_equal(h.token(), server_.options().token)) {
       refuse(pb::Error::CODE_UNAUTHENTICATED,
              h.token().empty() ? "this probe requires a token" : "wrong token");
       return false;

@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "cloexec_io.hpp"
+#include <coroscope/base/env_error_line.hpp>
+#include <coroscope/base/host_port.hpp>
 #include "coroscope/console_server.hpp"
 #include "coroscope/probe.hpp"
 #include "coroscope/profile_view.hpp"
@@ -128,22 +130,14 @@ console_source make_console_source(probe& p) {
 
 bool parse_console_address(const std::string& address, console_options& options,
                            std::string& error) {
-  const auto colon = address.rfind(':');
-  if (colon == std::string::npos) {
-    error = "console address '" + address + "' is not host:port";
+  std::string why;
+  const auto parsed = base::parse_host_port(address, why);
+  if (!parsed) {
+    error = "console address " + env::quoted(address) + ": " + why;
     return false;
   }
-  std::string host = address.substr(0, colon);
-  const std::string port = address.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  unsigned value = 0;
-  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (port.empty() || ec != std::errc{} || end != port.data() + port.size() || value > 65535) {
-    error = "console address '" + address + "' has a bad port (0-65535)";
-    return false;
-  }
-  options.host = host.empty() ? std::string("127.0.0.1") : host;
-  options.port = static_cast<std::uint16_t>(value);
+  options.host = parsed->host;
+  options.port = parsed->port;
   return true;
 }
 

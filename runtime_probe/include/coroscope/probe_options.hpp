@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
+#include <coroscope/base/env_reader.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <map>
@@ -109,14 +111,12 @@ struct resolved_options {
   bool read_environment = true;  ///< parts that read their own variables follow this too
 };
 
-/// Reads one environment variable; returns nullptr when unset. Injected for tests.
-using env_lookup = const char* (*)(const char* name);
-
 /// Resolves `explicit_options` against the environment. Each bad value is reported as one
 /// line on `errors` (or stderr when `errors` is null) naming the variable, and the default
 /// is used instead; this never throws for bad environment values.
+/// `environment` is the process's unless tests or embedders inject one.
 resolved_options resolve_options(const probe_options& explicit_options,
-                                 env_lookup lookup = nullptr,
+                                 const env::reader& environment = {},
                                  std::string* errors = nullptr);
 
 }  // namespace coroscope

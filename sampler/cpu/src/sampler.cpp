@@ -55,20 +55,6 @@ struct exit_guard {
 };
 thread_local exit_guard t_exit_guard;
 
-detail::stack_bounds current_stack_bounds() {
-  detail::stack_bounds bounds;
-  pthread_attr_t attr;
-  if (pthread_getattr_np(pthread_self(), &attr) != 0) return bounds;
-  void* base = nullptr;
-  std::size_t size = 0;
-  if (pthread_attr_getstack(&attr, &base, &size) == 0) {
-    bounds.low = reinterpret_cast<std::uintptr_t>(base);
-    bounds.high = bounds.low + size;
-  }
-  pthread_attr_destroy(&attr);
-  return bounds;
-}
-
 // Creates the slot's timer, aimed at its thread. Registry mutex held; no handler can use
 // the slot's timer fields (stopped, or the slot's own thread is the caller).
 bool create_timer(thread_slot& slot, sample_clock clock) {
@@ -234,7 +220,7 @@ bool register_current_thread() {
   }
   slot->tid = static_cast<pid_t>(gettid());
   slot->thread = pthread_self();
-  slot->stack = current_stack_bounds();
+  slot->stack = base::current_thread_stack();
   thread_slot* raw = slot.get();
   t_exit_guard.armed = true;  // first touch registers the thread_local's destructor
   std::lock_guard lock(r.mutex);

@@ -7,6 +7,8 @@
 
 #include <ucontext.h>
 
+#include <coroscope/base/frame_walk.hpp>
+
 /// The two stack walkers the signal handler can use. Both are async-signal-safe (see the
 /// libunwind caveat in sampler.hpp), write pcs[0] = the interrupted instruction pointer,
 /// then return addresses, and return the number of pcs written (at least 1 when the
@@ -14,14 +16,11 @@
 namespace coroscope::sampling::detail {
 
 /// The bounds of a thread's stack, [low, high), taken at registration.
-struct stack_bounds {
-  std::uintptr_t low = 0;
-  std::uintptr_t high = 0;
-};
+using base::stack_bounds;
 
-/// Walks the frame-pointer chain from the context's rip/rbp. Every frame record must lie
-/// inside `stack` above the interrupted rsp, be 8-byte aligned and strictly above the
-/// previous one, so a corrupt or foreign chain ends the walk instead of faulting.
+/// Walks the frame-pointer chain from the context's rip/rbp with `base::walk_frame_pointers`,
+/// every frame record inside `stack` above the interrupted rsp. A context whose rsp is not
+/// inside `stack` (an alternate signal stack) gives its pc alone.
 std::size_t unwind_frame_pointers(const ucontext_t& context, stack_bounds stack,
                                   std::uintptr_t* pcs, std::size_t max_pcs) noexcept;
 

@@ -4,7 +4,7 @@
 // Environment variables, /proc/self/statm and writing the profile file.
 #include "heap_state.hpp"
 
-#include <coroscope/env/error_line.hpp>
+#include <coroscope/base/env_error_line.hpp>
 #include <coroscope/heap.hpp>
 
 #include <fcntl.h>

@@ -5,9 +5,9 @@
 #include "heap_state.hpp"
 #include "sampler_control.hpp"
 
+#include <coroscope/base/frame_walk.hpp>
 #include <coroscope/heap.hpp>
 
-#include <pthread.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,40 +50,13 @@ void seed(thread_state& t) noexcept {
 // The thread's stack, for bounding the frame-pointer walk. pthread_getattr_np allocates
 // (the caller is busy, so that is forwarded unsampled); a failure leaves {1, 1}: no walk.
 void take_stack_bounds(thread_state& t) noexcept {
-  t.stack_low = t.stack_high = 1;
-  pthread_attr_t attr;
-  if (::pthread_getattr_np(::pthread_self(), &attr) != 0) return;
-  void* base = nullptr;
-  std::size_t size = 0;
-  if (::pthread_attr_getstack(&attr, &base, &size) == 0 && base != nullptr) {
-    t.stack_low = reinterpret_cast<std::uintptr_t>(base);
-    t.stack_high = t.stack_low + size;
-  }
-  ::pthread_attr_destroy(&attr);
+  const base::stack_bounds stack = base::current_thread_stack();
+  const bool known = stack.high != 0;
+  t.stack_low = known ? stack.low : 1;
+  t.stack_high = known ? stack.high : 1;
 }
 
 }  // namespace
-
-// Frame records belong to this thread's stack but not to objects the sanitizers track.
-__attribute__((no_sanitize("address", "undefined", "thread")))
-std::size_t walk_frame_pointers(std::uintptr_t frame, std::uintptr_t low, std::uintptr_t high,
-                                std::uintptr_t* pcs, std::size_t max_pcs) noexcept {
-  std::size_t n = 0;
-  std::uintptr_t fp = frame;
-  while (n < max_pcs) {
-    if ((fp & (sizeof(std::uintptr_t) - 1)) != 0) break;
-    if (fp < low || high < 2 * sizeof(std::uintptr_t) || fp > high - 2 * sizeof(std::uintptr_t)) break;
-    const auto* record = reinterpret_cast<const std::uintptr_t*>(fp);
-    const std::uintptr_t next = record[0];
-    const std::uintptr_t ret = record[1];
-    if (ret == 0) break;
-    pcs[n++] = ret;
-    if (next <= fp) break;  // the chain must go strictly up the stack
-    low = fp + 2 * sizeof(std::uintptr_t);
-    fp = next;
-  }
-  return n;
-}
 
 void record_sample(std::uintptr_t address, std::size_t size, const std::uintptr_t* pcs,
                    std::size_t depth, std::uint64_t time_ns) noexcept {
@@ -145,8 +118,9 @@ void on_countdown_crossed(void* address, std::size_t size, void* frame) noexcept
   const auto fp = reinterpret_cast<std::uintptr_t>(frame);
   const auto here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
   if (t.stack_high > 1 && fp >= t.stack_low && fp < t.stack_high) {
-    depth = walk_frame_pointers(fp, here < t.stack_low ? t.stack_low : here, t.stack_high, pcs,
-                                kMaxHeapFrames);
+    // Records lie above this function's own frame.
+    depth = base::walk_frame_pointers(fp, {here < t.stack_low ? t.stack_low : here, t.stack_high},
+                                      pcs, kMaxHeapFrames);
   } else if (fp != 0) {
     // No bounds (or a foreign stack): the interposer's own frame record is still ours to read.
     pcs[0] = reinterpret_cast<const std::uintptr_t*>(fp)[1];

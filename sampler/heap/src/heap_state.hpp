@@ -87,10 +87,4 @@ class busy_scope {
 void record_sample(std::uintptr_t address, std::size_t size, const std::uintptr_t* pcs,
                    std::size_t depth, std::uint64_t time_ns) noexcept;
 
-/// Walks the frame-pointer chain from `frame` within [low, high): pcs[i] = return address
-/// of each frame record. Stops at the first record that is misaligned, out of bounds or not
-/// strictly above the previous one.
-std::size_t walk_frame_pointers(std::uintptr_t frame, std::uintptr_t low, std::uintptr_t high,
-                                std::uintptr_t* pcs, std::size_t max_pcs) noexcept;
-
 }  // namespace coroscope::heap::detail

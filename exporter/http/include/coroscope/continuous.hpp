@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
+#include <coroscope/base/env_reader.hpp>
 #include <coroscope/profile.hpp>
 
 #include <chrono>
@@ -18,9 +19,6 @@
 /// Continuous profiling: every interval, the last window's CPU profile is pushed to
 /// Pyroscope and/or written as a pprof file into a directory with retention.
 namespace coroscope {
-
-/// Reads one environment variable: its value, or nothing when unset.
-using environment_reader = std::function<std::optional<std::string>(std::string_view name)>;
 
 /// What `continuous_profiler` does with each window.
 struct continuous_options {
@@ -65,9 +63,9 @@ struct continuous_options {
 
   /// Options from `COROSCOPE_PYROSCOPE_URL`, `COROSCOPE_PROFILE_DIR` and
   /// `COROSCOPE_PROFILE_RETENTION`. A bad value prints a one-line error naming the
-  /// variable on `err` and keeps the default. `env` empty: the process environment.
+  /// variable on `err` and keeps the default.
   static continuous_options from_environment(std::string service_name, std::ostream& err,
-                                             const environment_reader& env = {});
+                                             const env::reader& env = {});
 };
 
 /// Parses a retention such as `36h`, `7d`, `90m` or `3600s` (a positive integer and one

@@ -27,7 +27,8 @@ namespace coroscope {
 /// Where and how the debug server listens.
 struct debug_server_options {
   /// `host:port` (`COROSCOPE_HTTP`). A bare `port` or `:port` means loopback
-  /// (127.0.0.1); `[::1]:port` for IPv6; port 0 picks a free port. Empty means "off":
+  /// (127.0.0.1); `[::1]:port` for IPv6 (a bare `::1` is refused); port 0 picks a free
+  /// port; read by `base::parse_host_port`, as the console address is. Empty means "off":
   /// do not construct a `debug_server` then (its constructor refuses an empty address).
   std::string address;
   /// Bearer token (`COROSCOPE_HTTP_TOKEN`). When set, every request needs

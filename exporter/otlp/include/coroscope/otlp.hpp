@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
+#include <coroscope/base/env_reader.hpp>
 #include <coroscope/function_names.hpp>
 #include <coroscope/profile.hpp>
 
@@ -24,13 +25,6 @@
 /// appended to a file by `otlp_file_sink` and read back by `otlp_dump`.
 /// No protobuf type appears here; the generated code is private to the library.
 namespace coroscope {
-
-/// Reads one environment variable: the value, or nothing when unset. Injected so tests
-/// (and embedders) need not touch the process environment.
-using environment = std::function<std::optional<std::string>(std::string_view name)>;
-
-/// The process environment (`getenv`).
-environment process_environment();
 
 /// The value of an OTLP attribute: a string or an integer.
 using otlp_value = std::variant<std::string, std::int64_t>;
@@ -65,7 +59,7 @@ struct otlp_resource {
 /// `OTEL_RESOURCE_ATTRIBUTES`, else `unknown_service:<executable name>`.
 /// The scope is `coroscope` with the project version.
 otlp_resource make_otlp_resource(std::string_view service_name, std::ostream& err,
-                                 const environment& env = process_environment());
+                                 const env::reader& env = {});
 
 /// Encodes `profile` as a serialized ExportProfilesServiceRequest with one
 /// ResourceProfiles / ScopeProfiles / Profile and a deduplicated dictionary whose tables
@@ -147,7 +141,7 @@ struct otlp_exporter_options {
   /// from `make_otlp_resource(service_name, ...)`. A bad value prints a one-line error
   /// naming the variable on `err` and keeps the default.
   static otlp_exporter_options from_environment(std::string_view service_name, std::ostream& err,
-                                                const environment& env = process_environment());
+                                                const env::reader& env = {});
 };
 
 /// What an `otlp_exporter` did so far.
@@ -220,7 +214,7 @@ class otlp_file_sink {
   const std::string& path() const noexcept { return path_; }
 
   /// The path in `COROSCOPE_OTLP_FILE`, or empty when unset.
-  static std::string path_from_environment(const environment& env = process_environment());
+  static std::string path_from_environment(const env::reader& env = {});
 
  private:
   std::string path_;

@@ -118,8 +118,9 @@ class console_server {
 /// identity. `p` must outlive the server.
 console_source make_console_source(probe& p);
 
-/// Parses `host:port` (`[v6]:port` for IPv6; a bare `:port` means 127.0.0.1) into
-/// `options`. Returns false and sets `error` to one line on bad input.
+/// Parses `host:port` into `options` with `base::parse_host_port` (the parser the HTTP
+/// server uses too): `[v6]:port` for IPv6 (a bare `::1` is refused), a bare `port` or
+/// `:port` means 127.0.0.1. Returns false and sets `error` to one line on bad input.
 bool parse_console_address(const std::string& address, console_options& options,
                            std::string& error);
 

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 //
-// coroscope::env alone: a bad environment value is reported on one line of bounded
-// length, its control bytes escaped and its length given when it is cut.
+// coroscope::base alone: a bad environment value is reported on one line of bounded
+// length, its control bytes escaped and its length given when it is cut; an injected
+// environment is read; a listen address is parsed.
 #include <algorithm>
 #include <string>
 
-#include <coroscope/env/error_line.hpp>
+#include <coroscope/base/env_error_line.hpp>
+#include <coroscope/base/env_reader.hpp>
+#include <coroscope/base/host_port.hpp>
 
 #include "check.hpp"
 
@@ -21,5 +24,13 @@ int main() {
   check(cut.size() <= coroscope::env::kMaxLine && std::count(cut.begin(), cut.end(), '\n') == 1,
         "a 10 KB value gives one line of at most kMaxLine bytes (" + std::to_string(cut.size()) + ")");
   check(cut.find("(10240 bytes)") != std::string::npos, "the cut value's length is given");
-  return install_test::finish("env_program");
+  const coroscope::env::reader env = [](std::string_view name) -> std::optional<std::string> {
+    if (name == "EXAMPLE_VAR") return " 6669 ";
+    return std::nullopt;
+  };
+  check(env.trimmed("EXAMPLE_VAR") == "6669", "an injected environment is read and trimmed");
+  std::string error;
+  const auto address = coroscope::base::parse_host_port("[::1]:6669", error);
+  check(address && address->host == "::1" && address->port == 6669, "[::1]:6669 parses: " + error);
+  return install_test::finish("base_program");
 }

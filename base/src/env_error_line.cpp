@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include <coroscope/env/error_line.hpp>
+#include <coroscope/base/env_error_line.hpp>
 
 #include <array>
 #include <cstdio>

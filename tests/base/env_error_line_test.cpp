@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 //
-// coroscope::env, the one helper every report of a bad environment value goes through.
-#include <coroscope/env/error_line.hpp>
+// coroscope::base's env error line, the one helper every report of a bad environment value goes through.
+#include <coroscope/base/env_error_line.hpp>
 
 #include <gtest/gtest.h>
 
