@@ -3,6 +3,7 @@
 #include <coroscope/function_names.hpp>
 #include <coroscope/pprof.hpp>
 
+#include "flat_hash_slots.hpp"
 #include "gzip.hpp"
 #include "pprof_input.hpp"
 #include "profile.pb.h"
@@ -14,9 +15,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -37,24 +40,54 @@ void hash_combine(std::size_t& seed, std::size_t value) noexcept {
   seed ^= value + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
 }
 
+// A hash for the short strings that labels mostly are (`task_id`, `42`, `worker`): a few
+// loads and multiplies, where std::hash is a call and a loop. Longer strings go to
+// std::hash.
+std::uint64_t short_string_hash(std::string_view s) noexcept {
+  const std::size_t n = s.size();
+  if (n > 16) return std::hash<std::string_view>{}(s);
+  std::uint64_t a = 0;
+  std::uint64_t b = 0;
+  if (n >= 8) {
+    std::memcpy(&a, s.data(), 8);
+    std::memcpy(&b, s.data() + n - 8, 8);
+  } else if (n >= 4) {
+    std::uint32_t lo = 0;
+    std::uint32_t hi = 0;
+    std::memcpy(&lo, s.data(), 4);
+    std::memcpy(&hi, s.data() + n - 4, 4);
+    a = lo;
+    b = hi;
+  } else if (n > 0) {
+    a = static_cast<unsigned char>(s[0]) | static_cast<std::uint64_t>(static_cast<unsigned char>(s[n / 2])) << 8 |
+        static_cast<std::uint64_t>(static_cast<unsigned char>(s[n - 1])) << 16;
+  }
+  std::uint64_t h = (a ^ (n * 0x9e3779b97f4a7c15ULL)) * 0xbf58476d1ce4e5b9ULL;
+  h = (h ^ (h >> 31) ^ b) * 0x94d049bb133111ebULL;
+  return h ^ (h >> 29);
+}
+
 // Interns strings into the profile's string table; index 0 is always "".
-// The keys view the table's own strings, which protobuf never moves once added.
+// The views are of the table's own strings, which protobuf never moves once added.
 class string_table {
  public:
   explicit string_table(pb::Profile& out) : out_(out) { intern(""); }
 
   std::int64_t intern(std::string_view s) {
-    if (auto it = index_.find(s); it != index_.end()) return it->second;
-    auto id = static_cast<std::int64_t>(out_.string_table_size());
+    const std::uint64_t hash = short_string_hash(s);
+    if (const std::int64_t* id = index_.find(hash, [&](std::int64_t i) { return views_[i] == s; })) return *id;
+    auto id = static_cast<std::int64_t>(views_.size());
     std::string* stored = out_.add_string_table();
     stored->assign(s);
-    index_.emplace(*stored, id);
+    views_.emplace_back(*stored);
+    index_.insert(hash, id);
     return id;
   }
 
  private:
   pb::Profile& out_;
-  std::unordered_map<std::string_view, std::int64_t> index_;
+  std::vector<std::string_view> views_;
+  detail::flat_hash_slots<std::int64_t> index_;
 };
 
 struct function_key {
@@ -93,9 +126,39 @@ struct location_key_hash {
   }
 };
 
+// The ids of one sample: location ids, then its labels' key and value string indices.
+struct sample_ids {
+  std::span<const std::uint64_t> locations;
+  std::span<const std::uint64_t> labels;  // key, value, key, value, ...
+
+  bool operator==(const pb::Sample& s) const noexcept {
+    if (static_cast<std::size_t>(s.location_id_size()) != locations.size() ||
+        2 * static_cast<std::size_t>(s.label_size()) != labels.size() ||
+        !std::equal(locations.begin(), locations.end(), s.location_id().begin()))
+      return false;
+    for (int i = 0; i < s.label_size(); ++i) {
+      const auto at = 2 * static_cast<std::size_t>(i);
+      if (static_cast<std::uint64_t>(s.label(i).key()) != labels[at] ||
+          static_cast<std::uint64_t>(s.label(i).str()) != labels[at + 1])
+        return false;
+    }
+    return true;
+  }
+};
+
+std::uint64_t hash_ids(std::span<const std::uint64_t> ids) noexcept {
+  std::size_t seed = ids.size();
+  for (std::uint64_t id : ids) hash_combine(seed, id);
+  return seed;
+}
+
 // Builds the Profile message into `out` (arena-allocated by the caller: one profile has
 // many small messages). Samples with the same stack and labels are merged into one pprof
 // Sample with summed values, as Go's profile builder does; pprof carries no timestamps.
+//
+// Frames with an id (`frame::id`) are looked at once per id: the first one seen goes
+// through the tables keyed by the frame's strings, later ones take its location from a
+// table keyed by the id. The output is the same as without ids.
 class pprof_encoder {
  public:
   explicit pprof_encoder(pb::Profile& out) : out_(out), strings_(out) {}
@@ -115,35 +178,34 @@ class pprof_encoder {
 
     if (!profile.main_module.empty()) mapping_for(profile.main_module);
 
-    std::vector<std::uint64_t> ids;  // location ids, then a 0 separator, then label pairs
-    std::string key;
+    out_.mutable_sample()->Reserve(static_cast<int>(std::min<std::size_t>(profile.samples.size(), INT_MAX)));
+    samples_.reserve(profile.samples.size());
+    std::vector<std::uint64_t> ids;  // location ids, then label pairs
     for (const sample& s : profile.samples) {
       ids.clear();
       for (const frame& f : s.stack) ids.push_back(location_id(f));
-      ids.push_back(0);  // no location has id 0
       for (const auto& [label_key, label_value] : s.labels) {
         ids.push_back(static_cast<std::uint64_t>(strings_.intern(label_key)));
         ids.push_back(static_cast<std::uint64_t>(strings_.intern(label_value)));
       }
-      key.assign(reinterpret_cast<const char*>(ids.data()), ids.size() * sizeof ids[0]);
-      auto [it, inserted] = samples_.try_emplace(key, nullptr);
-      if (!inserted) {
-        pb::Sample& merged = *it->second;
-        merged.set_value(0, merged.value(0) + s.count);
-        merged.set_value(1, merged.value(1) + s.cpu_ns);
+      const std::span<const std::uint64_t> all(ids);
+      const sample_ids key{all.first(s.stack.size()), all.subspan(s.stack.size())};
+      const std::uint64_t hash = hash_ids(all);
+      if (pb::Sample** merged = samples_.find(hash, [&](const pb::Sample* m) { return key == *m; })) {
+        (*merged)->set_value(0, (*merged)->value(0) + s.count);
+        (*merged)->set_value(1, (*merged)->value(1) + s.cpu_ns);
         continue;
       }
       pb::Sample* out_sample = out_.add_sample();
-      it->second = out_sample;
-      const auto stack_end = ids.begin() + static_cast<std::ptrdiff_t>(s.stack.size());
-      out_sample->mutable_location_id()->Add(ids.begin(), stack_end);
+      out_sample->mutable_location_id()->Add(key.locations.begin(), key.locations.end());
       out_sample->add_value(s.count);
       out_sample->add_value(s.cpu_ns);
-      for (std::size_t i = s.stack.size() + 1; i + 1 < ids.size(); i += 2) {
+      for (std::size_t i = 0; i + 1 < key.labels.size(); i += 2) {
         pb::Label* label = out_sample->add_label();
-        label->set_key(static_cast<std::int64_t>(ids[i]));
-        label->set_str(static_cast<std::int64_t>(ids[i + 1]));
+        label->set_key(static_cast<std::int64_t>(key.labels[i]));
+        label->set_str(static_cast<std::int64_t>(key.labels[i + 1]));
       }
+      samples_.insert(hash, out_sample);
     }
     finish_mappings();
   }
@@ -201,6 +263,16 @@ class pprof_encoder {
   }
 
   std::uint64_t location_id(const frame& f) {
+    if (f.id == 0) return location_of_strings(f);
+    // The id is the whole key: the table's hash is the id itself.
+    if (const std::uint64_t* known = location_by_frame_id_.find(f.id, [](std::uint64_t) { return true; }))
+      return *known;
+    const std::uint64_t id = location_of_strings(f);
+    location_by_frame_id_.insert(f.id, id);
+    return id;
+  }
+
+  std::uint64_t location_of_strings(const frame& f) {
     location_key key{f.module, f.address, {f.function, f.file, f.is_task_frame}, f.line};
     auto [it, inserted] = locations_.try_emplace(key, 0);
     if (!inserted) return it->second;
@@ -233,7 +305,8 @@ class pprof_encoder {
 
   pb::Profile& out_;
   string_table strings_;
-  std::unordered_map<std::string, pb::Sample*> samples_;
+  detail::flat_hash_slots<pb::Sample*> samples_;
+  detail::flat_hash_slots<std::uint64_t> location_by_frame_id_;
   std::unordered_map<function_key, std::uint64_t, function_key_hash> functions_;
   std::unordered_map<location_key, std::uint64_t, location_key_hash> locations_;
   std::unordered_map<std::string_view, mapping_info> mappings_;
