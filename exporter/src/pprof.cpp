@@ -9,6 +9,8 @@
 #include "profile.pb.h"
 
 #include <google/protobuf/arena.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -126,35 +128,17 @@ struct location_key_hash {
   }
 };
 
-// The ids of one sample: location ids, then its labels' key and value string indices.
-struct sample_ids {
-  std::span<const std::uint64_t> locations;
-  std::span<const std::uint64_t> labels;  // key, value, key, value, ...
-
-  bool operator==(const pb::Sample& s) const noexcept {
-    if (static_cast<std::size_t>(s.location_id_size()) != locations.size() ||
-        2 * static_cast<std::size_t>(s.label_size()) != labels.size() ||
-        !std::equal(locations.begin(), locations.end(), s.location_id().begin()))
-      return false;
-    for (int i = 0; i < s.label_size(); ++i) {
-      const auto at = 2 * static_cast<std::size_t>(i);
-      if (static_cast<std::uint64_t>(s.label(i).key()) != labels[at] ||
-          static_cast<std::uint64_t>(s.label(i).str()) != labels[at + 1])
-        return false;
-    }
-    return true;
-  }
-};
-
 std::uint64_t hash_ids(std::span<const std::uint64_t> ids) noexcept {
   std::size_t seed = ids.size();
   for (std::uint64_t id : ids) hash_combine(seed, id);
   return seed;
 }
 
-// Builds the Profile message into `out` (arena-allocated by the caller: one profile has
-// many small messages). Samples with the same stack and labels are merged into one pprof
-// Sample with summed values, as Go's profile builder does; pprof carries no timestamps.
+// Builds a pprof profile: the tables (strings, functions, locations, mappings) and the
+// scalars into the Profile message `out` (arena-allocated by the caller), the samples into
+// a compact table of their own that `write_samples` writes after the Profile. Samples with
+// the same stack and labels are merged into one pprof Sample with summed values, as Go's
+// profile builder does; pprof carries no timestamps.
 //
 // Frames with an id (`frame::id`) are looked at once per id: the first one seen goes
 // through the tables keyed by the frame's strings, later ones take its location from a
@@ -178,36 +162,57 @@ class pprof_encoder {
 
     if (!profile.main_module.empty()) mapping_for(profile.main_module);
 
-    out_.mutable_sample()->Reserve(static_cast<int>(std::min<std::size_t>(profile.samples.size(), INT_MAX)));
+    std::size_t total_ids = 0;
+    for (const sample& s : profile.samples) total_ids += s.stack.size() + 2 * s.labels.size();
+    ids_.reserve(total_ids);
     samples_.reserve(profile.samples.size());
-    std::vector<std::uint64_t> ids;  // location ids, then label pairs
+    index_.reserve(profile.samples.size());
     for (const sample& s : profile.samples) {
-      ids.clear();
-      for (const frame& f : s.stack) ids.push_back(location_id(f));
+      const std::size_t first = ids_.size();
+      for (const frame& f : s.stack) ids_.push_back(location_id(f));
       for (const auto& [label_key, label_value] : s.labels) {
-        ids.push_back(static_cast<std::uint64_t>(strings_.intern(label_key)));
-        ids.push_back(static_cast<std::uint64_t>(strings_.intern(label_value)));
+        ids_.push_back(static_cast<std::uint64_t>(strings_.intern(label_key)));
+        ids_.push_back(static_cast<std::uint64_t>(strings_.intern(label_value)));
       }
-      const std::span<const std::uint64_t> all(ids);
-      const sample_ids key{all.first(s.stack.size()), all.subspan(s.stack.size())};
-      const std::uint64_t hash = hash_ids(all);
-      if (pb::Sample** merged = samples_.find(hash, [&](const pb::Sample* m) { return key == *m; })) {
-        (*merged)->set_value(0, (*merged)->value(0) + s.count);
-        (*merged)->set_value(1, (*merged)->value(1) + s.cpu_ns);
+      const std::span<const std::uint64_t> ids(ids_.data() + first, ids_.size() - first);
+      const std::uint64_t hash = hash_ids(ids);
+      const auto same = [&](std::size_t i) {
+        return samples_[i].locations == s.stack.size() && std::ranges::equal(ids_of(samples_[i]), ids);
+      };
+      if (const std::size_t* merged = index_.find(hash, same)) {
+        samples_[*merged].count += s.count;
+        samples_[*merged].cpu_ns += s.cpu_ns;
+        ids_.resize(first);
         continue;
       }
-      pb::Sample* out_sample = out_.add_sample();
-      out_sample->mutable_location_id()->Add(key.locations.begin(), key.locations.end());
-      out_sample->add_value(s.count);
-      out_sample->add_value(s.cpu_ns);
-      for (std::size_t i = 0; i + 1 < key.labels.size(); i += 2) {
-        pb::Label* label = out_sample->add_label();
-        label->set_key(static_cast<std::int64_t>(key.labels[i]));
-        label->set_str(static_cast<std::int64_t>(key.labels[i + 1]));
-      }
-      samples_.insert(hash, out_sample);
+      index_.insert(hash, samples_.size());
+      samples_.push_back({first, ids.size(), s.stack.size(), s.count, s.cpu_ns});
     }
     finish_mappings();
+  }
+
+  // Writes the samples to `out` as Profile messages that hold one Sample each. Protobuf
+  // merges concatenated messages (a repeated field's elements append), so the Profile's
+  // serialization followed by these is the whole profile, with its samples in order; one
+  // Sample message serves them all instead of one arena message per sample.
+  bool write_samples(google::protobuf::io::CodedOutputStream& out) const {
+    google::protobuf::Arena arena;
+    auto* holder = google::protobuf::Arena::CreateMessage<pb::Profile>(&arena);
+    pb::Sample* one = holder->add_sample();
+    for (const merged_sample& m : samples_) {
+      one->Clear();  // keeps the fields' memory and the Label messages for reuse
+      const std::span<const std::uint64_t> ids = ids_of(m);
+      one->mutable_location_id()->Add(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(m.locations));
+      one->add_value(m.count);
+      one->add_value(m.cpu_ns);
+      for (std::size_t i = m.locations; i + 1 < ids.size(); i += 2) {
+        pb::Label* label = one->add_label();
+        label->set_key(static_cast<std::int64_t>(ids[i]));
+        label->set_str(static_cast<std::int64_t>(ids[i + 1]));
+      }
+      if (!holder->SerializeToCodedStream(&out)) return false;
+    }
+    return true;
   }
 
  private:
@@ -219,6 +224,18 @@ class pprof_encoder {
     bool has_filenames = true;
     bool has_line_numbers = true;
   };
+
+  // A distinct sample: its ids in ids_ (location ids, then label key and value string
+  // indices) and its summed values.
+  struct merged_sample {
+    std::size_t first = 0;
+    std::size_t size = 0;
+    std::size_t locations = 0;
+    std::int64_t count = 0;
+    std::int64_t cpu_ns = 0;
+  };
+
+  std::span<const std::uint64_t> ids_of(const merged_sample& m) const { return {ids_.data() + m.first, m.size}; }
 
   std::uint64_t function_id(const frame& f) {
     function_key key{f.function, f.file, f.is_task_frame};
@@ -305,7 +322,9 @@ class pprof_encoder {
 
   pb::Profile& out_;
   string_table strings_;
-  detail::flat_hash_slots<pb::Sample*> samples_;
+  std::vector<std::uint64_t> ids_;
+  std::vector<merged_sample> samples_;
+  detail::flat_hash_slots<std::size_t> index_;  // samples_ by their ids
   detail::flat_hash_slots<std::uint64_t> location_by_frame_id_;
   std::unordered_map<function_key, std::uint64_t, function_key_hash> functions_;
   std::unordered_map<location_key, std::uint64_t, location_key_hash> locations_;
@@ -432,10 +451,16 @@ class pprof_decoder {
 
 std::string encode_pprof(const cpu_profile& profile) {
   google::protobuf::Arena arena;
-  auto* encoded = google::protobuf::Arena::CreateMessage<pb::Profile>(&arena);
-  pprof_encoder{*encoded}.encode(profile);
+  auto* tables = google::protobuf::Arena::CreateMessage<pb::Profile>(&arena);
+  pprof_encoder encoder{*tables};
+  encoder.encode(profile);
   std::string raw;
-  if (!encoded->SerializeToString(&raw)) throw std::runtime_error("pprof: cannot serialize profile");
+  {
+    google::protobuf::io::StringOutputStream stream(&raw);
+    google::protobuf::io::CodedOutputStream out(&stream);
+    if (!tables->SerializeToCodedStream(&out) || !encoder.write_samples(out) || out.HadError())
+      throw std::runtime_error("pprof: cannot serialize profile");
+  }
   return detail::gzip_compress(raw);
 }
 
