@@ -7,7 +7,7 @@
 // (service_profile.hpp: 20-40 frames a stack, a few thousand distinct frames, task,
 // worker and trace labels), its frames carrying the symbol cache's ids. BM_EncodeRandomStacks: the older synthetic input, 32 frames
 // drawn at random from 400 functions, so no two stacks are alike and nothing merges.
-// Run: build/release/bench/pprof_bench --benchmark_repetitions=5
+// Run: build/release/bench/pprof_bench --benchmark_repetitions=3
 #include <benchmark/benchmark.h>
 
 #include <random>
