@@ -21,9 +21,9 @@ struct service_profile_shape {
 /// of task, 200 tasks, a tenth of the samples outside tasks, a fifth of the task samples
 /// inside a traced span) go through `build_cpu_profile` with a resolver that answers like
 /// the symbol cache: a few thousand distinct frames, with Asio-length names, inlined
-/// frames, modules and build ids. Stacks are 20 to 40 frames deep after the builder has
-/// replaced the worker's frames with the async chain and added the task frame. The same
-/// `samples` always give the same profile.
+/// frames, modules, build ids and frame ids. Stacks are 18 to 47 frames deep (mean 29)
+/// after the builder has replaced the worker's frames with the async chain and added the
+/// task frame. The same `samples` always give the same profile.
 cpu_profile service_profile(std::size_t samples, service_profile_shape* shape = nullptr);
 
 }  // namespace coroscope::bench

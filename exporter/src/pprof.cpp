@@ -17,7 +17,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -77,7 +76,8 @@ class string_table {
 
   std::int64_t intern(std::string_view s) {
     const std::uint64_t hash = short_string_hash(s);
-    if (const std::int64_t* id = index_.find(hash, [&](std::int64_t i) { return views_[i] == s; })) return *id;
+    const auto same = [&](std::int64_t i) { return views_[static_cast<std::size_t>(i)] == s; };
+    if (const std::int64_t* id = index_.find(hash, same)) return *id;
     auto id = static_cast<std::int64_t>(views_.size());
     std::string* stored = out_.add_string_table();
     stored->assign(s);
