@@ -177,7 +177,9 @@ class pprof_encoder {
       const std::span<const std::uint64_t> ids(ids_.data() + first, ids_.size() - first);
       const std::uint64_t hash = hash_ids(ids);
       const auto same = [&](std::size_t i) {
-        return samples_[i].locations == s.stack.size() && std::ranges::equal(ids_of(samples_[i]), ids);
+        const std::span<const std::uint64_t> other = ids_of(samples_[i]);
+        return samples_[i].locations == s.stack.size() &&
+               std::equal(other.begin(), other.end(), ids.begin(), ids.end());
       };
       if (const std::size_t* merged = index_.find(hash, same)) {
         samples_[*merged].count += s.count;
