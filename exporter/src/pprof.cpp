@@ -3,11 +3,14 @@
 #include <coroscope/function_names.hpp>
 #include <coroscope/pprof.hpp>
 
+#include "flat_hash_slots.hpp"
 #include "gzip.hpp"
 #include "pprof_input.hpp"
 #include "profile.pb.h"
 
 #include <google/protobuf/arena.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -17,6 +20,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -37,24 +41,55 @@ void hash_combine(std::size_t& seed, std::size_t value) noexcept {
   seed ^= value + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
 }
 
+// A hash for the short strings that labels mostly are (`task_id`, `42`, `worker`): a few
+// loads and multiplies, where std::hash is a call and a loop. Longer strings go to
+// std::hash.
+std::uint64_t short_string_hash(std::string_view s) noexcept {
+  const std::size_t n = s.size();
+  if (n > 16) return std::hash<std::string_view>{}(s);
+  std::uint64_t a = 0;
+  std::uint64_t b = 0;
+  if (n >= 8) {
+    std::memcpy(&a, s.data(), 8);
+    std::memcpy(&b, s.data() + n - 8, 8);
+  } else if (n >= 4) {
+    std::uint32_t lo = 0;
+    std::uint32_t hi = 0;
+    std::memcpy(&lo, s.data(), 4);
+    std::memcpy(&hi, s.data() + n - 4, 4);
+    a = lo;
+    b = hi;
+  } else if (n > 0) {
+    a = static_cast<unsigned char>(s[0]) | static_cast<std::uint64_t>(static_cast<unsigned char>(s[n / 2])) << 8 |
+        static_cast<std::uint64_t>(static_cast<unsigned char>(s[n - 1])) << 16;
+  }
+  std::uint64_t h = (a ^ (n * 0x9e3779b97f4a7c15ULL)) * 0xbf58476d1ce4e5b9ULL;
+  h = (h ^ (h >> 31) ^ b) * 0x94d049bb133111ebULL;
+  return h ^ (h >> 29);
+}
+
 // Interns strings into the profile's string table; index 0 is always "".
-// The keys view the table's own strings, which protobuf never moves once added.
+// The views are of the table's own strings, which protobuf never moves once added.
 class string_table {
  public:
   explicit string_table(pb::Profile& out) : out_(out) { intern(""); }
 
   std::int64_t intern(std::string_view s) {
-    if (auto it = index_.find(s); it != index_.end()) return it->second;
-    auto id = static_cast<std::int64_t>(out_.string_table_size());
+    const std::uint64_t hash = short_string_hash(s);
+    const auto same = [&](std::int64_t i) { return views_[static_cast<std::size_t>(i)] == s; };
+    if (const std::int64_t* id = index_.find(hash, same)) return *id;
+    auto id = static_cast<std::int64_t>(views_.size());
     std::string* stored = out_.add_string_table();
     stored->assign(s);
-    index_.emplace(*stored, id);
+    views_.emplace_back(*stored);
+    index_.insert(hash, id);
     return id;
   }
 
  private:
   pb::Profile& out_;
-  std::unordered_map<std::string_view, std::int64_t> index_;
+  std::vector<std::string_view> views_;
+  detail::flat_hash_slots<std::int64_t> index_;
 };
 
 struct function_key {
@@ -93,9 +128,21 @@ struct location_key_hash {
   }
 };
 
-// Builds the Profile message into `out` (arena-allocated by the caller: one profile has
-// many small messages). Samples with the same stack and labels are merged into one pprof
-// Sample with summed values, as Go's profile builder does; pprof carries no timestamps.
+std::uint64_t hash_ids(std::span<const std::uint64_t> ids) noexcept {
+  std::size_t seed = ids.size();
+  for (std::uint64_t id : ids) hash_combine(seed, id);
+  return seed;
+}
+
+// Builds a pprof profile: the tables (strings, functions, locations, mappings) and the
+// scalars into the Profile message `out` (arena-allocated by the caller), the samples into
+// a compact table of their own that `write_samples` writes after the Profile. Samples with
+// the same stack and labels are merged into one pprof Sample with summed values, as Go's
+// profile builder does; pprof carries no timestamps.
+//
+// Frames with an id (`frame::id`) are looked at once per id: the first one seen goes
+// through the tables keyed by the frame's strings, later ones take its location from a
+// table keyed by the id. The output is the same as without ids.
 class pprof_encoder {
  public:
   explicit pprof_encoder(pb::Profile& out) : out_(out), strings_(out) {}
@@ -115,37 +162,59 @@ class pprof_encoder {
 
     if (!profile.main_module.empty()) mapping_for(profile.main_module);
 
-    std::vector<std::uint64_t> ids;  // location ids, then a 0 separator, then label pairs
-    std::string key;
+    std::size_t total_ids = 0;
+    for (const sample& s : profile.samples) total_ids += s.stack.size() + 2 * s.labels.size();
+    ids_.reserve(total_ids);
+    samples_.reserve(profile.samples.size());
+    index_.reserve(profile.samples.size());
     for (const sample& s : profile.samples) {
-      ids.clear();
-      for (const frame& f : s.stack) ids.push_back(location_id(f));
-      ids.push_back(0);  // no location has id 0
+      const std::size_t first = ids_.size();
+      for (const frame& f : s.stack) ids_.push_back(location_id(f));
       for (const auto& [label_key, label_value] : s.labels) {
-        ids.push_back(static_cast<std::uint64_t>(strings_.intern(label_key)));
-        ids.push_back(static_cast<std::uint64_t>(strings_.intern(label_value)));
+        ids_.push_back(static_cast<std::uint64_t>(strings_.intern(label_key)));
+        ids_.push_back(static_cast<std::uint64_t>(strings_.intern(label_value)));
       }
-      key.assign(reinterpret_cast<const char*>(ids.data()), ids.size() * sizeof ids[0]);
-      auto [it, inserted] = samples_.try_emplace(key, nullptr);
-      if (!inserted) {
-        pb::Sample& merged = *it->second;
-        merged.set_value(0, merged.value(0) + s.count);
-        merged.set_value(1, merged.value(1) + s.cpu_ns);
+      const std::span<const std::uint64_t> ids(ids_.data() + first, ids_.size() - first);
+      const std::uint64_t hash = hash_ids(ids);
+      const auto same = [&](std::size_t i) {
+        const std::span<const std::uint64_t> other = ids_of(samples_[i]);
+        return samples_[i].locations == s.stack.size() &&
+               std::equal(other.begin(), other.end(), ids.begin(), ids.end());
+      };
+      if (const std::size_t* merged = index_.find(hash, same)) {
+        samples_[*merged].count += s.count;
+        samples_[*merged].cpu_ns += s.cpu_ns;
+        ids_.resize(first);
         continue;
       }
-      pb::Sample* out_sample = out_.add_sample();
-      it->second = out_sample;
-      const auto stack_end = ids.begin() + static_cast<std::ptrdiff_t>(s.stack.size());
-      out_sample->mutable_location_id()->Add(ids.begin(), stack_end);
-      out_sample->add_value(s.count);
-      out_sample->add_value(s.cpu_ns);
-      for (std::size_t i = s.stack.size() + 1; i + 1 < ids.size(); i += 2) {
-        pb::Label* label = out_sample->add_label();
+      index_.insert(hash, samples_.size());
+      samples_.push_back({first, ids.size(), s.stack.size(), s.count, s.cpu_ns});
+    }
+    finish_mappings();
+  }
+
+  // Writes the samples to `out` as Profile messages that hold one Sample each. Protobuf
+  // merges concatenated messages (a repeated field's elements append), so the Profile's
+  // serialization followed by these is the whole profile, with its samples in order; one
+  // Sample message serves them all instead of one arena message per sample.
+  bool write_samples(google::protobuf::io::CodedOutputStream& out) const {
+    google::protobuf::Arena arena;
+    auto* holder = google::protobuf::Arena::CreateMessage<pb::Profile>(&arena);
+    pb::Sample* one = holder->add_sample();
+    for (const merged_sample& m : samples_) {
+      one->Clear();  // keeps the fields' memory and the Label messages for reuse
+      const std::span<const std::uint64_t> ids = ids_of(m);
+      one->mutable_location_id()->Add(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(m.locations));
+      one->add_value(m.count);
+      one->add_value(m.cpu_ns);
+      for (std::size_t i = m.locations; i + 1 < ids.size(); i += 2) {
+        pb::Label* label = one->add_label();
         label->set_key(static_cast<std::int64_t>(ids[i]));
         label->set_str(static_cast<std::int64_t>(ids[i + 1]));
       }
+      if (!holder->SerializeToCodedStream(&out)) return false;
     }
-    finish_mappings();
+    return true;
   }
 
  private:
@@ -157,6 +226,18 @@ class pprof_encoder {
     bool has_filenames = true;
     bool has_line_numbers = true;
   };
+
+  // A distinct sample: its ids in ids_ (location ids, then label key and value string
+  // indices) and its summed values.
+  struct merged_sample {
+    std::size_t first = 0;
+    std::size_t size = 0;
+    std::size_t locations = 0;
+    std::int64_t count = 0;
+    std::int64_t cpu_ns = 0;
+  };
+
+  std::span<const std::uint64_t> ids_of(const merged_sample& m) const { return {ids_.data() + m.first, m.size}; }
 
   std::uint64_t function_id(const frame& f) {
     function_key key{f.function, f.file, f.is_task_frame};
@@ -201,6 +282,16 @@ class pprof_encoder {
   }
 
   std::uint64_t location_id(const frame& f) {
+    if (f.id == 0) return location_of_strings(f);
+    // The id is the whole key: the table's hash is the id itself.
+    if (const std::uint64_t* known = location_by_frame_id_.find(f.id, [](std::uint64_t) { return true; }))
+      return *known;
+    const std::uint64_t id = location_of_strings(f);
+    location_by_frame_id_.insert(f.id, id);
+    return id;
+  }
+
+  std::uint64_t location_of_strings(const frame& f) {
     location_key key{f.module, f.address, {f.function, f.file, f.is_task_frame}, f.line};
     auto [it, inserted] = locations_.try_emplace(key, 0);
     if (!inserted) return it->second;
@@ -233,7 +324,10 @@ class pprof_encoder {
 
   pb::Profile& out_;
   string_table strings_;
-  std::unordered_map<std::string, pb::Sample*> samples_;
+  std::vector<std::uint64_t> ids_;
+  std::vector<merged_sample> samples_;
+  detail::flat_hash_slots<std::size_t> index_;  // samples_ by their ids
+  detail::flat_hash_slots<std::uint64_t> location_by_frame_id_;
   std::unordered_map<function_key, std::uint64_t, function_key_hash> functions_;
   std::unordered_map<location_key, std::uint64_t, location_key_hash> locations_;
   std::unordered_map<std::string_view, mapping_info> mappings_;
@@ -359,10 +453,16 @@ class pprof_decoder {
 
 std::string encode_pprof(const cpu_profile& profile) {
   google::protobuf::Arena arena;
-  auto* encoded = google::protobuf::Arena::CreateMessage<pb::Profile>(&arena);
-  pprof_encoder{*encoded}.encode(profile);
+  auto* tables = google::protobuf::Arena::CreateMessage<pb::Profile>(&arena);
+  pprof_encoder encoder{*tables};
+  encoder.encode(profile);
   std::string raw;
-  if (!encoded->SerializeToString(&raw)) throw std::runtime_error("pprof: cannot serialize profile");
+  {
+    google::protobuf::io::StringOutputStream stream(&raw);
+    google::protobuf::io::CodedOutputStream out(&stream);
+    if (!tables->SerializeToCodedStream(&out) || !encoder.write_samples(out) || out.HadError())
+      throw std::runtime_error("pprof: cannot serialize profile");
+  }
   return detail::gzip_compress(raw);
 }
 

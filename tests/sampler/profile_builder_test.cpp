@@ -326,6 +326,25 @@ TEST(ProfileBuilder, UnnamedTaskFrameUsesTheId) {
   EXPECT_EQ(p.samples[0].labels.at("task_id"), "17");
 }
 
+// The encoders deduplicate frames by id: a task frame's id goes with its name.
+TEST(ProfileBuilder, TaskFramesOfOneNameShareAnId) {
+  fake_symbols symbols = service_symbols();
+  std::vector<raw_sample> raws;
+  for (auto [id, name] : {std::pair<std::uint64_t, const char*>{1, "accept"}, {2, "session"}, {3, "accept"}, {4, ""}}) {
+    raw_sample s = make_raw({0x100});
+    in_task(s, id, name, {});
+    raws.push_back(s);
+  }
+  const cpu_profile p = build(raws, symbols);
+  ASSERT_EQ(p.samples.size(), 4u);
+  auto root_id = [&p](std::size_t i) { return p.samples[i].stack.back().id; };
+  EXPECT_NE(root_id(0), 0u);
+  EXPECT_EQ(root_id(0), root_id(2));  // both "accept"
+  EXPECT_NE(root_id(0), root_id(1));
+  EXPECT_NE(root_id(3), root_id(0));  // "task#4"
+  EXPECT_NE(root_id(3), root_id(1));
+}
+
 TEST(ProfileBuilder, LabelsOnlyWhenKnown) {
   fake_symbols symbols = service_symbols();
   raw_sample with = make_raw({0x100});

@@ -83,4 +83,42 @@ TEST(FrameCache, ClearsWhenFull) {
   expect_equal(one, cache.get(5));
 }
 
+// Each cached frame has an id: the same on every answer for its address, another for every
+// other frame, and never given again once the cache was cleared.
+TEST(FrameCache, EveryCachedFrameHasItsOwnLastingId) {
+  frame_cache cache;
+  const std::vector<frame> inlined = {make_frame("inner", 10, 0x1234), make_frame("outer", 20, 0x1234)};
+  const std::vector<frame> other = {make_frame("other", 30, 0x5678)};
+  const std::vector<frame> put = cache.put(0x1234, inlined, 100);
+  ASSERT_EQ(put.size(), 2u);
+  EXPECT_NE(put[0].id, 0u);
+  EXPECT_NE(put[1].id, 0u);
+  EXPECT_NE(put[0].id, put[1].id);
+  const std::uint64_t other_id = cache.put(0x5678, other, 100)[0].id;
+  EXPECT_NE(other_id, put[0].id);
+  EXPECT_NE(other_id, put[1].id);
+
+  for (std::uintptr_t addr : {0x1234, 0x5678, 0x1234}) {
+    const std::vector<frame>* got = cache.get(addr);
+    ASSERT_NE(got, nullptr);
+    if (addr == 0x1234) {
+      EXPECT_EQ((*got)[0].id, put[0].id);
+      EXPECT_EQ((*got)[1].id, put[1].id);
+    } else {
+      EXPECT_EQ((*got)[0].id, other_id);
+    }
+  }
+
+  cache.clear();
+  const std::vector<frame> again = cache.put(0x1234, inlined, 100);
+  for (const frame& f : again) {
+    EXPECT_NE(f.id, put[0].id);
+    EXPECT_NE(f.id, put[1].id);
+    EXPECT_NE(f.id, other_id);
+  }
+  // A second cache (another symbolizer) hands out ids of its own.
+  frame_cache second;
+  EXPECT_NE(second.put(0x1234, inlined, 100)[0].id, again[0].id);
+}
+
 }  // namespace

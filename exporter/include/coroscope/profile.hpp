@@ -33,7 +33,17 @@ struct frame {
   std::string build_id;
   /// True for a logical frame naming a coroutine task (`task:accept-loop`) rather than code.
   bool is_task_frame = false;
+  /// The frame's deduplicated id, or 0 for none. Two frames with the same non-zero id are
+  /// equal in every field above, anywhere in the process: ids come from `reserve_frame_ids`
+  /// (the symbol cache takes one per frame it caches, the profile builder one per task
+  /// frame). Encoders key their tables by it and look at the strings once per id, not once
+  /// per sample. Whoever changes a field of a frame that has an id sets the id to 0.
+  std::uint64_t id = 0;
 };
+
+/// Reserves `count` frame ids no one has had in this process and returns the first; the
+/// others follow it. Thread-safe; never returns 0.
+std::uint64_t reserve_frame_ids(std::uint64_t count) noexcept;
 
 /// One sampled stack with its weights.
 struct sample {

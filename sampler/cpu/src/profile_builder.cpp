@@ -34,6 +34,7 @@
 #include <cstdio>
 #include <limits>
 #include <string>
+#include <unordered_map>
 
 #include "coroscope/sampler.hpp"
 #include "frame_roles.hpp"
@@ -107,7 +108,22 @@ std::string function_at(frame_resolver& symbols, std::uintptr_t pc) {
   return frames.empty() ? std::string() : frames.back().function;
 }
 
-std::vector<frame> build_stack(const raw_sample& raw, frame_resolver& symbols, detail::frame_role_cache& roles) {
+// One id per task frame name in a profile, so that the encoders deduplicate task frames by
+// id like the symbol cache's frames.
+class task_frame_ids {
+ public:
+  std::uint64_t id_of(const std::string& name) {
+    auto [it, inserted] = ids_.try_emplace(name, 0);
+    if (inserted) it->second = reserve_frame_ids(1);
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<std::string, std::uint64_t> ids_;
+};
+
+std::vector<frame> build_stack(const raw_sample& raw, frame_resolver& symbols, detail::frame_role_cache& roles,
+                               task_frame_ids& task_ids) {
   std::vector<frame> stack;
   const std::size_t depth = std::min<std::size_t>(raw.depth, kMaxFrames);
   stack.reserve(depth + 8);
@@ -147,6 +163,7 @@ std::vector<frame> build_stack(const raw_sample& raw, frame_resolver& symbols, d
   root.function = name_len > 0 ? std::string(ctx.task_name, name_len)
                                : "task#" + std::to_string(ctx.task_id);
   root.is_task_frame = true;
+  root.id = task_ids.id_of(root.function);
   stack.push_back(std::move(root));
   return stack;
 }
@@ -176,9 +193,10 @@ cpu_profile build_cpu_profile(std::span<const sampling::raw_sample> samples,
   profile.samples.reserve(samples.size());
   std::uint64_t first = std::numeric_limits<std::uint64_t>::max(), last = 0;
   detail::frame_role_cache roles;
+  task_frame_ids task_ids;
   for (const raw_sample& raw : samples) {
     sample s;
-    s.stack = build_stack(raw, symbols, roles);
+    s.stack = build_stack(raw, symbols, roles, task_ids);
     s.count = 1;
     s.cpu_ns = static_cast<std::int64_t>(raw.weight_ns);
     s.labels = labels_of(raw.context);

@@ -30,6 +30,7 @@ const std::vector<frame>* frame_cache::get(std::uintptr_t addr) {
     f.line = c.line;
     f.address = c.address;
     f.is_task_frame = false;
+    f.id = c.id;
   }
   return &out_;
 }
@@ -38,8 +39,11 @@ const std::vector<frame>& frame_cache::put(std::uintptr_t addr, std::vector<fram
   if (entries_.size() >= max_entries) clear();
   resize_out(0);  // the old answer's buffers go to the spares
   span s{static_cast<std::uint32_t>(frames_.size()), static_cast<std::uint32_t>(frames.size())};
-  for (const frame& f : frames) {
-    compact_frame c{f.address, f.line, intern(f.function), intern(f.file), intern(f.module), intern(f.build_id)};
+  std::uint64_t id = reserve_frame_ids(frames.size());
+  for (frame& f : frames) {
+    f.id = id++;
+    compact_frame c{f.id, f.address, f.line, intern(f.function), intern(f.file), intern(f.module),
+                    intern(f.build_id)};
     frames_.push_back(c);
     shown_.push_back({c.function, c.file, c.module, c.build_id});
   }

@@ -18,8 +18,12 @@ namespace coroscope::detail {
 ///
 /// A `frame` holds four strings; cached as they are, an address of inlined Asio code
 /// costs about 2.4 KiB (four frames, each with its own copy of the module path, build id,
-/// file and function). Here each distinct string is stored once and a cached frame is 32
-/// bytes: about 40 bytes per address (the map) plus 32 per frame, plus the strings.
+/// file and function). Here each distinct string is stored once and a cached frame is 40
+/// bytes: about 40 bytes per address (the map) plus 40 per frame, plus the strings.
+///
+/// Each cached frame has its own id (`frame::id`, from `reserve_frame_ids`), handed out
+/// with it on every answer, so a profile's encoder deduplicates frames by id. An id is
+/// never given again, not even after `clear`: an address cached again gets new ids.
 ///
 /// Both `get` and `put` answer with one vector the cache owns and rewrites on every
 /// call; a string already showing the right text (often the module and build id) is
@@ -41,6 +45,7 @@ class frame_cache {
 
  private:
   struct compact_frame {
+    std::uint64_t id = 0;
     std::uint64_t address = 0;
     std::uint32_t line = 0;
     std::uint32_t function = 0;

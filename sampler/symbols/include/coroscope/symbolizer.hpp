@@ -29,7 +29,7 @@ namespace coroscope {
 ///
 /// Results are cached per looked-up address (so per `(pc, return_address)`), at most
 /// `max_cache_entries` addresses; when the cache is full it is dropped and refills. A
-/// cached frame is 32 bytes and each distinct string is kept once (measured: 0.7 KiB per
+/// cached frame is 40 bytes and each distinct string is kept once (measured: 0.7 KiB per
 /// address, strings included, for 1000 addresses spread over an Asio program, against
 /// 2.4 KiB as plain frames). libdw's own data and the per-module indices grow with the
 /// code looked up, up to the size of the program's symbol tables and debug info.
@@ -58,6 +58,8 @@ class symbolizer {
   /// `build_id` (hex) when the address is in a known module. Unknown code gives one frame
   /// with an empty `function`: `module` set when the address is in a known module, else
   /// `module` empty and `address` the absolute address (pc 0, anonymous or JIT memory).
+  /// Every frame has an `id` (`frame::id`): the same id each time the cached address is
+  /// looked up, a new one once the cache was dropped.
   ///
   /// The answer lives in the symbolizer: the reference stays valid until the next call of
   /// `symbolize` (which rewrites it) or the symbolizer's destruction or move. Copy what
