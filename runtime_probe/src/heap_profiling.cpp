@@ -7,6 +7,7 @@
 
 #include "coroscope/heap.hpp"
 #include "coroscope/heap_profile.hpp"
+#include "coroscope/heap_pprof.hpp"
 #include <coroscope/base/env_error_line.hpp>
 #include "sample_context.hpp"
 

@@ -16,6 +16,7 @@
 #include "coroscope/console_client.hpp"
 #include "coroscope/console_recording.hpp"
 #include "coroscope/console_state.hpp"
+#include "coroscope/leak_report.hpp"
 #include "heap_view_builder.hpp"
 
 namespace {
