@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 //
-// The consumer side: turns the tables into a symbolized heap_profile, memory points,
-// and remembers completed tasks. Runs on whichever thread asks, never on the allocation
+// Snapshots of the heap tables (the consumer side): a symbolized heap_profile from the
+// site and live tables, memory points and their history, and the completed tasks whose
+// live allocations a profile labels. Runs on whichever thread asks, never on the allocation
 // path; its own allocations are not sampled (busy_scope).
 #include "sampler_control.hpp"
 
