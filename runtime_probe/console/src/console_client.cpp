@@ -130,6 +130,7 @@ class console_client_impl {
     if (!rec) return false;
     asio::post(io_, [this, rec] {
       recorder_ = rec;
+      recording_awaits_full_ = true;
       // Begin with what a replay needs: the identity, then a fresh full state.
       if (socket_ && !hello_payload_.empty()) {
         recorder_->write(std::chrono::system_clock::now(), recorded_kind::hello, hello_payload_);
@@ -264,9 +265,15 @@ class console_client_impl {
       case console_state_builder::result::malformed:
         return r.message;
     }
-    if (recorder_ && !recorder_->write(std::chrono::system_clock::now(), kind, payload)) {
-      if (callbacks_.on_error) callbacks_.on_error("recording stopped: write failed");
-      recorder_.reset();
+    if (recorder_) {
+      // A recording started mid-session begins at the full state it asked for: deltas still
+      // on their way apply to a state the recording does not hold.
+      if (kind == recorded_kind::full_state) recording_awaits_full_ = false;
+      const bool before_full = recording_awaits_full_ && kind == recorded_kind::delta;
+      if (!before_full && !recorder_->write(std::chrono::system_clock::now(), kind, payload)) {
+        if (callbacks_.on_error) callbacks_.on_error("recording stopped: write failed");
+        recorder_.reset();
+      }
     }
     return {};
   }
@@ -352,6 +359,7 @@ class console_client_impl {
   console_state_builder builder_;
   std::string hello_payload_;
   std::shared_ptr<session_recorder> recorder_;
+  bool recording_awaits_full_ = false;  ///< no full state recorded yet: deltas are left out
 };
 
 }  // namespace detail
