@@ -55,9 +55,6 @@ KNOWN_UPWARD = {
     ("coroscope_sampler", "coroscope_exporter"),        # cpu_profile lives in exporter/
     ("coroscope_symbols", "coroscope_exporter"),        # the same
     ("coroscope_heap_core", "coroscope_exporter"),      # heap pprof and leak report built there
-    ("coroscope_runtime_probe", "coroscope_exporter"),  # the probe wires the services
-    ("coroscope_runtime_probe", "coroscope_http"),      # the same
-    ("coroscope_runtime_probe", "coroscope_otlp"),      # the same
     ("coroscope_otlp", "coroscope_hooks"),              # its HTTP client uses Asio: a sink, agent work
 }
 

@@ -10,7 +10,7 @@
 #include "coroscope/detail/coarse_clock.hpp"
 #include "coroscope/detail/task_record.hpp"
 #include "coroscope/detail/thread_state.hpp"
-#include "heap_profiling.hpp"
+#include "coroscope/core/heap_link.hpp"
 #include "task_naming.hpp"
 #include "workers.hpp"
 
