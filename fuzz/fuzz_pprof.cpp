@@ -6,6 +6,7 @@
 // the file). Corrupt input must throw std::runtime_error, nothing else.
 #include <coroscope/pprof.hpp>
 #include <coroscope/report.hpp>
+#include <coroscope/collapsed.hpp>
 
 #include <zlib.h>
 

@@ -23,8 +23,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
+#include "change_predicates.hpp"
 #include "cloexec_io.hpp"
-#include "convert.hpp"
+#include "proto_conversions.hpp"
 #include "coroscope/console/frame_codec.hpp"
 #include <coroscope/base/constant_time.hpp>
 

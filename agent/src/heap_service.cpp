@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "coroscope/core/heap_link.hpp"
+#include "coroscope/heap_pprof.hpp"
 #include "services.hpp"
 
 namespace coroscope::agent {

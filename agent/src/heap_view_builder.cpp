@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "coroscope/profile_view.hpp"
+#include "coroscope/leak_report.hpp"
 
 namespace coroscope::detail {
 namespace {

@@ -12,6 +12,7 @@
 
 #include "coroscope/console_types.hpp"
 #include "coroscope/heap_profile.hpp"
+#include "coroscope/leak_report.hpp"
 
 namespace coroscope::detail {
 

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include <coroscope/profile.hpp>
 #include <coroscope/profile_view.hpp>
+#include <coroscope/collapsed.hpp>
 
 #include <map>
 #include <string>

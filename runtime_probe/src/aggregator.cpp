@@ -10,6 +10,7 @@
 #include "coroscope/detail/coarse_clock.hpp"
 #include "coroscope/detail/task_record.hpp"
 #include "coroscope/detail/thread_state.hpp"
+#include "coroscope/base/hex.hpp"
 #include "coroscope/core/heap_link.hpp"
 #include "task_naming.hpp"
 #include "workers.hpp"
@@ -34,12 +35,6 @@ std::uint64_t to_ns(std::uint64_t ticks) {
 std::string format_ms(std::uint64_t ns) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f ms", static_cast<double>(ns) / 1e6);
-  return buf;
-}
-
-std::string hex(std::uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
   return buf;
 }
 
@@ -413,8 +408,8 @@ void aggregator::on_trace(const event& e) {
   if (!t) return;
   const trace_fields f = e.as_trace();
   t->has_trace = (f.trace_high | f.trace_low) != 0 && f.span_id != 0;  // invalid: clears it
-  t->trace_id = t->has_trace ? hex(f.trace_high) + hex(f.trace_low) : std::string();
-  t->span_id = t->has_trace ? hex(f.span_id) : std::string();
+  t->trace_id = t->has_trace ? base::hex(f.trace_high) + base::hex(f.trace_low) : std::string();
+  t->span_id = t->has_trace ? base::hex(f.span_id) : std::string();
 }
 
 void aggregator::on_blocking(const event& e) {

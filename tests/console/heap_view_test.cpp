@@ -11,11 +11,12 @@
 #include <string>
 
 #include "console_test_support.hpp"
-#include "convert.hpp"
+#include "proto_conversions.hpp"
 #include "coroscope/console/v1/console.pb.h"
 #include "coroscope/console_client.hpp"
 #include "coroscope/console_recording.hpp"
 #include "coroscope/console_state.hpp"
+#include "coroscope/leak_report.hpp"
 #include "heap_view_builder.hpp"
 
 namespace {

@@ -6,6 +6,7 @@
 #include <coroscope/function_names.hpp>
 #include <coroscope/pprof.hpp>
 #include <coroscope/profile.hpp>
+#include <coroscope/collapsed.hpp>
 
 #include <gtest/gtest.h>
 #include <zlib.h>

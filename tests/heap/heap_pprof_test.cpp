@@ -3,6 +3,7 @@
 #include "test_support.hpp"
 
 #include <coroscope/heap_profile.hpp>
+#include <coroscope/heap_pprof.hpp>
 
 #include <gtest/gtest.h>
 

@@ -8,6 +8,7 @@
 #include "test_support.hpp"
 
 #include <coroscope/heap.hpp>
+#include <coroscope/leak_report.hpp>
 
 #include <gtest/gtest.h>
 

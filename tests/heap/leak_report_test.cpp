@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include <coroscope/heap_profile.hpp>
+#include <coroscope/leak_report.hpp>
 
 #include <gtest/gtest.h>
 

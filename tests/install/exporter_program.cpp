@@ -12,6 +12,9 @@
 #include <coroscope/heap_profile.hpp>
 #include <coroscope/pprof.hpp>
 #include <coroscope/profile.hpp>
+#include <coroscope/collapsed.hpp>
+#include <coroscope/heap_pprof.hpp>
+#include <coroscope/leak_report.hpp>
 
 #include "check.hpp"
 

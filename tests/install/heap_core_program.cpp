@@ -11,6 +11,7 @@
 
 #include <coroscope/heap.hpp>
 #include <coroscope/heap_profile.hpp>
+#include <coroscope/heap_pprof.hpp>
 
 #include "check.hpp"
 

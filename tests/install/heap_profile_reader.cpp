@@ -10,6 +10,7 @@
 #include <string>
 
 #include <coroscope/heap_profile.hpp>
+#include <coroscope/heap_pprof.hpp>
 
 #include "check.hpp"
 

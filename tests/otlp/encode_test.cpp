@@ -4,6 +4,7 @@
 // The encoder, checked against our generated .proto classes (the wire as a collector
 // sees it), and the decoder's round trip.
 #include <coroscope/otlp.hpp>
+#include <coroscope/collapsed.hpp>
 
 #include "opentelemetry/proto/collector/profiles/v1development/profiles_service.pb.h"
 #include "test_profiles.hpp"

@@ -3,6 +3,7 @@
 //
 // The file sink (delimited requests) and otlp_dump / read_otlp_file reading it back.
 #include <coroscope/otlp.hpp>
+#include <coroscope/collapsed.hpp>
 
 #include "test_profiles.hpp"
 

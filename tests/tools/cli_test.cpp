@@ -3,6 +3,7 @@
 #include <coroscope/otlp.hpp>
 #include <coroscope/pprof.hpp>
 #include <coroscope/profile.hpp>
+#include <coroscope/collapsed.hpp>
 
 #include "svg_check.hpp"
 

@@ -5,6 +5,7 @@
 #include "command.hpp"
 
 #include <coroscope/profile.hpp>
+#include <coroscope/collapsed.hpp>
 
 #include <memory>
 

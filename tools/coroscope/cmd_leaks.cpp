@@ -7,6 +7,8 @@
 #include "command.hpp"
 
 #include <coroscope/heap_profile.hpp>
+#include <coroscope/heap_pprof.hpp>
+#include <coroscope/leak_report.hpp>
 
 #include <cerrno>
 #include <cstring>

@@ -2,8 +2,10 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include <coroscope/debug_server.hpp>
 
+#include "bearer_auth.hpp"
 #include "cloexec_io.hpp"
-#include "request_util.hpp"
+#include "listen_address.hpp"
+#include "query_string.hpp"
 
 #include <coroscope/base/env_error_line.hpp>
 #include <coroscope/flamegraph.hpp>

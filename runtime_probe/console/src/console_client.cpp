@@ -22,7 +22,7 @@
 #include <boost/asio/write.hpp>
 
 #include "cloexec_io.hpp"
-#include "convert.hpp"
+#include "proto_conversions.hpp"
 #include "coroscope/console/frame_codec.hpp"
 #include "coroscope/console_recording.hpp"
 

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "convert.hpp"
+#include "proto_conversions.hpp"
 
 namespace coroscope {
 

@@ -6,6 +6,7 @@
 
 #include <coroscope/base/env_error_line.hpp>
 #include <coroscope/heap.hpp>
+#include <coroscope/heap_pprof.hpp>
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -5,7 +5,7 @@
 #include "heap_state.hpp"
 
 /// What the control functions (heap_sampler.cpp) and the consumer side
-/// (profile_builder.cpp) share.
+/// (heap_snapshots.cpp) share.
 namespace coroscope::heap::detail {
 
 /// The tables of the current (or last) run; nullptr before the first start.

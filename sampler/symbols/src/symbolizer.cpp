@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "coroscope/base/hex.hpp"
 #include "dl_counters.hpp"
 #include "dwarf_frames.hpp"
 #include "frame_cache.hpp"
@@ -46,17 +47,6 @@ struct module_info {
   std::string build_id;  // hex
   Dwarf_Addr base = 0;   // run-time address - base = module-relative address
 };
-
-std::string hex(const unsigned char* bytes, int len) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(static_cast<std::size_t>(len) * 2);
-  for (int i = 0; i < len; ++i) {
-    out += digits[bytes[i] >> 4];
-    out += digits[bytes[i] & 0xf];
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -153,7 +143,7 @@ struct symbolizer::impl {
     m.base = dwfl_module_getelf(mod, &bias) != nullptr ? bias : start;
     const unsigned char* bits = nullptr;
     GElf_Addr vaddr = 0;
-    if (int len = dwfl_module_build_id(mod, &bits, &vaddr); len > 0) m.build_id = hex(bits, len);
+    if (int len = dwfl_module_build_id(mod, &bits, &vaddr); len > 0) m.build_id = base::hex(bits, static_cast<std::size_t>(len));
     return m;
   }
 

@@ -159,7 +159,7 @@ class frame_resolver {
 /// below the running coroutine (or, when it is not on the native stack, below the
 /// leaf-most poll boundary: never the worker's run loop or thread start), coroscope's own
 /// frames are left out, and a task frame (`is_task_frame`, function = task name, one `id`
-/// per task name) is the root (see profile_builder.cpp for the exact rules). `start_ns`
+/// per task name) is the root (see samples_to_profile.cpp for the exact rules). `start_ns`
 /// and `duration_ns` of 0 are taken from the samples' timestamps.
 cpu_profile build_cpu_profile(std::span<const sampling::raw_sample> samples,
                               frame_resolver& symbols, std::int64_t period_ns,

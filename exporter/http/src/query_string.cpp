@@ -1,30 +1,11 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include "request_util.hpp"
-
-#include <coroscope/base/constant_time.hpp>
-#include <coroscope/base/env_error_line.hpp>
+#include "query_string.hpp"
 
 #include <algorithm>
 #include <charconv>
-#include <stdexcept>
 
 namespace coroscope::detail {
-
-bool bearer_matches(std::string_view authorization, std::string_view token) noexcept {
-  // The scheme is case-insensitive (RFC 9110 11.1); the credentials are not.
-  constexpr std::string_view scheme = "bearer ";
-  if (authorization.size() < scheme.size()) return false;
-  for (std::size_t i = 0; i < scheme.size(); ++i) {
-    char c = authorization[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != scheme[i]) return false;
-  }
-  std::string_view credentials = authorization.substr(scheme.size());
-  while (!credentials.empty() && credentials.front() == ' ') credentials.remove_prefix(1);
-  while (!credentials.empty() && credentials.back() == ' ') credentials.remove_suffix(1);
-  return base::constant_time_equal(credentials, token);
-}
 
 split_target split_request_target(std::string_view target) noexcept {
   auto q = target.find('?');
@@ -59,13 +40,6 @@ seconds_or_error parse_profile_seconds(std::optional<std::string_view> raw,
                     std::string(raw->substr(0, 32))};
   if (value < 1) return {{}, "seconds must be at least 1, got " + std::string(*raw)};
   return {std::chrono::seconds(value), {}};
-}
-
-base::host_port parse_listen_address(std::string_view text) {
-  std::string why;
-  if (auto address = base::parse_host_port(text, why)) return *std::move(address);
-  throw std::invalid_argument("COROSCOPE_HTTP=" + env::quoted(text) + ": " + why +
-                              " (expected host:port, e.g. 127.0.0.1:6060)");
 }
 
 }  // namespace coroscope::detail

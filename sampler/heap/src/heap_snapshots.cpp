@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 //
-// The consumer side: turns the tables into a symbolized heap_profile, memory points,
-// and remembers completed tasks. Runs on whichever thread asks, never on the allocation
+// Snapshots of the heap tables (the consumer side): a symbolized heap_profile from the
+// site and live tables, memory points and their history, and the completed tasks whose
+// live allocations a profile labels. Runs on whichever thread asks, never on the allocation
 // path; its own allocations are not sampled (busy_scope).
 #include "sampler_control.hpp"
 
 #include <coroscope/heap.hpp>
 #include <coroscope/symbolizer.hpp>
+#include <coroscope/base/hex.hpp>
 
 #include <time.h>
 
@@ -42,16 +44,6 @@ consumer_state& state() {
     return new consumer_state;
   }();
   return *s;
-}
-
-std::string hex(const std::uint8_t* bytes, std::size_t n) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out(2 * n, '0');
-  for (std::size_t i = 0; i < n; ++i) {
-    out[2 * i] = digits[bytes[i] >> 4];
-    out[2 * i + 1] = digits[bytes[i] & 15];
-  }
-  return out;
 }
 
 frame named(const char* name) {
@@ -133,7 +125,7 @@ heap_profile profile() {
   std::map<detail::live_key, detail::live_sum> live;
   tables->live->for_each([&](const detail::live_record& r) {
     detail::live_key key{r.site, r.task_id, r.worker,
-                         r.has_trace ? detail::hex(r.trace_id, 16) + detail::hex(r.span_id, 8) : std::string()};
+                         r.has_trace ? base::hex(r.trace_id, 16) + base::hex(r.span_id, 8) : std::string()};
     detail::live_sum& sum = live[key];
     sum.objects += r.weight;
     sum.space += r.weight * static_cast<double>(r.size);

@@ -2,16 +2,14 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
-#include <coroscope/function_names.hpp>
-
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
-/// The plain CPU-profile model the exporter encodes. It knows nothing about protobuf:
-/// the sampler fills it, `encode_pprof` / `collapsed_stacks` turn it into files, and
-/// `decode_pprof` reads pprof files (ours and other tools') back into it.
+/// The plain CPU-profile model. It knows nothing about protobuf: the sampler fills it, the
+/// encoders (coroscope/pprof.hpp, coroscope/collapsed.hpp, coroscope/flamegraph.hpp) turn
+/// it into files, and `decode_pprof` reads pprof files (ours and other tools') back into it.
 namespace coroscope {
 
 /// One frame of a stack. Either symbolized (`function`, `file`, `line`) or raw
@@ -73,13 +71,5 @@ struct cpu_profile {
   /// its mapping first (pprof takes the first mapping for the main binary). May be empty.
   std::string main_module;
 };
-
-/// Collapsed ("folded") stacks, one line per distinct stack: `root;...;leaf N`, root
-/// first, `N` the sum of the counts of the samples with that stack, lines sorted
-/// byte-wise. Frames are named by function in `names` (short by default: stacks that
-/// differ only in what the short form leaves out are one line), or `module+0xoffset` (or
-/// `0xaddress` without a module) when the function is unknown. Samples with an empty
-/// stack are left out.
-std::string collapsed_stacks(const cpu_profile& profile, name_style names = name_style::short_names);
 
 }  // namespace coroscope

@@ -37,6 +37,7 @@
 #include <unordered_map>
 
 #include "coroscope/sampler.hpp"
+#include "coroscope/base/hex.hpp"
 #include "frame_roles.hpp"
 
 namespace coroscope {
@@ -45,16 +46,6 @@ namespace {
 using sampling::kMaxAsyncFrames;
 using sampling::kMaxFrames;
 using sampling::raw_sample;
-
-std::string hex(const std::uint8_t* bytes, std::size_t n) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out(2 * n, '0');
-  for (std::size_t i = 0; i < n; ++i) {
-    out[2 * i] = digits[bytes[i] >> 4];
-    out[2 * i + 1] = digits[bytes[i] & 0xf];
-  }
-  return out;
-}
 
 // The frames of a task's stack being built, and which of them are coroscope's own: a
 // probe function's frame, and the frames of code inlined into one (its helpers, which
@@ -177,8 +168,8 @@ std::map<std::string, std::string> labels_of(const sampling::sample_context& ctx
   }
   if (ctx.worker >= 0) labels["worker"] = std::to_string(ctx.worker);
   if (ctx.has_trace) {
-    labels["trace_id"] = hex(ctx.trace_id, sizeof ctx.trace_id);
-    labels["span_id"] = hex(ctx.span_id, sizeof ctx.span_id);
+    labels["trace_id"] = base::hex(ctx.trace_id, sizeof ctx.trace_id);
+    labels["span_id"] = base::hex(ctx.span_id, sizeof ctx.span_id);
   }
   return labels;
 }

@@ -12,6 +12,7 @@
 // program linking coroscope::exporter has), a second registration makes protobuf abort the
 // program. tests/heap/preload_test.cpp checks the library carries no registration.
 #include <coroscope/heap_profile.hpp>
+#include <coroscope/heap_pprof.hpp>
 
 #include "gzip.hpp"
 #include "heap_pprof_format.hpp"

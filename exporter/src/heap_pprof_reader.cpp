@@ -6,6 +6,7 @@
 // kept apart from the writer: libcoroscope_heap.so links the writer only (see
 // heap_pprof_writer.cpp for why it must not link the generated classes).
 #include <coroscope/heap_profile.hpp>
+#include <coroscope/heap_pprof.hpp>
 
 #include "heap_pprof_format.hpp"
 #include "pprof_input.hpp"

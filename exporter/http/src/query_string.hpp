@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
+// The request target of a debug-server request: its path, the values of its query string,
+// and the `seconds` a profile request asks for.
 #pragma once
-
-#include <coroscope/base/host_port.hpp>
 
 #include <chrono>
 #include <optional>
@@ -10,10 +10,6 @@
 #include <string_view>
 
 namespace coroscope::detail {
-
-/// True when an `Authorization` header value carries `Bearer <token>` (compared in
-/// constant time).
-bool bearer_matches(std::string_view authorization, std::string_view token) noexcept;
 
 /// A request target split into its path and the raw (still encoded) query.
 struct split_target {
@@ -34,9 +30,5 @@ struct seconds_or_error {
 seconds_or_error parse_profile_seconds(std::optional<std::string_view> raw,
                                        std::chrono::seconds default_seconds,
                                        std::chrono::seconds max_seconds);
-
-/// `base::parse_host_port` for `COROSCOPE_HTTP`: throws `std::invalid_argument` with one
-/// line naming the variable and its value.
-base::host_port parse_listen_address(std::string_view text);
 
 }  // namespace coroscope::detail

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-// Conversions between the probe's plain values and the protocol's messages. Shared by the
+// Conversions between the probe's plain values and the protocol's messages (the
+// predicates that pick what a delta carries are in change_predicates.hpp). Shared by the
 // server (probe side) and the client library; never part of a public header.
 #pragma once
 
@@ -50,13 +51,6 @@ std::optional<heap_view> heap_from_proto(const pb::Update& u);
 void fill_operations(const snapshot* previous, const snapshot& current, pb::Update* out);
 resource_info from_proto(const pb::Resource& r);
 operation_kind_info from_proto(const pb::OperationKind& k);
-
-/// True when the values a TaskStats carries differ.
-bool stats_differ(const task_info& a, const task_info& b);
-/// True when the values a Resource carries differ.
-bool resource_differs(const resource_info& a, const resource_info& b);
-bool site_differs(const await_site_info& a, const await_site_info& b);
-bool warnings_differ(const std::vector<warning_info>& a, const std::vector<warning_info>& b);
 
 /// Serializes `message` into one frame.
 std::string frame_of(const google::protobuf::MessageLite& message);

@@ -169,7 +169,7 @@ cpu_profile build(const std::vector<raw_sample>& raws, coroscope::frame_resolver
   return coroscope::build_cpu_profile(raws, symbols, 10'101'010);
 }
 
-TEST(ProfileBuilder, OutsideTasksKeepsTheNativeStack) {
+TEST(SamplesToProfile, OutsideTasksKeepsTheNativeStack) {
   fake_symbols symbols = service_symbols();
   const cpu_profile p = build({make_raw({0x100, 0x110, 0x130, 0x140})}, symbols);
   ASSERT_EQ(p.samples.size(), 1u);
@@ -183,7 +183,7 @@ TEST(ProfileBuilder, OutsideTasksKeepsTheNativeStack) {
   EXPECT_EQ(symbols.lookups[3], (std::pair<std::uintptr_t, bool>{0x140, true}));
 }
 
-TEST(ProfileBuilder, AsyncStackReplacesTheNativeFramesBelowTheRunningCoroutine) {
+TEST(SamplesToProfile, AsyncStackReplacesTheNativeFramesBelowTheRunningCoroutine) {
   fake_symbols symbols = service_symbols();
   raw_sample s = make_raw({0x100, 0x110, 0x120, 0x130, 0x140});
   in_task(s, 42, "accept-loop", {0x200, 0x210, 0x220});
@@ -202,7 +202,7 @@ TEST(ProfileBuilder, AsyncStackReplacesTheNativeFramesBelowTheRunningCoroutine) 
   }
 }
 
-TEST(ProfileBuilder, AsyncStackAlsoBelowARealRunLoop) {
+TEST(SamplesToProfile, AsyncStackAlsoBelowARealRunLoop) {
   fake_symbols symbols = service_symbols();
   raw_sample s = in_poll({0x100, 0x110, 0x120, 0x180});
   in_task(s, 42, "accept-loop", {0x200, 0x210, 0x220});
@@ -215,7 +215,7 @@ TEST(ProfileBuilder, AsyncStackAlsoBelowARealRunLoop) {
 // Issue 14: a task awaiting a post. The coroutine has suspended and Asio's pump runs the
 // initiation: the running coroutine (`initiate`) is not on the native stack. The whole
 // native stack, thread start included, used to stay on top of the async frames.
-TEST(ProfileBuilder, RunningCoroutineNotOnTheNativeStackCutsAtThePollBoundary) {
+TEST(SamplesToProfile, RunningCoroutineNotOnTheNativeStackCutsAtThePollBoundary) {
   fake_symbols symbols = service_symbols();
   raw_sample s = in_poll({0x100, 0x1b0, 0x120, 0x180});
   in_task(s, 9, "audit", {0x240, 0x250, 0x210, 0x260});
@@ -227,7 +227,7 @@ TEST(ProfileBuilder, RunningCoroutineNotOnTheNativeStackCutsAtThePollBoundary) {
 
 // A dispatch that runs inline: the task's own poll inside another poll on the same
 // thread (of this task or its parent). The leaf-most boundary is the inner poll's pump.
-TEST(ProfileBuilder, InlineDispatchCutsAtTheInnermostPoll) {
+TEST(SamplesToProfile, InlineDispatchCutsAtTheInnermostPoll) {
   fake_symbols symbols = service_symbols();
   // inner poll: memcpy, pump, executor_function, do_complete; then the dispatch from the
   // outer poll: execute, work_dispatcher, executor_function, then the outer poll's run loop.
@@ -240,7 +240,7 @@ TEST(ProfileBuilder, InlineDispatchCutsAtTheInnermostPoll) {
 
 // The running coroutine's function also runs below the boundary (a parent task running the
 // same coroutine dispatched this one inline): only a frame above the boundary is it.
-TEST(ProfileBuilder, RunningCoroutineBelowTheBoundaryIsAnotherPoll) {
+TEST(SamplesToProfile, RunningCoroutineBelowTheBoundaryIsAnotherPoll) {
   fake_symbols symbols = service_symbols();
   raw_sample s = in_poll({0x100, 0x120, 0x150, 0x110, 0x120, 0x180});
   in_task(s, 42, "child", {0x200, 0x210});
@@ -249,7 +249,7 @@ TEST(ProfileBuilder, RunningCoroutineBelowTheBoundaryIsAnotherPoll) {
             (std::vector<std::string>{"memcpy", "parse_body", "handle_request", "task:child"}));
 }
 
-TEST(ProfileBuilder, UnknownRunningCoroutineCutsAtTheBoundary) {
+TEST(SamplesToProfile, UnknownRunningCoroutineCutsAtTheBoundary) {
   fake_symbols symbols = service_symbols();
   raw_sample s = in_poll({0x100, 0x110});
   in_task(s, 3, "jit", {0x999});  // unsymbolized: empty function never matches
@@ -260,7 +260,7 @@ TEST(ProfileBuilder, UnknownRunningCoroutineCutsAtTheBoundary) {
   EXPECT_EQ(names(p.samples[0]).back(), "task:jit");
 }
 
-TEST(ProfileBuilder, WithoutABoundaryTheNativeStackStays) {
+TEST(SamplesToProfile, WithoutABoundaryTheNativeStackStays) {
   // A walk cut short (64 pcs) may end before any run-loop frame: nothing to cut.
   fake_symbols symbols = service_symbols();
   raw_sample s = make_raw({0x100, 0x180});
@@ -270,7 +270,7 @@ TEST(ProfileBuilder, WithoutABoundaryTheNativeStackStays) {
                                                             "handle_request", "task:accept-loop"}));
 }
 
-TEST(ProfileBuilder, TaskWithoutAsyncStackGetsATaskFrameAboveTheBoundary) {
+TEST(SamplesToProfile, TaskWithoutAsyncStackGetsATaskFrameAboveTheBoundary) {
   fake_symbols symbols = service_symbols();
   raw_sample s = in_poll({0x100, 0x110, 0x120, 0x180});
   in_task(s, 5, "worker-task", {});
@@ -279,7 +279,7 @@ TEST(ProfileBuilder, TaskWithoutAsyncStackGetsATaskFrameAboveTheBoundary) {
             (std::vector<std::string>{"memcpy", "inline_helper", "parse_body", "task:worker-task"}));
 }
 
-TEST(ProfileBuilder, CoroscopesOwnFramesAreHiddenInTasks) {
+TEST(SamplesToProfile, CoroscopesOwnFramesAreHiddenInTasks) {
   fake_symbols symbols = service_symbols();
   // TIMED_AWAIT's timer at the leaf, the task executor's execute (a post) and the task
   // pool with its inlined helpers in the middle, coroscope::co_spawn's wrapper coroutine
@@ -294,7 +294,7 @@ TEST(ProfileBuilder, CoroscopesOwnFramesAreHiddenInTasks) {
   EXPECT_EQ(names(q.samples[0]), (std::vector<std::string>{kAwaitTimer, "memcpy"}));
 }
 
-TEST(ProfileBuilder, EveryRunLoopFrameIsABoundary) {
+TEST(SamplesToProfile, EveryRunLoopFrameIsABoundary) {
   // Whichever run-loop frame is the leaf-most, the task's stack ends right above it (and
   // above Asio's pump, the first boundary in these stacks).
   fake_symbols symbols = service_symbols();
@@ -316,7 +316,7 @@ TEST(ProfileBuilder, EveryRunLoopFrameIsABoundary) {
   }
 }
 
-TEST(ProfileBuilder, UnnamedTaskFrameUsesTheId) {
+TEST(SamplesToProfile, UnnamedTaskFrameUsesTheId) {
   fake_symbols symbols = service_symbols();
   raw_sample s = make_raw({0x100});
   in_task(s, 17, "", {});
@@ -327,7 +327,7 @@ TEST(ProfileBuilder, UnnamedTaskFrameUsesTheId) {
 }
 
 // The encoders deduplicate frames by id: a task frame's id goes with its name.
-TEST(ProfileBuilder, TaskFramesOfOneNameShareAnId) {
+TEST(SamplesToProfile, TaskFramesOfOneNameShareAnId) {
   fake_symbols symbols = service_symbols();
   std::vector<raw_sample> raws;
   for (auto [id, name] : {std::pair<std::uint64_t, const char*>{1, "accept"}, {2, "session"}, {3, "accept"}, {4, ""}}) {
@@ -345,7 +345,7 @@ TEST(ProfileBuilder, TaskFramesOfOneNameShareAnId) {
   EXPECT_NE(root_id(3), root_id(1));
 }
 
-TEST(ProfileBuilder, LabelsOnlyWhenKnown) {
+TEST(SamplesToProfile, LabelsOnlyWhenKnown) {
   fake_symbols symbols = service_symbols();
   raw_sample with = make_raw({0x100});
   in_task(with, 42, "accept-loop", {});
@@ -368,7 +368,7 @@ TEST(ProfileBuilder, LabelsOnlyWhenKnown) {
   EXPECT_TRUE(p.samples[2].labels.empty());
 }
 
-TEST(ProfileBuilder, WeightsTimestampsAndWindow) {
+TEST(SamplesToProfile, WeightsTimestampsAndWindow) {
   fake_symbols symbols = service_symbols();
   raw_sample a = make_raw({0x100});
   a.timestamp_ns = 5'000'000'000;
@@ -390,7 +390,7 @@ TEST(ProfileBuilder, WeightsTimestampsAndWindow) {
   EXPECT_EQ(q.duration_ns, 9u);
 }
 
-TEST(ProfileBuilder, ClampsDepthsFromACorruptRecord) {
+TEST(SamplesToProfile, ClampsDepthsFromACorruptRecord) {
   fake_symbols symbols = service_symbols();
   raw_sample s = make_raw({0x100});
   s.depth = 1000;
@@ -413,7 +413,7 @@ struct duck_symbolizer {
   std::vector<frame> frames;
 };
 
-TEST(ProfileBuilder, AcceptsAnySymbolizerShapedType) {
+TEST(SamplesToProfile, AcceptsAnySymbolizerShapedType) {
   duck_symbolizer symbols;
   const std::vector<raw_sample> raws{make_raw({0x1, 0x2})};
   const cpu_profile p = coroscope::build_cpu_profile(raws, symbols, 10);

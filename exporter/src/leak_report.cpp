@@ -3,6 +3,7 @@
 //
 // Leak suspects from successive heap profiles. Compiled into coroscope::exporter.
 #include <coroscope/heap_profile.hpp>
+#include <coroscope/leak_report.hpp>
 
 #include <algorithm>
 #include <cinttypes>
