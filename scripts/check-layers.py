@@ -53,9 +53,6 @@ TARGETS = {
 # Links against the layering that exist today, each to be removed by issue 15.
 KNOWN_UPWARD = {
     ("coroscope_heap_core", "coroscope_exporter"),      # COROSCOPE_HEAP_PROFILE's exit writer
-    ("coroscope_runtime_probe", "coroscope_exporter"),  # the probe wires the services
-    ("coroscope_runtime_probe", "coroscope_http"),      # the same
-    ("coroscope_runtime_probe", "coroscope_otlp"),      # the same
     ("coroscope_otlp", "coroscope_hooks"),              # its HTTP client uses Asio: a sink, agent work
 }
 

@@ -11,7 +11,7 @@
 #include "coroscope/detail/task_record.hpp"
 #include "coroscope/detail/thread_state.hpp"
 #include "coroscope/base/hex.hpp"
-#include "heap_profiling.hpp"
+#include "coroscope/core/heap_link.hpp"
 #include "task_naming.hpp"
 #include "workers.hpp"
 

@@ -10,48 +10,52 @@
 #include <boost/asio/io_context.hpp>
 
 #include "aggregator.hpp"
+#include "coroscope/core/recording.hpp"
 #include "coroscope/detail/thread_state.hpp"
 #include "coroscope/probe_options.hpp"
-#include "debug_services.hpp"
-#include "heap_profiling.hpp"
-#include "otlp_export.hpp"
 #include "probe_profiles.hpp"
 #include "workers.hpp"
 
 namespace coroscope::detail {
 
-/// A probe's state: its options, its workers' slots, and its aggregator (registered with
-/// the collector for the probe's lifetime). Registered with the hooks (probe_registry) so
-/// that coroutines on its io_context become tasks and threads running it workers.
-class probe_core {
+/// A probe's recording: its options, its workers' slots, and its aggregator (registered
+/// with the collector until `detach`). Registered with the hooks (probe_registry) so that
+/// coroutines on its io_context become tasks and threads running it workers. The services
+/// a probe runs over it are the agent's (agent/).
+class probe_core final : public core::recording {
  public:
   probe_core(boost::asio::io_context& io, const probe_options& options);
-  ~probe_core();
+  ~probe_core() override;
 
-  void run(unsigned threads);
-  snapshot take_snapshot() const;
-  unsigned short http_port() const noexcept { return services_ ? services_->http_port() : 0; }
-
-  boost::asio::io_context& io;
-  const resolved_options options;
-
- private:
-  worker_table workers_;  // before id: the registry hands it out
-
- public:
-  const std::uint16_t id;
-  probe_profiles profiles;
-  probe_heap heap;
-  otlp_export otlp;
+  void run(unsigned threads) override;
+  snapshot take_snapshot() const override;
+  const resolved_options& options() const noexcept override { return options_; }
+  std::uint16_t id() const noexcept override { return id_; }
+  cpu_profile profile_for(std::chrono::nanoseconds duration, std::stop_token stop) override {
+    return profiles_.profile_for(duration, std::move(stop));
+  }
+  const sampling::sampler_options& sampler_options() const noexcept override {
+    return profiles_.sampler_options();
+  }
+  task_executor executor(std::string_view task_name, std::source_location location) override;
+  boost::asio::io_context& context() noexcept override { return io_; }
+  void start_cpu_profile() override { profiles_.start(); }
+  cpu_profile stop_cpu_profile() override { return profiles_.stop(); }
+  void detach() noexcept override;
 
  private:
   void worker_main(unsigned index);
 
+  boost::asio::io_context& io_;
+  const resolved_options options_;
+  worker_table workers_;  // before id_: the registry hands it out
+  const std::uint16_t id_;
+  probe_profiles profiles_;
   mutable aggregator aggregator_;  // mutated only under the collector's lock
   bool recording_ = false;         // the hooks are on for this probe
+  bool attached_ = true;           // registered with the hooks and the collector
   std::mutex failure_mutex_;
   std::exception_ptr failure_;
-  std::unique_ptr<debug_services> services_;  // reads the aggregator: stopped first
 };
 
 }  // namespace coroscope::detail

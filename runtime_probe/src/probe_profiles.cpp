@@ -3,12 +3,7 @@
 #include "probe_profiles.hpp"
 
 #include <condition_variable>
-#include <cstdio>
-#include <exception>
 #include <mutex>
-
-#include "coroscope/pprof.hpp"
-#include <coroscope/base/env_error_line.hpp>
 
 namespace coroscope::detail {
 
@@ -24,31 +19,11 @@ sampling::sampler_options sampler_options_from(const resolved_options& options) 
 }
 
 probe_profiles::probe_profiles(const resolved_options& options)
-    : sampler_(sampler_options_from(options)), whole_run_path_(options.cpu_profile_path) {
-  if (whole_run_path_.empty()) return;
-  try {
-    whole_run_ = open_cpu_window(sampler_);
-  } catch (const std::exception& e) {
-    env::report(std::string("COROSCOPE_CPU_PROFILE: cannot start sampling: ") + e.what());
-  }
-}
+    : sampler_(sampler_options_from(options)) {}
 
 probe_profiles::~probe_profiles() {
-  {
-    std::lock_guard lock(mutex_);
-    if (api_window_) close_cpu_window(api_window_);
-  }
-  if (!whole_run_) return;
-  const cpu_profile profile = close_cpu_window(whole_run_);
-  std::int64_t samples = 0;
-  for (const sample& s : profile.samples) samples += s.count;
-  try {
-    write_pprof(profile, whole_run_path_);
-    std::fprintf(stderr, "coroscope: wrote CPU profile (%lld samples) to %s\n",
-                 static_cast<long long>(samples), whole_run_path_.c_str());
-  } catch (const std::exception& e) {
-    env::report(std::string("COROSCOPE_CPU_PROFILE: ") + e.what());
-  }
+  std::lock_guard lock(mutex_);
+  if (api_window_) close_cpu_window(api_window_);
 }
 
 void probe_profiles::start() {

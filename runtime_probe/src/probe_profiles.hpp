@@ -10,16 +10,16 @@
 #include "coroscope/probe_options.hpp"
 #include "coroscope/profile.hpp"
 #include "coroscope/sampler.hpp"
-#include "cpu_profiling.hpp"
+#include "coroscope/core/cpu_windows.hpp"
 
 namespace coroscope::detail {
 
-/// A probe's CPU profiles: the whole-run profile `COROSCOPE_CPU_PROFILE` asks for, and
-/// the windows the C++ API opens.
+/// A probe's CPU profiles: the window the C++ API opens, and windows of a given length.
+/// (The whole-run profile `COROSCOPE_CPU_PROFILE` asks for is the agent's profile-file
+/// service.)
 class probe_profiles {
  public:
   explicit probe_profiles(const resolved_options& options);
-  /// Writes the whole-run profile, if one was asked for.
   ~probe_profiles();
 
   void start();
@@ -31,13 +31,8 @@ class probe_profiles {
 
  private:
   const sampling::sampler_options sampler_;
-  const std::string whole_run_path_;
-  std::shared_ptr<cpu_window> whole_run_;
   std::mutex mutex_;
   std::shared_ptr<cpu_window> api_window_;
 };
-
-/// The sampler settings `options` ask for.
-sampling::sampler_options sampler_options_from(const resolved_options& options);
 
 }  // namespace coroscope::detail

@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 //
-// coroscope::runtime_probe alone: a probe runs a task that burns CPU while the probe takes
-// a CPU profile; the profile must name the hot function, symbolized, under the task.
+// coroscope::runtime_probe alone (the recording core, no services): a recording runs a task
+// that burns CPU while it takes a CPU profile; the profile must name the hot function,
+// symbolized, under the task.
 #include <time.h>
 
 #include <chrono>
 #include <cstdint>
+#include <source_location>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <coroscope/probe.hpp>
+#include <coroscope/core/recording.hpp>
 
 #include "check.hpp"
 
@@ -46,18 +48,20 @@ asio::awaitable<void> burner() {
 
 int main() {
   asio::io_context io;
-  coroscope::probe probe{io, {.service_name = "install-runtime-probe", .sample_hz = 500}};
-  probe.start_cpu_profile();
+  const auto recording =
+      coroscope::core::start_recording(io, {.service_name = "install-runtime-probe", .sample_hz = 500});
+  recording->start_cpu_profile();
   // Rounds of 100 ms until enough samples came (a loaded machine, or the overhead governor
   // lowering the rate, gives fewer per round); bounded, so a sampler that never samples
   // fails the check below instead of hanging.
   const auto deadline = std::chrono::steady_clock::now() + 60s;
   do {
-    asio::co_spawn(probe.executor("burner"), burner(), asio::detached);
-    probe.run(1);
+    asio::co_spawn(recording->executor("burner", std::source_location::current()), burner(),
+                   asio::detached);
+    recording->run(1);
     io.restart();
-  } while (probe.sampler_stats().samples < 20 && std::chrono::steady_clock::now() < deadline);
-  const coroscope::cpu_profile profile = probe.stop_cpu_profile();
+  } while (coroscope::sampling::stats().samples < 20 && std::chrono::steady_clock::now() < deadline);
+  const coroscope::cpu_profile profile = recording->stop_cpu_profile();
 
   std::int64_t total = 0, hot = 0, hot_in_task = 0;
   for (const auto& s : profile.samples) {
@@ -73,7 +77,7 @@ int main() {
   check(hot > 0, "samples name install_hot_function, symbolized (" + std::to_string(hot) + ")");
   check(hot_in_task == hot, "each of them is labelled task=burner");
 
-  const coroscope::snapshot s = probe.snapshot();
+  const coroscope::snapshot s = recording->take_snapshot();
   std::size_t burners = 0;
   for (const auto& t : s.tasks) burners += t.name == "burner" && t.state == coroscope::task_state::completed;
   check(burners > 0, "the snapshot holds completed 'burner' tasks (" + std::to_string(burners) + ")");

@@ -19,7 +19,7 @@
 #include <gtest/gtest.h>
 
 #include "coroscope/coroscope.hpp"
-#include "cpu_profiling.hpp"
+#include "coroscope/core/cpu_windows.hpp"
 
 namespace {
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-// The console_source of a probe, and parsing of COROSCOPE_CONSOLE-style addresses.
+// The console_source of a probe (its recording's snapshot source), and parsing of
+// COROSCOPE_CONSOLE-style addresses.
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,10 +15,11 @@
 #include "coroscope/console_server.hpp"
 #include "coroscope/probe.hpp"
 #include "coroscope/profile_view.hpp"
-#include "cpu_profiling.hpp"
-#include "heap_profiling.hpp"
+#include "coroscope/core/cpu_windows.hpp"
+#include "coroscope/core/heap_link.hpp"
+#include "coroscope/core/recording.hpp"
+#include "console_source.hpp"
 #include "heap_view_builder.hpp"
-#include "probe_profiles.hpp"
 
 namespace coroscope {
 namespace {
@@ -83,21 +85,23 @@ std::vector<cpu_stack_sample> to_stacks(const cpu_profile& profile) {
 
 }  // namespace
 
-console_source make_console_source(probe& p) {
+namespace agent {
+
+console_source make_console_source(const core::snapshot_source& source) {
   console_source s;
-  s.identity = [&p] {
+  s.identity = [&source] {
     console_identity id;
-    id.service_name = p.options().service_name;
+    id.service_name = source.options().service_name;
     id.pid = static_cast<std::uint32_t>(getpid());
     id.host = host_name();
     id.process_start = process_start();
-    id.probe_id = p.id();
+    id.probe_id = source.id();
     id.instance_id = random_instance_id();
     return id;
   };
-  s.snapshot = [&p] { return p.snapshot(); };
+  s.snapshot = [&source] { return source.take_snapshot(); };
   s.cpu_samples = [series = std::make_shared<detail::cpu_window_series>(
-                       detail::sampler_options_from(p.options()))] {
+                       detail::sampler_options_from(source.options()))] {
     try {
       return to_stacks(series->next());
     } catch (const std::exception&) {
@@ -114,8 +118,8 @@ console_source make_console_source(probe& p) {
     if (!profile) return std::nullopt;
     return builder->next(*profile, detail::heap_resident_set_bytes());
   };
-  s.task_details = [&p](std::uint64_t task_id) -> std::optional<task_details> {
-    auto snap = p.snapshot();
+  s.task_details = [&source](std::uint64_t task_id) -> std::optional<task_details> {
+    auto snap = source.take_snapshot();
     const auto it = std::find_if(snap.tasks.begin(), snap.tasks.end(),
                                  [&](const task_info& t) { return t.id == task_id; });
     if (it == snap.tasks.end()) return std::nullopt;
@@ -126,6 +130,12 @@ console_source make_console_source(probe& p) {
     return d;
   };
   return s;
+}
+
+}  // namespace agent
+
+console_source make_console_source(probe& p) {
+  return agent::make_console_source(*p.core_);
 }
 
 bool parse_console_address(const std::string& address, console_options& options,

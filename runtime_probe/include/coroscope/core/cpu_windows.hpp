@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "coroscope/probe_options.hpp"
 #include "coroscope/profile.hpp"
 #include "coroscope/sampler.hpp"
 
@@ -45,6 +46,9 @@ class cpu_window_series {
   const sampling::sampler_options options_;
   std::shared_ptr<cpu_window> current_;
 };
+
+/// The sampler settings `options` ask for (sample_hz, sample_clock, unwinder, max_overhead).
+sampling::sampler_options sampler_options_from(const resolved_options& options);
 
 /// Samples a window could not keep (its distinct-stack bound was reached), process-wide.
 std::uint64_t cpu_window_dropped_samples() noexcept;

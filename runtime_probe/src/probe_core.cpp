@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include "coroscope/probe.hpp"
+#include "probe_core.hpp"
 
 #include <pthread.h>
 #include <sys/syscall.h>
@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
 #include <exception>
+#include <utility>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -19,13 +19,10 @@
 #include <boost/asio/detail/thread_context.hpp>
 
 #include "collector.hpp"
-#include "coroscope/console_server.hpp"
 #include "coroscope/detail/asio_layout.hpp"
 #include "coroscope/detail/clock.hpp"
 #include "coroscope/detail/poll_hooks.hpp"
-#include "coroscope/base/env_error_line.hpp"
 #include "layout_check.hpp"
-#include "probe_core.hpp"
 #include "probe_registry.hpp"
 
 namespace coroscope {
@@ -58,45 +55,44 @@ void mark_current_task_failed() noexcept {
 }
 
 probe_core::probe_core(boost::asio::io_context& io_context, const probe_options& opts)
-    : io(io_context),
-      options(resolve_options(opts)),
+    : io_(io_context),
+      options_(resolve_options(opts)),
       workers_(),
-      id(register_probe(io_context, workers_)),
-      profiles(options),
-      otlp(options, profiles.sampler_options()),
-      aggregator_(options, workers_, collector::instance().naming_locked()) {
+      id_(register_probe(io_context, workers_)),
+      profiles_(options_),
+      aggregator_(options_, workers_, collector::instance().naming_locked()) {
   (void)ns_per_tick();  // calibrate the clock now, not on the first event
   measure_asio_layout();
   g_sampling_target_ticks.store(ns_to_ticks(kSamplingTargetNs), std::memory_order_relaxed);
-  g_fixed_timing_interval.store(options.timing_interval, std::memory_order_relaxed);
-  collector::instance().add_probe(id, &aggregator_);
+  g_fixed_timing_interval.store(options_.timing_interval, std::memory_order_relaxed);
+  collector::instance().add_probe(id_, &aggregator_);
   // Once per process: a mismatch is reported, and no probe records (its layout is wrong).
   static const bool hooked = asio_scheduler_has_hooks();
   recording_ = hooked;
   if (recording_) g_live_probes.fetch_add(1, std::memory_order_acq_rel);
-  services_ = std::make_unique<debug_services>(options, profiles,
-                                               [this] { return take_snapshot(); });
 }
 
-probe_core::~probe_core() {
-  services_.reset();
+probe_core::~probe_core() { detach(); }
+
+void probe_core::detach() noexcept {
+  if (!std::exchange(attached_, false)) return;
   if (recording_) g_live_probes.fetch_sub(1, std::memory_order_acq_rel);
-  probe_registry::remove(id);
-  collector::instance().remove_probe(id);
+  probe_registry::remove(id_);
+  collector::instance().remove_probe(id_);
   aggregator_.release_all_slots();
 }
 
 void probe_core::worker_main(unsigned) {
   // False: this thread is a worker of this probe already (it ran the io_context before).
-  const bool became = become_worker(workers_, id);
+  const bool became = become_worker(workers_, id_);
   try {
-    io.run();
+    io_.run();
   } catch (...) {
     {
       std::lock_guard lock(failure_mutex_);
       if (!failure_) failure_ = std::current_exception();
     }
-    io.stop();
+    io_.stop();
   }
   if (became) stop_being_worker();
 }
@@ -125,7 +121,7 @@ snapshot probe_core::take_snapshot() const {
     return aggregator_.build(c.dropped_events(),
                              untracked_spawns() +
                                  g_untracked_executors.load(std::memory_order_relaxed),
-                             c.live_sites_locked(id));
+                             c.live_sites_locked(id_));
   });
   const sampling::sampler_stats sampler = sampling::stats();
   s.dropped_cpu_samples =
@@ -133,69 +129,25 @@ snapshot probe_core::take_snapshot() const {
   return s;
 }
 
+task_executor probe_core::executor(std::string_view task_name, std::source_location location) {
+  std::uint32_t slot = 0;
+  task_record* t = task_pool::acquire(
+      id_, task_name, {location.file_name(), location.line(), location.function_name()}, &slot);
+  if (!t) {
+    g_untracked_executors.fetch_add(1, std::memory_order_relaxed);
+    return task_executor(io_.get_executor(), nullptr, 0);
+  }
+  return task_executor(io_.get_executor(), t, t->generation.load(std::memory_order_relaxed));
+}
+
 }  // namespace detail
 
-probe::probe(boost::asio::io_context& io, probe_options options)
-    : core_(std::make_unique<detail::probe_core>(io, options)) {
-  start_console();
+namespace core {
+
+std::unique_ptr<recording> start_recording(boost::asio::io_context& io,
+                                           const probe_options& options) {
+  return std::make_unique<detail::probe_core>(io, options);
 }
 
-// Stop serving before the core the console reads goes away.
-probe::~probe() { console_.reset(); }
-
-void probe::start_console() {
-  const resolved_options& o = core_->options;
-  if (o.console_address.empty()) return;
-  console_options console;
-  std::string error;
-  if (!parse_console_address(o.console_address, console, error)) {
-    std::fprintf(stderr, "coroscope: COROSCOPE_CONSOLE: %s\n", error.c_str());
-    return;
-  }
-  console.token = o.console_token;
-  try {
-    console_ = std::make_unique<console_server>(make_console_source(*this), console);
-    std::fprintf(stderr, "coroscope: console listening on %s:%u\n", console.host.c_str(),
-                 static_cast<unsigned>(console_->port()));
-  } catch (const std::exception& e) {
-    env::report(std::string("COROSCOPE_CONSOLE: ") + e.what());
-  }
-}
-
-std::uint16_t probe::http_port() const noexcept { return core_->http_port(); }
-
-std::uint16_t probe::console_port() const noexcept { return console_ ? console_->port() : 0; }
-
-task_executor probe::executor(std::string_view task_name, std::source_location location) {
-  std::uint32_t slot = 0;
-  detail::task_record* t = detail::task_pool::acquire(
-      core_->id, task_name, {location.file_name(), location.line(), location.function_name()},
-      &slot);
-  if (!t) {
-    detail::g_untracked_executors.fetch_add(1, std::memory_order_relaxed);
-    return task_executor(core_->io.get_executor(), nullptr, 0);
-  }
-  return task_executor(core_->io.get_executor(), t, t->generation.load(std::memory_order_relaxed));
-}
-
-void probe::run(unsigned threads) { core_->run(threads); }
-
-coroscope::snapshot probe::snapshot() const { return core_->take_snapshot(); }
-
-const resolved_options& probe::options() const noexcept { return core_->options; }
-
-boost::asio::io_context& probe::context() noexcept { return core_->io; }
-
-std::uint16_t probe::id() const noexcept { return core_->id; }
-
-void probe::start_cpu_profile() { core_->profiles.start(); }
-
-cpu_profile probe::stop_cpu_profile() { return core_->profiles.stop(); }
-
-cpu_profile probe::profile_cpu(std::chrono::nanoseconds duration) {
-  return core_->profiles.profile_for(duration);
-}
-
-sampling::sampler_stats probe::sampler_stats() const { return sampling::stats(); }
-
+}  // namespace core
 }  // namespace coroscope

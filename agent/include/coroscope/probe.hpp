@@ -6,6 +6,7 @@
 #include <memory>
 #include <source_location>
 #include <string_view>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 
@@ -17,10 +18,13 @@
 
 namespace coroscope {
 
-namespace detail {
-class probe_core;
+namespace core {
+class recording;
 }
-class console_server;
+namespace agent {
+class service;
+}
+struct console_source;
 
 /// Wraps an io_context: tasks spawned on its executors and the workers of `run` are
 /// recorded into per-thread rings that a collector thread aggregates.
@@ -80,10 +84,16 @@ class probe {
   std::uint16_t http_port() const noexcept;
 
  private:
-  void start_console();
+  friend console_source make_console_source(probe& p);
 
-  std::unique_ptr<detail::probe_core> core_;
-  std::unique_ptr<console_server> console_;  // after core_: destroyed first
+  /// The services' port, 0 when `name` is not running.
+  std::uint16_t port_of(std::string_view name) const noexcept;
+
+  // A probe is its recording (the core) plus the services its options ask for (the
+  // agent, agent/src/services.hpp), started in order and stopped in reverse before the
+  // recording goes.
+  std::unique_ptr<core::recording> core_;
+  std::vector<std::unique_ptr<agent::service>> services_;
 };
 
 }  // namespace coroscope

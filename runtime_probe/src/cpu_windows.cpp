@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include "cpu_profiling.hpp"
+#include "coroscope/core/cpu_windows.hpp"
 
 #include <algorithm>
 #include <atomic>

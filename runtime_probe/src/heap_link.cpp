@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include "heap_profiling.hpp"
+#include "coroscope/core/heap_link.hpp"
 
 #include <cstdlib>
 #include <exception>
 
 #include "coroscope/heap.hpp"
 #include "coroscope/heap_profile.hpp"
-#include "coroscope/heap_pprof.hpp"
 #include <coroscope/base/env_error_line.hpp>
 #include "sample_context.hpp"
 
@@ -35,20 +34,20 @@ bool heap_linked() noexcept {
 
 }  // namespace
 
-probe_heap::probe_heap() {
+bool start_heap_sampling() {
   const char* path = std::getenv("COROSCOPE_HEAP_PROFILE");
-  if (!path || !*path || !heap_linked() || heap::running()) return;
+  if (!path || !*path || !heap_linked() || heap::running()) return false;
   try {
     heap::set_context_hook(&fill_sample_context);
     heap::start(heap::options_from_environment(heap::heap_options{}));
-    started_ = true;
+    return true;
   } catch (const std::exception& e) {
     env::report(std::string("COROSCOPE_HEAP_PROFILE: cannot start heap sampling: ") + e.what());
+    return false;
   }
 }
 
-probe_heap::~probe_heap() {
-  if (!started_) return;
+void stop_heap_sampling() {
   heap::stop();
   heap::write_profile_from_environment();
 }
@@ -56,11 +55,6 @@ probe_heap::~probe_heap() {
 void heap_note_task_completed(std::uint64_t task_id, const code_location& spawn_site) {
   if (&heap::note_task_completed && &heap::running && heap::running())
     heap::note_task_completed(task_id, spawn_site.file + ':' + std::to_string(spawn_site.line));
-}
-
-std::optional<std::string> heap_profile_pprof() {
-  if (!&heap::profile || !&heap::running || !heap::running()) return std::nullopt;
-  return encode_heap_pprof(heap::profile());
 }
 
 std::optional<heap_profile> heap_profile_now() {
