@@ -19,6 +19,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -72,6 +73,9 @@ class sleeping_child {
     int error = 0;
     exec_ok_ = pid_ > 0 && ::read(ready[0], &error, sizeof error) == 0;
     ::close(ready[0]);
+    // After the exec, sleep's own start-up (the loader, the locale) opens and closes
+    // descriptors of its own: its descriptors are the inherited ones only once it sleeps.
+    if (exec_ok_) exec_ok_ = wait_until_asleep();
   }
   ~sleeping_child() {
     if (pid_ <= 0) return;
@@ -85,6 +89,19 @@ class sleeping_child {
   pid_t pid() const { return pid_; }
 
  private:
+  /// Waits (polling, at most 10 s) until the child blocks in nanosleep / clock_nanosleep
+  /// (x86-64 system calls 35 and 230, as /proc/PID/syscall gives them).
+  bool wait_until_asleep() const {
+    const std::string path = "/proc/" + std::to_string(pid_) + "/syscall";
+    for (int tries = 0; tries < 10000; ++tries) {
+      std::ifstream in(path);
+      long number = -1;
+      if (in >> number && (number == 35 || number == 230)) return true;
+      ::usleep(1000);
+    }
+    return false;
+  }
+
   pid_t pid_ = -1;
   bool exec_ok_ = false;
 };
