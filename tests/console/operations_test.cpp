@@ -240,10 +240,12 @@ TEST(OperationConsole, AProbesOperationsResourcesAndNoTaskBucketReachTheClient) 
   for (const auto& k : s->operation_kinds)
     timer_kind |= k.kind == "timer_wait" && k.count == kTicks && k.waits.count == kTicks;
   EXPECT_TRUE(timer_kind);
+  // A wait counts from async_wait, a little after expires_after set the 1 ms deadline, so
+  // a slow build (ASan) measures some waits just under 1 ms: 983-999 us seen.
   bool timer = false;
   for (const auto& [id, r] : s->resources)
     timer |= r.kind == "timer" && r.timed_operations == kTicks && r.last_task_id == task->id &&
-             r.waits.p50 >= 1ms;
+             r.waits.p50 >= 500us;
   EXPECT_TRUE(timer);
 
   // Task details carry the task's operations too.
