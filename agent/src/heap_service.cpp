@@ -8,6 +8,7 @@
 
 #include "coroscope/core/heap_link.hpp"
 #include "coroscope/heap_pprof.hpp"
+#include "coroscope/heap_profile_file.hpp"
 #include "services.hpp"
 
 namespace coroscope::agent {
@@ -19,7 +20,10 @@ class heap_service final : public service {
   // The profile is written after the recording's last task ends.
   bool outlives_recording() const noexcept override { return true; }
   bool start() override { return detail::start_heap_sampling(); }
-  void stop() override { detail::stop_heap_sampling(); }
+  void stop() override {
+    detail::stop_heap_sampling();
+    heap::write_profile_from_environment();
+  }
 };
 
 }  // namespace

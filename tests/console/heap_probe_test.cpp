@@ -2,13 +2,16 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 // A probe in a program linked with coroscope::heap, sampling every allocation, serves its
 // heap to a console: a task's planted leak is the top live site, with its function and
-// task, and once the task has completed it is a leak suspect that outlived its task.
+// task, and once the task has completed it is a leak suspect that outlived its task. When
+// the probe ends, its heap service writes COROSCOPE_HEAP_PROFILE.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <boost/asio/co_spawn.hpp>
@@ -19,6 +22,7 @@
 #include "coroscope/console_server.hpp"
 #include "coroscope/coroscope.hpp"
 #include "coroscope/heap.hpp"
+#include "coroscope/heap_pprof.hpp"
 
 namespace {
 
@@ -104,6 +108,19 @@ TEST(HeapConsoleProbe, PlantedLeakIsTheTopSiteAndAnOutlivedSuspect) {
     client.stop();
     server.stop();
   }
+  // The probe has ended: the file holds the leak, labelled with its task.
+  std::ifstream file(profile_path, std::ios::binary);
+  ASSERT_TRUE(file) << profile_path << " was not written";
+  std::ostringstream bytes;
+  bytes << file.rdbuf();
+  std::int64_t leaked_by_task = 0;
+  for (const auto& sample : coroscope::decode_heap_pprof(bytes.str()).samples)
+    if (!sample.stack.empty() &&
+        sample.stack.front().function.find("leak_known_buffer") != std::string::npos &&
+        sample.labels.count("task") &&
+        sample.labels.at("task") == "leaker")
+      leaked_by_task += sample.inuse_space;
+  EXPECT_EQ(leaked_by_task, static_cast<std::int64_t>(kLeakBytes));
   delete[] g_leaked;
   ::unsetenv("COROSCOPE_HEAP_PROFILE");
   ::unsetenv("COROSCOPE_HEAP_SAMPLE_BYTES");

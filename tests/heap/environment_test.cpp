@@ -62,6 +62,11 @@ TEST(heap_environment, hostile_value_is_one_bounded_line) {
   }
 }
 
+TEST(heap_environment, the_sampler_alone_is_not_interposed) {
+  // This suite links coroscope::heap_core without the allocator entry points.
+  EXPECT_FALSE(coroscope::heap::interposed());
+}
+
 TEST(heap_environment, resident_set_is_readable) {
   const auto rss = coroscope::heap::resident_set_bytes();
   ASSERT_TRUE(rss.has_value());

@@ -8,6 +8,7 @@
 #include "test_support.hpp"
 
 #include <coroscope/heap.hpp>
+#include <coroscope/heap_profile_file.hpp>
 #include <coroscope/leak_report.hpp>
 
 #include <gtest/gtest.h>
@@ -78,6 +79,8 @@ class heap_sampler_test : public testing::Test {
     heap::start({.sample_interval_bytes = 1, .max_live_allocations = 1 << 18, .max_sites = 4096});
   }
 };
+
+TEST_F(heap_sampler_test, this_program_is_interposed) { EXPECT_TRUE(heap::interposed()); }
 
 TEST_F(heap_sampler_test, every_entry_point_is_seen_and_freed) {
   start_every_allocation();

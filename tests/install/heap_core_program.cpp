@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 //
-// coroscope::heap_core alone: the heap sampler's API without the interposed allocator
-// (what coroscope::heap adds). Sampling starts and stops, but this program's allocations
-// are not seen; the environment, the process's RSS and an (empty) profile work.
+// coroscope::heap_core without the interposed allocator (what coroscope::heap adds), and
+// coroscope::heap_file to write its profile. Sampling starts and stops, but this program's
+// allocations are not seen; the environment, the process's RSS and an (empty) profile work.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
 #include <coroscope/heap.hpp>
+#include <coroscope/heap_profile_file.hpp>
 #include <coroscope/heap_profile.hpp>
 #include <coroscope/heap_pprof.hpp>
 
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   check(coroscope::heap::options_from_environment().sample_interval_bytes == 4096,
         "COROSCOPE_HEAP_SAMPLE_BYTES is read");
 
+  check(!coroscope::heap::interposed(), "without coroscope::heap the allocator is not interposed");
   coroscope::heap::start({.sample_interval_bytes = 1});
   check(coroscope::heap::running(), "heap sampling runs");
   std::vector<void*> blocks;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <coroscope/heap.hpp>
+#include <coroscope/heap_profile_file.hpp>
 #include <coroscope/heap_profile.hpp>
 #include <coroscope/heap_pprof.hpp>
 

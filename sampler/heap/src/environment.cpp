@@ -1,19 +1,15 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 //
-// Environment variables, /proc/self/statm and writing the profile file.
-#include "heap_state.hpp"
-
+// Environment variables and /proc/self/statm.
 #include <coroscope/base/env_error_line.hpp>
 #include <coroscope/heap.hpp>
-#include <coroscope/heap_pprof.hpp>
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <charconv>
 #include <cstdlib>
-#include <exception>
 #include <string_view>
 
 namespace coroscope::heap {
@@ -47,30 +43,6 @@ std::optional<std::int64_t> resident_set_bytes() {
   std::int64_t pages = 0;
   if (p == end || std::from_chars(p + 1, end, pages).ec != std::errc()) return std::nullopt;
   return pages * static_cast<std::int64_t>(::sysconf(_SC_PAGESIZE));
-}
-
-bool write_profile(const std::string& path) {
-  detail::busy_scope busy;
-  try {
-    write_heap_pprof(profile(), path);
-    return true;
-  } catch (const std::exception& e) {
-    // The message holds the path, from COROSCOPE_HEAP_PROFILE.
-    env::report(std::string("cannot write heap profile: ") + e.what());
-    return false;
-  }
-}
-
-bool write_profile_from_environment() {
-  const char* value = std::getenv("COROSCOPE_HEAP_PROFILE");
-  if (value == nullptr || *value == '\0') return false;
-  detail::busy_scope busy;
-  // `%p` becomes the process id, so the processes of a preloaded shell script do not
-  // overwrite each other's profiles.
-  std::string path(value);
-  for (std::size_t at = path.find("%p"); at != std::string::npos; at = path.find("%p", at))
-    path.replace(at, 2, std::to_string(::getpid()));
-  return write_profile(path);
 }
 
 }  // namespace coroscope::heap

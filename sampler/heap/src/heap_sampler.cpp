@@ -17,6 +17,12 @@
 #include <stdexcept>
 #include <utility>
 
+// Defined by the allocator entry points (interpose.cpp), which coroscope::heap and the
+// preload library add; absent (null) when only coroscope::heap_core is linked. Hidden: the
+// linker settles it within this program or library, so a program with its own copy of the
+// sampler never takes a preloaded library's entry points for its own.
+extern "C" [[gnu::weak, gnu::visibility("hidden")]] void coroscope_heap_interposed();
+
 namespace coroscope::heap {
 namespace detail {
 
@@ -164,6 +170,8 @@ void stop() {
   detail::g_running.store(false, std::memory_order_release);
   detail::g_epoch.fetch_add(1, std::memory_order_acq_rel);
 }
+
+bool interposed() noexcept { return &coroscope_heap_interposed != nullptr; }
 
 bool running() noexcept { return detail::g_running.load(std::memory_order_acquire); }
 

@@ -8,6 +8,7 @@
 #include "real_functions.hpp"
 
 #include <coroscope/heap.hpp>
+#include <coroscope/heap_profile_file.hpp>
 
 #include <cstdio>
 #include <cstdlib>

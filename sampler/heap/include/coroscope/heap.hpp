@@ -40,6 +40,11 @@ struct heap_options {
   std::size_t max_sites = 4096;
 };
 
+/// True when this program's allocations reach the sampler: its allocator entry points are
+/// coroscope's (the program links `coroscope::heap`, or this is libcoroscope_heap.so).
+/// With `coroscope::heap_core` alone, sampling starts but sees no allocation.
+bool interposed() noexcept;
+
 /// `base` with COROSCOPE_HEAP_SAMPLE_BYTES applied. A bad value (not a positive integer)
 /// prints one line naming the variable to stderr and keeps `base`'s value.
 heap_options options_from_environment(heap_options base = {});
@@ -102,13 +107,6 @@ struct memory_point {
 memory_point record_memory_point();
 /// The recorded memory points, oldest first.
 std::vector<memory_point> memory_history();
-
-/// Writes `profile()` as a gzipped heap pprof file to `path`. Returns false and prints one
-/// line to stderr when it cannot.
-bool write_profile(const std::string& path);
-/// Writes the profile to COROSCOPE_HEAP_PROFILE when it is set; the probe calls this when it
-/// ends. Returns false when unset or the write failed.
-bool write_profile_from_environment();
 
 /// Resident set size of this process in bytes, from /proc/self/statm; nullopt if unreadable.
 std::optional<std::int64_t> resident_set_bytes();
