@@ -213,6 +213,26 @@ TEST_F(Sampler, FullRingDropsAreCounted) {
   EXPECT_EQ(sampling::drain(samples), 4u);  // the ring held exactly its capacity
 }
 
+TEST_F(Sampler, DropsOfAThreadThatEndedStayCounted) {
+  sampling::configure({.frequency_hz = 999, .ring_samples = 4});
+  ASSERT_TRUE(sampling::start());
+  const std::uint64_t dropped_before = sampling::stats().dropped_ring_full;
+  std::uint64_t dropped_by_thread = 0;
+  std::thread([&] {
+    ASSERT_TRUE(sampling::register_current_thread());
+    const auto deadline = clock_type::now() + kDeadline;
+    while (sampling::stats().dropped_ring_full == dropped_before && clock_type::now() < deadline)
+      coroscope_test_outer(kChunk);  // no drain
+    sampling::unregister_current_thread();
+    dropped_by_thread = sampling::stats().dropped_ring_full - dropped_before;
+  }).join();
+  sampling::stop();
+  ASSERT_GT(dropped_by_thread, 0u);
+  std::vector<raw_sample> samples;
+  sampling::drain(samples);  // frees the ended thread's slot
+  EXPECT_GE(sampling::stats().dropped_ring_full - dropped_before, dropped_by_thread);
+}
+
 TEST_F(Sampler, SignalInAnUnregisteredThreadIsCountedAndHarmless) {
   configure(99);
   ASSERT_TRUE(sampling::start());  // installs the handler

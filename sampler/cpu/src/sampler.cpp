@@ -36,6 +36,8 @@ struct registry {
 
   std::mutex mutex;
   std::vector<std::unique_ptr<thread_slot>> slots;
+  /// Samples dropped by the rings of slots already freed (each ring counts its own drops).
+  std::uint64_t freed_slots_dropped = 0;
   sampler_options options;
   bool handler_installed = false;
 };
@@ -123,10 +125,10 @@ void on_fork_child() noexcept {
   });
   for (auto& slot : r.slots) {
     slot->tid = static_cast<pid_t>(gettid());  // same pthread, new kernel thread id
-    slot->ring.clear();  // the parent's samples are the parent's
+    slot->ring.clear();  // the parent's samples (and drops) are the parent's
   }
-  for (auto* counter : {&g_sampler.samples, &g_sampler.dropped_ring_full,
-                        &g_sampler.dropped_other, &g_sampler.cost_total_ns,
+  r.freed_slots_dropped = 0;
+  for (auto* counter : {&g_sampler.samples, &g_sampler.dropped_other, &g_sampler.cost_total_ns,
                         &g_sampler.cost_samples, &g_sampler.window_mean_cost_ns})
     counter->store(0, std::memory_order_relaxed);
   reset_governor_window(0);
@@ -265,8 +267,10 @@ std::size_t drain(std::vector<raw_sample>& out) {
   for (auto& slot : r.slots)
     total += slot->ring.drain([&out](const raw_sample& s) { out.push_back(s); });
   // A retired slot has no writer left: once empty it can go.
-  std::erase_if(r.slots, [](const std::unique_ptr<thread_slot>& s) {
-    return s->retired && s->ring.size() == 0;
+  std::erase_if(r.slots, [&r](const std::unique_ptr<thread_slot>& s) {
+    if (!s->retired || s->ring.size() != 0) return false;
+    r.freed_slots_dropped += s->ring.dropped();
+    return true;
   });
   return total;
 }
@@ -276,7 +280,8 @@ sampler_stats stats() {
   std::lock_guard lock(r.mutex);
   sampler_stats s;
   s.samples = g_sampler.samples.load(std::memory_order_relaxed);
-  s.dropped_ring_full = g_sampler.dropped_ring_full.load(std::memory_order_relaxed);
+  s.dropped_ring_full = r.freed_slots_dropped;
+  for (const auto& slot : r.slots) s.dropped_ring_full += slot->ring.dropped();
   s.dropped_other = g_sampler.dropped_other.load(std::memory_order_relaxed);
   s.requested_hz = r.options.frequency_hz;
   const std::uint64_t period = g_sampler.period_ns.load(std::memory_order_relaxed);

@@ -65,7 +65,6 @@ struct sampler_globals {
 
   // Counters.
   std::atomic<std::uint64_t> samples{0};
-  std::atomic<std::uint64_t> dropped_ring_full{0};
   std::atomic<std::uint64_t> dropped_other{0};
   std::atomic<std::uint64_t> cost_total_ns{0};
   std::atomic<std::uint64_t> cost_samples{0};

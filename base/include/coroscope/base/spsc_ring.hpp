@@ -54,9 +54,11 @@ class spsc_ring {
     return static_cast<std::size_t>(head - tail);
   }
 
-  /// Drops everything (only when no writer can run, e.g. in a fork child).
+  /// Drops everything and forgets the drop count (only when no writer can run, e.g. in a
+  /// fork child, whose ring starts afresh).
   void clear() noexcept {
     tail_.store(head_.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    dropped_.store(0, std::memory_order_relaxed);
   }
 
   std::size_t capacity() const noexcept { return capacity_; }
