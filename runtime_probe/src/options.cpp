@@ -14,6 +14,7 @@
 
 #include <coroscope/base/env_error_line.hpp>
 #include <coroscope/base/host_port.hpp>
+#include <coroscope/base/key_value_list.hpp>
 #include "executable_path.hpp"
 
 namespace coroscope {
@@ -197,60 +198,15 @@ std::string resolve_profiles_endpoint(const probe_options& options, const env::r
 
 // --- key=value lists -------------------------------------------------------------------
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-/// Decodes `%XX` escapes; nullopt when a `%` is not followed by two hex digits.
-std::optional<std::string> percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    const int high = hex_value(text[i + 1]);
-    const int low = hex_value(text[i + 2]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out += static_cast<char>(high * 16 + low);
-    i += 2;
-  }
-  return out;
-}
-
-/// One `key=value` entry, whitespace around key and value ignored, both percent-decoded;
-/// nullopt when there is no `=`, the key is empty or an escape is malformed.
-std::optional<std::pair<std::string, std::string>> parse_key_value(std::string_view entry) {
-  const auto equals = entry.find('=');
-  if (equals == std::string_view::npos) return std::nullopt;
-  auto key = percent_decode(trim(entry.substr(0, equals)));
-  auto value = percent_decode(trim(entry.substr(equals + 1)));
-  if (!key || key->empty() || !value) return std::nullopt;
-  return std::pair{*std::move(key), *std::move(value)};
-}
-
-/// Parses `k=v,k2=v2` from variable `name`. Empty entries are ignored; a malformed entry
+/// Parses `k=v,k2=v2` from variable `name` (base::parse_key_value_list). A malformed entry
 /// is reported and skipped. A repeated key keeps its last value.
 std::map<std::string, std::string> parse_key_values(std::string_view text, const char* name,
                                                     const env::reader& env) {
+  auto parsed = base::parse_key_value_list(text);
+  for (const std::string& e : parsed.errors)
+    env.report(std::string(name) + " entry " + e + "; skipping it");
   std::map<std::string, std::string> result;
-  while (!text.empty()) {
-    const auto comma = std::min(text.find(','), text.size());
-    const std::string_view entry = trim(text.substr(0, comma));
-    text.remove_prefix(std::min(comma + 1, text.size()));
-    if (entry.empty()) continue;
-    if (auto key_value = parse_key_value(entry)) {
-      result.insert_or_assign(std::move(key_value->first), std::move(key_value->second));
-    } else {
-      env.report(std::string(name) + " entry " + quoted(entry) +
-                 " is not key=value (percent-encoded); skipping it");
-    }
-  }
+  for (auto& [key, value] : parsed.pairs) result.insert_or_assign(std::move(key), std::move(value));
   return result;
 }
 

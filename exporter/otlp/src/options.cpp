@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include <coroscope/otlp.hpp>
 
-#include "attributes.hpp"
+#include <coroscope/base/key_value_list.hpp>
 #include "url.hpp"
 
 #include <coroscope/base/env_error_line.hpp>
@@ -45,7 +45,7 @@ otlp_exporter_options otlp_exporter_options::from_environment(std::string_view s
   }
 
   if (auto headers = env.non_empty("OTEL_EXPORTER_OTLP_HEADERS")) {
-    auto parsed = detail::parse_key_value_list(*headers);
+    auto parsed = base::parse_key_value_list(*headers);
     for (const std::string& e : parsed.errors)
       err << env::error_line("OTEL_EXPORTER_OTLP_HEADERS: " + e + "; header skipped");
     o.headers = std::move(parsed.pairs);

@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include <coroscope/otlp.hpp>
 
-#include "attributes.hpp"
+#include <coroscope/base/key_value_list.hpp>
 
 #include <coroscope/base/env_error_line.hpp>
 
@@ -66,7 +66,7 @@ otlp_resource make_otlp_resource(std::string_view service_name, std::ostream& er
   if (std::string host = host_name(); !host.empty()) r.set("host.name", std::move(host));
 
   if (auto text = env.raw("OTEL_RESOURCE_ATTRIBUTES")) {
-    auto parsed = detail::parse_key_value_list(*text);
+    auto parsed = base::parse_key_value_list(*text);
     for (const std::string& e : parsed.errors)
       err << env::error_line("OTEL_RESOURCE_ATTRIBUTES: " + e + "; entry skipped");
     for (auto& [key, value] : parsed.pairs) r.set(std::move(key), std::move(value));
