@@ -23,10 +23,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
-#include "change_predicates.hpp"
 #include "cloexec_io.hpp"
-#include "proto_conversions.hpp"
+#include "coroscope/console/change_predicates.hpp"
 #include "coroscope/console/frame_codec.hpp"
+#include "coroscope/console/proto_conversions.hpp"
 #include <coroscope/base/constant_time.hpp>
 
 namespace coroscope {

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "console_test_support.hpp"
-#include "proto_conversions.hpp"
+#include "coroscope/console/proto_conversions.hpp"
 #include "coroscope/console/v1/console.pb.h"
 #include "coroscope/console_client.hpp"
 #include "coroscope/console_recording.hpp"

@@ -14,9 +14,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "change_predicates.hpp"
 #include "console_test_support.hpp"
-#include "proto_conversions.hpp"
+#include "coroscope/console/change_predicates.hpp"
+#include "coroscope/console/proto_conversions.hpp"
 #include "coroscope/console/v1/console.pb.h"
 #include "coroscope/console_client.hpp"
 #include "coroscope/console_state.hpp"

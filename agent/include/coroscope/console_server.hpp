@@ -82,7 +82,7 @@ namespace detail {
 class console_server_impl;
 }
 
-/// Serves the live console protocol (runtime_probe/console/proto/...) over TCP.
+/// Serves the live console protocol (console/protocol/proto/...) over TCP.
 ///
 /// Threading: the server owns one thread and one io_context; accepting, reading,
 /// publishing and every `console_source` callback run there, never on the application's

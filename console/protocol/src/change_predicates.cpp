@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include "change_predicates.hpp"
+#include "coroscope/console/change_predicates.hpp"
 
 #include <algorithm>
 #include <tuple>

@@ -22,8 +22,8 @@
 #include <boost/asio/write.hpp>
 
 #include "cloexec_io.hpp"
-#include "proto_conversions.hpp"
 #include "coroscope/console/frame_codec.hpp"
+#include "coroscope/console/proto_conversions.hpp"
 #include "coroscope/console_recording.hpp"
 
 namespace coroscope {

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "proto_conversions.hpp"
+#include "coroscope/console/proto_conversions.hpp"
 
 namespace coroscope {
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include "proto_conversions.hpp"
+#include "coroscope/console/proto_conversions.hpp"
 
 #include <algorithm>
 #include <unordered_map>
 
-#include "change_predicates.hpp"
+#include "coroscope/console/change_predicates.hpp"
 #include "coroscope/console/frame_codec.hpp"
 #include "coroscope/console_state.hpp"
 

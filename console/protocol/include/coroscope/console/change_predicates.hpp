@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 // Whether a value changed between two snapshots, by the fields the protocol carries: the
-// server sends a delta of only what changed. Never part of a public header.
+// agent's console server sends a delta of only what changed. Public for the server's
+// sake; the protocol's own plumbing (namespace detail), not an API for programs that link
+// coroscope.
 #pragma once
 
 #include <vector>
