@@ -4,22 +4,26 @@
 #include <coroscope/pprof.hpp>
 
 #include "flat_hash_slots.hpp"
-#include "gzip.hpp"
 #include "pprof_input.hpp"
 #include "profile.pb.h"
 
 #include <google/protobuf/arena.h>
 #include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/gzip_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include <zlib.h>
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -86,6 +90,9 @@ class string_table {
     return id;
   }
 
+  /// The string at `index` (a result of `intern`).
+  std::string_view view(std::int64_t index) const { return views_[static_cast<std::size_t>(index)]; }
+
  private:
   pb::Profile& out_;
   std::vector<std::string_view> views_;
@@ -128,11 +135,6 @@ struct location_key_hash {
   }
 };
 
-std::uint64_t hash_ids(std::span<const std::uint64_t> ids) noexcept {
-  std::size_t seed = ids.size();
-  for (std::uint64_t id : ids) hash_combine(seed, id);
-  return seed;
-}
 
 // Builds a pprof profile: the tables (strings, functions, locations, mappings) and the
 // scalars into the Profile message `out` (arena-allocated by the caller), the samples into
@@ -162,33 +164,46 @@ class pprof_encoder {
 
     if (!profile.main_module.empty()) mapping_for(profile.main_module);
 
+    // Sized once: the ids of every sample, as if none merged (each id is 4 bytes, so a
+    // profile's worth stays a small part of the profile it encodes).
     std::size_t total_ids = 0;
     for (const sample& s : profile.samples) total_ids += s.stack.size() + 2 * s.labels.size();
-    ids_.reserve(total_ids);
+    ids_ = std::make_unique_for_overwrite<std::uint32_t[]>(total_ids);
     samples_.reserve(profile.samples.size());
     index_.reserve(profile.samples.size());
+    std::size_t used = 0;
     for (const sample& s : profile.samples) {
-      const std::size_t first = ids_.size();
-      for (const frame& f : s.stack) ids_.push_back(location_id(f));
-      for (const auto& [label_key, label_value] : s.labels) {
-        ids_.push_back(static_cast<std::uint64_t>(strings_.intern(label_key)));
-        ids_.push_back(static_cast<std::uint64_t>(strings_.intern(label_value)));
+      const std::size_t first = used;
+      std::uint32_t* out = ids_.get() + first;
+      std::size_t hash = s.stack.size();
+      for (const frame& f : s.stack) {
+        const std::uint32_t id = location_id(f);
+        hash_combine(hash, id);
+        *out++ = id;
       }
-      const std::span<const std::uint64_t> ids(ids_.data() + first, ids_.size() - first);
-      const std::uint64_t hash = hash_ids(ids);
+      std::size_t position = 0;
+      for (const auto& [label_key, label_value] : s.labels) {
+        const std::uint32_t key = label_key_id(position++, label_key);
+        const auto value = static_cast<std::uint32_t>(strings_.intern(label_value));
+        hash_combine(hash, key);
+        hash_combine(hash, value);
+        *out++ = key;
+        *out++ = value;
+      }
+      const std::span<const std::uint32_t> ids(ids_.get() + first, static_cast<std::size_t>(out - (ids_.get() + first)));
       const auto same = [&](std::size_t i) {
-        const std::span<const std::uint64_t> other = ids_of(samples_[i]);
+        const std::span<const std::uint32_t> other = ids_of(samples_[i]);
         return samples_[i].locations == s.stack.size() &&
                std::equal(other.begin(), other.end(), ids.begin(), ids.end());
       };
       if (const std::size_t* merged = index_.find(hash, same)) {
         samples_[*merged].count += s.count;
         samples_[*merged].cpu_ns += s.cpu_ns;
-        ids_.resize(first);
-        continue;
+        continue;  // its ids are overwritten by the next sample's
       }
       index_.insert(hash, samples_.size());
       samples_.push_back({first, ids.size(), s.stack.size(), s.count, s.cpu_ns});
+      used += ids.size();
     }
     finish_mappings();
   }
@@ -203,7 +218,7 @@ class pprof_encoder {
     pb::Sample* one = holder->add_sample();
     for (const merged_sample& m : samples_) {
       one->Clear();  // keeps the fields' memory and the Label messages for reuse
-      const std::span<const std::uint64_t> ids = ids_of(m);
+      const std::span<const std::uint32_t> ids = ids_of(m);
       one->mutable_location_id()->Add(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(m.locations));
       one->add_value(m.count);
       one->add_value(m.cpu_ns);
@@ -237,7 +252,23 @@ class pprof_encoder {
     std::int64_t cpu_ns = 0;
   };
 
-  std::span<const std::uint64_t> ids_of(const merged_sample& m) const { return {ids_.data() + m.first, m.size}; }
+  std::span<const std::uint32_t> ids_of(const merged_sample& m) const { return {ids_.get() + m.first, m.size}; }
+
+  // A label key's string index. Samples mostly carry the same few keys in the same (the
+  // map's) order, so the key at each position is first compared with the one seen there
+  // last, and hashed only when it differs.
+  std::uint32_t label_key_id(std::size_t position, const std::string& key) {
+    if (position < recent_keys_.size()) {
+      recent_key& recent = recent_keys_[position];
+      if (recent.text == key) return recent.id;
+      const auto id = static_cast<std::uint32_t>(strings_.intern(key));
+      recent = {strings_.view(id), id};
+      return id;
+    }
+    const auto id = static_cast<std::uint32_t>(strings_.intern(key));
+    recent_keys_.push_back({strings_.view(id), id});
+    return id;
+  }
 
   std::uint64_t function_id(const frame& f) {
     function_key key{f.function, f.file, f.is_task_frame};
@@ -281,17 +312,26 @@ class pprof_encoder {
     return info.mapping->id();
   }
 
-  std::uint64_t location_id(const frame& f) {
+  std::uint32_t location_id(const frame& f) {
     if (f.id == 0) return location_of_strings(f);
-    // The id is the whole key: the table's hash is the id itself.
-    if (const std::uint64_t* known = location_by_frame_id_.find(f.id, [](std::uint64_t) { return true; }))
+    // Frame ids are handed out in order from 1, so a process's are mostly small: those
+    // index a plain vector, any others a hash table whose hash is the id itself.
+    if (f.id < kDirectFrameIds) {
+      if (f.id < location_by_small_frame_id_.size()) {
+        if (const std::uint32_t known = location_by_small_frame_id_[f.id]; known != 0) return known;
+      } else {
+        location_by_small_frame_id_.resize(std::bit_ceil(f.id + 1));
+      }
+      return location_by_small_frame_id_[f.id] = location_of_strings(f);
+    }
+    if (const std::uint32_t* known = location_by_frame_id_.find(f.id, [](std::uint32_t) { return true; }))
       return *known;
-    const std::uint64_t id = location_of_strings(f);
+    const std::uint32_t id = location_of_strings(f);
     location_by_frame_id_.insert(f.id, id);
     return id;
   }
 
-  std::uint64_t location_of_strings(const frame& f) {
+  std::uint32_t location_of_strings(const frame& f) {
     location_key key{f.module, f.address, {f.function, f.file, f.is_task_frame}, f.line};
     auto [it, inserted] = locations_.try_emplace(key, 0);
     if (!inserted) return it->second;
@@ -306,8 +346,8 @@ class pprof_encoder {
       line->set_function_id(function_id(f));
       line->set_line(f.line);
     }
-    it->second = loc->id();
-    return loc->id();
+    it->second = static_cast<std::uint32_t>(loc->id());
+    return it->second;
   }
 
   void finish_mappings() {
@@ -322,16 +362,32 @@ class pprof_encoder {
     }
   }
 
+  // Frame ids below this index location_by_small_frame_id_ (4 bytes each, grown to the
+  // largest id seen: at most 4 MiB).
+  static constexpr std::uint64_t kDirectFrameIds = std::uint64_t{1} << 20;
+
+  struct recent_key {
+    std::string_view text;
+    std::uint32_t id = 0;
+  };
+
   pb::Profile& out_;
   string_table strings_;
-  std::vector<std::uint64_t> ids_;
+  // Location ids and string indices: 32 bits hold any a profile can have (a protobuf
+  // message stays under 2 GiB).
+  std::unique_ptr<std::uint32_t[]> ids_;
   std::vector<merged_sample> samples_;
   detail::flat_hash_slots<std::size_t> index_;  // samples_ by their ids
-  detail::flat_hash_slots<std::uint64_t> location_by_frame_id_;
+  std::vector<std::uint32_t> location_by_small_frame_id_;  // 0: not seen yet
+  detail::flat_hash_slots<std::uint32_t> location_by_frame_id_;
+  std::vector<recent_key> recent_keys_;
   std::unordered_map<function_key, std::uint64_t, function_key_hash> functions_;
-  std::unordered_map<location_key, std::uint64_t, location_key_hash> locations_;
+  std::unordered_map<location_key, std::uint32_t, location_key_hash> locations_;
   std::unordered_map<std::string_view, mapping_info> mappings_;
 };
+
+// How much protobuf writes into zlib's input buffer before each deflate call.
+constexpr int kDeflateChunk = 256 * 1024;
 
 [[noreturn]] void not_pprof(const std::string& why) {
   throw std::runtime_error("not a pprof profile: " + why);
@@ -456,14 +512,25 @@ std::string encode_pprof(const cpu_profile& profile) {
   auto* tables = google::protobuf::Arena::CreateMessage<pb::Profile>(&arena);
   pprof_encoder encoder{*tables};
   encoder.encode(profile);
-  std::string raw;
+  // Serialized straight into zlib through protobuf's gzip stream: no copy of the whole
+  // uncompressed profile is held, and what deflate reads is still in cache. Level 1
+  // (Z_BEST_SPEED), as Go's runtime/pprof writes its profiles.
+  std::string gzipped;
   {
-    google::protobuf::io::StringOutputStream stream(&raw);
-    google::protobuf::io::CodedOutputStream out(&stream);
-    if (!tables->SerializeToCodedStream(&out) || !encoder.write_samples(out) || out.HadError())
-      throw std::runtime_error("pprof: cannot serialize profile");
+    google::protobuf::io::StringOutputStream sink(&gzipped);
+    google::protobuf::io::GzipOutputStream::Options options;
+    options.format = google::protobuf::io::GzipOutputStream::GZIP;
+    options.compression_level = Z_BEST_SPEED;
+    options.buffer_size = kDeflateChunk;
+    google::protobuf::io::GzipOutputStream gzip(&sink, options);
+    bool written = false;
+    {
+      google::protobuf::io::CodedOutputStream out(&gzip);
+      written = tables->SerializeToCodedStream(&out) && encoder.write_samples(out) && !out.HadError();
+    }  // hands its last buffer back to the gzip stream
+    if (!written || !gzip.Close()) throw std::runtime_error("pprof: cannot serialize profile");
   }
-  return detail::gzip_compress(raw);
+  return gzipped;
 }
 
 void write_pprof(const cpu_profile& profile, const std::string& path) {
