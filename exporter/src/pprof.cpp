@@ -190,21 +190,11 @@ class pprof_encoder {
         *out++ = key;
         *out++ = value;
       }
-      const std::span<const std::uint32_t> ids(ids_.get() + first, static_cast<std::size_t>(out - (ids_.get() + first)));
-      const auto same = [&](std::size_t i) {
-        const std::span<const std::uint32_t> other = ids_of(samples_[i]);
-        return samples_[i].locations == s.stack.size() &&
-               std::equal(other.begin(), other.end(), ids.begin(), ids.end());
-      };
-      if (const std::size_t* merged = index_.find(hash, same)) {
-        samples_[*merged].count += s.count;
-        samples_[*merged].cpu_ns += s.cpu_ns;
-        continue;  // its ids are overwritten by the next sample's
-      }
-      index_.insert(hash, samples_.size());
-      samples_.push_back({first, ids.size(), s.stack.size(), s.count, s.cpu_ns});
-      used += ids.size();
+      const auto size = static_cast<std::size_t>(out - (ids_.get() + first));
+      samples_.push_back({first, size, s.stack.size(), s.count, s.cpu_ns, hash});
+      used += size;
     }
+    merge_samples();
     finish_mappings();
     order_samples();
   }
@@ -260,7 +250,32 @@ class pprof_encoder {
     std::size_t locations = 0;
     std::int64_t count = 0;
     std::int64_t cpu_ns = 0;
+    std::uint64_t hash = 0;  // of its ids
+    bool kept = true;        // false once merged into an earlier equal sample
   };
+
+  // Merges equal samples into the first of them, once all are gathered: the merge table
+  // is probed in a pass of its own so that each probe's slot is asked for a few samples
+  // ahead (one cache miss per sample otherwise).
+  void merge_samples() {
+    constexpr std::size_t ahead = 8;
+    for (std::size_t i = 0; i < samples_.size(); ++i) {
+      if (i + ahead < samples_.size()) index_.prefetch(samples_[i + ahead].hash);
+      merged_sample& m = samples_[i];
+      const std::span<const std::uint32_t> ids = ids_of(m);
+      const auto same = [&](std::size_t j) {
+        const std::span<const std::uint32_t> other = ids_of(samples_[j]);
+        return samples_[j].locations == m.locations && std::equal(other.begin(), other.end(), ids.begin(), ids.end());
+      };
+      if (const std::size_t* into = index_.find(m.hash, same)) {
+        samples_[*into].count += m.count;
+        samples_[*into].cpu_ns += m.cpu_ns;
+        m.kept = false;
+        continue;
+      }
+      index_.insert(m.hash, i);
+    }
+  }
 
   // Where a sample goes in the output: pprof gives sample order no meaning, so samples
   // are written by their outermost callers (the end of the leaf-first location list),
@@ -278,16 +293,18 @@ class pprof_encoder {
   };
 
   void order_samples() {
-    order_.resize(samples_.size());
+    order_.clear();
+    order_.reserve(samples_.size());
     for (std::size_t i = 0; i < samples_.size(); ++i) {
       const merged_sample& m = samples_[i];
+      if (!m.kept) continue;
       const std::uint32_t* locations = ids_.get() + m.first;
       std::uint64_t key[2] = {0, 0};
       for (std::size_t depth = 0; depth < 8; ++depth) {
         const std::uint64_t id = depth < m.locations ? locations[m.locations - 1 - depth] & 0xffffu : 0;
         key[depth / 4] = key[depth / 4] << 16 | id;
       }
-      order_[i] = {key[0], key[1], static_cast<std::uint32_t>(i)};
+      order_.push_back({key[0], key[1], static_cast<std::uint32_t>(i)});
     }
     std::sort(order_.begin(), order_.end());
   }
@@ -416,7 +433,7 @@ class pprof_encoder {
   // Location ids and string indices: 32 bits hold any a profile can have (a protobuf
   // message stays under 2 GiB).
   std::unique_ptr<std::uint32_t[]> ids_;
-  std::vector<merged_sample> samples_;
+  std::vector<merged_sample> samples_;  // every sample, merged ones not kept
   std::vector<sample_order> order_;  // samples_ in output order
   detail::flat_hash_slots<std::size_t> index_;  // samples_ by their ids
   std::vector<std::uint32_t> location_by_small_frame_id_;  // 0: not seen yet
