@@ -135,7 +135,6 @@ struct location_key_hash {
   }
 };
 
-
 // Builds a pprof profile: the tables (strings, functions, locations, mappings) and the
 // scalars into the Profile message `out` (arena-allocated by the caller), the samples into
 // a compact table of their own that `write_samples` writes after the Profile. Samples with
@@ -242,8 +241,8 @@ class pprof_encoder {
     bool has_line_numbers = true;
   };
 
-  // A distinct sample: its ids in ids_ (location ids, then label key and value string
-  // indices) and its summed values.
+  // A sample: its ids in ids_ (location ids, then label key and value string indices)
+  // and its values, which the first of equal samples sums (merge_samples).
   struct merged_sample {
     std::size_t first = 0;
     std::size_t size = 0;
@@ -281,8 +280,8 @@ class pprof_encoder {
   // are written by their outermost callers (the end of the leaf-first location list),
   // up to 8 frames deep. Samples that share callers then sit side by side, and deflate
   // finds each one's caller ids and labels in the one before: on the service profile of
-  // pprof_bench this makes the file 15% smaller and deflate 15% faster, for a sort of
-  // 100k 24-byte entries.
+  // pprof_bench this makes the file 17% smaller and deflate about 15% faster, for a sort
+  // of 100k 24-byte entries.
   struct sample_order {
     std::uint64_t outer = 0;  // the 4 outermost location ids, 16 bits each
     std::uint64_t inner = 0;  // the 4 after them
