@@ -4,22 +4,26 @@
 #include <coroscope/pprof.hpp>
 
 #include "flat_hash_slots.hpp"
-#include "gzip.hpp"
 #include "pprof_input.hpp"
 #include "profile.pb.h"
 
 #include <google/protobuf/arena.h>
 #include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/gzip_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include <zlib.h>
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -86,6 +90,9 @@ class string_table {
     return id;
   }
 
+  /// The string at `index` (a result of `intern`).
+  std::string_view view(std::int64_t index) const { return views_[static_cast<std::size_t>(index)]; }
+
  private:
   pb::Profile& out_;
   std::vector<std::string_view> views_;
@@ -128,12 +135,6 @@ struct location_key_hash {
   }
 };
 
-std::uint64_t hash_ids(std::span<const std::uint64_t> ids) noexcept {
-  std::size_t seed = ids.size();
-  for (std::uint64_t id : ids) hash_combine(seed, id);
-  return seed;
-}
-
 // Builds a pprof profile: the tables (strings, functions, locations, mappings) and the
 // scalars into the Profile message `out` (arena-allocated by the caller), the samples into
 // a compact table of their own that `write_samples` writes after the Profile. Samples with
@@ -162,35 +163,39 @@ class pprof_encoder {
 
     if (!profile.main_module.empty()) mapping_for(profile.main_module);
 
+    // Sized once: the ids of every sample, as if none merged (each id is 4 bytes, so a
+    // profile's worth stays a small part of the profile it encodes).
     std::size_t total_ids = 0;
     for (const sample& s : profile.samples) total_ids += s.stack.size() + 2 * s.labels.size();
-    ids_.reserve(total_ids);
+    ids_ = std::make_unique_for_overwrite<std::uint32_t[]>(total_ids);
     samples_.reserve(profile.samples.size());
     index_.reserve(profile.samples.size());
+    std::size_t used = 0;
     for (const sample& s : profile.samples) {
-      const std::size_t first = ids_.size();
-      for (const frame& f : s.stack) ids_.push_back(location_id(f));
+      const std::size_t first = used;
+      std::uint32_t* out = ids_.get() + first;
+      std::size_t hash = s.stack.size();
+      for (const frame& f : s.stack) {
+        const std::uint32_t id = location_id(f);
+        hash_combine(hash, id);
+        *out++ = id;
+      }
+      std::size_t position = 0;
       for (const auto& [label_key, label_value] : s.labels) {
-        ids_.push_back(static_cast<std::uint64_t>(strings_.intern(label_key)));
-        ids_.push_back(static_cast<std::uint64_t>(strings_.intern(label_value)));
+        const std::uint32_t key = label_key_id(position++, label_key);
+        const auto value = static_cast<std::uint32_t>(strings_.intern(label_value));
+        hash_combine(hash, key);
+        hash_combine(hash, value);
+        *out++ = key;
+        *out++ = value;
       }
-      const std::span<const std::uint64_t> ids(ids_.data() + first, ids_.size() - first);
-      const std::uint64_t hash = hash_ids(ids);
-      const auto same = [&](std::size_t i) {
-        const std::span<const std::uint64_t> other = ids_of(samples_[i]);
-        return samples_[i].locations == s.stack.size() &&
-               std::equal(other.begin(), other.end(), ids.begin(), ids.end());
-      };
-      if (const std::size_t* merged = index_.find(hash, same)) {
-        samples_[*merged].count += s.count;
-        samples_[*merged].cpu_ns += s.cpu_ns;
-        ids_.resize(first);
-        continue;
-      }
-      index_.insert(hash, samples_.size());
-      samples_.push_back({first, ids.size(), s.stack.size(), s.count, s.cpu_ns});
+      const auto size = static_cast<std::size_t>(out - (ids_.get() + first));
+      samples_.push_back({first, size, s.stack.size(), s.count, s.cpu_ns, hash});
+      used += size;
     }
+    merge_samples();
     finish_mappings();
+    order_samples();
   }
 
   // Writes the samples to `out` as Profile messages that hold one Sample each. Protobuf
@@ -201,9 +206,18 @@ class pprof_encoder {
     google::protobuf::Arena arena;
     auto* holder = google::protobuf::Arena::CreateMessage<pb::Profile>(&arena);
     pb::Sample* one = holder->add_sample();
-    for (const merged_sample& m : samples_) {
+    for (std::size_t k = 0; k < order_.size(); ++k) {
+      // The samples are read out of their stored order: ask for one a few ahead.
+      if (k + 8 < order_.size()) {
+        const merged_sample& ahead = samples_[order_[k + 8].index];
+        __builtin_prefetch(ids_.get() + ahead.first);
+        __builtin_prefetch(ids_.get() + ahead.first + 16);
+        __builtin_prefetch(ids_.get() + ahead.first + 32);
+      }
+      if (k + 16 < order_.size()) __builtin_prefetch(&samples_[order_[k + 16].index]);
+      const merged_sample& m = samples_[order_[k].index];
       one->Clear();  // keeps the fields' memory and the Label messages for reuse
-      const std::span<const std::uint64_t> ids = ids_of(m);
+      const std::span<const std::uint32_t> ids = ids_of(m);
       one->mutable_location_id()->Add(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(m.locations));
       one->add_value(m.count);
       one->add_value(m.cpu_ns);
@@ -227,17 +241,90 @@ class pprof_encoder {
     bool has_line_numbers = true;
   };
 
-  // A distinct sample: its ids in ids_ (location ids, then label key and value string
-  // indices) and its summed values.
+  // A sample: its ids in ids_ (location ids, then label key and value string indices)
+  // and its values, which the first of equal samples sums (merge_samples).
   struct merged_sample {
     std::size_t first = 0;
     std::size_t size = 0;
     std::size_t locations = 0;
     std::int64_t count = 0;
     std::int64_t cpu_ns = 0;
+    std::uint64_t hash = 0;  // of its ids
+    bool kept = true;        // false once merged into an earlier equal sample
   };
 
-  std::span<const std::uint64_t> ids_of(const merged_sample& m) const { return {ids_.data() + m.first, m.size}; }
+  // Merges equal samples into the first of them, once all are gathered: the merge table
+  // is probed in a pass of its own so that each probe's slot is asked for a few samples
+  // ahead (one cache miss per sample otherwise).
+  void merge_samples() {
+    constexpr std::size_t ahead = 8;
+    for (std::size_t i = 0; i < samples_.size(); ++i) {
+      if (i + ahead < samples_.size()) index_.prefetch(samples_[i + ahead].hash);
+      merged_sample& m = samples_[i];
+      const std::span<const std::uint32_t> ids = ids_of(m);
+      const auto same = [&](std::size_t j) {
+        const std::span<const std::uint32_t> other = ids_of(samples_[j]);
+        return samples_[j].locations == m.locations && std::equal(other.begin(), other.end(), ids.begin(), ids.end());
+      };
+      if (const std::size_t* into = index_.find(m.hash, same)) {
+        samples_[*into].count += m.count;
+        samples_[*into].cpu_ns += m.cpu_ns;
+        m.kept = false;
+        continue;
+      }
+      index_.insert(m.hash, i);
+    }
+  }
+
+  // Where a sample goes in the output: pprof gives sample order no meaning, so samples
+  // are written by their outermost callers (the end of the leaf-first location list),
+  // up to 8 frames deep. Samples that share callers then sit side by side, and deflate
+  // finds each one's caller ids and labels in the one before: on the service profile of
+  // pprof_bench this makes the file 17% smaller and deflate about 15% faster, for a sort
+  // of 100k 24-byte entries.
+  struct sample_order {
+    std::uint64_t outer = 0;  // the 4 outermost location ids, 16 bits each
+    std::uint64_t inner = 0;  // the 4 after them
+    std::uint32_t index = 0;  // into samples_; breaks ties, so the order is fixed
+    bool operator<(const sample_order& o) const noexcept {
+      return outer != o.outer ? outer < o.outer : inner != o.inner ? inner < o.inner : index < o.index;
+    }
+  };
+
+  void order_samples() {
+    order_.clear();
+    order_.reserve(samples_.size());
+    for (std::size_t i = 0; i < samples_.size(); ++i) {
+      const merged_sample& m = samples_[i];
+      if (!m.kept) continue;
+      const std::uint32_t* locations = ids_.get() + m.first;
+      std::uint64_t key[2] = {0, 0};
+      for (std::size_t depth = 0; depth < 8; ++depth) {
+        const std::uint64_t id = depth < m.locations ? locations[m.locations - 1 - depth] & 0xffffu : 0;
+        key[depth / 4] = key[depth / 4] << 16 | id;
+      }
+      order_.push_back({key[0], key[1], static_cast<std::uint32_t>(i)});
+    }
+    std::sort(order_.begin(), order_.end());
+  }
+
+  std::span<const std::uint32_t> ids_of(const merged_sample& m) const { return {ids_.get() + m.first, m.size}; }
+
+  // A label key's string index. Samples mostly carry the same few keys in the same (the
+  // map's) order, so the key at each position is first compared with the one seen there
+  // last, and hashed only when it differs.
+  std::uint32_t label_key_id(std::size_t position, const std::string& key) {
+    if (position < recent_keys_.size()) {
+      recent_key& recent = recent_keys_[position];
+      if (recent.text == key) return recent.id;
+      const auto id = static_cast<std::uint32_t>(strings_.intern(key));
+      recent = {strings_.view(id), id};
+      return id;
+    }
+    const auto id = static_cast<std::uint32_t>(strings_.intern(key));
+    recent_keys_.push_back({strings_.view(id), id});
+    return id;
+  }
 
   std::uint64_t function_id(const frame& f) {
     function_key key{f.function, f.file, f.is_task_frame};
@@ -281,17 +368,26 @@ class pprof_encoder {
     return info.mapping->id();
   }
 
-  std::uint64_t location_id(const frame& f) {
+  std::uint32_t location_id(const frame& f) {
     if (f.id == 0) return location_of_strings(f);
-    // The id is the whole key: the table's hash is the id itself.
-    if (const std::uint64_t* known = location_by_frame_id_.find(f.id, [](std::uint64_t) { return true; }))
+    // Frame ids are handed out in order from 1, so a process's are mostly small: those
+    // index a plain vector, any others a hash table whose hash is the id itself.
+    if (f.id < kDirectFrameIds) {
+      if (f.id < location_by_small_frame_id_.size()) {
+        if (const std::uint32_t known = location_by_small_frame_id_[f.id]; known != 0) return known;
+      } else {
+        location_by_small_frame_id_.resize(std::bit_ceil(f.id + 1));
+      }
+      return location_by_small_frame_id_[f.id] = location_of_strings(f);
+    }
+    if (const std::uint32_t* known = location_by_frame_id_.find(f.id, [](std::uint32_t) { return true; }))
       return *known;
-    const std::uint64_t id = location_of_strings(f);
+    const std::uint32_t id = location_of_strings(f);
     location_by_frame_id_.insert(f.id, id);
     return id;
   }
 
-  std::uint64_t location_of_strings(const frame& f) {
+  std::uint32_t location_of_strings(const frame& f) {
     location_key key{f.module, f.address, {f.function, f.file, f.is_task_frame}, f.line};
     auto [it, inserted] = locations_.try_emplace(key, 0);
     if (!inserted) return it->second;
@@ -306,8 +402,8 @@ class pprof_encoder {
       line->set_function_id(function_id(f));
       line->set_line(f.line);
     }
-    it->second = loc->id();
-    return loc->id();
+    it->second = static_cast<std::uint32_t>(loc->id());
+    return it->second;
   }
 
   void finish_mappings() {
@@ -322,16 +418,33 @@ class pprof_encoder {
     }
   }
 
+  // Frame ids below this index location_by_small_frame_id_ (4 bytes each, grown to the
+  // largest id seen: at most 4 MiB).
+  static constexpr std::uint64_t kDirectFrameIds = std::uint64_t{1} << 20;
+
+  struct recent_key {
+    std::string_view text;
+    std::uint32_t id = 0;
+  };
+
   pb::Profile& out_;
   string_table strings_;
-  std::vector<std::uint64_t> ids_;
-  std::vector<merged_sample> samples_;
+  // Location ids and string indices: 32 bits hold any a profile can have (a protobuf
+  // message stays under 2 GiB).
+  std::unique_ptr<std::uint32_t[]> ids_;
+  std::vector<merged_sample> samples_;  // every sample, merged ones not kept
+  std::vector<sample_order> order_;  // samples_ in output order
   detail::flat_hash_slots<std::size_t> index_;  // samples_ by their ids
-  detail::flat_hash_slots<std::uint64_t> location_by_frame_id_;
+  std::vector<std::uint32_t> location_by_small_frame_id_;  // 0: not seen yet
+  detail::flat_hash_slots<std::uint32_t> location_by_frame_id_;
+  std::vector<recent_key> recent_keys_;
   std::unordered_map<function_key, std::uint64_t, function_key_hash> functions_;
-  std::unordered_map<location_key, std::uint64_t, location_key_hash> locations_;
+  std::unordered_map<location_key, std::uint32_t, location_key_hash> locations_;
   std::unordered_map<std::string_view, mapping_info> mappings_;
 };
+
+// How much protobuf writes into zlib's input buffer before each deflate call.
+constexpr int kDeflateChunk = 256 * 1024;
 
 [[noreturn]] void not_pprof(const std::string& why) {
   throw std::runtime_error("not a pprof profile: " + why);
@@ -456,14 +569,25 @@ std::string encode_pprof(const cpu_profile& profile) {
   auto* tables = google::protobuf::Arena::CreateMessage<pb::Profile>(&arena);
   pprof_encoder encoder{*tables};
   encoder.encode(profile);
-  std::string raw;
+  // Serialized straight into zlib through protobuf's gzip stream: no copy of the whole
+  // uncompressed profile is held, and what deflate reads is still in cache. Level 1
+  // (Z_BEST_SPEED), as Go's runtime/pprof writes its profiles.
+  std::string gzipped;
   {
-    google::protobuf::io::StringOutputStream stream(&raw);
-    google::protobuf::io::CodedOutputStream out(&stream);
-    if (!tables->SerializeToCodedStream(&out) || !encoder.write_samples(out) || out.HadError())
-      throw std::runtime_error("pprof: cannot serialize profile");
+    google::protobuf::io::StringOutputStream sink(&gzipped);
+    google::protobuf::io::GzipOutputStream::Options options;
+    options.format = google::protobuf::io::GzipOutputStream::GZIP;
+    options.compression_level = Z_BEST_SPEED;
+    options.buffer_size = kDeflateChunk;
+    google::protobuf::io::GzipOutputStream gzip(&sink, options);
+    bool written = false;
+    {
+      google::protobuf::io::CodedOutputStream out(&gzip);
+      written = tables->SerializeToCodedStream(&out) && encoder.write_samples(out) && !out.HadError();
+    }  // hands its last buffer back to the gzip stream
+    if (!written || !gzip.Close()) throw std::runtime_error("pprof: cannot serialize profile");
   }
-  return detail::gzip_compress(raw);
+  return gzipped;
 }
 
 void write_pprof(const cpu_profile& profile, const std::string& path) {

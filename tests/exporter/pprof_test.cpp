@@ -227,6 +227,21 @@ TEST(pprof_encode, merges_equal_stacks_with_equal_labels_only) {
   EXPECT_EQ(decoded.samples[1].labels.at("task"), "b");
 }
 
+// Samples are written grouped by their outermost callers, root first (deflate then finds
+// each one's callers in the one before it), rather than in input order.
+TEST(pprof_encode, writes_samples_with_the_same_callers_side_by_side) {
+  const cpu_profile decoded = coroscope::decode_pprof(coroscope::encode_pprof(make_profile({
+      {"main;serve;parse", 1},
+      {"worker_main;flush;write", 2},
+      {"main;serve;reply", 3},
+      {"worker_main;flush;sync", 4},
+      {"main;serve;parse;split", 5},
+  })));
+  std::vector<std::string> order;
+  for (const sample& s : decoded.samples) order.push_back(s.stack.front().function);
+  EXPECT_EQ(order, (std::vector<std::string>{"parse", "split", "reply", "write", "sync"}));
+}
+
 TEST(pprof_encode, output_is_gzip) {
   const std::string bytes = coroscope::encode_pprof(make_profile(service_stacks));
   ASSERT_GE(bytes.size(), 18u);
