@@ -7,7 +7,7 @@
 // exception; and each line must stay one line of bounded length naming a variable, however
 // many newlines, escapes or bytes the value holds.
 #include <coroscope/base/env_error_line.hpp>
-#include <coroscope/otlp.hpp>
+#include <coroscope/otlp_exporter.hpp>
 #include <coroscope/probe_options.hpp>
 
 #include <array>

@@ -4,9 +4,10 @@
 // What an OTLP collector (or whatever listens at the endpoint) answers: the input is the
 // raw HTTP response a fake collector writes back to the real exporter, so Beast's parser,
 // the status handling, `Retry-After`, gzip bodies and the partial-success body all see it.
-// The Retry-After parser also gets the input directly. The exporter must finish within
-// its deadline with the request counted as sent, failed or dropped.
-#include <coroscope/otlp.hpp>
+// The Retry-After parser and the response decoder (`decode_otlp_response`) also get the
+// input directly. The exporter must finish within its deadline with the request counted as
+// sent, failed or dropped.
+#include <coroscope/otlp_exporter.hpp>
 
 #include "../tests/otlp/test_profiles.hpp"
 #include "retry.hpp"
@@ -79,6 +80,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view in(reinterpret_cast<const char*>(data), size);
   if (const auto d = coroscope::detail::parse_retry_after(in, std::chrono::system_clock::now()))
     if (d->count() < 0 || *d > std::chrono::hours(24)) std::abort();
+  if (const auto partial = coroscope::decode_otlp_response(in))
+    if (partial->rejected_profiles == 0 && partial->error_message.empty()) std::abort();
 
   // Never destroyed: its thread serves until the process exits.
   static auto& collector = *new fake_collector;

@@ -15,7 +15,7 @@
 #include <coroscope/base/interval_pump.hpp>
 
 #include "coroscope/core/cpu_windows.hpp"
-#include "coroscope/otlp.hpp"
+#include "coroscope/otlp_exporter.hpp"
 #include "services.hpp"
 
 namespace coroscope::agent {

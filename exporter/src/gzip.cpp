@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include "gzip.hpp"
+#include <coroscope/gzip.hpp>
 
 #include <zlib.h>
 
@@ -9,7 +9,7 @@
 #include <climits>
 #include <stdexcept>
 
-namespace coroscope::detail {
+namespace coroscope {
 namespace {
 
 // zlib counts in uInt; feed it at most this much at a time.
@@ -126,4 +126,4 @@ std::string gzip_decompress(std::string_view data, std::size_t max_output) {
   return out;
 }
 
-}  // namespace coroscope::detail
+}  // namespace coroscope

@@ -14,7 +14,7 @@
 #include <coroscope/continuous.hpp>
 #include <coroscope/coroscope.hpp>
 #include <coroscope/base/env_error_line.hpp>
-#include <coroscope/otlp.hpp>
+#include <coroscope/otlp_exporter.hpp>
 
 #include <cstdlib>
 #include <functional>

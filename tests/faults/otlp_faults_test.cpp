@@ -10,7 +10,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
-#include <coroscope/otlp.hpp>
+#include <coroscope/otlp_exporter.hpp>
 
 #include <mutex>
 #include <thread>

@@ -3,7 +3,7 @@
 //
 // Resource detection, options from the environment (good and bad values), and the
 // retry helpers.
-#include <coroscope/otlp.hpp>
+#include <coroscope/otlp_exporter.hpp>
 
 #include "retry.hpp"
 

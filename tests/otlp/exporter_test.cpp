@@ -3,7 +3,7 @@
 //
 // The exporter against a real Boost.Beast receiver on loopback (test_collector), which
 // decodes every request with our .proto: content, headers, compression, and faults.
-#include <coroscope/otlp.hpp>
+#include <coroscope/otlp_exporter.hpp>
 
 #include "opentelemetry/proto/collector/profiles/v1development/profiles_service.pb.h"
 #include "test_collector.hpp"

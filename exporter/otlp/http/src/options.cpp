@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include <coroscope/otlp.hpp>
+#include <coroscope/otlp_exporter.hpp>
 
 #include <coroscope/base/key_value_list.hpp>
 #include "url.hpp"

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include <coroscope/otlp.hpp>
+#include <coroscope/otlp_exporter.hpp>
 
-#include "gzip.hpp"
+#include <coroscope/gzip.hpp>
+
 #include "http_client.hpp"
 #include "retry.hpp"
 #include "url.hpp"
-#include "wire.hpp"
 
 #include <condition_variable>
 #include <deque>
@@ -114,7 +114,7 @@ void otlp_exporter::state::export_one(cpu_profile profile) {
   std::string body;
   try {
     body = encode_otlp_request(profile, options.resource);
-    if (options.compression == otlp_compression::gzip) body = detail::gzip_compress(body);
+    if (options.compression == otlp_compression::gzip) body = gzip_compress(body);
   } catch (const std::exception& e) {
     failure_log(options, std::string("cannot encode a profile: ") + e.what());
     std::lock_guard lock(mutex);
@@ -184,27 +184,21 @@ void otlp_exporter::state::export_one(cpu_profile profile) {
 }
 
 void otlp_exporter::state::on_accepted(const detail::http_response& response, std::size_t wire_bytes) {
-  std::int64_t rejected = 0;
-  std::string message;
-  bool partial = false;
-  detail::otlp_collector_pb::ExportProfilesServiceResponse parsed;
-  if (!response.body.empty() && parsed.ParseFromString(response.body) && parsed.has_partial_success()) {
-    rejected = parsed.partial_success().rejected_profiles();
-    message = parsed.partial_success().error_message();
-    partial = rejected != 0 || !message.empty();
-  }
+  const std::optional<otlp_partial_success> partial = decode_otlp_response(response.body);
   {
     std::lock_guard lock(mutex);
     ++stats.sent;
     stats.bytes += wire_bytes;
     if (partial) {
       ++stats.partial_successes;
-      stats.rejected_profiles += static_cast<std::uint64_t>(std::max<std::int64_t>(rejected, 0));
+      stats.rejected_profiles +=
+          static_cast<std::uint64_t>(std::max<std::int64_t>(partial->rejected_profiles, 0));
     }
   }
   if (partial)
-    partial_log(options, "collector accepted a request partially: " + std::to_string(rejected) +
-                             " profile(s) rejected" + (message.empty() ? "" : ": " + message));
+    partial_log(options, "collector accepted a request partially: " +
+                             std::to_string(partial->rejected_profiles) + " profile(s) rejected" +
+                             (partial->error_message.empty() ? "" : ": " + partial->error_message));
 }
 
 otlp_exporter::otlp_exporter(otlp_exporter_options options) : state_(std::make_unique<state>()) {

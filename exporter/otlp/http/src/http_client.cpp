@@ -3,7 +3,7 @@
 #include "http_client.hpp"
 
 #include "cloexec_io.hpp"
-#include "gzip.hpp"
+#include <coroscope/gzip.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
