@@ -14,7 +14,7 @@
 #include <coroscope/heap_profile.hpp>
 #include <coroscope/heap_pprof.hpp>
 
-#include "gzip.hpp"
+#include <coroscope/gzip.hpp>
 #include "heap_pprof_format.hpp"
 #include "profile.pb.h"  // field numbers only (enumerators): see above
 #include "wire_message.hpp"
@@ -186,7 +186,7 @@ class heap_writer {
 }  // namespace
 
 std::string encode_heap_pprof(const heap_profile& profile) {
-  return detail::gzip_compress(heap_writer().encode(profile));
+  return gzip_compress(heap_writer().encode(profile));
 }
 
 void write_heap_pprof(const heap_profile& profile, const std::string& path) {

@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "pprof_input.hpp"
 
-#include "gzip.hpp"
+#include <coroscope/gzip.hpp>
 
 #include <coroscope/profile.hpp>
 
