@@ -4,13 +4,13 @@
 // <coroscope/gzip.hpp>: what gzip_compress (libdeflate) writes is standard gzip that
 // zlib's own inflate reads, and gzip_decompress (zlib) gives back every byte, for
 // buffers of several MiB that mix incompressible and compressible parts.
+#include "../support/zlib_gunzip.hpp"
+
 #include <coroscope/gzip.hpp>
 
 #include <gtest/gtest.h>
 #include <zlib.h>
 
-#include <array>
-#include <climits>
 #include <cstdint>
 #include <random>
 #include <stdexcept>
@@ -18,6 +18,8 @@
 #include <string_view>
 
 namespace {
+
+using coroscope::test::zlib_gunzip;
 
 // 8 MiB: 64 KiB pieces of random bytes (deflate cannot shrink them) alternating with
 // 64 KiB of repetitive text (as a profile's varints and names are), so the compressor
@@ -41,28 +43,6 @@ std::string mixed_buffer() {
       out.append(text, 0, piece);
     }
   }
-  return out;
-}
-
-// Inflates with zlib alone (windowBits 15 + 16: a gzip wrapper), not through the code
-// under test: the output must be the standard format any gunzip reads.
-std::string zlib_gunzip(std::string_view gzipped) {
-  z_stream stream{};
-  if (inflateInit2(&stream, 15 + 16) != Z_OK) throw std::runtime_error("inflateInit2");
-  std::string out;
-  std::array<char, 256 * 1024> chunk;
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gzipped.data()));
-  stream.avail_in = static_cast<uInt>(gzipped.size());
-  int code = Z_OK;
-  while (code == Z_OK) {
-    stream.next_out = reinterpret_cast<Bytef*>(chunk.data());
-    stream.avail_out = static_cast<uInt>(chunk.size());
-    code = inflate(&stream, Z_NO_FLUSH);
-    out.append(chunk.data(), chunk.size() - stream.avail_out);
-  }
-  const bool ended = code == Z_STREAM_END && stream.avail_in == 0;
-  inflateEnd(&stream);
-  if (!ended) throw std::runtime_error("zlib: not one complete gzip member (code " + std::to_string(code) + ")");
   return out;
 }
 
