@@ -17,8 +17,8 @@
 
 #include <algorithm>
 #include <bit>
-#include <climits>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <functional>
