@@ -11,6 +11,7 @@
 #include <google/protobuf/arena.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/wire_format_lite.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -270,17 +271,21 @@ class pprof_encoder {
   }
 
  private:
-  // Tags (field number << 3 | wire type) of the fields write_samples writes, as numbered
-  // in profile.proto: Profile.sample = 2, Sample.location_id = 1 and value = 2 (packed
-  // varints), Sample.label = 3, Label.key = 1 and str = 2 (varints).
-  static constexpr std::uint32_t kVarint = 0;
-  static constexpr std::uint32_t kLengthDelimited = 2;
-  static constexpr std::uint32_t kProfileSample = 2 << 3 | kLengthDelimited;
-  static constexpr std::uint32_t kSampleLocationId = 1 << 3 | kLengthDelimited;
-  static constexpr std::uint32_t kSampleValue = 2 << 3 | kLengthDelimited;
-  static constexpr std::uint32_t kSampleLabel = 3 << 3 | kLengthDelimited;
-  static constexpr std::uint32_t kLabelKey = 1 << 3 | kVarint;
-  static constexpr std::uint32_t kLabelStr = 2 << 3 | kVarint;
+  // Tags of the fields write_samples writes: field numbers from the generated code (so
+  // from profile.proto), wire types as the generated code writes them (packed varints for
+  // the repeated scalars, a varint for each scalar).
+  using wire = google::protobuf::internal::WireFormatLite;
+  static constexpr std::uint32_t kProfileSample =
+      wire::MakeTag(pb::Profile::kSampleFieldNumber, wire::WIRETYPE_LENGTH_DELIMITED);
+  static constexpr std::uint32_t kSampleLocationId =
+      wire::MakeTag(pb::Sample::kLocationIdFieldNumber, wire::WIRETYPE_LENGTH_DELIMITED);
+  static constexpr std::uint32_t kSampleValue =
+      wire::MakeTag(pb::Sample::kValueFieldNumber, wire::WIRETYPE_LENGTH_DELIMITED);
+  static constexpr std::uint32_t kSampleLabel =
+      wire::MakeTag(pb::Sample::kLabelFieldNumber, wire::WIRETYPE_LENGTH_DELIMITED);
+  static constexpr std::uint32_t kLabelKey = wire::MakeTag(pb::Label::kKeyFieldNumber, wire::WIRETYPE_VARINT);
+  static constexpr std::uint32_t kLabelStr = wire::MakeTag(pb::Label::kStrFieldNumber, wire::WIRETYPE_VARINT);
+  static_assert(kProfileSample < 128 && kSampleLabel < 128 && kLabelStr < 128, "one-byte tags (field_size)");
 
   // A length-delimited field of `bytes` bytes: tag (one byte for these), length, bytes.
   static std::uint32_t field_size(std::uint32_t bytes) {
