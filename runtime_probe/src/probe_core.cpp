@@ -130,13 +130,18 @@ void probe_core::run(unsigned threads) {
 
 snapshot probe_core::take_snapshot() const {
   collector& c = collector::instance();
+  self_cost_inputs self_inputs;
   snapshot s = c.with_drained([&] {
     aggregator_.tick();  // lints and retention as of now, not as of the collector's last tick
+    self_inputs.events = aggregator_.events_applied();
+    self_inputs.table_bytes = aggregator_.table_bytes();
     return aggregator_.build(c.dropped_events() - dropped_events_at_start_,
                              untracked_spawns() +
                                  g_untracked_executors.load(std::memory_order_relaxed),
                              c.live_sites_locked(id_));
   });
+  for (const worker_info& w : s.workers) self_inputs.polls += w.polls;
+  s.self = self_cost_.measure(self_inputs);
   s.dropped_cpu_samples = dropped_cpu_samples_total() - dropped_samples_at_start_;
   return s;
 }
