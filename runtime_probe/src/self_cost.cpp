@@ -16,12 +16,9 @@
 namespace coroscope::detail {
 namespace {
 
-/// The sampler's CPU time so far: its signal handlers (samples x their measured mean
-/// cost) and the drain thread of the profile windows.
-std::uint64_t sampler_cpu_ns() {
-  const sampling::sampler_stats s = sampling::stats();
-  return s.samples * s.mean_sample_cost_ns + cpu_window_drain_cpu_ns();
-}
+
+/// `now - start` of a counter that a fork child restarts from 0.
+std::uint64_t since(std::uint64_t now, std::uint64_t start) { return now > start ? now - start : 0; }
 
 /// Bytes of the CPU sampler's rings: one per registered thread.
 std::uint64_t sample_ring_bytes() {
@@ -61,7 +58,8 @@ std::chrono::nanoseconds calibrated_event_cost() {
 
 self_cost_meter::self_cost_meter()
     : collector_cpu_at_start_(collector::instance().cpu_ns()),
-      sampler_cpu_at_start_(sampler_cpu_ns()),
+      samples_at_start_(sampling::stats().samples),
+      drain_cpu_at_start_(cpu_window_drain_cpu_ns()),
       started_(std::chrono::steady_clock::now()) {
   (void)calibrated_event_cost();  // now, not inside the first snapshot
 }
@@ -71,8 +69,14 @@ self_cost self_cost_meter::measure(const self_cost_inputs& in) const {
   c.polls = in.polls;
   c.events = in.events;
   c.event_cost = calibrated_event_cost();
-  c.collector_cpu = std::chrono::nanoseconds(collector::instance().cpu_ns() - collector_cpu_at_start_);
-  c.sampler_cpu = std::chrono::nanoseconds(sampler_cpu_ns() - sampler_cpu_at_start_);
+  c.collector_cpu =
+      std::chrono::nanoseconds(since(collector::instance().cpu_ns(), collector_cpu_at_start_));
+  // The signal handlers: samples since the probe started at their measured mean cost
+  // (the mean moves, so it is not a counter to take a difference of), and the drain thread.
+  const sampling::sampler_stats sampler = sampling::stats();
+  c.sampler_cpu = std::chrono::nanoseconds(
+      since(sampler.samples, samples_at_start_) * sampler.mean_sample_cost_ns +
+      since(cpu_window_drain_cpu_ns(), drain_cpu_at_start_));
   if (c.polls > 0)
     c.ns_per_poll = (static_cast<double>(c.collector_cpu.count()) +
                      static_cast<double>(c.events) * static_cast<double>(c.event_cost.count())) /

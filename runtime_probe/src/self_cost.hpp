@@ -26,7 +26,8 @@ class self_cost_meter {
 
  private:
   std::uint64_t collector_cpu_at_start_;
-  std::uint64_t sampler_cpu_at_start_;
+  std::uint64_t samples_at_start_;    // CPU samples the sampler had taken
+  std::uint64_t drain_cpu_at_start_;  // CPU of the sample drain thread
   std::chrono::steady_clock::time_point started_;
 };
 
