@@ -11,12 +11,15 @@
 #include "coroscope/detail/task_record.hpp"
 #include "coroscope/detail/thread_state.hpp"
 #include "coroscope/base/hex.hpp"
+#include "coroscope/base/thread_cpu.hpp"
 #include "coroscope/core/heap_link.hpp"
 #include "task_naming.hpp"
 #include "workers.hpp"
 
 namespace coroscope::detail {
 namespace {
+
+using base::thread_cpu_ns;
 
 constexpr std::size_t kMaxWarnings = 1000;
 constexpr std::size_t kMaxSites = 4096;
@@ -36,12 +39,6 @@ std::string format_ms(std::uint64_t ns) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f ms", static_cast<double>(ns) / 1e6);
   return buf;
-}
-
-std::int64_t thread_cpu_ns(clockid_t clock) {
-  timespec ts;
-  if (clock_gettime(clock, &ts) != 0) return -1;  // the thread has exited
-  return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
 /// Time thread `tid` of this process has spent runnable but waiting for a CPU (the run
@@ -106,6 +103,7 @@ aggregator::aggregator(const resolved_options& options, const worker_table& work
 aggregator::~aggregator() = default;
 
 void aggregator::apply(const event& e) {
+  ++events_applied_;
   switch (e.kind) {
     case event_kind::task_spawn: return on_spawn(e);
     case event_kind::poll_sample: return on_poll_sample(e);

@@ -49,6 +49,11 @@ class aggregator {
   snapshot build(std::uint64_t dropped, std::uint64_t untracked,
                  const live_site_counts& live_sites);
   std::chrono::nanoseconds collect_interval() const noexcept { return options_.collect_interval; }
+  /// Events applied since the probe started.
+  std::uint64_t events_applied() const noexcept { return events_applied_; }
+  /// Bytes its tables hold: an estimate from their sizes, node and string overheads
+  /// included (aggregator_memory.cpp).
+  std::uint64_t table_bytes() const;
   /// The probe is going: completed tasks' records go back to the pool; live tasks' records
   /// are abandoned (their coroutines still hold them; released when those end).
   void release_all_slots();
@@ -194,6 +199,7 @@ class aggregator {
   std::map<warning_key, warning_info> warnings_;
   std::uint64_t warnings_dropped_ = 0;
   std::uint64_t spawned_ = 0, completed_ = 0;
+  std::uint64_t events_applied_ = 0;
   task_stats* last_task_ = nullptr;  // consecutive events often name the same task
 };
 

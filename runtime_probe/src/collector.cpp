@@ -7,6 +7,7 @@
 #include <chrono>
 #include <new>
 
+#include "coroscope/base/thread_cpu.hpp"
 #include "coroscope/detail/clock.hpp"
 #include "coroscope/detail/coarse_clock.hpp"
 #include "coroscope/detail/task_record.hpp"
@@ -39,7 +40,12 @@ void collector::add_probe(std::uint16_t id, aggregator* agg) {
     probe_count_.fetch_add(1, std::memory_order_relaxed);
   }
   std::lock_guard thread_lock(thread_mutex_);
-  if (!thread_.joinable()) thread_ = std::thread([this] { thread_main(); });
+  if (!thread_.joinable()) {
+    thread_ = std::thread([this] { thread_main(); });
+    // The thread never exits, so its clock stays valid.
+    if (pthread_getcpuclockid(thread_.native_handle(), &cpu_clock_) == 0)
+      has_cpu_clock_.store(true, std::memory_order_release);
+  }
   wake_.notify_all();
 }
 
@@ -110,6 +116,12 @@ live_site_counts collector::live_sites_locked(std::uint16_t id) const {
 
 std::uint64_t collector::dropped_events() const noexcept {
   return ring_registry::instance().dropped();
+}
+
+std::uint64_t collector::cpu_ns() const noexcept {
+  if (!has_cpu_clock_.load(std::memory_order_acquire)) return 0;
+  const std::int64_t ns = base::thread_cpu_ns(cpu_clock_);
+  return ns < 0 ? 0 : static_cast<std::uint64_t>(ns);
 }
 
 void collector::thread_main() {

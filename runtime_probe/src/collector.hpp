@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <ctime>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -54,6 +55,9 @@ class collector {
   task_naming& naming_locked() noexcept { return *naming_; }
 
   std::uint64_t dropped_events() const noexcept;
+  /// CPU time the collector thread has used since it started, in ns (0 before it starts).
+  /// Drains run by snapshot callers count on their threads, not here.
+  std::uint64_t cpu_ns() const noexcept;
 
  private:
   collector();
@@ -68,6 +72,8 @@ class collector {
 
 
   std::atomic<int> probe_count_{0};
+  std::atomic<bool> has_cpu_clock_{false};
+  clockid_t cpu_clock_{};  // the thread's, set once before has_cpu_clock_
   std::mutex thread_mutex_;
   std::condition_variable wake_;
   std::thread thread_;  // never joined: the collector object is never destroyed

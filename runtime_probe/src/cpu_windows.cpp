@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "coroscope/base/thread_cpu.hpp"
 #include "executable_path.hpp"
 #include "sample_context.hpp"
 #include "shared_symbolizer.hpp"
@@ -32,6 +33,9 @@ constexpr std::size_t kMaxDistinctStacks = 16384;
 constexpr std::size_t kMaxKeptSymbols = 16384;
 
 std::atomic<std::uint64_t> g_dropped{0};
+std::atomic<std::uint64_t> g_drain_cpu_ns{0};  // see cpu_window_drain_cpu_ns
+
+using base::this_thread_cpu_ns;
 
 /// A sample without its timestamp and weight, as bytes: equal keys fold into one entry.
 /// Layout: the context up to its async stack, the native pcs, the async pcs.
@@ -157,9 +161,13 @@ class profiling_hub {
   void drain_loop(std::stop_token stop) {
     std::unique_lock lock(mutex_);
     std::vector<sampling::raw_sample> batch;
+    std::uint64_t counted = 0;  // this thread's CPU time already added to g_drain_cpu_ns
     while (!stop.stop_requested()) {
       wake_.wait_for(lock, stop, kDrainInterval, [] { return false; });
       drain_locked(batch);
+      const std::uint64_t used = this_thread_cpu_ns();
+      g_drain_cpu_ns.fetch_add(used - counted, std::memory_order_relaxed);
+      counted = used;
     }
   }
 
@@ -227,6 +235,10 @@ cpu_profile cpu_window_series::next() {
   current_ = std::move(opened);
   if (failure) std::rethrow_exception(failure);
   return profile;
+}
+
+std::uint64_t cpu_window_drain_cpu_ns() noexcept {
+  return g_drain_cpu_ns.load(std::memory_order_relaxed);
 }
 
 std::uint64_t cpu_window_dropped_samples() noexcept {

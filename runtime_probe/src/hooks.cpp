@@ -212,6 +212,15 @@ void adapt_interval(thread_state& st, std::uint64_t length) noexcept {
   st.interval = interval;
 }
 
+void restart_timing(thread_state& st) noexcept {
+  const std::uint32_t fixed = g_fixed_timing_interval.load(std::memory_order_relaxed);
+  st.interval = fixed ? fixed : 1;  // adaptive: time everything until the first means
+  st.timed_ewma = 0;
+  st.poll_countdown = next_countdown(st);
+  st.op_countdown = next_countdown(st);
+  st.await_countdown = next_countdown(st);
+}
+
 const char* to_string(op_kind kind) noexcept {
   switch (kind) {
     case op_kind::socket_read: return "socket_read";

@@ -50,6 +50,17 @@ std::uint16_t register_probe(boost::asio::io_context& io, worker_table& workers)
 
 std::uint64_t untracked_spawns() noexcept;
 
+namespace {
+
+/// CPU samples lost process-wide since the process started: full sampler rings, signals on
+/// unregistered threads, profile windows at their distinct-stack bound.
+std::uint64_t dropped_cpu_samples_total() {
+  const sampling::sampler_stats sampler = sampling::stats();
+  return sampler.dropped_ring_full + sampler.dropped_other + cpu_window_dropped_samples();
+}
+
+}  // namespace
+
 void mark_current_task_failed() noexcept {
   if (task_record* t = t_state.current_task) t->failed = true;
 }
@@ -65,6 +76,9 @@ probe_core::probe_core(boost::asio::io_context& io_context, const probe_options&
   measure_asio_layout();
   g_sampling_target_ticks.store(ns_to_ticks(kSamplingTargetNs), std::memory_order_relaxed);
   g_fixed_timing_interval.store(options_.timing_interval, std::memory_order_relaxed);
+  // Before the hooks see this probe: every drop counted after this is one while it exists.
+  dropped_events_at_start_ = collector::instance().dropped_events();
+  dropped_samples_at_start_ = dropped_cpu_samples_total();
   collector::instance().add_probe(id_, &aggregator_);
   // Once per process: a mismatch is reported, and no probe records (its layout is wrong).
   static const bool hooked = asio_scheduler_has_hooks();
@@ -116,16 +130,23 @@ void probe_core::run(unsigned threads) {
 
 snapshot probe_core::take_snapshot() const {
   collector& c = collector::instance();
+  self_cost_inputs self_inputs;
   snapshot s = c.with_drained([&] {
     aggregator_.tick();  // lints and retention as of now, not as of the collector's last tick
-    return aggregator_.build(c.dropped_events(),
+    self_inputs.events = aggregator_.events_applied();
+    self_inputs.table_bytes = aggregator_.table_bytes();
+    // A fork child's rings and sampler start their counts afresh: never below zero.
+    const std::uint64_t dropped = c.dropped_events();
+    return aggregator_.build(dropped > dropped_events_at_start_ ? dropped - dropped_events_at_start_ : 0,
                              untracked_spawns() +
                                  g_untracked_executors.load(std::memory_order_relaxed),
                              c.live_sites_locked(id_));
   });
-  const sampling::sampler_stats sampler = sampling::stats();
+  for (const worker_info& w : s.workers) self_inputs.polls += w.polls;
+  s.self = self_cost_.measure(self_inputs);
+  const std::uint64_t samples_lost = dropped_cpu_samples_total();
   s.dropped_cpu_samples =
-      sampler.dropped_ring_full + sampler.dropped_other + cpu_window_dropped_samples();
+      samples_lost > dropped_samples_at_start_ ? samples_lost - dropped_samples_at_start_ : 0;
   return s;
 }
 

@@ -14,6 +14,7 @@
 #include "coroscope/detail/thread_state.hpp"
 #include "coroscope/probe_options.hpp"
 #include "probe_profiles.hpp"
+#include "self_cost.hpp"
 #include "workers.hpp"
 
 namespace coroscope::detail {
@@ -52,6 +53,11 @@ class probe_core final : public core::recording {
   const std::uint16_t id_;
   probe_profiles profiles_;
   mutable aggregator aggregator_;  // mutated only under the collector's lock
+  // The process-wide loss counters when this probe started: a probe reports only the
+  // events and CPU samples lost while it existed, not those of the probes before it.
+  std::uint64_t dropped_events_at_start_ = 0;
+  std::uint64_t dropped_samples_at_start_ = 0;
+  self_cost_meter self_cost_;      // its CPU counters start with the probe
   bool recording_ = false;         // the hooks are on for this probe
   bool attached_ = true;           // registered with the hooks and the collector
   std::mutex failure_mutex_;

@@ -46,4 +46,11 @@ std::uint64_t ring_registry::dropped() const noexcept {
   return total;
 }
 
+std::uint64_t ring_registry::bytes() const {
+  std::lock_guard lock(mutex_);
+  std::uint64_t total = 0;
+  for (const auto& r : rings_) total += sizeof(ring_entry) + r->ring.capacity() * sizeof(event);
+  return total;
+}
+
 }  // namespace coroscope::detail

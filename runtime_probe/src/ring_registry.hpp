@@ -38,6 +38,8 @@ class ring_registry {
   void retire(ring_entry* entry);
   /// Events dropped by full rings, and lost by exiting threads, process-wide.
   std::uint64_t dropped() const noexcept;
+  /// Memory the rings hold now (slots and await tables of every ring not yet retired).
+  std::uint64_t bytes() const;
   void count_lost() noexcept { lost_.fetch_add(1, std::memory_order_relaxed); }
 
  private:

@@ -210,6 +210,26 @@ void append_warnings(std::string& out, const snapshot& s) {
                                  static_cast<unsigned long long>(s.dropped_warnings));
 }
 
+std::string bytes(std::uint64_t n) {
+  char buf[32];
+  if (n < 1024) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(n));
+  else if (n < 1024 * 1024) std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(n) / 1024);
+  else std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(n) / (1024.0 * 1024));
+  return buf;
+}
+
+/// Three short lines: what recording cost per poll and in CPU, and the memory it holds.
+void append_self_cost(std::string& out, const snapshot& s) {
+  const self_cost& c = s.self;
+  append(out, "coroscope's own cost: %.0f ns per poll (%llu polls, %llu events at %s)\n",
+         c.ns_per_poll, static_cast<unsigned long long>(c.polls),
+         static_cast<unsigned long long>(c.events), duration(c.event_cost).c_str());
+  append(out, "  CPU %.2f%% of one core: collector %s, sampler %s\n", c.cpu_ratio * 100,
+         duration(c.collector_cpu).c_str(), duration(c.sampler_cpu).c_str());
+  append(out, "  memory held: rings %s, recorder %s, tables %s\n", bytes(c.ring_bytes).c_str(),
+         c.recorder_bytes ? bytes(c.recorder_bytes).c_str() : "-", bytes(c.table_bytes).c_str());
+}
+
 }  // namespace
 
 const char* to_string(task_state s) noexcept {
@@ -242,6 +262,7 @@ std::string format_summary(const snapshot& s, std::size_t max_tasks, std::size_t
   if (s.untracked_spawns)
     append(out, "Untracked spawns: %llu (task pool exhausted)\n",
            static_cast<unsigned long long>(s.untracked_spawns));
+  append_self_cost(out, s);
   return out;
 }
 

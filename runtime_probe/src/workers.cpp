@@ -131,6 +131,7 @@ bool become_worker(worker_table& table, std::uint16_t probe) noexcept {
   st.worker_index = s->index;
   st.polls_since_unpark = 1;
   st.last_tick = 0;  // a timestamp from before this run says nothing about its wakes
+  restart_timing(st);
   emit_worker_event(event_kind::worker_start);
   // Workers are always known to the sampler (a ring, no timer until sampling starts), so
   // a profile can start at any time. The sampler unregisters the thread when it exits.

@@ -148,6 +148,9 @@ pb::ServerMessage sample_full_update() {
   warning->set_task_id(2);
   u->mutable_counts()->set_tasks_spawned(2);
   u->mutable_counts()->set_dropped_events(9);
+  u->mutable_self_cost()->set_nanos_per_poll(38.5);
+  u->mutable_self_cost()->set_collector_cpu_nanos(1500);
+  u->mutable_self_cost()->set_ring_bytes(4096);
   u->add_string_table("");
   u->add_string_table("main");
   u->add_string_table("handler");
@@ -205,6 +208,9 @@ TEST(StateBuilder, MergesFullStateThenDeltas) {
   EXPECT_EQ(s.cpu_samples[0].is_task_frame, (std::vector<bool>{false, true}));
   EXPECT_EQ(s.counts.dropped_events, 9u);
   EXPECT_EQ(s.warnings.size(), 1u);
+  EXPECT_DOUBLE_EQ(s.self.ns_per_poll, 38.5);
+  EXPECT_EQ(s.self.collector_cpu, std::chrono::nanoseconds(1500));
+  EXPECT_EQ(s.self.ring_bytes, 4096u);
 
   pb::ServerMessage delta;
   auto* u = delta.mutable_update();

@@ -248,6 +248,17 @@ TEST(OperationConsole, AProbesOperationsResourcesAndNoTaskBucketReachTheClient) 
              r.waits.p50 >= 500us;
   EXPECT_TRUE(timer);
 
+  // coroscope's own cost comes with every update.
+  std::uint64_t polls = 0;
+  for (const auto& w : s->workers) polls += w.polls;
+  EXPECT_EQ(s->self.polls, polls);
+  EXPECT_GE(s->self.polls, static_cast<std::uint64_t>(kTicks + kOutside));
+  EXPECT_GT(s->self.events, 0u);
+  EXPECT_GT(s->self.event_cost.count(), 0);
+  EXPECT_GT(s->self.ns_per_poll, 0.0);
+  EXPECT_GT(s->self.ring_bytes, 0u);
+  EXPECT_GT(s->self.table_bytes, 0u);
+
   // Task details carry the task's operations too.
   client.request_task_details(task->id);
   ASSERT_TRUE(coroscope::test::eventually([&] { return client.last_details() != nullptr; }));

@@ -11,6 +11,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <string>
 
 namespace {
 
@@ -186,6 +187,21 @@ TEST(prometheus_text, operations_no_task_bucket_and_resources) {
     for (const auto& [key, value] : sample.labels)
       EXPECT_TRUE(key == "kind" || key == "state" || key == "quantile") << sample.name << " " << key;
   }
+}
+
+TEST(prometheus_text, self_cost) {
+  const auto samples = parse_prometheus(coroscope::prometheus_text(coroscope::test::small_snapshot(), {}));
+  EXPECT_EQ(value_of(samples, "coroscope_self_polls_total"), "1020");
+  EXPECT_EQ(value_of(samples, "coroscope_self_events_total"), "300");
+  EXPECT_DOUBLE_EQ(std::stod(value_of(samples, "coroscope_self_poll_cost_seconds")), 45.5e-9);
+  EXPECT_EQ(value_of(samples, "coroscope_self_event_cost_seconds"), "2e-08");
+  EXPECT_EQ(value_of(samples, "coroscope_self_cpu_seconds_total", {{"thread", "collector"}}), "0.04");
+  EXPECT_EQ(value_of(samples, "coroscope_self_cpu_seconds_total", {{"thread", "sampler"}}), "0.02");
+  EXPECT_EQ(value_of(samples, "coroscope_self_cpu_ratio"), "0.005");
+  EXPECT_EQ(value_of(samples, "coroscope_self_memory_bytes", {{"part", "rings"}}), "786432");
+  EXPECT_EQ(value_of(samples, "coroscope_self_memory_bytes", {{"part", "recorder"}}), "0");
+  EXPECT_EQ(value_of(samples, "coroscope_self_memory_bytes", {{"part", "tables"}}), "65536");
+  EXPECT_EQ(value_of(samples, "coroscope_self_dropped_cpu_samples_total"), "4");
 }
 
 TEST(prometheus_text, label_values_with_newlines_stay_on_one_line) {

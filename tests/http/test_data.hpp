@@ -50,6 +50,16 @@ inline snapshot small_snapshot() {
   s.live_tasks = 3;
   s.dropped_events = 5;
   s.untracked_spawns = 1;
+  s.dropped_cpu_samples = 4;
+  s.self.polls = 1020;
+  s.self.events = 300;
+  s.self.event_cost = std::chrono::nanoseconds(20);
+  s.self.ns_per_poll = 45.5;
+  s.self.collector_cpu = 40ms;
+  s.self.sampler_cpu = 20ms;
+  s.self.cpu_ratio = 0.005;
+  s.self.ring_bytes = 786432;
+  s.self.table_bytes = 65536;
   worker_info w0;
   w0.index = 0;
   w0.polls = 1000;

@@ -211,6 +211,25 @@ TEST(Summary, EmptySnapshotHasNoOperationSections) {
   EXPECT_EQ(text.find("(no task)"), std::string::npos);
 }
 
+TEST(Summary, EndsWithCoroscopesOwnCost) {
+  snapshot s;
+  s.self.polls = 1020;
+  s.self.events = 300;
+  s.self.event_cost = 20ns;
+  s.self.ns_per_poll = 45.6;
+  s.self.collector_cpu = 40ms;
+  s.self.sampler_cpu = 20ms;
+  s.self.cpu_ratio = 0.005;
+  s.self.ring_bytes = 768 * 1024;
+  s.self.table_bytes = 64 * 1024;
+  const auto lines = lines_of(coroscope::format_summary(s));
+  ASSERT_GE(lines.size(), 3u);
+  const std::vector<std::string> tail(lines.end() - 3, lines.end());
+  EXPECT_EQ(tail[0], "coroscope's own cost: 46 ns per poll (1020 polls, 300 events at 20ns)");
+  EXPECT_EQ(tail[1], "  CPU 0.50% of one core: collector 40.0ms, sampler 20.0ms");
+  EXPECT_EQ(tail[2], "  memory held: rings 768.0 KiB, recorder -, tables 64.0 KiB");
+}
+
 boost::asio::awaitable<void> waits_twice() {
   boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
   for (int i = 0; i < 2; ++i) {

@@ -78,9 +78,12 @@ void MainWindow::buildUi() {
   m_statusConnection = new QLabel(this);
   m_statusIdentity = new QLabel(this);
   m_statusDrops = new QLabel(this);
+  m_statusSelf = new QLabel(this);
+  m_statusSelf->setObjectName(QStringLiteral("selfCost"));
   statusBar()->addWidget(m_statusConnection);
   statusBar()->addWidget(m_statusIdentity, 1);
   statusBar()->addPermanentWidget(m_statusDrops);
+  statusBar()->addPermanentWidget(m_statusSelf);
 }
 
 void MainWindow::addPage(ResultsPage* page, const char* name) {
@@ -310,6 +313,23 @@ void MainWindow::refreshStatus() {
                              .arg(k.dropped_events)
                              .arg(k.untracked_spawns)
                              .arg(k.dropped_cpu_samples));
+  const self_cost& own = m_results->self;
+  m_statusSelf->setText(tr("coroscope: %1 ns/poll, CPU %2%, memory %3")
+                            .arg(own.ns_per_poll, 0, 'f', 0)
+                            .arg(own.cpu_ratio * 100, 0, 'f', 2)
+                            .arg(formatBytes(static_cast<std::int64_t>(own.ring_bytes + own.recorder_bytes +
+                                                                        own.table_bytes))));
+  m_statusSelf->setToolTip(
+      tr("coroscope's own cost since the probe started\n"
+         "%1 polls, %2 events at %3 each on the hot path\n"
+         "collector CPU %4, sampler CPU %5\n"
+         "rings %6, recorder %7, tables %8")
+          .arg(own.polls)
+          .arg(own.events)
+          .arg(formatDuration(own.event_cost), formatDuration(own.collector_cpu), formatDuration(own.sampler_cpu),
+               formatBytes(static_cast<std::int64_t>(own.ring_bytes)),
+               own.recorder_bytes ? formatBytes(static_cast<std::int64_t>(own.recorder_bytes)) : tr("none"),
+               formatBytes(static_cast<std::int64_t>(own.table_bytes))));
 }
 
 void MainWindow::applyResults(const ResultsPtr& results) {

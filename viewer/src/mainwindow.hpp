@@ -131,6 +131,7 @@ class MainWindow : public QMainWindow {
   QLabel* m_statusConnection = nullptr;
   QLabel* m_statusIdentity = nullptr;
   QLabel* m_statusDrops = nullptr;
+  QLabel* m_statusSelf = nullptr;  // coroscope's own cost (objectName "selfCost")
   QAction* m_pauseAction = nullptr;
   QAction* m_recordAction = nullptr;
   QAction* m_treeAction = nullptr;

@@ -67,6 +67,8 @@ struct Results {
   /// I/O objects the probe saw operations on, by id. Their `waits` hold count, p50, p99
   /// and max only.
   std::vector<resource_info> resources;
+  /// coroscope's own cost, as of the last update (the status bar shows it).
+  self_cost self;
   int running = 0, scheduled = 0, idle = 0, completed = 0;
 
   /// Index into `tasks` of task `id`, or -1.

@@ -35,6 +35,7 @@ ResultsPtr ResultsBuilder::add(const console_state& state) {
   out->awaitSites = state.await_sites;
   out->warnings = state.warnings;
   out->noTask = state.no_task;
+  out->self = state.self;
   out->operationKinds = state.operation_kinds;
   out->resources.reserve(state.resources.size());
   for (const auto& [id, r] : state.resources) out->resources.push_back(r);

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 // The window as a whole: results reach every page, tabs are named by their pages, and
 // one page leads to another (a warning to its task). The pages alone: pages_test.cpp.
+#include <QLabel>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTreeView>
@@ -11,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "flamegraphwidget.hpp"
+#include "format.hpp"
 #include "mainwindow.hpp"
 #include "models/taskmodel.hpp"
 #include "models/warningmodel.hpp"
@@ -44,6 +46,24 @@ TEST(MainWindow, ApplyResultsFeedsEveryPageAndNamesTheirTabs) {
   w.showTab("warnings");
   EXPECT_EQ(currentTabText(w), "Warnings (2)");
   EXPECT_EQ(currentTabText(w), w.warningsPage()->title());
+}
+
+// The status bar shows coroscope's own cost from every update.
+TEST(MainWindow, StatusBarShowsCoroscopesOwnCost) {
+  MainWindow w;
+  auto session = warnedSession();
+  session.self.ns_per_poll = 42.4;
+  session.self.cpu_ratio = 0.0125;
+  session.self.ring_bytes = 1024 * 1024;
+  session.self.table_bytes = 1024 * 1024;
+  session.self.events = 77;
+  w.applyResults(ResultsBuilder().add(session));
+  const auto* label = w.findChild<QLabel*>(QStringLiteral("selfCost"));
+  ASSERT_NE(label, nullptr);
+  EXPECT_TRUE(label->text().contains(QStringLiteral("42 ns/poll"))) << label->text().toStdString();
+  EXPECT_TRUE(label->text().contains(QStringLiteral("CPU 1.25%"))) << label->text().toStdString();
+  EXPECT_TRUE(label->text().contains(formatBytes(2 * 1024 * 1024))) << label->text().toStdString();
+  EXPECT_TRUE(label->toolTip().contains(QStringLiteral("77 events"))) << label->toolTip().toStdString();
 }
 
 TEST(MainWindow, ShowTabSelectsThePageByName) {

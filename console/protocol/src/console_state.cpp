@@ -12,10 +12,11 @@ using namespace console::detail;
 
 namespace {
 
-/// Merges the "(no task)" bucket, the operation kinds and the resources of `u` (a full
-/// state or a delta) into `state`, within its bounds.
+/// Merges the "(no task)" bucket, the operation kinds, the resources and the self cost of
+/// `u` (a full state or a delta) into `state`, within its bounds.
 void merge_operations(const pb::Update& u, console_state& state) {
   state.no_task = {u.no_task().polls(), std::chrono::nanoseconds(u.no_task().busy_nanos())};
+  state.self = from_proto(u.self_cost());
   state.operation_kinds.clear();
   for (const auto& k : u.operation_kinds()) {
     if (state.operation_kinds.size() == console_state::kMaxOperationKinds) break;

@@ -467,6 +467,34 @@ resource_info from_proto(const pb::Resource& r) {
   return out;
 }
 
+void to_proto(const self_cost& c, pb::SelfCost* out) {
+  out->set_polls(c.polls);
+  out->set_events(c.events);
+  out->set_event_cost_nanos(ns(c.event_cost));
+  out->set_nanos_per_poll(c.ns_per_poll);
+  out->set_collector_cpu_nanos(ns(c.collector_cpu));
+  out->set_sampler_cpu_nanos(ns(c.sampler_cpu));
+  out->set_cpu_ratio(c.cpu_ratio);
+  out->set_ring_bytes(c.ring_bytes);
+  out->set_recorder_bytes(c.recorder_bytes);
+  out->set_table_bytes(c.table_bytes);
+}
+
+self_cost from_proto(const pb::SelfCost& c) {
+  self_cost out;
+  out.polls = c.polls();
+  out.events = c.events();
+  out.event_cost = dur(c.event_cost_nanos());
+  out.ns_per_poll = c.nanos_per_poll();
+  out.collector_cpu = dur(c.collector_cpu_nanos());
+  out.sampler_cpu = dur(c.sampler_cpu_nanos());
+  out.cpu_ratio = c.cpu_ratio();
+  out.ring_bytes = c.ring_bytes();
+  out.recorder_bytes = c.recorder_bytes();
+  out.table_bytes = c.table_bytes();
+  return out;
+}
+
 operation_kind_info from_proto(const pb::OperationKind& k) {
   return {k.kind(), k.count(), from_proto(k.waits())};
 }
@@ -481,6 +509,7 @@ void fill_operations(const snapshot* previous, const snapshot& current, pb::Upda
     to_proto(k.waits, kind->mutable_waits());
   }
   out->mutable_counts()->set_dropped_resources(current.dropped_resources);
+  to_proto(current.self, out->mutable_self_cost());
 
   std::unordered_map<std::uint64_t, const resource_info*> before;
   if (previous) {

@@ -219,6 +219,38 @@ void operation_metrics(prom_writer& w, const snapshot& s) {
   w.sample("coroscope_dropped_resources_total", {}, s.dropped_resources);
 }
 
+/// coroscope's own cost (snapshot::self; docs/SELF_COST.md). Labels take a fixed few
+/// values: `part` rings, recorder or tables; `thread` collector or sampler.
+void self_metrics(prom_writer& w, const snapshot& s) {
+  const self_cost& c = s.self;
+  w.family("coroscope_self_polls_total", "counter", "Polls the probe recorded.");
+  w.sample("coroscope_self_polls_total", {}, c.polls);
+  w.family("coroscope_self_events_total", "counter", "Events the collector applied for this probe.");
+  w.sample("coroscope_self_events_total", {}, c.events);
+  w.family("coroscope_self_poll_cost_seconds", "gauge",
+           "coroscope's CPU per recorded poll: collector CPU plus events times their calibrated "
+           "hot-path cost, over polls.");
+  w.sample("coroscope_self_poll_cost_seconds", {}, c.ns_per_poll * 1e-9);
+  w.family("coroscope_self_event_cost_seconds", "gauge",
+           "Hot-path cost of writing one event (clock reads, record, ring push), calibrated.");
+  w.sample("coroscope_self_event_cost_seconds", {}, seconds(c.event_cost));
+  w.family("coroscope_self_cpu_seconds_total", "counter",
+           "CPU used by coroscope's collector thread and CPU sampler since the probe started.");
+  w.sample("coroscope_self_cpu_seconds_total", {{"thread", "collector"}}, seconds(c.collector_cpu));
+  w.sample("coroscope_self_cpu_seconds_total", {{"thread", "sampler"}}, seconds(c.sampler_cpu));
+  w.family("coroscope_self_cpu_ratio", "gauge",
+           "Share of one CPU the collector and the sampler used since the probe started.");
+  w.sample("coroscope_self_cpu_ratio", {}, c.cpu_ratio);
+  w.family("coroscope_self_memory_bytes", "gauge",
+           "Memory coroscope holds: event and sample rings, the flight recorder, tables.");
+  w.sample("coroscope_self_memory_bytes", {{"part", "rings"}}, c.ring_bytes);
+  w.sample("coroscope_self_memory_bytes", {{"part", "recorder"}}, c.recorder_bytes);
+  w.sample("coroscope_self_memory_bytes", {{"part", "tables"}}, c.table_bytes);
+  w.family("coroscope_self_dropped_cpu_samples_total", "counter",
+           "CPU samples lost: full sampler rings, unregistered threads, full profile windows.");
+  w.sample("coroscope_self_dropped_cpu_samples_total", {}, s.dropped_cpu_samples);
+}
+
 }  // namespace
 
 std::string prometheus_text(const snapshot& s, const process_stats& process) {
@@ -231,6 +263,7 @@ std::string prometheus_text(const snapshot& s, const process_stats& process) {
   task_metrics(w, s);
   await_site_metrics(w, s);
   operation_metrics(w, s);
+  self_metrics(w, s);
   if (process.valid) {
     w.family("process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.");
     w.sample("process_cpu_seconds_total", {}, process.cpu_seconds);

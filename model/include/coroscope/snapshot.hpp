@@ -129,6 +129,32 @@ struct warning_info {
   std::string span_id;
 };
 
+/// coroscope's own cost while this probe has existed: what the probe costs the program it
+/// watches, measured by the probe itself (docs/SELF_COST.md says how each figure is
+/// measured and what it leaves out). The losses are the snapshot's `dropped_events` and
+/// `dropped_cpu_samples`.
+struct self_cost {
+  std::uint64_t polls = 0;   ///< polls recorded (every worker's, "(no task)" included)
+  std::uint64_t events = 0;  ///< events the collector applied to this probe
+  /// Hot-path cost of writing one event into a ring (two clock reads, the record, the
+  /// push), calibrated once per process.
+  nanoseconds event_cost{0};
+  /// CPU per recorded poll: (`collector_cpu` + `events` x `event_cost`) / `polls`.
+  double ns_per_poll = 0;
+  nanoseconds collector_cpu{0};  ///< CPU of the collector thread while the probe existed
+  /// CPU of the CPU sampler while the probe existed: its signal handlers (samples x their
+  /// measured mean cost) and the thread that drains its rings.
+  nanoseconds sampler_cpu{0};
+  /// (`collector_cpu` + `sampler_cpu`) / uptime: the share of one CPU coroscope's own
+  /// threads and handlers used.
+  double cpu_ratio = 0;
+  std::uint64_t ring_bytes = 0;      ///< event rings and CPU sample rings held now
+  std::uint64_t recorder_bytes = 0;  ///< the flight recorder's buffer (none yet: 0)
+  /// Task record pool and this probe's aggregator tables (tasks, sites, resources,
+  /// warnings, pending operations): an estimate from their sizes.
+  std::uint64_t table_bytes = 0;
+};
+
 /// Everything a probe knows at one moment. Plain values: safe to keep and copy.
 struct snapshot {
   std::string service_name;
@@ -144,12 +170,13 @@ struct snapshot {
   std::uint64_t tasks_spawned = 0;
   std::uint64_t tasks_completed = 0;
   std::uint64_t live_tasks = 0;
-  std::uint64_t dropped_events = 0;    ///< events lost to full rings (process-wide)
+  std::uint64_t dropped_events = 0;    ///< events lost to full rings while the probe existed
   std::uint64_t untracked_spawns = 0;  ///< coroutines not tracked (pool exhausted)
   std::uint64_t dropped_warnings = 0;  ///< warnings not listed: the list is capped at 1000
-  /// CPU samples lost (process-wide): full sampler rings, signals on unregistered threads,
-  /// profile windows at their distinct-stack bound.
+  /// CPU samples lost while the probe existed: full sampler rings, signals on unregistered
+  /// threads, profile windows at their distinct-stack bound.
   std::uint64_t dropped_cpu_samples = 0;
+  self_cost self;  ///< coroscope's own cost
 };
 
 /// Renders a tokio-console-like text report: tasks (with the "(no task)" bucket), workers,

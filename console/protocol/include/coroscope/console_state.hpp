@@ -55,6 +55,8 @@ struct console_state {
   std::vector<operation_kind_info> operation_kinds;
   /// I/O objects by id. A resource's `waits` holds only count, p50, p99 and max.
   std::map<std::uint64_t, resource_info> resources;
+  /// coroscope's own cost, as of the last update.
+  coroscope::self_cost self;
 
   /// What the last applied update did: replaced everything (`full`), or added, changed
   /// and removed these task ids.

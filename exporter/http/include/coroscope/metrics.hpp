@@ -48,6 +48,11 @@ process_stats read_process_stats();
 ///   `coroscope_resources{kind,state}` (state open or closed),
 ///   `coroscope_dropped_resources_total`. Nothing per task or per resource, so the label
 ///   sets stay bounded;
+/// - coroscope's own cost (snapshot::self): `coroscope_self_polls_total`,
+///   `coroscope_self_events_total`, `coroscope_self_poll_cost_seconds`,
+///   `coroscope_self_event_cost_seconds`, `coroscope_self_cpu_seconds_total{thread}`
+///   (collector, sampler), `coroscope_self_cpu_ratio`, `coroscope_self_memory_bytes{part}`
+///   (rings, recorder, tables), `coroscope_self_dropped_cpu_samples_total`;
 /// - `coroscope_uptime_seconds`, `coroscope_info{service}`;
 /// - when `process.valid`: `process_cpu_seconds_total`, `process_resident_memory_bytes`,
 ///   `process_virtual_memory_bytes` (the names Prometheus client libraries use).

@@ -53,4 +53,8 @@ sampling::sampler_options sampler_options_from(const resolved_options& options);
 /// Samples a window could not keep (its distinct-stack bound was reached), process-wide.
 std::uint64_t cpu_window_dropped_samples() noexcept;
 
+/// CPU time the windows' drain thread has used (draining sample rings, folding stacks),
+/// process-wide, in ns: one of coroscope's own costs (snapshot::self).
+std::uint64_t cpu_window_drain_cpu_ns() noexcept;
+
 }  // namespace coroscope::detail

@@ -90,6 +90,11 @@ inline std::uint32_t next_countdown(thread_state& st) noexcept {
 /// After a timed poll of `length` ticks: time every poll while polls are long, and fewer
 /// while they are short (see kSamplingTargetNs).
 void adapt_interval(thread_state& st, std::uint64_t length) noexcept;
+/// A thread starts working for a probe: its sampling starts afresh under that probe's
+/// settings. Countdowns left by an earlier probe (up to 2 x kMaxInterval) would otherwise
+/// leave the new probe's first polls, operations and awaits untimed, even with a fixed
+/// interval of 1.
+void restart_timing(thread_state& st) noexcept;
 
 COROSCOPE_HOT void bump(std::atomic<std::uint64_t>& a) noexcept {
   a.store(a.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);

@@ -66,10 +66,13 @@ std::optional<heap_view> heap_from_proto(const pb::Update& u);
 
 /// Adds what the probe sees without annotations to `out`: the "(no task)" bucket, every
 /// operation kind, the resources (all of them without `previous`; else the new and changed
-/// ones and the ids of those gone) and the dropped-resource count.
+/// ones and the ids of those gone), the dropped-resource count and the self cost.
 void fill_operations(const snapshot* previous, const snapshot& current, pb::Update* out);
 /// Reads a resource back.
 resource_info from_proto(const pb::Resource& r);
+/// coroscope's own cost, sent with every update.
+void to_proto(const self_cost& c, pb::SelfCost* out);
+self_cost from_proto(const pb::SelfCost& c);
 /// Reads an operation kind's counts back.
 operation_kind_info from_proto(const pb::OperationKind& k);
 
