@@ -17,6 +17,7 @@
 #include "coroscope/probe_options.hpp"
 #include "coroscope/snapshot.hpp"
 #include "histogram.hpp"
+#include "task_walk.hpp"
 
 namespace coroscope::detail {
 
@@ -48,6 +49,9 @@ class aggregator {
   void tick();
   snapshot build(std::uint64_t dropped, std::uint64_t untracked,
                  const live_site_counts& live_sites);
+  /// Every live task (or only task `only`, when not 0), its async stack walked when it is
+  /// suspended (task_walk.hpp).
+  std::vector<walked_task> walk_live_tasks(std::uint64_t only = 0);
   std::chrono::nanoseconds collect_interval() const noexcept { return options_.collect_interval; }
   /// The probe is going: completed tasks' records go back to the pool; live tasks' records
   /// are abandoned (their coroutines still hold them; released when those end).
@@ -87,6 +91,10 @@ class aggregator {
     std::uint64_t sched_samples = 0, sched_ticks = 0;
     std::uint64_t slow_polls = 0;
     bool failed = false;
+    // Where it waits, for the `stuck` warning: walked once per idle stretch (keyed by its
+    // poll count), not at every tick.
+    std::string stuck_stack;
+    std::uint64_t stuck_stack_polls = ~std::uint64_t{0};
     bool has_trace = false;
     std::string trace_id, span_id;
     log_histogram poll_hist, sched_hist;
@@ -150,6 +158,8 @@ class aggregator {
   void check_running_polls();
   void check_tasks(std::uint64_t now);  // self-wakes, stuck, names
   void check_self_wakes(const task_stats& t);
+  /// " in a <- b" (where `t` waits), or "" when its stack cannot be walked.
+  const std::string& stuck_stack(task_stats& t, const task_record& record);
   void refresh(task_stats& t);          // counts from the record
   /// Forgets completed tasks past the retention time or count, looking at no more than
   /// `max_visits` of them (oldest first).
