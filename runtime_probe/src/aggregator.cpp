@@ -569,7 +569,7 @@ void aggregator::check_tasks(std::uint64_t now) {
     if (t.polls == 0 || !record_belongs_to(t.slot, id)) continue;
     const task_record& record = task_pool::at(t.slot);
     const std::uint64_t end_seq = record.last_poll_end.load(std::memory_order_relaxed);
-    if (wake_pending(record) || is_running(id)) continue;
+    if (wake_pending(record) || is_running(t)) continue;
     // Idle since stamp end_seq + 1 at the latest.
     const std::uint64_t idle_since = g_coarse_clock.tick_of(end_seq + 1);
     if (coarse_now > idle_since && coarse_now - idle_since > stuck_ticks_)
@@ -587,7 +587,7 @@ void aggregator::evict_completed(std::uint64_t now, std::size_t max_visits) {
     if (it != tasks_.end() && !too_many && now - it->second.completed_tick < retain_ticks_) break;
     const bool ours = it != tasks_.end() && record_belongs_to(it->second.slot, it->first);
     // Queued as unreported, or its last poll still running: keep the record a while.
-    if (ours && (record_in_use(task_pool::at(it->second.slot)) || is_running(it->first))) {
+    if (ours && (record_in_use(task_pool::at(it->second.slot)) || is_running(it->second))) {
       completed_order_.push_back(completed_order_.front());
       completed_order_.pop_front();
       continue;
@@ -634,7 +634,7 @@ std::vector<walked_task> aggregator::walk_live_tasks(std::uint64_t only) {
     w.task.name = t.name;
     w.task.polls = record.polls.load(std::memory_order_relaxed);
     const walk_result walked =
-        is_running(id) ? walk_result::running : walk_task(record, w.pcs);
+        is_running(t) ? walk_result::running : walk_task(record, w.pcs);
     if (walked == walk_result::ended) continue;  // ending right now
     switch (walked) {
       case walk_result::running: w.task.state = dump_state::running; break;
@@ -651,12 +651,14 @@ std::vector<walked_task> aggregator::walk_live_tasks(std::uint64_t only) {
   return out;
 }
 
-bool aggregator::is_running(std::uint64_t task_id) const {
+bool aggregator::is_running(const task_stats& t) const {
+  // By slot, not by the record's id: a worker may be polling a task whose record another
+  // thread has only just taken (and written its id), unknown here yet. The slot is still
+  // `t`'s: the collector alone releases records.
   for (unsigned i = 0; i < worker_slots_.size(); ++i) {
     const worker_slot* s = worker_slots_.at(i);
     if (!s) continue;
-    const std::uint32_t slot = current_poll_slot(load(s->current_poll));
-    if (slot != 0 && task_pool::at(slot - 1).id == task_id) return true;
+    if (current_poll_slot(load(s->current_poll)) == t.slot + 1) return true;
   }
   return false;
 }
@@ -695,7 +697,7 @@ task_info aggregator::to_info(const task_stats& t, std::uint64_t now) const {
     info.state = task_state::completed;
     return info;
   }
-  info.state = is_running(t.id) ? task_state::running : task_state::idle;
+  info.state = is_running(t) ? task_state::running : task_state::idle;
   const task_record& r = task_pool::at(t.slot);
   if (info.state == task_state::idle && r.id == t.id && wake_pending(r))
     info.state = task_state::scheduled;

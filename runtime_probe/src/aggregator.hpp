@@ -168,7 +168,8 @@ class aggregator {
   static bool record_belongs_to(std::uint32_t slot, std::uint64_t task_id);
   void release_ended_unknown();
   task_info to_info(const task_stats& t, std::uint64_t now) const;
-  bool is_running(std::uint64_t task_id) const;
+  /// A worker is polling `t` now (a live task, or a completed one whose record is its).
+  bool is_running(const task_stats& t) const;
 
   resolved_options options_;
   const worker_table& worker_slots_;

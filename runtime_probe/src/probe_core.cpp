@@ -142,11 +142,9 @@ task_dump probe_core::dump(std::uint64_t only) const {
   task_dump dump;
   dump.service_name = options_.service_name;
   dump.taken = std::chrono::system_clock::now();
+  symbolize_async_stacks(walked);
   dump.tasks.reserve(walked.size());
-  for (walked_task& w : walked) {
-    w.task.async_stack = symbolize_async_stack(w.pcs);
-    dump.tasks.push_back(std::move(w.task));
-  }
+  for (walked_task& w : walked) dump.tasks.push_back(std::move(w.task));
   return dump;
 }
 

@@ -14,7 +14,9 @@
 #include "task_walk.hpp"
 
 #include <atomic>
+#include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "coroscope/detail/asio_layout.hpp"
 #include "coroscope/function_names.hpp"
@@ -64,18 +66,39 @@ walk_result walk_task(const task_record& t, std::vector<std::uintptr_t>& pcs) {
   return walk_result::running;
 }
 
+namespace {
+
+/// A resume function as a dump shows it; nothing for plumbing.
+std::optional<async_frame> coroutine_at(symbolizer& symbols, std::uintptr_t pc) {
+  // A resume function's entry: the function that holds it is the coroutine.
+  const frame& f = symbols.symbolize(pc, false).back();
+  std::string name = f.function.empty() ? std::string("??") : short_function_name(f.function);
+  if (plumbing(f, name)) return std::nullopt;
+  return async_frame{std::move(name), f.file, f.line};
+}
+
+}  // namespace
+
 std::vector<async_frame> symbolize_async_stack(const std::vector<std::uintptr_t>& pcs) {
   std::vector<async_frame> out;
   if (pcs.empty()) return out;
   shared_symbolizer symbols;
-  for (const std::uintptr_t pc : pcs) {
-    // A resume function's entry: the function that holds it is the coroutine.
-    const frame& f = symbols->symbolize(pc, false).back();
-    std::string name = f.function.empty() ? std::string("??") : short_function_name(f.function);
-    if (plumbing(f, name)) continue;
-    out.push_back({std::move(name), f.file, f.line});
-  }
+  for (const std::uintptr_t pc : pcs)
+    if (auto f = coroutine_at(*symbols, pc)) out.push_back(*std::move(f));
   return out;
+}
+
+void symbolize_async_stacks(std::vector<walked_task>& tasks) {
+  std::unordered_map<std::uintptr_t, std::optional<async_frame>> seen;
+  shared_symbolizer symbols;
+  for (walked_task& w : tasks) {
+    w.task.async_stack.clear();
+    for (const std::uintptr_t pc : w.pcs) {
+      auto it = seen.find(pc);
+      if (it == seen.end()) it = seen.emplace(pc, coroutine_at(*symbols, pc)).first;
+      if (it->second) w.task.async_stack.push_back(*it->second);
+    }
+  }
 }
 
 std::string one_line(const std::vector<async_frame>& stack) {

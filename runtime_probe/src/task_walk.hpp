@@ -35,6 +35,10 @@ walk_result walk_task(const task_record& t, std::vector<std::uintptr_t>& pcs);
 /// the collector's lock when many are symbolized.
 std::vector<async_frame> symbolize_async_stack(const std::vector<std::uintptr_t>& pcs);
 
+/// `symbolize_async_stack` over every walked task at once (`task.async_stack` set), each
+/// coroutine looked up and shortened once: many tasks wait in the same few coroutines.
+void symbolize_async_stacks(std::vector<walked_task>& tasks);
+
 /// "read_request (server.cpp:41) <- handle_session (server.cpp:58)": a stack on one line.
 std::string one_line(const std::vector<async_frame>& stack);
 
