@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 // The HTTP debug endpoints (`COROSCOPE_HTTP`): pprof CPU and heap profiles, the task
-// table as JSON (with async stacks on request), task dumps, Prometheus metrics. Off unless asked for.
+// table as JSON (with async stacks on request), task dumps, Prometheus metrics. Off unless
+// asked for.
 #include <chrono>
 #include <cstdio>
 #include <memory>

@@ -135,7 +135,8 @@ task_dump probe_core::dump_task(std::uint64_t id) const { return id ? dump(id) :
 
 task_dump probe_core::dump(std::uint64_t only) const {
   std::vector<walked_task> walked = collector::instance().with_drained([&] {
-    aggregator_.tick();  // names of tasks spawned since the collector's last tick
+    // Names of tasks spawned since the collector's last tick (one task's stack needs none).
+    if (only == 0) aggregator_.tick();
     return aggregator_.walk_live_tasks(only);
   });
   // Symbolized off the collector's lock: a first lookup may parse DWARF for a while.
