@@ -6,10 +6,15 @@
 // BM_EncodeServiceProfile: the profile the sampler builds for an Asio service
 // (service_profile.hpp: 18-47 frames a stack, mean 29; a few thousand distinct frames;
 // task, worker and trace labels), its frames carrying the symbol cache's ids.
+// BM_EncodeServiceProfileCold: the same, but malloc gives its free memory back to the
+// kernel before each encode (malloc_trim, outside the timing), so the encoder's buffers
+// are faulted in afresh, as in a service that exports every few seconds.
 // BM_EncodeRandomStacks: the older synthetic input, 32 frames drawn at random from 400
 // functions, so no two stacks are alike and nothing merges.
 // Run: build/release/bench/pprof_bench --benchmark_repetitions=3
 #include <benchmark/benchmark.h>
+
+#include <malloc.h>
 
 #include <random>
 #include <string>
@@ -61,6 +66,19 @@ void BM_EncodeServiceProfile(benchmark::State& state) {
   state.counters["max_depth"] = static_cast<double>(shape.max_depth);
 }
 BENCHMARK(BM_EncodeServiceProfile)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+void BM_EncodeServiceProfileCold(benchmark::State& state) {
+  const auto profile = coroscope::bench::service_profile(static_cast<std::size_t>(state.range(0)));
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    malloc_trim(0);
+    state.ResumeTiming();
+    bytes = coroscope::encode_pprof(profile).size();
+  }
+  state.counters["gzipped_bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_EncodeServiceProfileCold)->Arg(100000)->Unit(benchmark::kMillisecond);
 
 // The same profile with every frame id taken away (0), as a decoded file or a hand-made
 // profile comes: the encoder keys its tables by each frame's strings.

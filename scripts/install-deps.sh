@@ -12,7 +12,8 @@ packages=(
   libboost1.81-dev                                # Boost.Asio, the runtime being profiled
   liburing-dev                                    # Asio's io_uring backend (COROSCOPE_IO_URING)
   libunwind-dev libdw-dev                         # sampler: unwinding and symbolization
-  libprotobuf-dev protobuf-compiler zlib1g-dev    # exporter: pprof / OTLP, gzip
+  libprotobuf-dev protobuf-compiler zlib1g-dev    # exporter: pprof / OTLP, gunzip
+  libdeflate-dev                                  # exporter: gzip writer (twice zlib's speed; pprof export budget)
   golang-github-google-pprof-dev                  # pprof's profile.proto
   golang-go                                       # `go tool pprof` to check exported profiles
   libcli11-dev                                    # command lines (examples, coroscope CLI)

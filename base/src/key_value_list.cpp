@@ -6,18 +6,12 @@
 
 #include "coroscope/base/env_error_line.hpp"
 #include "coroscope/base/env_reader.hpp"
+#include "coroscope/base/hex.hpp"
 
 namespace coroscope::base {
 namespace {
 
 using env::trim;
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 /// Decodes `%XX` escapes; nullopt when a `%` is not followed by two hex digits.
 std::optional<std::string> percent_decode(std::string_view text) {

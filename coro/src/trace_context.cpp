@@ -6,6 +6,8 @@
 #include <span>
 #include <stdexcept>
 
+#include <coroscope/base/hex.hpp>
+
 namespace coroscope {
 namespace {
 
@@ -21,15 +23,7 @@ constexpr std::size_t kSpanIdPos = 36;
 constexpr std::size_t kFlagsPos = 53;
 constexpr std::size_t kDashPositions[] = {2, 35, 52};
 
-constexpr char kLowerHexDigits[] = "0123456789abcdef";
-
-/// Value of a hex digit in either case, or -1 when `c` is not one.
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+using base::hex_value;
 
 bool is_lower_hex(std::string_view text) noexcept {
   return std::all_of(text.begin(), text.end(),
@@ -55,13 +49,7 @@ std::array<std::uint8_t, N> decode_hex(std::string_view hex) noexcept {
 }
 
 std::string encode_hex(std::span<const std::uint8_t> bytes) {
-  std::string hex;
-  hex.reserve(bytes.size() * 2);
-  for (const std::uint8_t byte : bytes) {
-    hex += kLowerHexDigits[byte >> 4];
-    hex += kLowerHexDigits[byte & 0x0f];
-  }
-  return hex;
+  return base::hex(bytes.data(), bytes.size());
 }
 
 /// What is wrong with `header` as a traceparent, or an empty string when it is well formed.

@@ -9,12 +9,15 @@
 // the samples, which pprof gives no meaning (the encoder sorts them by their callers).
 #include "fixed_profile.hpp"
 
+#include <coroscope/gzip.hpp>
 #include <coroscope/pprof.hpp>
 #include <coroscope/profile.hpp>
 
+#include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/gzip_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/message_differencer.h>
+#include <google/protobuf/wire_format_lite.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -22,6 +25,7 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "profile.pb.h"
 
@@ -89,6 +93,55 @@ TEST(PprofEquivalence, FramesWithAndWithoutIdsMix) {
   for (std::size_t i = 0; i < profile.samples.size(); i += 2)
     for (auto& f : profile.samples[i].stack) f.id = 0;
   expect_same_profile(previous_encoders_profile(), parse_gzipped(coroscope::encode_pprof(profile)));
+}
+
+// The encoder writes each Sample's bytes itself (not through the generated class): they
+// must be the bytes the generated code writes for the Sample they parse to, including
+// the corners proto3 treats specially (no locations, a label value "" that is string 0
+// and so left out, negative and 64-bit values, many labels).
+TEST(PprofEquivalence, SamplesAreWrittenAsTheGeneratedCodeWritesThem) {
+  coroscope::cpu_profile profile = coroscope::test::fixed_profile();
+  give_frame_ids(profile);
+  coroscope::sample empty_stack;
+  empty_stack.count = 1;
+  empty_stack.cpu_ns = -5;
+  empty_stack.labels = {{"note", ""}};
+  profile.samples.push_back(empty_stack);
+  coroscope::sample big = profile.samples.front();
+  big.count = std::int64_t{1} << 40;
+  big.cpu_ns = -(std::int64_t{1} << 62);
+  for (int i = 0; i < 20; ++i) big.labels["label_" + std::to_string(i)] = std::to_string(i * 1000003);
+  profile.samples.push_back(big);
+
+  const std::string raw = coroscope::gzip_decompress(coroscope::encode_pprof(profile));
+
+  // The Profile's field 2 (sample), in wire order.
+  std::vector<std::string> written;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const std::uint8_t*>(raw.data()), static_cast<int>(raw.size()));
+  while (const std::uint32_t tag = in.ReadTag()) {
+    if (tag == (2 << 3 | 2)) {
+      std::uint32_t length = 0;
+      ASSERT_TRUE(in.ReadVarint32(&length));
+      ASSERT_TRUE(in.ReadString(&written.emplace_back(), static_cast<int>(length)));
+    } else {
+      ASSERT_NE(tag >> 3, 2u) << "field 2 (sample) written with wire type " << (tag & 7);
+      ASSERT_TRUE(google::protobuf::internal::WireFormatLite::SkipField(&in, tag));
+    }
+  }
+  pb::Profile parsed;
+  ASSERT_TRUE(parsed.ParseFromString(raw));
+  EXPECT_TRUE(parsed.GetReflection()->GetUnknownFields(parsed).empty());
+  ASSERT_EQ(written.size(), static_cast<std::size_t>(parsed.sample_size()));
+  bool saw_empty_stack = false;
+  bool saw_many_labels = false;
+  for (int i = 0; i < parsed.sample_size(); ++i) {
+    const pb::Sample& sample = parsed.sample(i);
+    EXPECT_EQ(written[static_cast<std::size_t>(i)], sample.SerializeAsString()) << "sample " << i;
+    saw_empty_stack = saw_empty_stack || (sample.location_id_size() == 0 && sample.value(1) == -5);
+    saw_many_labels = saw_many_labels || (sample.label_size() > 20 && sample.value(1) == -(std::int64_t{1} << 62));
+  }
+  EXPECT_TRUE(saw_empty_stack);
+  EXPECT_TRUE(saw_many_labels);
 }
 
 }  // namespace

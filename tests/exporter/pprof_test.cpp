@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "../support/hostile_pprof.hpp"
 #include "../support/temp_dir.hpp"
+#include "../support/zlib_gunzip.hpp"
 
 #include <coroscope/function_names.hpp>
 #include <coroscope/pprof.hpp>
@@ -9,7 +10,6 @@
 #include <coroscope/collapsed.hpp>
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <unistd.h>
 
@@ -34,6 +34,7 @@ using coroscope::cpu_profile;
 using coroscope::frame;
 using coroscope::sample;
 using coroscope::test::temp_dir;
+using coroscope::test::zlib_gunzip;
 constexpr auto full_names = coroscope::name_style::full_names;
 
 // One test stack written as text, root first: {"main;handle_request;parse_body", 5}.
@@ -77,25 +78,6 @@ cpu_profile make_profile(const std::vector<stack_text>& stacks) {
     p.samples.push_back(std::move(s));
   }
   return p;
-}
-
-std::string gunzip(const std::string& data) {
-  z_stream stream{};
-  EXPECT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);
-  std::string out;
-  std::array<char, 65536> buffer{};
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  int code = Z_OK;
-  while (code == Z_OK) {
-    stream.next_out = reinterpret_cast<Bytef*>(buffer.data());
-    stream.avail_out = static_cast<uInt>(buffer.size());
-    code = inflate(&stream, Z_NO_FLUSH);
-    out.append(buffer.data(), buffer.size() - stream.avail_out);
-  }
-  inflateEnd(&stream);
-  EXPECT_EQ(code, Z_STREAM_END);
-  return out;
 }
 
 // Just enough of the protobuf wire format to list a message's length-delimited fields
@@ -255,7 +237,7 @@ TEST(pprof_encode, string_table_starts_with_empty_and_is_deduplicated) {
   std::vector<stack_text> stacks;
   for (int i = 0; i < 50; ++i)
     stacks.push_back({"main;handle_request;parse_body", 1, {{"task", "accept-loop"}, {"worker", "0"}}});
-  const auto strings = string_table_of(gunzip(coroscope::encode_pprof(make_profile(stacks))));
+  const auto strings = string_table_of(zlib_gunzip(coroscope::encode_pprof(make_profile(stacks))));
 
   ASSERT_FALSE(strings.empty());
   EXPECT_EQ(strings[0], "");
@@ -278,7 +260,7 @@ TEST(pprof_encode, function_name_is_short_and_system_name_full) {
   const cpu_profile original = make_profile({{"main;task:audit;" + full + ";memcpy", 2}});
   const std::string bytes = coroscope::encode_pprof(original);
   std::map<std::string, std::string> system_names;  // by name
-  for (const auto& [name, system_name] : functions_of(gunzip(bytes))) system_names[name] = system_name;
+  for (const auto& [name, system_name] : functions_of(zlib_gunzip(bytes))) system_names[name] = system_name;
   ASSERT_EQ(system_names.count("handle_request<...>"), 1u);
   EXPECT_EQ(system_names["handle_request<...>"], full);
   EXPECT_EQ(system_names["memcpy"], "memcpy");
@@ -301,7 +283,7 @@ TEST(pprof_encode, empty_profile_round_trips) {
 
 TEST(pprof_decode, reads_raw_uncompressed_profiles) {
   const cpu_profile original = make_profile(service_stacks);
-  const std::string raw = gunzip(coroscope::encode_pprof(original));
+  const std::string raw = zlib_gunzip(coroscope::encode_pprof(original));
   const cpu_profile decoded = coroscope::decode_pprof(raw);
   EXPECT_EQ(coroscope::collapsed_stacks(decoded, full_names), coroscope::collapsed_stacks(original, full_names));
 }
@@ -343,7 +325,7 @@ TEST(pprof_decode, refuses_input_that_would_take_memory_out_of_proportion) {
 
 TEST(pprof_decode, reads_concatenated_gzip_members) {
   namespace hostile = coroscope::test::hostile;
-  const std::string raw = gunzip(coroscope::encode_pprof(make_profile(service_stacks)));
+  const std::string raw = zlib_gunzip(coroscope::encode_pprof(make_profile(service_stacks)));
   // Split anywhere: the members' outputs are one stream.
   const std::string two = hostile::gzip_repeated(raw.substr(0, raw.size() / 2), 1) +
                           hostile::gzip_repeated(raw.substr(raw.size() / 2), 1);

@@ -7,16 +7,17 @@
 #include <string>
 #include <string_view>
 
-/// gzip (one or more members, RFC 1952) by zlib, shared by every encoder that writes or
-/// reads compressed bytes: pprof files, heap profiles, OTLP/HTTP bodies and the responses
-/// to them. Plain functions, thread-safe, no state.
+/// gzip (one or more members, RFC 1952), shared by every encoder that writes or reads
+/// compressed bytes: pprof files, heap profiles, OTLP/HTTP bodies and the responses to
+/// them. Written by libdeflate, read by zlib. Plain functions, thread-safe, no state.
 namespace coroscope {
 
 /// True when `data` starts with the gzip magic bytes 1f 8b.
 bool is_gzip(std::string_view data) noexcept;
 
-/// Compresses `data` into one gzip member (zlib, fastest level).
-/// Throws `std::runtime_error` if zlib fails.
+/// Compresses `data` into one gzip member (libdeflate, level 1: its fastest), in one
+/// call over the whole buffer. Throws `std::runtime_error` if libdeflate fails (out of
+/// memory).
 std::string gzip_compress(std::string_view data);
 
 /// Most bytes `gzip_decompress` produces by default: a bound against gzip bombs.

@@ -20,6 +20,14 @@ inline std::string hex(const void* bytes, std::size_t n) {
   return out;
 }
 
+/// The value of a hex digit in either case, or -1 when `c` is not one.
+constexpr int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 /// `v` as 16 lowercase hex digits, most significant first (a big-endian half of an id).
 inline std::string hex(std::uint64_t v) {
   std::uint8_t bytes[8];
