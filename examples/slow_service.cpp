@@ -14,7 +14,8 @@
 //                    `forgotten`'s timer so the program can end
 //
 // The thresholds are set low (see `demo_options`) so the run takes about half a second on
-// two workers. Prints the summary, then one line per lint; exits 1 if any did not fire.
+// two workers. Prints the summary, a task dump taken when every lint had fired (where
+// `forgotten` waits), then one line per lint; exits 1 if any did not fire.
 
 #include <algorithm>
 #include <array>
@@ -115,14 +116,17 @@ bool has_all_lints(const coroscope::snapshot& s) {
 }
 
 /// Takes a snapshot every 50 ms (a service could serve these on a health endpoint) until
-/// every lint has fired, then cancels `forever` so that its waiter, the last task, ends.
-asio::awaitable<void> supervisor(coroscope::probe& probe, asio::steady_timer& forever) {
+/// every lint has fired, then takes a task dump (where each task waits) into `dump` and
+/// cancels `forever` so that its waiter, the last task, ends.
+asio::awaitable<void> supervisor(coroscope::probe& probe, asio::steady_timer& forever,
+                                 std::string& dump) {
   asio::steady_timer tick(co_await asio::this_coro::executor);
   const auto give_up = steady::now() + kPatience;
   while (!has_all_lints(probe.snapshot()) && steady::now() < give_up) {
     tick.expires_after(50ms);
     co_await tick.async_wait(asio::use_awaitable);
   }
+  dump = coroscope::to_string(probe.dump_tasks());
   forever.cancel();
 }
 
@@ -140,7 +144,8 @@ int main() {
     asio::co_spawn(probe.executor("self-poster"), self_poster(), rethrow);
     asio::co_spawn(probe.executor("forgotten"), forgotten(forever), rethrow);
     asio::co_spawn(probe.executor("traced-request"), traced_request(), rethrow);
-    asio::co_spawn(probe.executor("supervisor"), supervisor(probe, forever), rethrow);
+    std::string dump;
+    asio::co_spawn(probe.executor("supervisor"), supervisor(probe, forever, dump), rethrow);
 
     const auto start = steady::now();
     probe.run(2);
@@ -149,6 +154,7 @@ int main() {
     const coroscope::snapshot s = probe.snapshot();
     std::printf("slow_service: ran %.2f s on 2 workers\n\n%s\n", seconds,
                 coroscope::format_summary(s).c_str());
+    std::printf("task dump when every lint had fired:\n\n%s\n", dump.c_str());
     int missing = 0;
     for (std::string_view lint : kLints) {
       const bool fired = has_lint(s, lint);

@@ -30,7 +30,7 @@ echo "=== echo_server --plain: the same workload without the probe"
 "$build_dir/examples/echo_server" --plain --seconds "$seconds" | tee "$out/echo_server_plain.txt"
 
 echo
-echo "=== slow_service: a task for each lint"
+echo "=== slow_service: a task for each lint, then a task dump (where each task waits)"
 "$build_dir/examples/slow_service" | tee "$out/slow_service.txt"
 
 echo
@@ -58,7 +58,7 @@ echo
 echo "Output written to $out/:"
 echo "  echo_server.txt        throughput and summary (tasks, workers, await sites, warnings)"
 echo "  echo_server_plain.txt  throughput without the probe"
-echo "  slow_service.txt       summary with one warning of each lint"
+echo "  slow_service.txt       summary with one warning of each lint, and a task dump"
 echo "  cpu.pb.gz              CPU profile (pprof): go tool pprof -http=: $out/cpu.pb.gz"
 echo "  flame.svg              interactive flamegraph (open in a browser): task frames at the root"
 echo "  top.txt                hot functions and hot tasks (coroscope top)"

@@ -125,6 +125,9 @@ console_source make_console_source(const core::snapshot_source& source) {
     if (it == snap.tasks.end()) return std::nullopt;
     task_details d;
     d.task = std::move(*it);
+    // Where it waits, when it is suspended: the viewer's Async stack panel.
+    if (auto dump = source.dump_task(task_id); !dump.tasks.empty())
+      d.async_stack = std::move(dump.tasks.front().async_stack);
     for (auto& w : snap.warnings)
       if (w.task_id == task_id) d.warnings.push_back(std::move(w));
     return d;

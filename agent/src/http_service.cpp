@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 // The HTTP debug endpoints (`COROSCOPE_HTTP`): pprof CPU and heap profiles, the task
-// table as JSON, Prometheus metrics. Off unless asked for.
+// table as JSON (with async stacks on request), task dumps, Prometheus metrics. Off unless
+// asked for.
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -37,6 +38,8 @@ class http_service final : public service {
       return r.profile_for(seconds, std::move(stop));
     };
     sources.tasks_json = [&r] { return tasks_json(r.take_snapshot()); };
+    sources.tasks_json_with_stacks = [&r] { return tasks_json(r.take_snapshot(), r.dump_tasks()); };
+    sources.task_dump_text = [&r] { return to_string(r.dump_tasks()); };
     sources.metrics_text = [&r] {
       return prometheus_text(r.take_snapshot(), read_process_stats());
     };

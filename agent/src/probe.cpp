@@ -43,6 +43,8 @@ void probe::run(unsigned threads) { core_->run(threads); }
 
 coroscope::snapshot probe::snapshot() const { return core_->take_snapshot(); }
 
+coroscope::task_dump probe::dump_tasks() const { return core_->dump_tasks(); }
+
 const resolved_options& probe::options() const noexcept { return core_->options(); }
 
 boost::asio::io_context& probe::context() noexcept { return core_->context(); }

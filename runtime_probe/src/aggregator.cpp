@@ -35,6 +35,22 @@ std::uint64_t to_ns(std::uint64_t ticks) {
   return static_cast<std::uint64_t>(ticks_to_ns(static_cast<std::int64_t>(ticks)));
 }
 
+/// Ticks from coarse stamp `n` to the latest: read from the stamp history while it holds
+/// `n`, else the stamps since `n` times the history's mean stamp interval (the history is
+/// about a second, a wait may be minutes).
+std::uint64_t ticks_since_stamp(std::uint64_t n) {
+  const std::uint64_t last = g_coarse_clock.read_seq();
+  const std::uint64_t now = g_coarse_clock.now();
+  if (n >= last) return 0;
+  if (last < coarse_clock::kHistory || n > last - coarse_clock::kHistory) {
+    const std::uint64_t then = g_coarse_clock.tick_of(n);
+    return now > then ? now - then : 0;
+  }
+  const std::uint64_t oldest = g_coarse_clock.tick_of(last - coarse_clock::kHistory + 1);
+  const std::uint64_t mean = now > oldest ? (now - oldest) / (coarse_clock::kHistory - 1) : 0;
+  return (last - n) * mean;
+}
+
 std::string format_ms(std::uint64_t ns) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f ms", static_cast<double>(ns) / 1e6);
@@ -528,6 +544,20 @@ void aggregator::check_self_wakes(const task_stats& t) {
          t.self_wakes);
 }
 
+const std::string& aggregator::stuck_stack(task_stats& t, const task_record& record) {
+  const std::uint64_t polls = record.polls.load(std::memory_order_relaxed);
+  if (t.stuck_stack_polls == polls) return t.stuck_stack;
+  t.stuck_stack_polls = polls;
+  t.stuck_stack.clear();
+  std::vector<std::uintptr_t> pcs;
+  if (walk_task(record, pcs) == walk_result::suspended) {
+    // The symbolizer is the one task naming uses here, under the collector's lock too.
+    const std::string where = one_line(symbolize_async_stack(pcs));
+    if (!where.empty()) t.stuck_stack = ", waiting in " + where;
+  }
+  return t.stuck_stack;
+}
+
 void aggregator::check_tasks(std::uint64_t now) {
   const std::uint64_t coarse_now = g_coarse_clock.now();
   for (auto& [id, t] : tasks_) {
@@ -537,12 +567,13 @@ void aggregator::check_tasks(std::uint64_t now) {
     if (t.polls == 0 || !record_belongs_to(t.slot, id)) continue;
     const task_record& record = task_pool::at(t.slot);
     const std::uint64_t end_seq = record.last_poll_end.load(std::memory_order_relaxed);
-    if (wake_pending(record) || is_running(id)) continue;
+    if (wake_pending(record) || is_running(t)) continue;
     // Idle since stamp end_seq + 1 at the latest.
     const std::uint64_t idle_since = g_coarse_clock.tick_of(end_seq + 1);
     if (coarse_now > idle_since && coarse_now - idle_since > stuck_ticks_)
       warn("stuck", &t,
-           "idle for " + format_ms(to_ns(coarse_now - idle_since)) + " with no pending wake");
+           "idle for " + format_ms(to_ns(coarse_now - idle_since)) + " with no pending wake" +
+               stuck_stack(t, record));
   }
   (void)now;
 }
@@ -554,7 +585,7 @@ void aggregator::evict_completed(std::uint64_t now, std::size_t max_visits) {
     if (it != tasks_.end() && !too_many && now - it->second.completed_tick < retain_ticks_) break;
     const bool ours = it != tasks_.end() && record_belongs_to(it->second.slot, it->first);
     // Queued as unreported, or its last poll still running: keep the record a while.
-    if (ours && (record_in_use(task_pool::at(it->second.slot)) || is_running(it->first))) {
+    if (ours && (record_in_use(task_pool::at(it->second.slot)) || is_running(it->second))) {
       completed_order_.push_back(completed_order_.front());
       completed_order_.pop_front();
       continue;
@@ -589,12 +620,43 @@ void aggregator::release_all_slots() {
   last_task_ = nullptr;
 }
 
-bool aggregator::is_running(std::uint64_t task_id) const {
+std::vector<walked_task> aggregator::walk_live_tasks(std::uint64_t only) {
+  std::vector<walked_task> out;
+  for (auto& [id, t] : tasks_) {
+    if ((only != 0 && id != only) || t.completed_tick != 0 || !record_belongs_to(t.slot, id))
+      continue;
+    const task_record& record = task_pool::at(t.slot);
+    walked_task w;
+    w.task.id = id;
+    w.task.parent_id = t.parent_id;
+    w.task.name = t.name;
+    w.task.polls = record.polls.load(std::memory_order_relaxed);
+    const walk_result walked =
+        is_running(t) ? walk_result::running : walk_task(record, w.pcs);
+    if (walked == walk_result::ended) continue;  // ending right now
+    switch (walked) {
+      case walk_result::running: w.task.state = dump_state::running; break;
+      case walk_result::not_started: w.task.state = dump_state::starting; break;
+      default: w.task.state = wake_pending(record) ? dump_state::queued : dump_state::waiting;
+    }
+    if (w.task.state == dump_state::waiting || w.task.state == dump_state::queued)
+      w.task.waiting_for =
+          nanoseconds(to_ns(ticks_since_stamp(record.last_poll_end.load(std::memory_order_relaxed) + 1)));
+    out.push_back(std::move(w));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const walked_task& a, const walked_task& b) { return a.task.id < b.task.id; });
+  return out;
+}
+
+bool aggregator::is_running(const task_stats& t) const {
+  // By slot, not by the record's id: a worker may be polling a task whose record another
+  // thread has only just taken (and written its id), unknown here yet. The slot is still
+  // `t`'s: the collector alone releases records.
   for (unsigned i = 0; i < worker_slots_.size(); ++i) {
     const worker_slot* s = worker_slots_.at(i);
     if (!s) continue;
-    const std::uint32_t slot = current_poll_slot(load(s->current_poll));
-    if (slot != 0 && task_pool::at(slot - 1).id == task_id) return true;
+    if (current_poll_slot(load(s->current_poll)) == t.slot + 1) return true;
   }
   return false;
 }
@@ -633,7 +695,7 @@ task_info aggregator::to_info(const task_stats& t, std::uint64_t now) const {
     info.state = task_state::completed;
     return info;
   }
-  info.state = is_running(t.id) ? task_state::running : task_state::idle;
+  info.state = is_running(t) ? task_state::running : task_state::idle;
   const task_record& r = task_pool::at(t.slot);
   if (info.state == task_state::idle && r.id == t.id && wake_pending(r))
     info.state = task_state::scheduled;

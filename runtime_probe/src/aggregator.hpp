@@ -17,6 +17,7 @@
 #include "coroscope/probe_options.hpp"
 #include "coroscope/snapshot.hpp"
 #include "histogram.hpp"
+#include "task_walk.hpp"
 
 namespace coroscope::detail {
 
@@ -48,6 +49,9 @@ class aggregator {
   void tick();
   snapshot build(std::uint64_t dropped, std::uint64_t untracked,
                  const live_site_counts& live_sites);
+  /// Every live task (or only task `only`, when not 0), its async stack walked when it is
+  /// suspended (task_walk.hpp).
+  std::vector<walked_task> walk_live_tasks(std::uint64_t only = 0);
   std::chrono::nanoseconds collect_interval() const noexcept { return options_.collect_interval; }
   /// Events applied since the probe started.
   std::uint64_t events_applied() const noexcept { return events_applied_; }
@@ -92,6 +96,10 @@ class aggregator {
     std::uint64_t sched_samples = 0, sched_ticks = 0;
     std::uint64_t slow_polls = 0;
     bool failed = false;
+    // Where it waits, for the `stuck` warning: walked once per idle stretch (keyed by its
+    // poll count), not at every tick.
+    std::string stuck_stack;
+    std::uint64_t stuck_stack_polls = ~std::uint64_t{0};
     bool has_trace = false;
     std::string trace_id, span_id;
     log_histogram poll_hist, sched_hist;
@@ -155,6 +163,8 @@ class aggregator {
   void check_running_polls();
   void check_tasks(std::uint64_t now);  // self-wakes, stuck, names
   void check_self_wakes(const task_stats& t);
+  /// " in a <- b" (where `t` waits), or "" when its stack cannot be walked.
+  const std::string& stuck_stack(task_stats& t, const task_record& record);
   void refresh(task_stats& t);          // counts from the record
   /// Forgets completed tasks past the retention time or count, looking at no more than
   /// `max_visits` of them (oldest first).
@@ -163,7 +173,8 @@ class aggregator {
   static bool record_belongs_to(std::uint32_t slot, std::uint64_t task_id);
   void release_ended_unknown();
   task_info to_info(const task_stats& t, std::uint64_t now) const;
-  bool is_running(std::uint64_t task_id) const;
+  /// A worker is polling `t` now (a live task, or a completed one whose record is its).
+  bool is_running(const task_stats& t) const;
 
   resolved_options options_;
   const worker_table& worker_slots_;

@@ -207,6 +207,20 @@ unsigned walk_async_stack(const void* root, std::uintptr_t* out, unsigned max) n
   return n;
 }
 
+// Same rules as walk_async_stack: plain loads of frames that may be freed under us, checked
+// by the caller (task_walk.cpp) against the record's poll counts before and after.
+__attribute__((no_sanitize("address", "undefined", "thread")))
+const void* suspended_leaf(const void* root) noexcept {
+  const auto* entry = static_cast<const entry_frame*>(root);
+  const frame_base* leaf = entry->*member(top_of_stack_tag{});
+  if (!leaf || leaf == entry) return nullptr;
+  if (reinterpret_cast<std::uintptr_t>(leaf) % alignof(frame_base) != 0) return nullptr;
+  // Asio detaches the coroutine thread from the leaf when it suspends on an operation (the
+  // thread moves into the operation's handler) and attaches it again to resume it.
+  if (leaf->*member(attached_thread_tag{}) != nullptr) return nullptr;
+  return leaf;
+}
+
 namespace {
 
 /// From `frame` up the awaiting chain to the coroutine that `base` (co_spawn's entry frame)

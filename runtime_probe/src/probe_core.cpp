@@ -150,6 +150,26 @@ snapshot probe_core::take_snapshot() const {
   return s;
 }
 
+task_dump probe_core::dump_tasks() const { return dump(0); }
+
+task_dump probe_core::dump_task(std::uint64_t id) const { return id ? dump(id) : task_dump{}; }
+
+task_dump probe_core::dump(std::uint64_t only) const {
+  std::vector<walked_task> walked = collector::instance().with_drained([&] {
+    // Names of tasks spawned since the collector's last tick (one task's stack needs none).
+    if (only == 0) aggregator_.tick();
+    return aggregator_.walk_live_tasks(only);
+  });
+  // Symbolized off the collector's lock: a first lookup may parse DWARF for a while.
+  task_dump dump;
+  dump.service_name = options_.service_name;
+  dump.taken = std::chrono::system_clock::now();
+  symbolize_async_stacks(walked);
+  dump.tasks.reserve(walked.size());
+  for (walked_task& w : walked) dump.tasks.push_back(std::move(w.task));
+  return dump;
+}
+
 task_executor probe_core::executor(std::string_view task_name, std::source_location location) {
   std::uint32_t slot = 0;
   task_record* t = task_pool::acquire(

@@ -30,6 +30,8 @@ class probe_core final : public core::recording {
 
   void run(unsigned threads) override;
   snapshot take_snapshot() const override;
+  task_dump dump_tasks() const override;
+  task_dump dump_task(std::uint64_t id) const override;
   const resolved_options& options() const noexcept override { return options_; }
   std::uint16_t id() const noexcept override { return id_; }
   cpu_profile profile_for(std::chrono::nanoseconds duration, std::stop_token stop) override {
@@ -46,6 +48,7 @@ class probe_core final : public core::recording {
 
  private:
   void worker_main(unsigned index);
+  task_dump dump(std::uint64_t only) const;  // 0: every task
 
   boost::asio::io_context& io_;
   const resolved_options options_;

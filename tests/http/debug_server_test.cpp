@@ -43,7 +43,21 @@ struct fake_sources {
     };
     s.tasks_json = [] { return coroscope::tasks_json(coroscope::test::small_snapshot()); };
     s.metrics_text = [] { return coroscope::prometheus_text(coroscope::test::small_snapshot(), {}); };
+    s.tasks_json_with_stacks = [] {
+      return coroscope::tasks_json(coroscope::test::small_snapshot(), small_dump());
+    };
+    s.task_dump_text = [] { return coroscope::to_string(small_dump()); };
     return s;
+  }
+  /// Task 1 (accept-loop) waits in accept_one <- accept_loop.
+  static coroscope::task_dump small_dump() {
+    coroscope::task_dump d;
+    coroscope::dumped_task t;
+    t.id = 1;
+    t.name = "accept-loop";
+    t.async_stack = {{"accept_one", "/src/server.cpp", 12}, {"accept_loop", "/src/server.cpp", 30}};
+    d.tasks.push_back(t);
+    return d;
   }
 };
 
@@ -115,6 +129,39 @@ TEST(debug_server, flamegraph_is_svg) {
   EXPECT_NE(res.body().find("<svg"), std::string::npos);
   EXPECT_NE(res.body().find("parse_request"), std::string::npos);
   EXPECT_EQ(fake.last_seconds.load(), 1);
+}
+
+TEST(debug_server, tasks_json_with_stacks_gives_every_task_its_async_stack) {
+  fake_sources fake;
+  debug_server server(loopback(), fake.sources());
+  auto plain = nlohmann::json::parse(http_get(server.port(), "/debug/coroscope/tasks").body());
+  EXPECT_FALSE(plain["tasks"][0].contains("async_stack"));
+  auto res = http_get(server.port(), "/debug/coroscope/tasks?stacks=1");
+  ASSERT_EQ(res.result(), http::status::ok);
+  auto j = nlohmann::json::parse(res.body());
+  ASSERT_EQ(j["tasks"].size(), 3u);
+  const auto& stack = j["tasks"][0]["async_stack"];
+  ASSERT_EQ(stack.size(), 2u);
+  EXPECT_EQ(stack[0]["function"], "accept_one");
+  EXPECT_EQ(stack[0]["file"], "/src/server.cpp");
+  EXPECT_EQ(stack[0]["line"], 12);
+  EXPECT_EQ(stack[1]["function"], "accept_loop");
+  // Tasks the dump has no stack for get an empty one.
+  EXPECT_TRUE(j["tasks"][1]["async_stack"].is_array());
+  EXPECT_TRUE(j["tasks"][1]["async_stack"].empty());
+}
+
+TEST(debug_server, dump_is_the_text_task_dump) {
+  fake_sources fake;
+  debug_server server(loopback(), fake.sources());
+  auto res = http_get(server.port(), "/debug/coroscope/dump");
+  ASSERT_EQ(res.result(), http::status::ok);
+  EXPECT_EQ(res[http::field::content_type], "text/plain; charset=utf-8");
+  EXPECT_EQ(res.body(), coroscope::to_string(fake_sources::small_dump()));
+  EXPECT_NE(res.body().find("accept_one\n        /src/server.cpp:12"), std::string::npos) << res.body();
+  debug_sources without;
+  debug_server bare(loopback(), std::move(without));
+  EXPECT_EQ(http_get(bare.port(), "/debug/coroscope/dump").result(), http::status::not_found);
 }
 
 TEST(debug_server, tasks_json_lists_the_tasks) {

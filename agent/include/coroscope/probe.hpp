@@ -14,6 +14,7 @@
 #include "coroscope/profile.hpp"
 #include "coroscope/sampler.hpp"
 #include "coroscope/snapshot.hpp"
+#include "coroscope/task_dump.hpp"
 #include "coroscope/task_executor.hpp"
 
 namespace coroscope {
@@ -56,6 +57,12 @@ class probe {
 
   /// The current values: tasks, workers, await sites, warnings.
   coroscope::snapshot snapshot() const;
+
+  /// Where every live task is now, like Go's goroutine dump: its state and, when it is
+  /// suspended, its async stack (the coroutines awaiting one another, leaf first).
+  /// `to_string(dump)` / `write_dump(out, dump)` give the text form. Safe while the
+  /// workers run (a task that keeps running says `running`); costs them nothing.
+  coroscope::task_dump dump_tasks() const;
 
   const resolved_options& options() const noexcept;
   boost::asio::io_context& context() noexcept;

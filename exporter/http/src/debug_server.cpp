@@ -51,7 +51,8 @@ constexpr std::string_view index_html = R"(<!DOCTYPE html>
 <li><a href="/debug/pprof/profile?seconds=30">profile</a>: CPU profile, gzipped pprof; <code>?seconds=N</code> (default 30). Try <code>go tool pprof http://HOST/debug/pprof/profile?seconds=10</code>.</li>
 <li><a href="/debug/pprof/flamegraph?seconds=30">flamegraph</a>: CPU flamegraph as interactive SVG; <code>?seconds=N</code>.</li>
 <li><a href="/debug/pprof/heap">heap</a>: heap profile, pprof (when heap profiling is on: link <code>coroscope::heap</code> and set <code>COROSCOPE_HEAP_PROFILE</code>).</li>
-<li><a href="/debug/coroscope/tasks">tasks</a>: tasks, workers, await sites and warnings, JSON.</li>
+<li><a href="/debug/coroscope/tasks">tasks</a>: tasks, workers, await sites and warnings, JSON; <code>?stacks=1</code> adds each task's async stack.</li>
+<li><a href="/debug/coroscope/dump">dump</a>: where every task waits (its chain of coroutines, leaf first), text.</li>
 <li><a href="/metrics">metrics</a>: runtime metrics, Prometheus text format.</li>
 </ul>
 <p>One CPU profile or flamegraph request runs at a time.</p>
@@ -374,8 +375,16 @@ asio::awaitable<response> debug_server::impl::handle(const request& req, debug_c
   }
   if (path == "/debug/coroscope/tasks") {
     if (!sources.tasks_json) co_return text_response(http::status::not_found, "the task list is not available");
-    std::function<response()> work = [&fn = sources.tasks_json] {
+    const bool stacks = detail::query_value(query, "stacks") == "1" && sources.tasks_json_with_stacks;
+    std::function<response()> work = [&fn = stacks ? sources.tasks_json_with_stacks : sources.tasks_json] {
       return body_response("application/json", fn());
+    };
+    co_return co_await run_callback(std::move(work));
+  }
+  if (path == "/debug/coroscope/dump") {
+    if (!sources.task_dump_text) co_return text_response(http::status::not_found, "task dumps are not available");
+    std::function<response()> work = [&fn = sources.task_dump_text] {
+      return body_response("text/plain; charset=utf-8", fn());
     };
     co_return co_await run_callback(std::move(work));
   }

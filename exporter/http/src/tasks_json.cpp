@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include <coroscope/metrics.hpp>
 
+#include <unordered_map>
+
 #include <nlohmann/json.hpp>
 
 namespace coroscope {
@@ -106,9 +108,7 @@ void add_operations(json& j, const snapshot& s) {
   for (const auto& r : s.resources) resources.push_back(resource(r));
 }
 
-}  // namespace
-
-std::string tasks_json(const snapshot& s) {
+json document(const snapshot& s) {
   json j = {{"service_name", s.service_name},
             {"uptime_ns", s.uptime.count()},
             {"tasks_spawned", s.tasks_spawned},
@@ -126,8 +126,32 @@ std::string tasks_json(const snapshot& s) {
   json& warnings = j["warnings"] = json::array();
   for (const auto& w : s.warnings) warnings.push_back(warning(w));
   add_operations(j, s);
-  // Names come from user code: bad UTF-8 is replaced rather than thrown on.
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return j;
+}
+
+json frames(const std::vector<async_frame>& stack) {
+  json out = json::array();
+  for (const auto& f : stack)
+    out.push_back({{"function", f.function}, {"file", f.file}, {"line", f.line}});
+  return out;
+}
+
+// Names come from user code: bad UTF-8 is replaced rather than thrown on.
+std::string text(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+}  // namespace
+
+std::string tasks_json(const snapshot& s) { return text(document(s)); }
+
+std::string tasks_json(const snapshot& s, const task_dump& dump) {
+  json j = document(s);
+  std::unordered_map<std::uint64_t, const dumped_task*> by_id;
+  for (const auto& t : dump.tasks) by_id.emplace(t.id, &t);
+  for (json& t : j["tasks"]) {
+    const auto it = by_id.find(t["id"].get<std::uint64_t>());
+    t["async_stack"] = frames(it == by_id.end() ? std::vector<async_frame>{} : it->second->async_stack);
+  }
+  return text(j);
 }
 
 }  // namespace coroscope

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "coroscope/snapshot.hpp"
+#include "coroscope/task_dump.hpp"  // async_frame
 
 namespace coroscope {
 
@@ -23,13 +24,6 @@ struct console_identity {
   std::uint32_t protocol_version = 0;
   std::chrono::nanoseconds publish_interval{0};
   std::string server_version;
-};
-
-/// One frame of a task's async (logical) stack.
-struct async_frame {
-  std::string function;
-  std::string file;
-  std::uint32_t line = 0;
 };
 
 /// What a console gets when it asks about one task.

@@ -19,6 +19,8 @@
 ///   /debug/pprof/flamegraph?seconds=N  CPU flamegraph, SVG
 ///   /debug/pprof/heap                  heap profile, pprof (404 when heap profiling is off)
 ///   /debug/coroscope/tasks             tasks, workers and await sites, JSON
+///   /debug/coroscope/tasks?stacks=1    the same, each task with its `async_stack`
+///   /debug/coroscope/dump              where every task waits, text (a task dump)
 ///   /metrics                           runtime metrics, Prometheus text format 0.0.4
 ///
 /// The server knows nothing of the probe: it calls the `debug_sources` callbacks.
@@ -68,6 +70,11 @@ struct debug_sources {
   std::function<coroscope::cpu_profile(std::chrono::seconds, std::stop_token stop)> cpu_profile;
   /// The JSON for /debug/coroscope/tasks (e.g. `tasks_json(probe.snapshot())`).
   std::function<std::string()> tasks_json;
+  /// The JSON for /debug/coroscope/tasks?stacks=1 (e.g. `tasks_json(probe.snapshot(),
+  /// probe.dump_tasks())`); empty: the query is ignored.
+  std::function<std::string()> tasks_json_with_stacks;
+  /// The text for /debug/coroscope/dump (e.g. `to_string(probe.dump_tasks())`).
+  std::function<std::string()> task_dump_text;
   /// The text for /metrics (e.g. `prometheus_text(probe.snapshot(), read_process_stats())`).
   std::function<std::string()> metrics_text;
   /// Already-encoded pprof bytes of the heap profile; nothing (or an empty callback)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <coroscope/snapshot.hpp>
+#include <coroscope/task_dump.hpp>
 
 #include <cstdint>
 #include <string>
@@ -66,5 +67,9 @@ std::string prometheus_text(const snapshot& s, const process_stats& process);
 /// `last_task_name`) with every field of the snapshot (durations in nanoseconds, `state`
 /// as text). Invalid UTF-8 in names is replaced, never an error.
 std::string tasks_json(const snapshot& s);
+/// The same with stacks (/debug/coroscope/tasks?stacks=1): each task gets `async_stack`,
+/// `[{function, file, line}]` leaf first, from `dump` (empty for a task running, not
+/// started or not in the dump).
+std::string tasks_json(const snapshot& s, const task_dump& dump);
 
 }  // namespace coroscope

@@ -15,6 +15,7 @@
 #include "coroscope/profile.hpp"
 #include "coroscope/sampler.hpp"
 #include "coroscope/snapshot.hpp"
+#include "coroscope/task_dump.hpp"
 #include "coroscope/task_executor.hpp"
 
 /// The recording core as the agent sees it: what a service reads (a snapshot source, a
@@ -29,6 +30,11 @@ class snapshot_source {
   virtual ~snapshot_source() = default;
   /// Tasks, workers, await sites, warnings as of now (drains every ring first).
   virtual coroscope::snapshot take_snapshot() const = 0;
+  /// Every live task and, for a suspended one, the chain of coroutines it waits in (leaf
+  /// first). Safe while the workers run; costs them nothing.
+  virtual coroscope::task_dump dump_tasks() const = 0;
+  /// The same for task `id` alone: no task when it is not live.
+  virtual coroscope::task_dump dump_task(std::uint64_t id) const = 0;
   virtual const resolved_options& options() const noexcept = 0;
   /// Process-unique id of the probe.
   virtual std::uint16_t id() const noexcept = 0;

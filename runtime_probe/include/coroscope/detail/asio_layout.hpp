@@ -83,6 +83,12 @@ const void* executor_in_root(const void* root) noexcept;
 /// Async-signal-safe; reads frames without trusting them (see sample_context.cpp).
 unsigned walk_async_stack(const void* root, std::uintptr_t* out, unsigned max) noexcept;
 
+/// The leaf frame of the coroutine chain rooted at `root` while no thread is attached to
+/// it (suspended: the chain is not running), else nullptr. Reads like `walk_async_stack`,
+/// without trusting what it reads: from another thread, only inside a check of the task's
+/// poll counts (task_walk.cpp).
+const void* suspended_leaf(const void* root) noexcept;
+
 /// The same from the root alone, walking down from its top of stack: only while the
 /// chain runs on the calling thread.
 std::uintptr_t entry_function_of_root(const void* root) noexcept;

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+//
+// Task dumps: the async stack of every suspended task, taken from another thread while a
+// worker runs.
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/channel.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <gtest/gtest.h>
+
+#include "coroscope/coroscope.hpp"
+
+namespace {
+
+using boost::asio::awaitable;
+using boost::asio::use_awaitable;
+using channel = boost::asio::experimental::channel<void(boost::system::error_code, int)>;
+
+// Polls `done` (a state another thread reaches) until it holds or 30 s pass.
+bool eventually(const std::function<bool()>& done) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
+const coroscope::dumped_task* find(const coroscope::task_dump& d, const std::string& name) {
+  for (const auto& t : d.tasks)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+awaitable<void> wait_on_timer(boost::asio::steady_timer& timer) {
+  boost::system::error_code ec;
+  co_await timer.async_wait(boost::asio::redirect_error(use_awaitable, ec));
+}
+awaitable<void> handle_request(boost::asio::steady_timer& timer) { co_await wait_on_timer(timer); }
+awaitable<void> serve_session(boost::asio::steady_timer& timer) { co_await handle_request(timer); }
+
+awaitable<void> receive_order(channel& ch) {
+  boost::system::error_code ec;
+  (void)co_await ch.async_receive(boost::asio::redirect_error(use_awaitable, ec));
+}
+awaitable<void> order_loop(channel& ch) { co_await receive_order(ch); }
+
+std::vector<std::string> functions(const coroscope::dumped_task& t) {
+  std::vector<std::string> out;
+  for (const auto& f : t.async_stack) out.push_back(f.function);
+  return out;
+}
+
+struct worker {
+  explicit worker(coroscope::probe& p) : thread([&p] { p.run(1); }) {}
+  ~worker() { thread.join(); }
+  std::thread thread;
+};
+
+TEST(TaskDump, SuspendedTasksShowTheirChainLeafFirst) {
+  boost::asio::io_context io;
+  coroscope::probe p{io};
+  boost::asio::steady_timer timer{io, std::chrono::hours(1)};
+  channel ch{io};
+  boost::asio::co_spawn(p.executor("session"), serve_session(timer), boost::asio::detached);
+  boost::asio::co_spawn(p.executor("orders"), order_loop(ch), boost::asio::detached);
+  coroscope::task_dump dump;
+  {
+    worker w{p};
+    ASSERT_TRUE(eventually([&] {
+      dump = p.dump_tasks();
+      const auto* s = find(dump, "session");
+      const auto* o = find(dump, "orders");
+      return s && o && s->state == coroscope::dump_state::waiting &&
+             o->state == coroscope::dump_state::waiting;
+    }));
+    boost::asio::post(io, [&] {
+      timer.cancel();
+      ch.close();
+    });
+  }
+  const auto* session = find(dump, "session");
+  EXPECT_EQ(functions(*session),
+            (std::vector<std::string>{"wait_on_timer", "handle_request", "serve_session"}));
+  for (const auto& f : session->async_stack) {
+    EXPECT_NE(f.file.find("task_dump_test.cpp"), std::string::npos) << f.file;
+    EXPECT_GT(f.line, 0u);
+  }
+  EXPECT_EQ(functions(*find(dump, "orders")),
+            (std::vector<std::string>{"receive_order", "order_loop"}));
+
+  const std::string text = coroscope::to_string(dump);
+  EXPECT_NE(text.find("\"session\" [waiting"), std::string::npos) << text;
+  EXPECT_LT(text.find("wait_on_timer"), text.find("serve_session")) << text;
+  EXPECT_NE(text.find("task_dump_test.cpp:"), std::string::npos) << text;
+}
+
+awaitable<void> spin_until(std::atomic<bool>& started, std::atomic<bool>& release) {
+  started = true;
+  while (!release.load()) std::this_thread::yield();  // one poll that does not yield
+  co_return;
+}
+
+awaitable<void> hop_once() {
+  co_await boost::asio::post(co_await boost::asio::this_coro::executor, use_awaitable);
+}
+
+TEST(TaskDump, RunningQueuedAndStartingTasksSaySo) {
+  boost::asio::io_context io;
+  coroscope::probe p{io};
+  std::atomic<bool> started{false}, release{false};
+  // One worker, FIFO: "hopper" runs and posts its continuation, then "spinner" holds the
+  // worker, so the continuation stays queued; "late", spawned after, never starts.
+  boost::asio::co_spawn(p.executor("hopper"), hop_once(), boost::asio::detached);
+  boost::asio::co_spawn(p.executor("spinner"), spin_until(started, release), boost::asio::detached);
+  boost::asio::co_spawn(p.executor("late"), hop_once(), boost::asio::detached);
+  coroscope::task_dump dump;
+  {
+    worker w{p};
+    ASSERT_TRUE(eventually([&] { return started.load(); }));
+    dump = p.dump_tasks();
+    release = true;
+  }
+  const auto* spinner = find(dump, "spinner");
+  ASSERT_NE(spinner, nullptr);
+  EXPECT_EQ(spinner->state, coroscope::dump_state::running);
+  EXPECT_TRUE(spinner->async_stack.empty());
+  const auto* hopper = find(dump, "hopper");
+  ASSERT_NE(hopper, nullptr);
+  EXPECT_EQ(hopper->state, coroscope::dump_state::queued);
+  EXPECT_EQ(functions(*hopper), std::vector<std::string>{"hop_once"});
+  const auto* late = find(dump, "late");
+  ASSERT_NE(late, nullptr);
+  EXPECT_EQ(late->state, coroscope::dump_state::starting);
+  EXPECT_NE(coroscope::to_string(dump).find("\"spinner\" [running]"), std::string::npos);
+}
+
+TEST(TaskDump, StuckWarningSaysWhereTheTaskWaits) {
+  boost::asio::io_context io;
+  coroscope::probe p{io, {.stuck_threshold = std::chrono::milliseconds(30)}};
+  boost::asio::steady_timer gate{io, std::chrono::hours(1)};
+  boost::asio::co_spawn(p.executor("stuck"), serve_session(gate), boost::asio::detached);
+  coroscope::snapshot during;
+  // Checked on the worker itself until the lint fired (the stuck task stays suspended).
+  std::function<void()> check = [&] {
+    during = p.snapshot();
+    for (const auto& w : during.warnings)
+      if (w.lint == "stuck") {
+        gate.cancel();
+        return;
+      }
+    boost::asio::post(io, check);
+  };
+  boost::asio::post(io, check);
+  p.run(1);
+  const coroscope::warning_info* stuck = nullptr;
+  for (const auto& w : during.warnings)
+    if (w.lint == "stuck") stuck = &w;
+  ASSERT_NE(stuck, nullptr);
+  EXPECT_NE(stuck->message.find(
+                "waiting in wait_on_timer (task_dump_test.cpp:"),
+            std::string::npos)
+      << stuck->message;
+  EXPECT_NE(stuck->message.find("<- serve_session (task_dump_test.cpp:"), std::string::npos)
+      << stuck->message;
+}
+
+TEST(TaskDump, EmptyWithoutTasks) {
+  boost::asio::io_context io;
+  coroscope::probe p{io};
+  EXPECT_TRUE(p.dump_tasks().tasks.empty());
+  EXPECT_EQ(coroscope::to_string(p.dump_tasks()), "");
+}
+
+}  // namespace
