@@ -185,27 +185,18 @@ bool install_end_hook(const void* root, task_end_hook& hook) noexcept {
 // runs (fill_sample_context in sample_context.cpp). Every read is a plain load in this
 // function, none in an out-of-line (instrumented) helper.
 __attribute__((no_sanitize("address", "undefined", "thread")))
-unsigned walk_async_stack(const void* root, std::uintptr_t* out, unsigned max,
-                          const readable_ranges* readable) noexcept {
-  // Only pointers read out of frames are checked: `out` and the ranges are the caller's.
-  const auto unreadable = [readable](const void* p, std::size_t size) {
-    return readable != nullptr && !readable->contains(p, size);
-  };
+unsigned walk_async_stack(const void* root, std::uintptr_t* out, unsigned max) noexcept {
   const auto* entry = static_cast<const entry_frame*>(root);
   const frame_base* base = entry;
-  if (unreadable(&(entry->*member(top_of_stack_tag{})), sizeof(void*))) return 0;
   const frame_base* frame = entry->*member(top_of_stack_tag{});
   unsigned n = 0;
   // A signal may land mid-push/pop, or the chain may change under us (see above): stop at
   // anything odd rather than trust it.
   while (frame && frame != base && n < max) {
     if (reinterpret_cast<std::uintptr_t>(frame) % alignof(frame_base) != 0) break;
-    if (unreadable(&(frame->*member(coro_tag{})), sizeof(void*)) ||
-        unreadable(&(frame->*member(caller_tag{})), sizeof(void*)))
-      break;
     const void* coroutine =
         *reinterpret_cast<const void* const*>(&(frame->*member(coro_tag{})));
-    if (!coroutine || unreadable(coroutine, sizeof(std::uintptr_t))) break;
+    if (!coroutine) break;
     const auto resume_fn = *static_cast<const std::uintptr_t*>(coroutine);
     if (resume_fn == 0) break;
     out[n++] = resume_fn;
@@ -216,17 +207,14 @@ unsigned walk_async_stack(const void* root, std::uintptr_t* out, unsigned max,
   return n;
 }
 
-// Same rules as walk_async_stack with `readable`: loads of frames that may be freed under
-// us, each pointer checked before it is followed, the result checked by the caller
-// (task_walk.cpp) against the record's poll counts before and after.
+// Same rules as walk_async_stack: plain loads of frames that may be freed under us, checked
+// by the caller (task_walk.cpp) against the record's poll counts before and after.
 __attribute__((no_sanitize("address", "undefined", "thread")))
-const void* suspended_leaf(const void* root, const readable_ranges& readable) noexcept {
+const void* suspended_leaf(const void* root) noexcept {
   const auto* entry = static_cast<const entry_frame*>(root);
-  if (!readable.contains(&(entry->*member(top_of_stack_tag{})), sizeof(void*))) return nullptr;
   const frame_base* leaf = entry->*member(top_of_stack_tag{});
   if (!leaf || leaf == entry) return nullptr;
   if (reinterpret_cast<std::uintptr_t>(leaf) % alignof(frame_base) != 0) return nullptr;
-  if (!readable.contains(&(leaf->*member(attached_thread_tag{})), sizeof(void*))) return nullptr;
   // Asio detaches the coroutine thread from the leaf when it suspends on an operation (the
   // thread moves into the operation's handler) and attaches it again to resume it.
   if (leaf->*member(attached_thread_tag{}) != nullptr) return nullptr;

@@ -7,16 +7,13 @@
 // ends) or an inline resumption Asio runs inside another poll (polls goes up, and Asio
 // attaches the coroutine thread to the leaf frame first). So the walk reads both counts
 // and the leaf before and after, and keeps what it read only when nothing moved: the
-// sampler's seqlock (sample_context.cpp) seen from the outside. A frame freed during the
-// walk may hold garbage, a free-list pointer mangled by glibc among it: every pointer is
-// checked against the readable mappings taken before the walk (asio_frames.cpp), so
-// garbage ends the walk, which the check then throws away, instead of faulting.
+// sampler's seqlock (sample_context.cpp) seen from the outside. The frames are read with
+// plain, unchecked loads (asio_frames.cpp): a frame freed during the walk gives garbage
+// that the check then throws away, never a trap, as Asio's frames come from its recycling
+// allocator and the heap, which stay mapped.
 #include "task_walk.hpp"
 
 #include <atomic>
-#include <cinttypes>
-#include <cstdio>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -40,28 +37,7 @@ bool plumbing(const frame& f, const std::string& name) {
 
 }  // namespace
 
-readable_memory readable_memory::of_this_process() {
-  readable_memory m;
-  std::ifstream maps("/proc/self/maps");
-  std::string line;
-  while (std::getline(maps, line)) {
-    // "begin-end perms offset dev inode path", addresses in hex
-    std::uintptr_t begin = 0, end = 0;
-    char perms[5] = {};
-    if (std::sscanf(line.c_str(), "%" SCNxPTR "-%" SCNxPTR " %4s", &begin, &end, perms) != 3) continue;
-    if (perms[0] != 'r' || end <= begin) continue;
-    if (!m.ends_.empty() && m.ends_.back() == begin) {
-      m.ends_.back() = end;  // adjacent: one range
-    } else {
-      m.begins_.push_back(begin);
-      m.ends_.push_back(end);
-    }
-  }
-  return m;
-}
-
-walk_result walk_task(const task_record& t, std::vector<std::uintptr_t>& pcs,
-                      const readable_ranges& readable) {
+walk_result walk_task(const task_record& t, std::vector<std::uintptr_t>& pcs) {
   pcs.resize(kDumpFrames);
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     const std::uint64_t begins = t.poll_begins.load(std::memory_order_acquire);
@@ -75,13 +51,13 @@ walk_result walk_task(const task_record& t, std::vector<std::uintptr_t>& pcs,
       pcs.clear();
       return walk_result::not_started;
     }
-    const void* leaf = suspended_leaf(root, readable);
+    const void* leaf = suspended_leaf(root);
     if (!leaf) continue;  // a thread is attached: running
-    const unsigned depth = walk_async_stack(root, pcs.data(), kDumpFrames, &readable);
+    const unsigned depth = walk_async_stack(root, pcs.data(), kDumpFrames);
     std::atomic_thread_fence(std::memory_order_acquire);
     if (t.poll_begins.load(std::memory_order_relaxed) != begins ||
         t.polls.load(std::memory_order_relaxed) != ends ||
-        t.root.load(std::memory_order_relaxed) != root || suspended_leaf(root, readable) != leaf)
+        t.root.load(std::memory_order_relaxed) != root || suspended_leaf(root) != leaf)
       continue;
     pcs.resize(depth);
     return walk_result::suspended;

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "coroscope/detail/asio_layout.hpp"
 #include "coroscope/detail/task_record.hpp"
 #include "coroscope/task_dump.hpp"
 
@@ -24,24 +23,12 @@ struct walked_task {
 /// What a walk of a task's coroutine chain from another thread found.
 enum class walk_result { suspended, running, not_started, ended };
 
-/// The process's readable mappings (/proc/self/maps) when it was made: what a walk of
-/// another thread's frames may read (`readable_ranges`). Take one per dump, not per task.
-class readable_memory {
- public:
-  static readable_memory of_this_process();
-  readable_ranges ranges() const noexcept { return {begins_.data(), ends_.data(), begins_.size()}; }
-
- private:
-  std::vector<std::uintptr_t> begins_, ends_;
-};
-
 /// Walks the async stack of `t` from any thread while its workers keep running: only while
 /// the task is suspended (no thread attached to its leaf frame, no poll begun or ended
-/// during the walk), retried a few times; `running` when it kept running. Reads only what
-/// `readable` holds. Writes resume functions, leaf first, to `pcs` (resized to what was
-/// walked). No lock, no allocation but `pcs`; the task's own threads pay nothing for it.
-walk_result walk_task(const task_record& t, std::vector<std::uintptr_t>& pcs,
-                      const readable_ranges& readable);
+/// during the walk), retried a few times; `running` when it kept running. Writes resume
+/// functions, leaf first, to `pcs` (resized to what was walked). No lock, no allocation
+/// but `pcs`; the task's own threads pay nothing for it.
+walk_result walk_task(const task_record& t, std::vector<std::uintptr_t>& pcs);
 
 /// The coroutines of `pcs` (resume functions, leaf first) as frames: Asio's own coroutines
 /// (the initiation every operation awaits) and coroscope's spawn wrapper left out. Takes the process's symbolizer: off

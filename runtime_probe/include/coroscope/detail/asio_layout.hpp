@@ -78,40 +78,16 @@ void on_task_end(task_record& t) noexcept;
 /// The address of the executor (an any_io_executor) kept in root frame `root`.
 const void* executor_in_root(const void* root) noexcept;
 
-/// Address ranges a walk from another thread may read: a sorted, disjoint snapshot of the
-/// process's readable mappings (task_walk.cpp takes it). A frame freed under such a walk
-/// may hold anything, a malloc free-list pointer (mangled by glibc's safe-linking) among
-/// them; each pointer is checked here before it is followed, so garbage ends the walk
-/// instead of faulting.
-struct readable_ranges {
-  const std::uintptr_t* begins = nullptr;  ///< ascending
-  const std::uintptr_t* ends = nullptr;    ///< ends[i] > begins[i], exclusive
-  std::size_t count = 0;
-
-  bool contains(const void* p, std::size_t size) const noexcept {
-    const auto a = reinterpret_cast<std::uintptr_t>(p);
-    std::size_t lo = 0, hi = count;  // the first range that ends after `a`
-    while (lo < hi) {
-      const std::size_t mid = lo + (hi - lo) / 2;
-      if (ends[mid] <= a) lo = mid + 1; else hi = mid;
-    }
-    return lo < count && begins[lo] <= a && size <= ends[lo] - a;
-  }
-};
-
 /// Writes the resume-function addresses of the coroutine chain rooted at `root`, leaf
 /// first (each symbolizes to its coroutine), into `out` (at most `max`); returns how many.
-/// Reads frames without trusting them (see sample_context.cpp). Without `readable`,
-/// async-signal-safe, for the thread that runs the chain; with it, every pointer is
-/// checked against it before it is read (another thread's chain).
-unsigned walk_async_stack(const void* root, std::uintptr_t* out, unsigned max,
-                          const readable_ranges* readable = nullptr) noexcept;
+/// Async-signal-safe; reads frames without trusting them (see sample_context.cpp).
+unsigned walk_async_stack(const void* root, std::uintptr_t* out, unsigned max) noexcept;
 
 /// The leaf frame of the coroutine chain rooted at `root` while no thread is attached to
-/// it (suspended: the chain is not running), else nullptr. Reads like `walk_async_stack`
-/// with `readable`, without trusting what it reads: from another thread, only inside a
-/// check of the task's poll counts (task_walk.cpp).
-const void* suspended_leaf(const void* root, const readable_ranges& readable) noexcept;
+/// it (suspended: the chain is not running), else nullptr. Reads like `walk_async_stack`,
+/// without trusting what it reads: from another thread, only inside a check of the task's
+/// poll counts (task_walk.cpp).
+const void* suspended_leaf(const void* root) noexcept;
 
 /// The same from the root alone, walking down from its top of stack: only while the
 /// chain runs on the calling thread.
