@@ -35,22 +35,6 @@ std::uint64_t to_ns(std::uint64_t ticks) {
   return static_cast<std::uint64_t>(ticks_to_ns(static_cast<std::int64_t>(ticks)));
 }
 
-/// Ticks from coarse stamp `n` to the latest: read from the stamp history while it holds
-/// `n`, else the stamps since `n` times the history's mean stamp interval (the history is
-/// about a second, a wait may be minutes).
-std::uint64_t ticks_since_stamp(std::uint64_t n) {
-  const std::uint64_t last = g_coarse_clock.read_seq();
-  const std::uint64_t now = g_coarse_clock.now();
-  if (n >= last) return 0;
-  if (last < coarse_clock::kHistory || n > last - coarse_clock::kHistory) {
-    const std::uint64_t then = g_coarse_clock.tick_of(n);
-    return now > then ? now - then : 0;
-  }
-  const std::uint64_t oldest = g_coarse_clock.tick_of(last - coarse_clock::kHistory + 1);
-  const std::uint64_t mean = now > oldest ? (now - oldest) / (coarse_clock::kHistory - 1) : 0;
-  return (last - n) * mean;
-}
-
 std::string format_ms(std::uint64_t ns) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f ms", static_cast<double>(ns) / 1e6);
@@ -641,7 +625,7 @@ std::vector<walked_task> aggregator::walk_live_tasks(std::uint64_t only) {
     }
     if (w.task.state == dump_state::waiting || w.task.state == dump_state::queued)
       w.task.waiting_for =
-          nanoseconds(to_ns(ticks_since_stamp(record.last_poll_end.load(std::memory_order_relaxed) + 1)));
+          nanoseconds(to_ns(g_coarse_clock.ticks_since(record.last_poll_end.load(std::memory_order_relaxed) + 1)));
     out.push_back(std::move(w));
   }
   std::sort(out.begin(), out.end(),

@@ -46,6 +46,22 @@ struct coarse_clock {
     return ticks[n % kHistory].load(std::memory_order_relaxed);
   }
 
+  /// Ticks from stamp `n` to the latest stamp: read from the history while it holds `n`,
+  /// else the stamps since `n` times the history's mean stamp interval (the history is
+  /// about a second, a wait may be minutes).
+  std::uint64_t ticks_since(std::uint64_t n) const noexcept {
+    const std::uint64_t last = read_seq();
+    const std::uint64_t latest = now();
+    if (n >= last) return 0;
+    if (last < kHistory || n > last - kHistory) {
+      const std::uint64_t then = tick_of(n);
+      return latest > then ? latest - then : 0;
+    }
+    const std::uint64_t oldest = tick_of(last - kHistory + 1);
+    const std::uint64_t mean = latest > oldest ? (latest - oldest) / (kHistory - 1) : 0;
+    return (last - n) * mean;
+  }
+
   /// How long something lasted that started while `seq` was `begin_seq` and ended at tick
   /// `end` (read after `seq` moved past it). It started between stamp begin_seq and stamp
   /// begin_seq + 1. `high` is unknown (max) when that stamp has been overwritten.
