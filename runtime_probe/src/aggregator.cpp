@@ -543,7 +543,6 @@ const std::string& aggregator::stuck_stack(task_stats& t, const task_record& rec
 }
 
 void aggregator::check_tasks(std::uint64_t now) {
-  const std::uint64_t coarse_now = g_coarse_clock.now();
   for (auto& [id, t] : tasks_) {
     if (t.completed_tick != 0) continue;
     refresh(t);
@@ -552,11 +551,12 @@ void aggregator::check_tasks(std::uint64_t now) {
     const task_record& record = task_pool::at(t.slot);
     const std::uint64_t end_seq = record.last_poll_end.load(std::memory_order_relaxed);
     if (wake_pending(record) || is_running(t)) continue;
-    // Idle since stamp end_seq + 1 at the latest.
-    const std::uint64_t idle_since = g_coarse_clock.tick_of(end_seq + 1);
-    if (coarse_now > idle_since && coarse_now - idle_since > stuck_ticks_)
+    // Idle since stamp end_seq + 1 at the latest; past the clock's history (about a
+    // second) its age is extrapolated, so thresholds of minutes are reached.
+    const std::uint64_t idle = g_coarse_clock.ticks_since(end_seq + 1);
+    if (idle > stuck_ticks_)
       warn("stuck", &t,
-           "idle for " + format_ms(to_ns(coarse_now - idle_since)) + " with no pending wake" +
+           "idle for " + format_ms(to_ns(idle)) + " with no pending wake" +
                stuck_stack(t, record));
   }
   (void)now;

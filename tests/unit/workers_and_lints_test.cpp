@@ -187,6 +187,28 @@ TEST(Lints, StuckTaskIdleWithNoPendingWake) {
   EXPECT_EQ(find_warning(during, "stuck", busy->id), nullptr);
 }
 
+// The coarse clock keeps about a second of stamps (1024 at 1 ms); the default threshold is
+// a minute. An idle time read as the age of the oldest stamp kept never got past it.
+TEST(Lints, StuckPastTheCoarseClocksHistory) {
+  asio::io_context io;
+  coroscope::probe probe{io, {.stuck_threshold = 1500ms}};
+  asio::steady_timer gate(io, std::chrono::steady_clock::time_point::max());
+  asio::co_spawn(probe.executor("stuck"), [](asio::steady_timer& g) -> asio::awaitable<void> {
+    boost::system::error_code ec;
+    co_await g.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }(gate), asio::detached);
+  coroscope::snapshot during;
+  asio::steady_timer check(io, 1800ms);
+  check.async_wait([&](boost::system::error_code) {
+    during = probe.snapshot();
+    gate.cancel();
+  });
+  probe.run(1);
+  const auto* stuck = find_task(during, "stuck");
+  ASSERT_NE(stuck, nullptr);
+  EXPECT_NE(find_warning(during, "stuck", stuck->id), nullptr);
+}
+
 TEST(Retention, MemoryStaysFlatOverManyShortTasks) {
   asio::io_context io;
   coroscope::probe probe{io, {.retain_completed_max = 100}};
