@@ -135,18 +135,14 @@ snapshot probe_core::take_snapshot() const {
     aggregator_.tick();  // lints and retention as of now, not as of the collector's last tick
     self_inputs.events = aggregator_.events_applied();
     self_inputs.table_bytes = aggregator_.table_bytes();
-    // A fork child's rings and sampler start their counts afresh: never below zero.
-    const std::uint64_t dropped = c.dropped_events();
-    return aggregator_.build(dropped > dropped_events_at_start_ ? dropped - dropped_events_at_start_ : 0,
+    return aggregator_.build(count_since(c.dropped_events(), dropped_events_at_start_),
                              untracked_spawns() +
                                  g_untracked_executors.load(std::memory_order_relaxed),
                              c.live_sites_locked(id_));
   });
   for (const worker_info& w : s.workers) self_inputs.polls += w.polls;
   s.self = self_cost_.measure(self_inputs);
-  const std::uint64_t samples_lost = dropped_cpu_samples_total();
-  s.dropped_cpu_samples =
-      samples_lost > dropped_samples_at_start_ ? samples_lost - dropped_samples_at_start_ : 0;
+  s.dropped_cpu_samples = count_since(dropped_cpu_samples_total(), dropped_samples_at_start_);
   return s;
 }
 

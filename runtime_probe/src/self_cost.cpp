@@ -16,15 +16,11 @@
 namespace coroscope::detail {
 namespace {
 
-
-/// `now - start` of a counter that a fork child restarts from 0.
-std::uint64_t since(std::uint64_t now, std::uint64_t start) { return now > start ? now - start : 0; }
-
 /// Bytes of the CPU sampler's rings: one per registered thread.
 std::uint64_t sample_ring_bytes() {
   const sampling::sampler_stats s = sampling::stats();
-  std::uint64_t slots = 1;
-  while (slots < sampling::options().ring_samples) slots <<= 1;
+  using sample_ring = base::spsc_ring<sampling::raw_sample>;
+  const std::size_t slots = sample_ring::capacity_for(sampling::options().ring_samples);
   return std::uint64_t{s.threads} * slots * sizeof(sampling::raw_sample);
 }
 
@@ -70,13 +66,13 @@ self_cost self_cost_meter::measure(const self_cost_inputs& in) const {
   c.events = in.events;
   c.event_cost = calibrated_event_cost();
   c.collector_cpu =
-      std::chrono::nanoseconds(since(collector::instance().cpu_ns(), collector_cpu_at_start_));
+      std::chrono::nanoseconds(count_since(collector::instance().cpu_ns(), collector_cpu_at_start_));
   // The signal handlers: samples since the probe started at their measured mean cost
   // (the mean moves, so it is not a counter to take a difference of), and the drain thread.
   const sampling::sampler_stats sampler = sampling::stats();
   c.sampler_cpu = std::chrono::nanoseconds(
-      since(sampler.samples, samples_at_start_) * sampler.mean_sample_cost_ns +
-      since(cpu_window_drain_cpu_ns(), drain_cpu_at_start_));
+      count_since(sampler.samples, samples_at_start_) * sampler.mean_sample_cost_ns +
+      count_since(cpu_window_drain_cpu_ns(), drain_cpu_at_start_));
   if (c.polls > 0)
     c.ns_per_poll = (static_cast<double>(c.collector_cpu.count()) +
                      static_cast<double>(c.events) * static_cast<double>(c.event_cost.count())) /

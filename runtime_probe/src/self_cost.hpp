@@ -9,6 +9,12 @@
 
 namespace coroscope::detail {
 
+/// `now - start` of a process-wide counter noted when a probe started; 0 when it went
+/// back (a fork child restarts its rings' and sampler's counts from 0).
+inline std::uint64_t count_since(std::uint64_t now, std::uint64_t start) noexcept {
+  return now > start ? now - start : 0;
+}
+
 /// What the aggregator knows for snapshot::self (read under the collector's lock).
 struct self_cost_inputs {
   std::uint64_t polls = 0;

@@ -20,9 +20,17 @@ namespace coroscope::base {
 template <typename T>
 class spsc_ring {
  public:
-  /// Rounds `capacity` up to a power of two (at least 1). Throws std::bad_alloc.
+  /// Rounds `capacity` up to a power of two (at least 1): `capacity_for`. Throws
+  /// std::bad_alloc.
   explicit spsc_ring(std::size_t capacity)
-      : capacity_(round_up(capacity)), mask_(capacity_ - 1), slots_(new T[capacity_]) {}
+      : capacity_(capacity_for(capacity)), mask_(capacity_ - 1), slots_(new T[capacity_]) {}
+
+  /// The records a ring made for `n` holds.
+  static std::size_t capacity_for(std::size_t n) noexcept {
+    std::size_t c = 1;
+    while (c < n) c <<= 1;
+    return c;
+  }
 
   /// Writer: copies `record` in. False (and a counted drop) when the ring is full.
   bool push(const T& record) noexcept {
@@ -70,12 +78,6 @@ class spsc_ring {
   std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
 
  private:
-  static std::size_t round_up(std::size_t n) noexcept {
-    std::size_t c = 1;
-    while (c < n) c <<= 1;
-    return c;
-  }
-
   // Reads the reader's tail only when the ring looks full from the writer's last copy of
   // it: the writer does not touch the reader's cache line on every record.
   bool full(std::uint64_t head) noexcept {
