@@ -14,6 +14,7 @@
 #include "coroscope/base/thread_cpu.hpp"
 #include "coroscope/core/heap_link.hpp"
 #include "task_naming.hpp"
+#include "thread_sched.hpp"
 #include "workers.hpp"
 
 namespace coroscope::detail {
@@ -39,20 +40,6 @@ std::string format_ms(std::uint64_t ns) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f ms", static_cast<double>(ns) / 1e6);
   return buf;
-}
-
-/// Time thread `tid` of this process has spent runnable but waiting for a CPU (the run
-/// queue), from /proc/self/task/<tid>/schedstat; 0 when the kernel does not say.
-std::int64_t run_queue_wait_ns(pid_t tid) {
-  if (tid <= 0) return 0;
-  char path[64];
-  std::snprintf(path, sizeof path, "/proc/self/task/%d/schedstat", static_cast<int>(tid));
-  std::FILE* file = std::fopen(path, "re");
-  if (!file) return 0;
-  unsigned long long on_cpu = 0, waiting = 0;
-  const int fields = std::fscanf(file, "%llu %llu", &on_cpu, &waiting);
-  std::fclose(file);
-  return fields == 2 ? static_cast<std::int64_t>(waiting) : 0;
 }
 
 std::uint64_t load(const std::atomic<std::uint64_t>& a) {
@@ -474,6 +461,7 @@ void aggregator::check_running_polls() {
       w.watched_poll_begin = begin;
       w.watched_cpu_ns = cpu;
       w.watched_wall_ns = wall;
+      w.watched_voluntary_switches = read_blocking_view(w.tid).voluntary_switches;
       w.watched_reported_blocking = w.watched_reported_never_yielded = false;
       continue;
     }
@@ -482,8 +470,14 @@ void aggregator::check_running_polls() {
         task_slot ? find_task(task_pool::at(task_slot - 1).id, task_slot - 1) : nullptr;
     const std::int64_t wall_delta = wall - w.watched_wall_ns;
     const std::int64_t cpu_delta = cpu - w.watched_cpu_ns;
+    // Off-CPU for most of the poll, and the thread gave up its CPU itself (it sleeps now, or
+    // has since the watch began): a worker only preempted (a loaded machine, where
+    // schedstat says nothing) did not block.
+    const blocking_view view = read_blocking_view(w.tid);
+    const bool gave_up_cpu = !view.known || view.sleeping ||
+                             view.voluntary_switches > w.watched_voluntary_switches;
     if (!w.watched_reported_blocking && cpu >= 0 && wall_delta >= 5'000'000 &&
-        cpu_delta * 2 < wall_delta) {
+        cpu_delta * 2 < wall_delta && gave_up_cpu) {
       w.watched_reported_blocking = true;
       warn("blocking-call-in-task", t,
            "worker " + std::to_string(i) + " was off-CPU for " +

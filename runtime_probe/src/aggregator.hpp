@@ -115,6 +115,7 @@ class aggregator {
     std::uint64_t watched_poll_begin = 0;
     std::int64_t watched_cpu_ns = 0;
     std::int64_t watched_wall_ns = 0;
+    std::int64_t watched_voluntary_switches = 0;
     bool watched_reported_blocking = false;
     bool watched_reported_never_yielded = false;
   };

@@ -2,10 +2,14 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include <gtest/gtest.h>
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -131,6 +135,39 @@ TEST(Lints, CpuBoundPollIsLongButNotBlocking) {
   }());
   const auto s = probe.snapshot();
   const auto* t = find_task(s, "spinner");
+  ASSERT_NE(t, nullptr);
+  EXPECT_NE(find_warning(s, "long-poll", t->id), nullptr);
+  EXPECT_EQ(find_warning(s, "blocking-call-in-task", t->id), nullptr);
+}
+
+// A worker that shares its CPU with other busy threads is off-CPU for most of a long poll
+// without blocking. Kernels without schedstats cannot say it waited in the run queue; it
+// must still not read as a blocking call.
+TEST(Lints, PreemptedPollIsLongButNotBlocking) {
+  asio::io_context io;
+  coroscope::probe probe{io, {.collect_interval = 2ms}};
+  cpu_set_t saved;
+  ASSERT_EQ(sched_getaffinity(0, sizeof saved, &saved), 0);
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(sched_getcpu(), &one);
+  ASSERT_EQ(sched_setaffinity(0, sizeof one, &one), 0);  // the workers inherit it
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> rivals;
+  for (int i = 0; i < 3; ++i)
+    rivals.emplace_back([&] {
+      while (!stop.load(std::memory_order_relaxed)) {
+      }
+    });
+  coroscope::test::run_task(probe, "crowded", []() -> asio::awaitable<void> {
+    coroscope::test::burn_cpu(60ms);
+    co_return;
+  }());
+  stop = true;
+  for (auto& rival : rivals) rival.join();
+  ASSERT_EQ(sched_setaffinity(0, sizeof saved, &saved), 0);
+  const auto s = probe.snapshot();
+  const auto* t = find_task(s, "crowded");
   ASSERT_NE(t, nullptr);
   EXPECT_NE(find_warning(s, "long-poll", t->id), nullptr);
   EXPECT_EQ(find_warning(s, "blocking-call-in-task", t->id), nullptr);
