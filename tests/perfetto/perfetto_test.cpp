@@ -131,18 +131,18 @@ TEST(Perfetto, WorkerTracksHoldPollsNamedByTaskAndParks) {
                      {"parked", 1700, 3000, 0},
                      {"db-writer", 3000, 3500, 0},
                      {"handler", 3100, 3200, 1}});
-  EXPECT_EQ(annotation(*w1[1].event, "task_id"), "2");
+  EXPECT_EQ(annotation(w1[1], "task_id"), "2");
 }
 
 TEST(Perfetto, TaskTracksHoldPollsAndTimedAwaits) {
   trace_view v(coroscope::encode_perfetto(known_schedule()));
   const auto polls = v.slices_of("handler #2");
   expect_slices(polls, {{"poll", 1300, 1500, 0}, {"poll", 1600, 1700, 0}, {"poll", 3100, 3200, 0}});
-  EXPECT_EQ(annotation(*polls[0].event, "worker"), "0");
-  EXPECT_EQ(annotation(*polls[1].event, "worker"), "1");
+  EXPECT_EQ(annotation(polls[0], "worker"), "0");
+  EXPECT_EQ(annotation(polls[1], "worker"), "1");
   const auto awaits = v.slices_of("handler #2 timed awaits");
   expect_slices(awaits, {{"db.query", 1450, 1650, 0}});
-  EXPECT_EQ(annotation(*awaits[0].event, "location"), "db.cpp:42");
+  EXPECT_EQ(annotation(awaits[0], "location"), "db.cpp:42");
 }
 
 TEST(Perfetto, FlowsGoFromWakerToTheWakeesNextPoll) {
@@ -184,11 +184,11 @@ TEST(Perfetto, LintsAreInstants) {
   ASSERT_EQ(on_task.size(), 2u);
   EXPECT_EQ(on_task[1].name, "long-poll");
   EXPECT_EQ(on_task[1].begin_ns, 3500u);
-  EXPECT_EQ(annotation(*on_task[1].event, "message"), "poll took 500 ns");
+  EXPECT_EQ(annotation(on_task[1], "message"), "poll took 500 ns");
   const auto loose = v.instants_of("lints");
   ASSERT_EQ(loose.size(), 1u);
   EXPECT_EQ(loose[0].name, "stuck");
-  EXPECT_EQ(annotation(*loose[0].event, "message"), "no task");
+  EXPECT_EQ(annotation(loose[0], "message"), "no task");
 }
 
 TEST(Perfetto, SamplesCarryTheirStackOutermostFirst) {
@@ -203,8 +203,8 @@ TEST(Perfetto, SamplesCarryTheirStackOutermostFirst) {
   EXPECT_EQ(stack.frames(0).source_file(), "db.cpp");
   EXPECT_EQ(stack.frames(0).line_number(), 10u);
   EXPECT_EQ(stack.frames(1).function_name(), "memcpy");
-  EXPECT_EQ(annotation(*samples[0].event, "task_id"), "3");
-  EXPECT_EQ(annotation(*samples[0].event, "task"), "db-writer #3");
+  EXPECT_EQ(annotation(samples[0], "task_id"), "3");
+  EXPECT_EQ(annotation(samples[0], "task"), "db-writer #3");
 }
 
 TEST(Perfetto, CountersInTimeOrder) {
@@ -219,8 +219,8 @@ TEST(Perfetto, WindowShowsTheDropCount) {
   const auto window = v.instants_of("checkout");
   ASSERT_EQ(window.size(), 1u);
   EXPECT_EQ(window[0].begin_ns, 900u);
-  EXPECT_EQ(annotation(*window[0].event, "dropped_events"), "7");
-  EXPECT_EQ(annotation(*window[0].event, "duration_ns"), "5100");
+  EXPECT_EQ(annotation(window[0], "dropped_events"), "7");
+  EXPECT_EQ(annotation(window[0], "duration_ns"), "5100");
 }
 
 TEST(Perfetto, Deterministic) {

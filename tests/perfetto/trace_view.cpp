@@ -13,6 +13,7 @@ trace_view::trace_view(const std::string& bytes) { read(bytes); }
 void trace_view::read(const std::string& bytes) {
   ASSERT_TRUE(trace.ParseFromString(bytes));
   std::map<std::uint64_t, std::string> names;  // interned event names
+  std::map<std::uint64_t, std::string> arg_names;  // interned debug annotation names
   std::map<std::uint64_t, std::vector<std::size_t>> open;  // per track: indexes into slices
   std::uint64_t last_time = 0;
   bool first = true;
@@ -27,6 +28,10 @@ void trace_view::read(const std::string& bytes) {
     for (const auto& entry : packet.interned_data().event_names()) {
       EXPECT_NE(entry.iid(), 0u);
       EXPECT_TRUE(names.emplace(entry.iid(), entry.name()).second) << "iid reused";
+    }
+    for (const auto& entry : packet.interned_data().debug_annotation_names()) {
+      EXPECT_NE(entry.iid(), 0u);
+      EXPECT_TRUE(arg_names.emplace(entry.iid(), entry.name()).second) << "iid reused";
     }
     if (packet.has_track_descriptor()) {
       const auto& d = packet.track_descriptor();
@@ -60,6 +65,16 @@ void trace_view::read(const std::string& bytes) {
         s.flows_out.assign(e.flow_ids().begin(), e.flow_ids().end());
         s.flows_in.assign(e.terminating_flow_ids().begin(), e.terminating_flow_ids().end());
         s.event = &e;
+        for (const auto& a : e.debug_annotations()) {
+          std::string key = a.name();
+          if (a.has_name_iid()) {
+            EXPECT_TRUE(arg_names.count(a.name_iid())) << "annotation name used before it was interned";
+            key = arg_names[a.name_iid()];
+          }
+          if (a.has_string_value()) s.args[key] = a.string_value();
+          if (a.has_uint_value()) s.args[key] = std::to_string(a.uint_value());
+          if (a.has_int_value()) s.args[key] = std::to_string(a.int_value());
+        }
         track_slices.push_back(s);
         if (!s.instant) stack.push_back(track_slices.size() - 1);
         break;
@@ -115,14 +130,9 @@ std::vector<view_slice> trace_view::instants_of(const std::string& name) const {
   return out;
 }
 
-std::string annotation(const perfetto::protos::TrackEvent& event, const std::string& name) {
-  for (const auto& a : event.debug_annotations()) {
-    if (a.name() != name) continue;
-    if (a.has_string_value()) return a.string_value();
-    if (a.has_uint_value()) return std::to_string(a.uint_value());
-    if (a.has_int_value()) return std::to_string(a.int_value());
-  }
-  return "";
+std::string annotation(const view_slice& slice, const std::string& name) {
+  auto it = slice.args.find(name);
+  return it == slice.args.end() ? "" : it->second;
 }
 
 }  // namespace coroscope::test

@@ -20,6 +20,7 @@ struct view_slice {
   unsigned depth = 0;  ///< open slices around it on its track
   std::vector<std::uint64_t> flows_out;
   std::vector<std::uint64_t> flows_in;
+  std::map<std::string, std::string> args;  ///< debug annotations, values as text
   const perfetto::protos::TrackEvent* event = nullptr;  ///< its begin or instant event
 };
 
@@ -45,7 +46,7 @@ struct trace_view {
   std::vector<view_slice> instants_of(const std::string& name) const;
 };
 
-/// The value of `event`'s debug annotation `name` as text ("" when absent).
-std::string annotation(const perfetto::protos::TrackEvent& event, const std::string& name);
+/// The value of `slice`'s debug annotation `name` as text ("" when absent).
+std::string annotation(const view_slice& slice, const std::string& name);
 
 }  // namespace coroscope::test

@@ -5,13 +5,15 @@
 
 #include "track_slices.hpp"
 
-#include "protos/perfetto/trace/trace_packet.pb.h"
+#include "perfetto_fields.hpp"
+#include "proto_writer.hpp"
 
 #include <algorithm>
 #include <cstdint>
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <queue>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
@@ -35,13 +37,18 @@
 namespace coroscope {
 namespace {
 
-namespace pb = ::perfetto::protos;
+namespace pf = detail::pf;
 
 // trusted_packet_sequence_id of every packet: the file is one writer's one sequence, in
 // time order, and interned names are valid on it.
 constexpr std::uint32_t kSequenceId = 1;
 
-// Track uuids: a kind in the top byte, a worker index or task id below it.
+// About what one event takes (a poll's begin is ~40 bytes, its end ~12): the output is
+// reserved up front rather than grown by copying.
+constexpr std::size_t kBytesPerEvent = 32;
+
+// Track uuids: a kind in the low four bits, a worker index or task id above them (small
+// numbers: a uuid is written with every event).
 enum class track_kind : std::uint64_t {
   process = 1,
   worker,
@@ -53,9 +60,8 @@ enum class track_kind : std::uint64_t {
   task,
   task_awaits,
 };
-constexpr std::uint64_t kIndexMask = (std::uint64_t{1} << 56) - 1;
 std::uint64_t uuid_of(track_kind kind, std::uint64_t index = 0) {
-  return (static_cast<std::uint64_t>(kind) << 56) | (index & kIndexMask);
+  return (index << 4) | static_cast<std::uint64_t>(kind);
 }
 
 // What one track item stands for: an element of one of the timeline's vectors.
@@ -63,6 +69,9 @@ enum class what : std::uint8_t { worker_poll, task_poll, park, await, wake, lint
 struct event_spec {
   what kind;
   std::uint32_t index = 0;
+  // task_poll: the flows it ends, [flows_begin, flows_end) of encoder::flow_ends_.
+  std::uint32_t flows_begin = 0;
+  std::uint32_t flows_end = 0;
 };
 
 std::string task_label(const timeline::task* t, std::uint64_t id) {
@@ -70,62 +79,61 @@ std::string task_label(const timeline::task* t, std::uint64_t id) {
   return name + " #" + std::to_string(id);
 }
 
-// Appends packets to the trace, interning event names on the one sequence.
+struct string_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+using intern_table = std::unordered_map<std::string, std::uint64_t, string_hash, std::equal_to<>>;
+
+// Appends TracePackets to the trace, interning event and annotation names on the one
+// sequence: a name's entry goes into the first packet that uses it.
 class trace_writer {
  public:
-  pb::TracePacket& start(std::uint64_t time_ns) {
-    packet_.Clear();
-    packet_.set_timestamp(time_ns);
-    packet_.set_trusted_packet_sequence_id(kSequenceId);
-    if (first_) packet_.set_sequence_flags(pb::TracePacket::SEQ_INCREMENTAL_STATE_CLEARED);
+  void start(std::uint64_t time_ns) {
+    packet_.clear();
+    interned_.clear();
+    time_ = time_ns;
+    flags_ = first_ ? pf::packet::seq_incremental_state_cleared : 0;
     first_ = false;
-    return packet_;
   }
 
-  void name(pb::TrackEvent& event, const std::string& name) {
-    auto [it, added] = iids_.try_emplace(name, iids_.size() + 1);
-    if (added) {
-      auto* entry = packet_.mutable_interned_data()->add_event_names();
-      entry->set_iid(it->second);
-      entry->set_name(name);
-    }
-    event.set_name_iid(it->second);
-    packet_.set_sequence_flags(packet_.sequence_flags() | pb::TracePacket::SEQ_NEEDS_INCREMENTAL_STATE);
+  std::uint64_t event_name(std::string_view name) { return intern(event_names_, pf::interned::event_names, name); }
+  std::uint64_t annotation_name(std::string_view name) {
+    return intern(annotation_names_, pf::interned::debug_annotation_names, name);
   }
 
-  // Trace.packet (field 1, length-delimited) holding the packet started last.
-  void finish() {
-    const std::size_t size = packet_.ByteSizeLong();
-    out_.push_back('\x0a');
-    for (std::uint64_t v = size; ; v >>= 7) {
-      if (v < 0x80) {
-        out_.push_back(static_cast<char>(v));
-        break;
-      }
-      out_.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    }
-    packet_.AppendPartialToString(&out_);
+  // Ends the packet started last; `body` is its `data` (field `field`).
+  void finish(int field, const detail::proto_writer& body) {
+    packet_.uint(pf::packet::timestamp, time_);
+    packet_.uint(pf::packet::trusted_packet_sequence_id, kSequenceId);
+    if (flags_ != 0) packet_.uint(pf::packet::sequence_flags, flags_);
+    if (!interned_.bytes().empty()) packet_.message(pf::packet::interned_data, interned_);
+    packet_.message(field, body);
+    out_.message(pf::trace::packet, packet_);
   }
 
-  std::string take() { return std::move(out_); }
+  void reserve(std::size_t bytes) { out_.reserve(bytes); }
+  std::string take() { return out_.take(); }
 
  private:
-  pb::TracePacket packet_;
-  std::unordered_map<std::string, std::uint64_t> iids_;
-  std::string out_;
+  std::uint64_t intern(intern_table& table, int field, std::string_view name) {
+    flags_ |= pf::packet::seq_needs_incremental_state;
+    if (auto it = table.find(name); it != table.end()) return it->second;
+    const std::uint64_t iid = table.size() + 1;
+    table.emplace(std::string(name), iid);
+    entry_.clear();
+    entry_.uint(pf::interned::iid, iid);
+    entry_.bytes(pf::interned::name, name);
+    interned_.message(field, entry_);
+    return iid;
+  }
+
+  detail::proto_writer out_, packet_, interned_, entry_;
+  intern_table event_names_, annotation_names_;
+  std::uint64_t time_ = 0;
+  unsigned flags_ = 0;
   bool first_ = true;
 };
-
-void annotate(pb::TrackEvent& event, const char* name, std::uint64_t value) {
-  auto* a = event.add_debug_annotations();
-  a->set_name(name);
-  a->set_uint_value(value);
-}
-void annotate(pb::TrackEvent& event, const char* name, const std::string& value) {
-  auto* a = event.add_debug_annotations();
-  a->set_name(name);
-  a->set_string_value(value);
-}
 
 class encoder {
  public:
@@ -159,6 +167,7 @@ class encoder {
       auto& use = workers_[c.worker];
       (c.kind == timeline::counter_kind::queue_depth ? use.queue_depth : use.busy_ratio) = true;
     }
+    tasks_.reserve(w_.tasks.size());
     for (const auto& t : w_.tasks) tasks_[t.id] = &t;
     for (const auto& p : w_.polls) tasks_.try_emplace(p.task_id, nullptr);
     for (const auto& a : w_.awaits) {
@@ -173,6 +182,10 @@ class encoder {
       if (l.task_id != 0) tasks_.try_emplace(l.task_id, nullptr);
       process_lints_ = process_lints_ || l.task_id == 0;
     }
+    task_ids_.reserve(tasks_.size());
+    for (const auto& [id, t] : tasks_) task_ids_.push_back(id);
+    std::sort(task_ids_.begin(), task_ids_.end());
+    slots_.reserve(2 * tasks_.size() + 5 * workers_.size() + 4);
   }
 
   static std::uint64_t waker_track(const timeline::wake& k) {
@@ -195,12 +208,14 @@ class encoder {
 
     const bool known_pid = w_.pid > 0;
     const std::string process = w_.process_name.empty() ? "coroscope" : w_.process_name;
-    auto* root = describe(uuid_of(track_kind::process), 0, process);
+    describe(uuid_of(track_kind::process), 0, process);
     if (known_pid) {
-      root->mutable_process()->set_pid(static_cast<std::int32_t>(w_.pid));
-      root->mutable_process()->set_process_name(process);
+      sub_.clear();
+      sub_.sint(pf::process::pid, static_cast<std::int32_t>(w_.pid));
+      sub_.bytes(pf::process::process_name, process);
+      desc_.message(pf::track::process, sub_);
     }
-    writer_.finish();
+    end_describe();
 
     for (const auto& [index, use] : workers_) {
       std::string name = use.worker && !use.worker->thread_name.empty()
@@ -209,38 +224,44 @@ class encoder {
       const std::uint64_t worker = uuid_of(track_kind::worker, index);
       if (known_pid && use.worker && use.worker->tid > 0) {
         // A thread track: Perfetto ties it to the process by pid, not by parent_uuid.
-        auto* d = describe(worker, 0, name);
-        d->mutable_thread()->set_pid(static_cast<std::int32_t>(w_.pid));
-        d->mutable_thread()->set_tid(static_cast<std::int32_t>(use.worker->tid));
-        d->mutable_thread()->set_thread_name(name);
+        describe(worker, 0, name);
+        sub_.clear();
+        sub_.sint(pf::thread::pid, static_cast<std::int32_t>(w_.pid));
+        sub_.sint(pf::thread::tid, static_cast<std::int32_t>(use.worker->tid));
+        sub_.bytes(pf::thread::thread_name, name);
+        desc_.message(pf::track::thread, sub_);
       } else {
         describe(worker, uuid_of(track_kind::process), name);
       }
-      writer_.finish();
+      end_describe();
       if (use.samples) {
         describe(uuid_of(track_kind::worker_samples, index), worker, name + " samples");
-        writer_.finish();
+        end_describe();
       }
       if (use.queue_depth) {
-        describe(uuid_of(track_kind::worker_queue_depth, index), worker, name + " queue depth")
-            ->mutable_counter()->set_unit(pb::CounterDescriptor::UNIT_COUNT);
-        writer_.finish();
+        describe(uuid_of(track_kind::worker_queue_depth, index), worker, name + " queue depth");
+        sub_.clear();
+        sub_.uint(pf::counter::unit, pf::counter::unit_count);
+        desc_.message(pf::track::counter, sub_);
+        end_describe();
       }
       if (use.busy_ratio) {
-        describe(uuid_of(track_kind::worker_busy_ratio, index), worker, name + " busy ratio")
-            ->mutable_counter();
-        writer_.finish();
+        describe(uuid_of(track_kind::worker_busy_ratio, index), worker, name + " busy ratio");
+        sub_.clear();
+        desc_.message(pf::track::counter, sub_);  // a counter track, unit unspecified
+        end_describe();
       }
     }
     if (process_lints_) {
       describe(uuid_of(track_kind::lints), uuid_of(track_kind::process), "lints");
-      writer_.finish();
+      end_describe();
     }
     if (!tasks_.empty()) {
       describe(uuid_of(track_kind::tasks), uuid_of(track_kind::process), "tasks");
-      writer_.finish();
+      end_describe();
     }
-    for (const auto& [id, t] : tasks_) {
+    for (const std::uint64_t id : task_ids_) {
+      const timeline::task* t = tasks_.at(id);
       // Under the parent task's track when that task is in the window. Ids grow, so a
       // parent's id is smaller: this also rules out cycles from a bad timeline.
       const bool nested = t && t->parent_id != 0 && t->parent_id < id && tasks_.count(t->parent_id);
@@ -248,24 +269,26 @@ class encoder {
           nested ? uuid_of(track_kind::task, t->parent_id) : uuid_of(track_kind::tasks);
       const std::string label = task_label(t, id);
       describe(uuid_of(track_kind::task, id), parent, label);
-      writer_.finish();
+      end_describe();
       if (awaiting_.count(id)) {
         describe(uuid_of(track_kind::task_awaits, id), uuid_of(track_kind::task, id),
                  label + " timed awaits");
-        writer_.finish();
+        end_describe();
       }
     }
     return first;
   }
 
-  pb::TrackDescriptor* describe(std::uint64_t uuid, std::uint64_t parent, const std::string& name) {
-    auto* d = writer_.start(desc_time_).mutable_track_descriptor();
-    d->set_uuid(uuid);
-    if (parent != 0) d->set_parent_uuid(parent);
-    d->set_name(name);
+  // Starts a TrackDescriptor in desc_ (the caller may add fields), ended by end_describe.
+  void describe(std::uint64_t uuid, std::uint64_t parent, const std::string& name) {
+    writer_.start(desc_time_);
+    desc_.clear();
+    desc_.uint(pf::track::uuid, uuid);
+    if (parent != 0) desc_.uint(pf::track::parent_uuid, parent);
+    desc_.bytes(pf::track::name, name);
     track_slot(uuid);  // tracks are written in this order
-    return d;
   }
+  void end_describe() { writer_.finish(pf::packet::track_descriptor, desc_); }
 
   std::vector<detail::track_item>& items_of(std::uint64_t uuid) { return tracks_[track_slot(uuid)].items; }
   std::size_t track_slot(std::uint64_t uuid) {
@@ -287,10 +310,16 @@ class encoder {
 
   void place_items(std::uint64_t first) {
     instant(uuid_of(track_kind::process), w_.begin_ns != 0 ? w_.begin_ns : first, spec(what::window, 0));
+    link_wakes();
+    std::size_t flow = 0;
     for (std::size_t i = 0; i < w_.polls.size(); ++i) {
       const auto& p = w_.polls[i];
       slice(uuid_of(track_kind::worker, p.worker), p.begin_ns, p.end_ns, spec(what::worker_poll, i));
-      slice(uuid_of(track_kind::task, p.task_id), p.begin_ns, p.end_ns, spec(what::task_poll, i));
+      const std::uint32_t task_poll = spec(what::task_poll, i);
+      specs_[task_poll].flows_begin = static_cast<std::uint32_t>(flow);
+      while (flow < flow_ends_.size() && flow_ends_[flow].first == i) ++flow;
+      specs_[task_poll].flows_end = static_cast<std::uint32_t>(flow);
+      slice(uuid_of(track_kind::task, p.task_id), p.begin_ns, p.end_ns, task_poll);
     }
     for (std::size_t i = 0; i < w_.parks.size(); ++i) {
       const auto& p = w_.parks[i];
@@ -300,7 +329,11 @@ class encoder {
       const auto& a = w_.awaits[i];
       slice(uuid_of(track_kind::task_awaits, a.task_id), a.begin_ns, a.end_ns, spec(what::await, i));
     }
-    link_wakes();
+    for (std::size_t i = 0; i < w_.wakes.size(); ++i) {
+      const auto& k = w_.wakes[i];
+      const std::uint64_t on = waker_track(k) != 0 ? waker_track(k) : k.task_id;
+      instant(uuid_of(track_kind::task, on), k.time_ns, spec(what::wake, i));
+    }
     for (std::size_t i = 0; i < w_.lints.size(); ++i) {
       const auto& l = w_.lints[i];
       instant(l.task_id != 0 ? uuid_of(track_kind::task, l.task_id) : uuid_of(track_kind::lints),
@@ -330,105 +363,128 @@ class encoder {
     wake_flow_.assign(w_.wakes.size(), 0);
     for (std::size_t i = 0; i < w_.wakes.size(); ++i) {
       const auto& k = w_.wakes[i];
-      const std::uint64_t on = waker_track(k) != 0 ? waker_track(k) : k.task_id;
-      instant(uuid_of(track_kind::task, on), k.time_ns, spec(what::wake, i));
       auto found = polls_of.find(k.task_id);
       if (found == polls_of.end()) continue;
       auto next = std::lower_bound(found->second.begin(), found->second.end(),
                                    std::pair<std::uint64_t, std::size_t>{k.time_ns, 0});
       if (next == found->second.end()) continue;
       wake_flow_[i] = i + 1;
-      flows_into_[next->second].push_back(i + 1);
+      flow_ends_.push_back({next->second, i + 1});
     }
+    std::sort(flow_ends_.begin(), flow_ends_.end());
   }
 
+  // Merges the tracks' events into one sequence in time order (at equal times, tracks
+  // in the order they were described; a track's own order as sequence_track made it).
   void write_events() {
-    struct global_step {
-      std::uint64_t uuid;
-      detail::track_step step;
-    };
-    std::vector<global_step> all;
-    for (auto& t : tracks_) {
-      for (const auto& step : detail::sequence_track(std::move(t.items))) all.push_back({t.uuid, step});
+    std::vector<std::vector<detail::track_step>> steps(tracks_.size());
+    std::vector<std::size_t> next(tracks_.size(), 0);
+    using head = std::pair<std::uint64_t, std::size_t>;  // time, track slot
+    std::priority_queue<head, std::vector<head>, std::greater<>> heads;
+    std::size_t total = 0;
+    for (std::size_t slot = 0; slot < tracks_.size(); ++slot) {
+      steps[slot] = detail::sequence_track(std::move(tracks_[slot].items));
+      if (!steps[slot].empty()) heads.push({steps[slot][0].time_ns, slot});
+      total += steps[slot].size();
     }
-    // One sequence in time order; a track's own order stays as sequence_track made it.
-    std::stable_sort(all.begin(), all.end(), [](const global_step& a, const global_step& b) {
-      return a.step.time_ns < b.step.time_ns;
-    });
-    for (const auto& g : all) write(g.uuid, g.step);
+    writer_.reserve(total * kBytesPerEvent);
+    while (!heads.empty()) {
+      const std::size_t slot = heads.top().second;
+      heads.pop();
+      write(tracks_[slot].uuid, steps[slot][next[slot]]);
+      if (++next[slot] < steps[slot].size()) {
+        heads.push({steps[slot][next[slot]].time_ns, slot});
+      } else {
+        steps[slot] = {};
+      }
+    }
   }
 
   void write(std::uint64_t uuid, const detail::track_step& step) {
-    auto& packet = writer_.start(step.time_ns);
-    auto& event = *packet.mutable_track_event();
-    event.set_track_uuid(uuid);
+    writer_.start(step.time_ns);
+    event_.clear();
+    event_.uint(pf::event::track_uuid, uuid);
     if (step.edge == detail::track_edge::slice_end) {
-      event.set_type(pb::TrackEvent::TYPE_SLICE_END);
-      writer_.finish();
+      event_.uint(pf::event::type, pf::event::type_slice_end);
+      writer_.finish(pf::packet::track_event, event_);
       return;
     }
-    event.set_type(step.edge == detail::track_edge::slice_begin ? pb::TrackEvent::TYPE_SLICE_BEGIN
-                                                               : pb::TrackEvent::TYPE_INSTANT);
     const event_spec s = specs_[step.payload];
+    event_.uint(pf::event::type, s.kind == what::counter                      ? pf::event::type_counter
+                                 : step.edge == detail::track_edge::instant ? pf::event::type_instant
+                                                                            : pf::event::type_slice_begin);
     switch (s.kind) {
       case what::worker_poll: {
         const auto& p = w_.polls[s.index];
         const auto* t = tasks_.at(p.task_id);
-        writer_.name(event, t && !t->name.empty() ? t->name : "task");
-        annotate(event, "task_id", p.task_id);
+        name(t && !t->name.empty() ? std::string_view(t->name) : "task");
+        annotate("task_id", p.task_id);
         break;
       }
       case what::task_poll: {
         const auto& p = w_.polls[s.index];
-        writer_.name(event, "poll");
-        annotate(event, "worker", p.worker);
-        if (auto in = flows_into_.find(s.index); in != flows_into_.end())
-          for (std::uint64_t id : in->second) event.add_terminating_flow_ids(id);
+        name("poll");
+        annotate("worker", p.worker);
+        for (std::uint32_t f = s.flows_begin; f < s.flows_end; ++f)
+          event_.fixed64(pf::event::terminating_flow_ids, flow_ends_[f].second);
         break;
       }
       case what::park:
-        writer_.name(event, "parked");
+        name("parked");
         break;
       case what::await: {
         const auto& a = w_.awaits[s.index];
-        writer_.name(event, a.site.empty() ? "timed await" : a.site);
-        if (!a.file.empty()) annotate(event, "location", a.file + ":" + std::to_string(a.line));
+        name(a.site.empty() ? std::string_view("timed await") : std::string_view(a.site));
+        if (!a.file.empty()) annotate("location", a.file + ":" + std::to_string(a.line));
         break;
       }
       case what::wake: {
         const auto& k = w_.wakes[s.index];
-        writer_.name(event, wake_name(k));
-        annotate(event, "wakee_task_id", k.task_id);
-        if (wake_flow_[s.index] != 0) event.add_flow_ids(wake_flow_[s.index]);
+        name(wake_name(k));
+        annotate("wakee_task_id", k.task_id);
+        if (wake_flow_[s.index] != 0) event_.fixed64(pf::event::flow_ids, wake_flow_[s.index]);
         break;
       }
       case what::lint: {
         const auto& l = w_.lints[s.index];
-        writer_.name(event, l.name);
-        if (l.task_id != 0) annotate(event, "task_id", l.task_id);
-        annotate(event, "message", l.message);
+        name(l.name);
+        if (l.task_id != 0) annotate("task_id", l.task_id);
+        annotate("message", l.message);
         break;
       }
       case what::sample:
-        write_sample(event, w_.samples[s.index]);
+        write_sample(w_.samples[s.index]);
         break;
       case what::counter: {
         const auto& c = w_.counters[s.index];
-        event.set_type(pb::TrackEvent::TYPE_COUNTER);
         if (c.kind == timeline::counter_kind::queue_depth) {
-          event.set_counter_value(std::llround(c.value));
+          event_.sint(pf::event::counter_value, std::llround(c.value));
         } else {
-          event.set_double_counter_value(c.value);
+          event_.dbl(pf::event::double_counter_value, c.value);
         }
         break;
       }
       case what::window:
-        writer_.name(event, "recording window");
-        annotate(event, "dropped_events", w_.dropped_events);
-        annotate(event, "duration_ns", w_.end_ns > w_.begin_ns ? w_.end_ns - w_.begin_ns : 0);
+        name("recording window");
+        annotate("dropped_events", w_.dropped_events);
+        annotate("duration_ns", w_.end_ns > w_.begin_ns ? w_.end_ns - w_.begin_ns : 0);
         break;
     }
-    writer_.finish();
+    writer_.finish(pf::packet::track_event, event_);
+  }
+
+  void name(std::string_view name) { event_.uint(pf::event::name_iid, writer_.event_name(name)); }
+  void annotate(std::string_view name, std::uint64_t value) {
+    annotation_.clear();
+    annotation_.uint(pf::annotation::name_iid, writer_.annotation_name(name));
+    annotation_.uint(pf::annotation::uint_value, value);
+    event_.message(pf::event::debug_annotations, annotation_);
+  }
+  void annotate(std::string_view name, std::string_view value) {
+    annotation_.clear();
+    annotation_.uint(pf::annotation::name_iid, writer_.annotation_name(name));
+    annotation_.bytes(pf::annotation::string_value, value);
+    event_.message(pf::event::debug_annotations, annotation_);
   }
 
   std::string wake_name(const timeline::wake& k) const {
@@ -449,27 +505,31 @@ class encoder {
 
   // An instant named by the leaf function, with the whole stack inline (outermost
   // first, as TrackEvent.Callstack wants) and the task it ran for.
-  void write_sample(pb::TrackEvent& event, const timeline::cpu_sample& s) {
-    writer_.name(event, s.stack.empty() ? std::string("(no stack)") : namer_.name(s.stack.front()));
-    auto* stack = event.mutable_callstack();
+  void write_sample(const timeline::cpu_sample& s) {
+    name(s.stack.empty() ? std::string_view("(no stack)") : std::string_view(namer_.name(s.stack.front())));
+    stack_.clear();
     for (auto f = s.stack.rbegin(); f != s.stack.rend(); ++f) {
-      auto* frame = stack->add_frames();
-      frame->set_function_name(namer_.name(*f));
-      if (!f->file.empty()) frame->set_source_file(f->file);
-      if (f->line != 0) frame->set_line_number(f->line);
+      frame_.clear();
+      frame_.bytes(pf::callstack::function_name, namer_.name(*f));
+      if (!f->file.empty()) frame_.bytes(pf::callstack::source_file, f->file);
+      if (f->line != 0) frame_.uint(pf::callstack::line_number, f->line);
+      stack_.message(pf::callstack::frames, frame_);
     }
+    event_.message(pf::event::callstack, stack_);
     if (s.task_id != 0) {
-      annotate(event, "task_id", s.task_id);
+      annotate("task_id", s.task_id);
       auto t = tasks_.find(s.task_id);
-      annotate(event, "task", task_label(t != tasks_.end() ? t->second : nullptr, s.task_id));
+      annotate("task", task_label(t != tasks_.end() ? t->second : nullptr, s.task_id));
     }
   }
 
   const timeline& w_;
   frame_namer namer_;
   trace_writer writer_;
+  detail::proto_writer desc_, sub_, event_, annotation_, stack_, frame_;
   std::map<unsigned, worker_use> workers_;
-  std::map<std::uint64_t, const timeline::task*> tasks_;
+  std::unordered_map<std::uint64_t, const timeline::task*> tasks_;
+  std::vector<std::uint64_t> task_ids_;  // tasks_'s keys, ascending
   std::unordered_set<std::uint64_t> awaiting_;
   bool process_lints_ = false;
   std::uint64_t desc_time_ = 0;
@@ -477,7 +537,7 @@ class encoder {
   std::unordered_map<std::uint64_t, std::size_t> slots_;
   std::vector<event_spec> specs_;
   std::vector<std::uint64_t> wake_flow_;
-  std::unordered_map<std::size_t, std::vector<std::uint64_t>> flows_into_;
+  std::vector<std::pair<std::size_t, std::uint64_t>> flow_ends_;  // (poll, flow id), by poll
 };
 
 }  // namespace
