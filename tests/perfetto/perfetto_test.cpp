@@ -238,11 +238,13 @@ TEST(Perfetto, EmptyTimeline) {
 
 TEST(Perfetto, UnknownThreadsAndTasksStillGetTracks) {
   timeline t;
-  t.polls = {{3, 9, 10, 20}};
+  t.polls = {{3, 9, 10, 20}, {3, 0, 30, 40}};
   t.wakes = {{9, 5, timeline::waker_kind::task, 8}};
   trace_view v(coroscope::encode_perfetto(t));
   EXPECT_EQ(v.tracks.at(v.track("worker 3")).parent_uuid(), v.track("coroscope"));
-  expect_slices(v.slices_of("worker 3"), {{"task", 10, 20, 0}});
+  // Task 0 is the probe's bucket of handlers that ran outside any task.
+  expect_slices(v.slices_of("worker 3"), {{"task", 10, 20, 0}, {"(no task)", 30, 40, 0}});
+  expect_slices(v.slices_of("(no task)"), {{"poll", 30, 40, 0}});
   EXPECT_EQ(v.tracks.at(v.track("task #9")).parent_uuid(), v.track("tasks"));
   const auto wake = v.instants_of("task #8");
   ASSERT_EQ(wake.size(), 1u);

@@ -74,9 +74,17 @@ struct event_spec {
   std::uint32_t flows_end = 0;
 };
 
+// What a task's polls are named on worker tracks. Task id 0 is the probe's "(no task)"
+// bucket: handlers that ran outside any task.
+std::string_view task_name(const timeline::task* t, std::uint64_t id) {
+  if (t && !t->name.empty()) return t->name;
+  return id == 0 ? "(no task)" : "task";
+}
+
+// A task's track name: its name and id.
 std::string task_label(const timeline::task* t, std::uint64_t id) {
-  std::string name = t && !t->name.empty() ? t->name : "task";
-  return name + " #" + std::to_string(id);
+  if (id == 0 && !(t && !t->name.empty())) return "(no task)";
+  return std::string(task_name(t, id)) + " #" + std::to_string(id);
 }
 
 struct string_hash {
@@ -416,8 +424,7 @@ class encoder {
     switch (s.kind) {
       case what::worker_poll: {
         const auto& p = w_.polls[s.index];
-        const auto* t = tasks_.at(p.task_id);
-        name(t && !t->name.empty() ? std::string_view(t->name) : "task");
+        name(task_name(tasks_.at(p.task_id), p.task_id));
         annotate("task_id", p.task_id);
         break;
       }
