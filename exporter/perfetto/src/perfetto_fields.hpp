@@ -2,79 +2,93 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
-// Field numbers of the messages the encoder writes, as in our .proto subset under
-// ../proto/protos/perfetto/trace/ (itself upstream's numbers; each file there names the
-// upstream file). The tests decode the encoder's output with the classes generated from
-// those .proto files: a number that differs here fails them.
+// Field numbers and enum values of the messages the encoder writes, taken from the code
+// protoc generates from our .proto subset (../proto/protos/perfetto/trace/, upstream's
+// numbers; each file there names the upstream file): short names for encode.cpp, no number
+// written twice.
+#include "protos/perfetto/trace/interned_data/interned_data.pb.h"
+#include "protos/perfetto/trace/trace.pb.h"
+#include "protos/perfetto/trace/trace_packet.pb.h"
+#include "protos/perfetto/trace/track_event/counter_descriptor.pb.h"
+#include "protos/perfetto/trace/track_event/debug_annotation.pb.h"
+#include "protos/perfetto/trace/track_event/process_descriptor.pb.h"
+#include "protos/perfetto/trace/track_event/thread_descriptor.pb.h"
+#include "protos/perfetto/trace/track_event/track_descriptor.pb.h"
+#include "protos/perfetto/trace/track_event/track_event.pb.h"
+
 namespace coroscope::detail::pf {
 
-namespace trace { constexpr int packet = 1; }
+namespace pp = ::perfetto::protos;
 
-namespace packet {  // TracePacket, trace_packet.proto
-constexpr int timestamp = 8;
-constexpr int trusted_packet_sequence_id = 10;
-constexpr int track_event = 11;
-constexpr int interned_data = 12;
-constexpr int sequence_flags = 13;
-constexpr int track_descriptor = 60;
-constexpr unsigned seq_incremental_state_cleared = 1;  // TracePacket.SequenceFlags
-constexpr unsigned seq_needs_incremental_state = 2;
+namespace trace { constexpr int packet = pp::Trace::kPacketFieldNumber; }
+
+namespace packet {
+constexpr int timestamp = pp::TracePacket::kTimestampFieldNumber;
+constexpr int trusted_packet_sequence_id = pp::TracePacket::kTrustedPacketSequenceIdFieldNumber;
+constexpr int track_event = pp::TracePacket::kTrackEventFieldNumber;
+constexpr int interned_data = pp::TracePacket::kInternedDataFieldNumber;
+constexpr int sequence_flags = pp::TracePacket::kSequenceFlagsFieldNumber;
+constexpr int track_descriptor = pp::TracePacket::kTrackDescriptorFieldNumber;
+constexpr unsigned seq_incremental_state_cleared = pp::TracePacket::SEQ_INCREMENTAL_STATE_CLEARED;
+constexpr unsigned seq_needs_incremental_state = pp::TracePacket::SEQ_NEEDS_INCREMENTAL_STATE;
 }  // namespace packet
 
-namespace interned {  // InternedData, interned_data.proto
-constexpr int event_names = 2;             // EventName, track_event.proto
-constexpr int debug_annotation_names = 3;  // DebugAnnotationName, debug_annotation.proto
-constexpr int iid = 1;                     // both: iid = 1, name = 2
-constexpr int name = 2;
+namespace interned {
+constexpr int event_names = pp::InternedData::kEventNamesFieldNumber;
+constexpr int debug_annotation_names = pp::InternedData::kDebugAnnotationNamesFieldNumber;
+constexpr int iid = pp::EventName::kIidFieldNumber;
+constexpr int name = pp::EventName::kNameFieldNumber;
+static_assert(iid == pp::DebugAnnotationName::kIidFieldNumber &&
+              name == pp::DebugAnnotationName::kNameFieldNumber);
 }  // namespace interned
 
-namespace track {  // TrackDescriptor, track_event/track_descriptor.proto
-constexpr int uuid = 1;
-constexpr int name = 2;
-constexpr int process = 3;
-constexpr int thread = 4;
-constexpr int parent_uuid = 5;
-constexpr int counter = 8;
+namespace track {
+constexpr int uuid = pp::TrackDescriptor::kUuidFieldNumber;
+constexpr int name = pp::TrackDescriptor::kNameFieldNumber;
+constexpr int process = pp::TrackDescriptor::kProcessFieldNumber;
+constexpr int thread = pp::TrackDescriptor::kThreadFieldNumber;
+constexpr int parent_uuid = pp::TrackDescriptor::kParentUuidFieldNumber;
+constexpr int counter = pp::TrackDescriptor::kCounterFieldNumber;
 }  // namespace track
-namespace process {  // ProcessDescriptor, track_event/process_descriptor.proto
-constexpr int pid = 1;
-constexpr int process_name = 6;
+namespace process {
+constexpr int pid = pp::ProcessDescriptor::kPidFieldNumber;
+constexpr int process_name = pp::ProcessDescriptor::kProcessNameFieldNumber;
 }  // namespace process
-namespace thread {  // ThreadDescriptor, track_event/thread_descriptor.proto
-constexpr int pid = 1;
-constexpr int tid = 2;
-constexpr int thread_name = 5;
+namespace thread {
+constexpr int pid = pp::ThreadDescriptor::kPidFieldNumber;
+constexpr int tid = pp::ThreadDescriptor::kTidFieldNumber;
+constexpr int thread_name = pp::ThreadDescriptor::kThreadNameFieldNumber;
 }  // namespace thread
-namespace counter {  // CounterDescriptor, track_event/counter_descriptor.proto
-constexpr int unit = 3;
-constexpr unsigned unit_count = 2;  // CounterDescriptor.Unit.UNIT_COUNT
+namespace counter {
+constexpr int unit = pp::CounterDescriptor::kUnitFieldNumber;
+constexpr unsigned unit_count = pp::CounterDescriptor::UNIT_COUNT;
 }  // namespace counter
 
-namespace event {  // TrackEvent, track_event/track_event.proto
-constexpr int debug_annotations = 4;
-constexpr int type = 9;
-constexpr int name_iid = 10;
-constexpr int track_uuid = 11;
-constexpr int counter_value = 30;
-constexpr int double_counter_value = 44;
-constexpr int flow_ids = 47;              // repeated fixed64, unpacked (proto2)
-constexpr int terminating_flow_ids = 48;  // repeated fixed64, unpacked (proto2)
-constexpr int callstack = 55;
-constexpr unsigned type_slice_begin = 1;  // TrackEvent.Type
-constexpr unsigned type_slice_end = 2;
-constexpr unsigned type_instant = 3;
-constexpr unsigned type_counter = 4;
+namespace event {
+constexpr int debug_annotations = pp::TrackEvent::kDebugAnnotationsFieldNumber;
+constexpr int type = pp::TrackEvent::kTypeFieldNumber;
+constexpr int name_iid = pp::TrackEvent::kNameIidFieldNumber;
+constexpr int track_uuid = pp::TrackEvent::kTrackUuidFieldNumber;
+constexpr int counter_value = pp::TrackEvent::kCounterValueFieldNumber;
+constexpr int double_counter_value = pp::TrackEvent::kDoubleCounterValueFieldNumber;
+constexpr int flow_ids = pp::TrackEvent::kFlowIdsFieldNumber;  // repeated fixed64, unpacked
+constexpr int terminating_flow_ids = pp::TrackEvent::kTerminatingFlowIdsFieldNumber;
+constexpr int callstack = pp::TrackEvent::kCallstackFieldNumber;
+constexpr unsigned type_slice_begin = pp::TrackEvent::TYPE_SLICE_BEGIN;
+constexpr unsigned type_slice_end = pp::TrackEvent::TYPE_SLICE_END;
+constexpr unsigned type_instant = pp::TrackEvent::TYPE_INSTANT;
+constexpr unsigned type_counter = pp::TrackEvent::TYPE_COUNTER;
 }  // namespace event
-namespace callstack {  // TrackEvent.Callstack and its Frame
-constexpr int frames = 1;
-constexpr int function_name = 1;
-constexpr int source_file = 2;
-constexpr int line_number = 3;
+namespace callstack {
+constexpr int frames = pp::TrackEvent::Callstack::kFramesFieldNumber;
+constexpr int function_name = pp::TrackEvent::Callstack::Frame::kFunctionNameFieldNumber;
+constexpr int source_file = pp::TrackEvent::Callstack::Frame::kSourceFileFieldNumber;
+constexpr int line_number = pp::TrackEvent::Callstack::Frame::kLineNumberFieldNumber;
 }  // namespace callstack
-namespace annotation {  // DebugAnnotation, track_event/debug_annotation.proto
-constexpr int name_iid = 1;
-constexpr int uint_value = 3;
-constexpr int string_value = 6;
+namespace annotation {
+constexpr int name_iid = pp::DebugAnnotation::kNameIidFieldNumber;
+constexpr int uint_value = pp::DebugAnnotation::kUintValueFieldNumber;
+constexpr int string_value = pp::DebugAnnotation::kStringValueFieldNumber;
 }  // namespace annotation
 
 }  // namespace coroscope::detail::pf
