@@ -49,6 +49,7 @@ std::string to_string(const dumped_task& t) {
     out += "    " + (f.function.empty() ? std::string("??") : f.function) + "\n";
     if (!f.file.empty()) out += "        " + f.file + ":" + std::to_string(f.line) + "\n";
   }
+  if (t.async_stack_cut && !t.async_stack.empty()) out += "    ... (cut: the rest could not be read)\n";
   return out;
 }
 

@@ -528,7 +528,7 @@ const std::string& aggregator::stuck_stack(task_stats& t, const task_record& rec
   t.stuck_stack_polls = polls;
   t.stuck_stack.clear();
   std::vector<std::uintptr_t> pcs;
-  if (walk_task(record, pcs) == walk_result::suspended) {
+  if (walk_task(record, pcs, foreign_memory{}) == walk_result::suspended) {
     // The symbolizer is the one task naming uses here, under the collector's lock too.
     const std::string where = one_line(symbolize_async_stack(pcs));
     if (!where.empty()) t.stuck_stack = ", waiting in " + where;
@@ -600,6 +600,7 @@ void aggregator::release_all_slots() {
 
 std::vector<walked_task> aggregator::walk_live_tasks(std::uint64_t only) {
   std::vector<walked_task> out;
+  const foreign_memory memory;
   for (auto& [id, t] : tasks_) {
     if ((only != 0 && id != only) || t.completed_tick != 0 || !record_belongs_to(t.slot, id))
       continue;
@@ -610,7 +611,8 @@ std::vector<walked_task> aggregator::walk_live_tasks(std::uint64_t only) {
     w.task.name = t.name;
     w.task.polls = record.polls.load(std::memory_order_relaxed);
     const walk_result walked =
-        is_running(t) ? walk_result::running : walk_task(record, w.pcs);
+        is_running(t) ? walk_result::running
+                      : walk_task(record, w.pcs, memory, &w.task.async_stack_cut);
     if (walked == walk_result::ended) continue;  // ending right now
     switch (walked) {
       case walk_result::running: w.task.state = dump_state::running; break;

@@ -104,6 +104,7 @@ asio_layout measure() noexcept {
   l.frame_caller = offset_of(member(caller_tag{}));
   l.frame_coro = offset_of(member(coro_tag{}));
   l.thread_root = offset_of(member(bottom_tag{})) + offset_of(member(awaitable_frame_tag{}));
+  l.root_top = offset_of(member(top_of_stack_tag{}));
   // The root frame pointer Asio hands around is the entry frame; its executor's table.
   alignas(entry_frame) static unsigned char storage[sizeof(entry_frame)];
   auto* root = reinterpret_cast<entry_frame*>(storage);
@@ -205,20 +206,6 @@ unsigned walk_async_stack(const void* root, std::uintptr_t* out, unsigned max) n
     frame = caller;
   }
   return n;
-}
-
-// Same rules as walk_async_stack: plain loads of frames that may be freed under us, checked
-// by the caller (task_walk.cpp) against the record's poll counts before and after.
-__attribute__((no_sanitize("address", "undefined", "thread")))
-const void* suspended_leaf(const void* root) noexcept {
-  const auto* entry = static_cast<const entry_frame*>(root);
-  const frame_base* leaf = entry->*member(top_of_stack_tag{});
-  if (!leaf || leaf == entry) return nullptr;
-  if (reinterpret_cast<std::uintptr_t>(leaf) % alignof(frame_base) != 0) return nullptr;
-  // Asio detaches the coroutine thread from the leaf when it suspends on an operation (the
-  // thread moves into the operation's handler) and attaches it again to resume it.
-  if (leaf->*member(attached_thread_tag{}) != nullptr) return nullptr;
-  return leaf;
 }
 
 namespace {

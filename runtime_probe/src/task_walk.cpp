@@ -7,10 +7,10 @@
 // ends) or an inline resumption Asio runs inside another poll (polls goes up, and Asio
 // attaches the coroutine thread to the leaf frame first). So the walk reads both counts
 // and the leaf before and after, and keeps what it read only when nothing moved: the
-// sampler's seqlock (sample_context.cpp) seen from the outside. The frames are read with
-// plain, unchecked loads (asio_frames.cpp): a frame freed during the walk gives garbage
-// that the check then throws away, never a trap, as Asio's frames come from its recycling
-// allocator and the heap, which stay mapped.
+// sampler's seqlock (sample_context.cpp) seen from the outside. A frame freed during the
+// walk may hold anything, a malloc free-list pointer mangled by glibc among it, and memory
+// may be unmapped under us: every load goes through foreign_memory (process_vm_readv), so
+// garbage ends the walk, which the check then throws away, and never faults the program.
 #include "task_walk.hpp"
 
 #include <atomic>
@@ -20,6 +20,7 @@
 
 #include "coroscope/detail/asio_layout.hpp"
 #include "coroscope/function_names.hpp"
+#include "foreign_walk.hpp"
 #include "shared_symbolizer.hpp"
 
 namespace coroscope::detail {
@@ -37,7 +38,8 @@ bool plumbing(const frame& f, const std::string& name) {
 
 }  // namespace
 
-walk_result walk_task(const task_record& t, std::vector<std::uintptr_t>& pcs) {
+walk_result walk_task(const task_record& t, std::vector<std::uintptr_t>& pcs,
+                      const foreign_memory& memory, bool* cut) {
   pcs.resize(kDumpFrames);
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     const std::uint64_t begins = t.poll_begins.load(std::memory_order_acquire);
@@ -51,15 +53,18 @@ walk_result walk_task(const task_record& t, std::vector<std::uintptr_t>& pcs) {
       pcs.clear();
       return walk_result::not_started;
     }
-    const void* leaf = suspended_leaf(root);
-    if (!leaf) continue;  // a thread is attached: running
-    const unsigned depth = walk_async_stack(root, pcs.data(), kDumpFrames);
+    const foreign_walk w = walk_foreign_chain(root, pcs.data(), kDumpFrames, memory);
+    if (w.result == foreign_walk::attached) continue;  // running
     std::atomic_thread_fence(std::memory_order_acquire);
     if (t.poll_begins.load(std::memory_order_relaxed) != begins ||
         t.polls.load(std::memory_order_relaxed) != ends ||
-        t.root.load(std::memory_order_relaxed) != root || suspended_leaf(root) != leaf)
+        t.root.load(std::memory_order_relaxed) != root)
       continue;
-    pcs.resize(depth);
+    // A root that stayed put but cannot be read: the reads are not allowed here (seccomp).
+    const bool known = w.result == foreign_walk::suspended;
+    if (known && !still_suspended_at(root, w.leaf, memory)) continue;
+    pcs.resize(known ? w.depth : 0);
+    if (cut) *cut = !known || w.cut;
     return walk_result::suspended;
   }
   pcs.clear();

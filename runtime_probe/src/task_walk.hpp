@@ -7,6 +7,7 @@
 
 #include "coroscope/detail/task_record.hpp"
 #include "coroscope/task_dump.hpp"
+#include "foreign_memory.hpp"
 
 namespace coroscope::detail {
 
@@ -25,10 +26,13 @@ enum class walk_result { suspended, running, not_started, ended };
 
 /// Walks the async stack of `t` from any thread while its workers keep running: only while
 /// the task is suspended (no thread attached to its leaf frame, no poll begun or ended
-/// during the walk), retried a few times; `running` when it kept running. Writes resume
-/// functions, leaf first, to `pcs` (resized to what was walked). No lock, no allocation
-/// but `pcs`; the task's own threads pay nothing for it.
-walk_result walk_task(const task_record& t, std::vector<std::uintptr_t>& pcs);
+/// during the walk), retried a few times; `running` when it kept running. Reads frames
+/// only through `memory` (one per dump), so that none can fault. Writes resume functions,
+/// leaf first, to `pcs` (resized to what was walked); `*cut` says the walk stopped before
+/// the task's own coroutine (empty `pcs`: not known). No lock, no allocation but `pcs`;
+/// the task's own threads pay nothing for it.
+walk_result walk_task(const task_record& t, std::vector<std::uintptr_t>& pcs,
+                      const foreign_memory& memory, bool* cut = nullptr);
 
 /// The coroutines of `pcs` (resume functions, leaf first) as frames: Asio's own coroutines
 /// (the initiation every operation awaits) and coroscope's spawn wrapper left out. Takes the process's symbolizer: off

@@ -146,9 +146,19 @@ TEST(debug_server, tasks_json_with_stacks_gives_every_task_its_async_stack) {
   EXPECT_EQ(stack[0]["file"], "/src/server.cpp");
   EXPECT_EQ(stack[0]["line"], 12);
   EXPECT_EQ(stack[1]["function"], "accept_loop");
+  EXPECT_EQ(j["tasks"][0]["async_stack_cut"], false);
   // Tasks the dump has no stack for get an empty one.
   EXPECT_TRUE(j["tasks"][1]["async_stack"].is_array());
   EXPECT_TRUE(j["tasks"][1]["async_stack"].empty());
+}
+
+TEST(debug_server, tasks_json_with_stacks_says_when_a_stack_was_cut) {
+  coroscope::task_dump dump = fake_sources::small_dump();
+  dump.tasks.front().async_stack_cut = true;
+  const auto j = nlohmann::json::parse(coroscope::tasks_json(coroscope::test::small_snapshot(), dump));
+  EXPECT_EQ(j["tasks"][0]["async_stack_cut"], true);
+  EXPECT_EQ(j["tasks"][0]["async_stack"].size(), 2u);
+  EXPECT_EQ(j["tasks"][1]["async_stack_cut"], false);
 }
 
 TEST(debug_server, dump_is_the_text_task_dump) {

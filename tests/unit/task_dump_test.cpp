@@ -92,6 +92,7 @@ TEST(TaskDump, SuspendedTasksShowTheirChainLeafFirst) {
   const auto* session = find(dump, "session");
   EXPECT_EQ(functions(*session),
             (std::vector<std::string>{"wait_on_timer", "handle_request", "serve_session"}));
+  EXPECT_FALSE(session->async_stack_cut);  // walked up to its root
   for (const auto& f : session->async_stack) {
     EXPECT_NE(f.file.find("task_dump_test.cpp"), std::string::npos) << f.file;
     EXPECT_GT(f.line, 0u);

@@ -150,6 +150,7 @@ std::string tasks_json(const snapshot& s, const task_dump& dump) {
   for (json& t : j["tasks"]) {
     const auto it = by_id.find(t["id"].get<std::uint64_t>());
     t["async_stack"] = frames(it == by_id.end() ? std::vector<async_frame>{} : it->second->async_stack);
+    t["async_stack_cut"] = it != by_id.end() && it->second->async_stack_cut;
   }
   return text(j);
 }

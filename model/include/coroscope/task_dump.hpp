@@ -42,6 +42,9 @@ struct dumped_task {
   /// the task's own coroutine. Each frame is the coroutine (function, and the file:line of
   /// its definition; the suspension point's line is not known).
   std::vector<async_frame> async_stack;
+  /// The walk stopped before the task's own coroutine: memory it could not read (or more
+  /// than 32 frames). `async_stack` is then the part walked, leaf first; empty: not known.
+  bool async_stack_cut = false;
 };
 
 /// Every live task of one probe at one moment, ordered by id.

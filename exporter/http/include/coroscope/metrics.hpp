@@ -69,7 +69,7 @@ std::string prometheus_text(const snapshot& s, const process_stats& process);
 std::string tasks_json(const snapshot& s);
 /// The same with stacks (/debug/coroscope/tasks?stacks=1): each task gets `async_stack`,
 /// `[{function, file, line}]` leaf first, from `dump` (empty for a task running, not
-/// started or not in the dump).
+/// started or not in the dump), and `async_stack_cut` (the walk stopped short of it).
 std::string tasks_json(const snapshot& s, const task_dump& dump);
 
 }  // namespace coroscope

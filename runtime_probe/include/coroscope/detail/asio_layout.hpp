@@ -25,6 +25,7 @@ struct asio_layout {
   std::ptrdiff_t root_fns = 0;      ///< root frame -> u_.executor_.object_fns_
   std::ptrdiff_t frame_caller = 0;  ///< awaitable_frame_base::caller_
   std::ptrdiff_t frame_coro = 0;    ///< awaitable_frame_base::coro_
+  std::ptrdiff_t root_top = 0;      ///< root frame -> top_of_stack_
 };
 
 /// Zero until the first probe measures it (`measure_asio_layout`); the hooks read frames
@@ -82,12 +83,6 @@ const void* executor_in_root(const void* root) noexcept;
 /// first (each symbolizes to its coroutine), into `out` (at most `max`); returns how many.
 /// Async-signal-safe; reads frames without trusting them (see sample_context.cpp).
 unsigned walk_async_stack(const void* root, std::uintptr_t* out, unsigned max) noexcept;
-
-/// The leaf frame of the coroutine chain rooted at `root` while no thread is attached to
-/// it (suspended: the chain is not running), else nullptr. Reads like `walk_async_stack`,
-/// without trusting what it reads: from another thread, only inside a check of the task's
-/// poll counts (task_walk.cpp).
-const void* suspended_leaf(const void* root) noexcept;
 
 /// The same from the root alone, walking down from its top of stack: only while the
 /// chain runs on the calling thread.
