@@ -83,8 +83,8 @@ struct function_key {
 
 struct function_key_hash {
   std::size_t operator()(const function_key& k) const noexcept {
-    std::size_t seed = std::hash<std::string_view>{}(k.name);
-    hash_combine(seed, std::hash<std::string_view>{}(k.file));
+    std::size_t seed = detail::sampled_string_hash(k.name);
+    hash_combine(seed, detail::sampled_string_hash(k.file));
     hash_combine(seed, k.is_task ? 1 : 0);
     return seed;
   }
@@ -103,7 +103,7 @@ struct location_key {
 struct location_key_hash {
   std::size_t operator()(const location_key& k) const noexcept {
     std::size_t seed = function_key_hash{}(k.function);
-    hash_combine(seed, std::hash<std::string_view>{}(k.module));
+    hash_combine(seed, detail::sampled_string_hash(k.module));
     hash_combine(seed, std::hash<std::uint64_t>{}(k.address));
     hash_combine(seed, k.line);
     return seed;

@@ -3,7 +3,8 @@
 //
 // The pprof encoder's internal helpers against the plain code they stand in for:
 // radix_sort against std::stable_sort, varint_table against protobuf's varint writer,
-// short_string_hash/same_string against operator== on every length they special-case.
+// short_string_hash/same_string against operator== on every length they special-case,
+// sampled_string_hash for equal hashes of equal strings.
 #include "radix_sort.hpp"
 #include "short_strings.hpp"
 #include "varint_table.hpp"
@@ -98,6 +99,19 @@ TEST(ShortStrings, EqualExactlyWhenEveryByteIsEqual) {
       std::string other = a;
       other[i] = 'Z';
       EXPECT_FALSE(coroscope::detail::same_string(a, other)) << "length " << n << ", byte " << i;
+    }
+  }
+}
+
+TEST(ShortStrings, SampledHashIsOfTheBytesNotTheCopy) {
+  for (std::size_t n = 0; n <= 300; n += 7) {
+    std::string a(n, 'q');
+    for (std::size_t i = 0; i < n; ++i) a[i] = static_cast<char>('a' + (i * 11) % 26);
+    const std::string copy = a;
+    EXPECT_EQ(coroscope::detail::sampled_string_hash(a), coroscope::detail::sampled_string_hash(copy)) << n;
+    if (n > 0) {
+      // The length is always part of it: a name and its prefix differ.
+      EXPECT_NE(coroscope::detail::sampled_string_hash(a), coroscope::detail::sampled_string_hash(a.substr(0, n - 1))) << n;
     }
   }
 }
