@@ -55,7 +55,7 @@ class string_table {
 
   std::int64_t intern(std::string_view s) {
     const std::uint64_t hash = detail::short_string_hash(s);
-    const auto same = [&](std::int64_t i) { return detail::same_string(views_[static_cast<std::size_t>(i)], s); };
+    const auto same = [&](std::int64_t i) { return views_[static_cast<std::size_t>(i)] == s; };
     if (const std::int64_t* id = index_.find(hash, same)) return *id;
     auto id = static_cast<std::int64_t>(views_.size());
     std::string* stored = out_.add_string_table();
