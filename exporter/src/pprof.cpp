@@ -6,11 +6,13 @@
 
 #include "flat_hash_slots.hpp"
 #include "pprof_input.hpp"
+#include "radix_sort.hpp"
+#include "short_strings.hpp"
+#include "varint_table.hpp"
 #include "profile.pb.h"
 
 #include <google/protobuf/arena.h>
 #include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/wire_format_lite.h>
 
 #include <fcntl.h>
@@ -45,33 +47,6 @@ void hash_combine(std::size_t& seed, std::size_t value) noexcept {
   seed ^= value + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
 }
 
-// A hash for the short strings that labels mostly are (`task_id`, `42`, `worker`): a few
-// loads and multiplies, where std::hash is a call and a loop. Longer strings go to
-// std::hash.
-std::uint64_t short_string_hash(std::string_view s) noexcept {
-  const std::size_t n = s.size();
-  if (n > 16) return std::hash<std::string_view>{}(s);
-  std::uint64_t a = 0;
-  std::uint64_t b = 0;
-  if (n >= 8) {
-    std::memcpy(&a, s.data(), 8);
-    std::memcpy(&b, s.data() + n - 8, 8);
-  } else if (n >= 4) {
-    std::uint32_t lo = 0;
-    std::uint32_t hi = 0;
-    std::memcpy(&lo, s.data(), 4);
-    std::memcpy(&hi, s.data() + n - 4, 4);
-    a = lo;
-    b = hi;
-  } else if (n > 0) {
-    a = static_cast<unsigned char>(s[0]) | static_cast<std::uint64_t>(static_cast<unsigned char>(s[n / 2])) << 8 |
-        static_cast<std::uint64_t>(static_cast<unsigned char>(s[n - 1])) << 16;
-  }
-  std::uint64_t h = (a ^ (n * 0x9e3779b97f4a7c15ULL)) * 0xbf58476d1ce4e5b9ULL;
-  h = (h ^ (h >> 31) ^ b) * 0x94d049bb133111ebULL;
-  return h ^ (h >> 29);
-}
-
 // Interns strings into the profile's string table; index 0 is always "".
 // The views are of the table's own strings, which protobuf never moves once added.
 class string_table {
@@ -79,7 +54,7 @@ class string_table {
   explicit string_table(pb::Profile& out) : out_(out) { intern(""); }
 
   std::int64_t intern(std::string_view s) {
-    const std::uint64_t hash = short_string_hash(s);
+    const std::uint64_t hash = detail::short_string_hash(s);
     const auto same = [&](std::int64_t i) { return views_[static_cast<std::size_t>(i)] == s; };
     if (const std::int64_t* id = index_.find(hash, same)) return *id;
     auto id = static_cast<std::int64_t>(views_.size());
@@ -108,8 +83,8 @@ struct function_key {
 
 struct function_key_hash {
   std::size_t operator()(const function_key& k) const noexcept {
-    std::size_t seed = std::hash<std::string_view>{}(k.name);
-    hash_combine(seed, std::hash<std::string_view>{}(k.file));
+    std::size_t seed = detail::sampled_string_hash(k.name);
+    hash_combine(seed, detail::sampled_string_hash(k.file));
     hash_combine(seed, k.is_task ? 1 : 0);
     return seed;
   }
@@ -128,7 +103,7 @@ struct location_key {
 struct location_key_hash {
   std::size_t operator()(const location_key& k) const noexcept {
     std::size_t seed = function_key_hash{}(k.function);
-    hash_combine(seed, std::hash<std::string_view>{}(k.module));
+    hash_combine(seed, detail::sampled_string_hash(k.module));
     hash_combine(seed, std::hash<std::uint64_t>{}(k.address));
     hash_combine(seed, k.line);
     return seed;
@@ -174,94 +149,69 @@ class pprof_encoder {
     for (const sample& s : profile.samples) {
       const std::size_t first = used;
       std::uint32_t* out = ids_.get() + first;
-      std::size_t hash = s.stack.size();
-      for (const frame& f : s.stack) {
-        const std::uint32_t id = location_id(f);
-        hash_combine(hash, id);
-        *out++ = id;
-      }
+      for (const frame& f : s.stack) *out++ = location_id(f);
       std::size_t position = 0;
       for (const auto& [label_key, label_value] : s.labels) {
-        const std::uint32_t key = label_key_id(position++, label_key);
-        const auto value = static_cast<std::uint32_t>(strings_.intern(label_value));
-        hash_combine(hash, key);
-        hash_combine(hash, value);
-        *out++ = key;
-        *out++ = value;
+        *out++ = label_key_id(position++, label_key);
+        *out++ = static_cast<std::uint32_t>(strings_.intern(label_value));
       }
-      const auto size = static_cast<std::size_t>(out - (ids_.get() + first));
-      samples_.push_back({first, size, s.stack.size(), s.count, s.cpu_ns, hash});
-      used += size;
+      const std::span<const std::uint32_t> ids{ids_.get() + first, out};
+      samples_.push_back({first, ids.size(), s.stack.size(), s.count, s.cpu_ns, ids_hash(ids, s.stack.size())});
+      used += ids.size();
     }
     merge_samples();
     finish_mappings();
     order_samples();
   }
 
-  // Writes the samples to `out`, each as one more element of the Profile's `sample` field
+  // Writes the samples at `out`, each as one more element of the Profile's `sample` field
   // after the Profile's other fields (a message's fields may come in any order, and a
-  // repeated field's elements append). Written with protobuf's wire-format writer
+  // repeated field's elements append); returns the end of what it wrote, at most
+  // `samples_size_bound()` bytes on. Written with protobuf's wire-format encoders
   // rather than through a Sample message: the same bytes as the generated code writes
   // (proto3: zero scalars left out, repeated scalars packed), without its size pass over
-  // every message and field first (half of all serialization's instructions).
-  bool write_samples(google::protobuf::io::CodedOutputStream& out) const {
-    using coded = google::protobuf::io::CodedOutputStream;
+  // every message and field first (half of all serialization's instructions), and
+  // straight into memory (no stream to check for room at every varint).
+  std::uint8_t* write_samples(std::uint8_t* out) const {
+    const detail::varint_table location_varints(static_cast<std::size_t>(out_.location_size()) + 1);
     for (std::size_t k = 0; k < order_.size(); ++k) {
-      // The samples are read out of their stored order: ask for one a few ahead.
-      if (k + 8 < order_.size()) {
-        const merged_sample& ahead = samples_[order_[k + 8].index];
-        __builtin_prefetch(ids_.get() + ahead.first);
-        __builtin_prefetch(ids_.get() + ahead.first + 16);
-        __builtin_prefetch(ids_.get() + ahead.first + 32);
-      }
-      if (k + 16 < order_.size()) __builtin_prefetch(&samples_[order_[k + 16].index]);
+      prefetch_sample(k + 8, k + 16);
       const merged_sample& m = samples_[order_[k].index];
       const std::span<const std::uint32_t> ids = ids_of(m);
       const std::span<const std::uint32_t> locations = ids.first(m.locations);
       const std::span<const std::uint32_t> labels = ids.subspan(m.locations);  // key, str, key, str...
 
       // Sizes first: each length-delimited field starts with its length.
-      std::uint32_t location_bytes = 0;
-      for (const std::uint32_t id : locations) location_bytes += coded::VarintSize32(id);
+      const std::uint32_t location_bytes = location_varints.size(locations);
       const auto value_bytes = static_cast<std::uint32_t>(coded::VarintSize64(static_cast<std::uint64_t>(m.count)) +
                                                           coded::VarintSize64(static_cast<std::uint64_t>(m.cpu_ns)));
       std::uint32_t sample_bytes = field_size(value_bytes);
       if (!locations.empty()) sample_bytes += field_size(location_bytes);
       for (std::size_t i = 0; i + 1 < labels.size(); i += 2) sample_bytes += field_size(label_size(labels[i], labels[i + 1]));
 
-      out.WriteTag(kProfileSample);
-      out.WriteVarint32(sample_bytes);
+      out = coded::WriteTagToArray(kProfileSample, out);
+      out = coded::WriteVarint32ToArray(sample_bytes, out);
       if (!locations.empty()) {
-        out.WriteTag(kSampleLocationId);
-        out.WriteVarint32(location_bytes);
-        for (const std::uint32_t id : locations) out.WriteVarint32(id);
+        out = coded::WriteTagToArray(kSampleLocationId, out);
+        out = coded::WriteVarint32ToArray(location_bytes, out);
+        out = location_varints.write(locations, out);
       }
-      out.WriteTag(kSampleValue);
-      out.WriteVarint32(value_bytes);
-      out.WriteVarint64(static_cast<std::uint64_t>(m.count));
-      out.WriteVarint64(static_cast<std::uint64_t>(m.cpu_ns));
-      for (std::size_t i = 0; i + 1 < labels.size(); i += 2) {
-        out.WriteTag(kSampleLabel);
-        out.WriteVarint32(label_size(labels[i], labels[i + 1]));
-        if (labels[i] != 0) {
-          out.WriteTag(kLabelKey);
-          out.WriteVarint32(labels[i]);
-        }
-        if (labels[i + 1] != 0) {
-          out.WriteTag(kLabelStr);
-          out.WriteVarint32(labels[i + 1]);
-        }
-      }
+      out = coded::WriteTagToArray(kSampleValue, out);
+      out = coded::WriteVarint32ToArray(value_bytes, out);
+      out = coded::WriteVarint64ToArray(static_cast<std::uint64_t>(m.count), out);
+      out = coded::WriteVarint64ToArray(static_cast<std::uint64_t>(m.cpu_ns), out);
+      for (std::size_t i = 0; i + 1 < labels.size(); i += 2) out = write_label(labels[i], labels[i + 1], out);
     }
-    return !out.HadError();
+    return out;
   }
 
   // At least as many bytes as write_samples writes, from the samples' sizes alone: each
   // is a tag and a length (1 + 5 bytes: a Sample is under 2 GiB), then the packed
   // location ids (1 + 5, then at most 5 a 32-bit id), the two values (1 + 1 + 2 x 10)
-  // and each label (1 + 1, then key and str: 1 + 5 each).
+  // and each label (1 + 1, then key and str: 1 + 5 each); and the scratch bytes the
+  // last location id's write may leave past the end.
   std::size_t samples_size_bound() const {
-    std::size_t bound = 0;
+    std::size_t bound = detail::varint_table::kSlack;
     for (const sample_order& o : order_) {
       const merged_sample& m = samples_[o.index];
       const std::size_t labels = (m.size - m.locations) / 2;
@@ -275,6 +225,7 @@ class pprof_encoder {
   // from profile.proto), wire types as the generated code writes them (packed varints for
   // the repeated scalars, a varint for each scalar).
   using wire = google::protobuf::internal::WireFormatLite;
+  using coded = google::protobuf::io::CodedOutputStream;
   static constexpr std::uint32_t kProfileSample =
       wire::MakeTag(pb::Profile::kSampleFieldNumber, wire::WIRETYPE_LENGTH_DELIMITED);
   static constexpr std::uint32_t kSampleLocationId =
@@ -289,12 +240,38 @@ class pprof_encoder {
 
   // A length-delimited field of `bytes` bytes: tag (one byte for these), length, bytes.
   static std::uint32_t field_size(std::uint32_t bytes) {
-    return 1 + static_cast<std::uint32_t>(google::protobuf::io::CodedOutputStream::VarintSize32(bytes)) + bytes;
+    return 1 + static_cast<std::uint32_t>(coded::VarintSize32(bytes)) + bytes;
+  }
+
+  // A Label field at `out`: key and str, each left out when 0 (proto3). Returns its end.
+  static std::uint8_t* write_label(std::uint32_t key, std::uint32_t str, std::uint8_t* out) {
+    out = coded::WriteTagToArray(kSampleLabel, out);
+    out = coded::WriteVarint32ToArray(label_size(key, str), out);
+    if (key != 0) {
+      out = coded::WriteTagToArray(kLabelKey, out);
+      out = coded::WriteVarint32ToArray(key, out);
+    }
+    if (str != 0) {
+      out = coded::WriteTagToArray(kLabelStr, out);
+      out = coded::WriteVarint32ToArray(str, out);
+    }
+    return out;
+  }
+
+  // The samples are written out of their stored order: asks the cache for the ids of the
+  // one at order_[ids_at] and for the sample at order_[sample_at], ahead of their turn.
+  void prefetch_sample(std::size_t ids_at, std::size_t sample_at) const {
+    if (ids_at < order_.size()) {
+      const merged_sample& ahead = samples_[order_[ids_at].index];
+      __builtin_prefetch(ids_.get() + ahead.first);
+      __builtin_prefetch(ids_.get() + ahead.first + 16);
+      __builtin_prefetch(ids_.get() + ahead.first + 32);
+    }
+    if (sample_at < order_.size()) __builtin_prefetch(&samples_[order_[sample_at].index]);
   }
 
   // A Label's bytes: key and str, each left out when 0 (proto3).
   static std::uint32_t label_size(std::uint32_t key, std::uint32_t str) {
-    using coded = google::protobuf::io::CodedOutputStream;
     return (key != 0 ? 1 + static_cast<std::uint32_t>(coded::VarintSize32(key)) : 0) +
            (str != 0 ? 1 + static_cast<std::uint32_t>(coded::VarintSize32(str)) : 0);
   }
@@ -348,14 +325,11 @@ class pprof_encoder {
   // up to 8 frames deep. Samples that share callers then sit side by side, and deflate
   // finds each one's caller ids and labels in the one before: on the service profile of
   // pprof_bench this makes the file 17% smaller and deflate about 15% faster, for a sort
-  // of 100k 24-byte entries.
+  // of 100k 24-byte entries (a radix sort: std::sort took 105 M instructions of 643 M).
   struct sample_order {
     std::uint64_t outer = 0;  // the 4 outermost location ids, 16 bits each
     std::uint64_t inner = 0;  // the 4 after them
     std::uint32_t index = 0;  // into samples_; breaks ties, so the order is fixed
-    bool operator<(const sample_order& o) const noexcept {
-      return outer != o.outer ? outer < o.outer : inner != o.inner ? inner < o.inner : index < o.index;
-    }
   };
 
   void order_samples() {
@@ -372,7 +346,29 @@ class pprof_encoder {
       }
       order_.push_back({key[0], key[1], static_cast<std::uint32_t>(i)});
     }
-    std::sort(order_.begin(), order_.end());
+    // By (outer, inner, index): 8 digits of 16 bits, inner's lowest first; order_ is in
+    // index order, and the sort is stable. Location ids are dense from 1, so the digits
+    // stay below the location count (or 2^16).
+    const std::size_t radix = std::bit_ceil(std::min<std::size_t>(static_cast<std::size_t>(out_.location_size()), 0xffff) + 1);
+    std::vector<sample_order> scratch;
+    detail::radix_sort(order_, scratch, 8, radix, [](const sample_order& o, std::size_t digit) {
+      return static_cast<std::size_t>(((digit < 4 ? o.inner : o.outer) >> (16 * (digit % 4))) & 0xffff);
+    });
+  }
+
+  // A hash of a sample's ids for the merge table, which compares the ids themselves: a
+  // multiply and an add for every two ids (the table mixes the bits further).
+  static std::uint64_t ids_hash(std::span<const std::uint32_t> ids, std::size_t locations) noexcept {
+    constexpr std::uint64_t k = 0x9e3779b97f4a7c15ULL;
+    std::uint64_t hash = locations;
+    std::size_t i = 0;
+    for (; i + 2 <= ids.size(); i += 2) {
+      std::uint64_t pair = 0;
+      std::memcpy(&pair, ids.data() + i, sizeof pair);
+      hash = (hash + pair) * k;
+    }
+    if (i < ids.size()) hash = (hash + ids[i]) * k;
+    return hash ^ (hash >> 32);
   }
 
   std::span<const std::uint32_t> ids_of(const merged_sample& m) const { return {ids_.get() + m.first, m.size}; }
@@ -383,7 +379,7 @@ class pprof_encoder {
   std::uint32_t label_key_id(std::size_t position, const std::string& key) {
     if (position < recent_keys_.size()) {
       recent_key& recent = recent_keys_[position];
-      if (recent.text == key) return recent.id;
+      if (detail::same_string(recent.text, key)) return recent.id;
       const auto id = static_cast<std::uint32_t>(strings_.intern(key));
       recent = {strings_.view(id), id};
       return id;
@@ -435,16 +431,20 @@ class pprof_encoder {
     return info.mapping->id();
   }
 
+  // Frame ids are handed out in order from 1, so a process's are mostly small: those
+  // index a plain vector, any others a hash table whose hash is the id itself. The
+  // vector's entry 0 stays 0, so frames without an id take the slow path too.
   std::uint32_t location_id(const frame& f) {
+    if (f.id < location_by_small_frame_id_.size()) {
+      if (const std::uint32_t known = location_by_small_frame_id_[f.id]; known != 0) return known;
+    }
+    return new_location_id(f);
+  }
+
+  std::uint32_t new_location_id(const frame& f) {
     if (f.id == 0) return location_of_strings(f);
-    // Frame ids are handed out in order from 1, so a process's are mostly small: those
-    // index a plain vector, any others a hash table whose hash is the id itself.
     if (f.id < kDirectFrameIds) {
-      if (f.id < location_by_small_frame_id_.size()) {
-        if (const std::uint32_t known = location_by_small_frame_id_[f.id]; known != 0) return known;
-      } else {
-        location_by_small_frame_id_.resize(std::bit_ceil(f.id + 1));
-      }
+      if (f.id >= location_by_small_frame_id_.size()) location_by_small_frame_id_.resize(std::bit_ceil(f.id + 1));
       return location_by_small_frame_id_[f.id] = location_of_strings(f);
     }
     if (const std::uint32_t* known = location_by_frame_id_.find(f.id, [](std::uint32_t) { return true; }))
@@ -636,17 +636,15 @@ std::string encode_pprof(const cpu_profile& profile) {
   // Serialized into one buffer, then gzipped in one call (libdeflate compresses whole
   // buffers, about twice as fast as zlib streaming). The buffer is sized by a bound and
   // not cleared: only the pages the serialization writes are touched.
-  const std::size_t bound = tables->ByteSizeLong() + encoder.samples_size_bound();
-  const auto raw = std::make_unique_for_overwrite<char[]>(bound);
-  std::size_t size = 0;
-  {
-    google::protobuf::io::ArrayOutputStream sink(raw.get(), static_cast<int>(std::min<std::size_t>(bound, INT_MAX)));
-    google::protobuf::io::CodedOutputStream out(&sink);
-    tables->SerializeWithCachedSizes(&out);
-    if (!encoder.write_samples(out) || out.HadError()) throw std::runtime_error("pprof: cannot serialize profile");
-    size = static_cast<std::size_t>(out.ByteCount());
-  }
-  return gzip_compress({raw.get(), size});
+  const std::size_t tables_size = tables->ByteSizeLong();
+  const std::size_t bound = tables_size + encoder.samples_size_bound();
+  const auto raw = std::make_unique_for_overwrite<std::uint8_t[]>(bound);
+  std::uint8_t* end = tables->SerializeWithCachedSizesToArray(raw.get());
+  end = encoder.write_samples(end);
+  const auto size = static_cast<std::size_t>(end - raw.get());
+  // A protobuf message (so what pprof readers parse) stays under 2 GiB.
+  if (size > static_cast<std::size_t>(INT_MAX)) throw std::runtime_error("pprof: cannot serialize profile");
+  return gzip_compress({reinterpret_cast<const char*>(raw.get()), size});
 }
 
 void write_pprof(const cpu_profile& profile, const std::string& path) {
