@@ -126,8 +126,10 @@ console_source make_console_source(const core::snapshot_source& source) {
     task_details d;
     d.task = std::move(*it);
     // Where it waits, when it is suspended: the viewer's Async stack panel.
-    if (auto dump = source.dump_task(task_id); !dump.tasks.empty())
+    if (auto dump = source.dump_task(task_id); !dump.tasks.empty()) {
       d.async_stack = std::move(dump.tasks.front().async_stack);
+      d.async_stack_cut = dump.tasks.front().async_stack_cut;
+    }
     for (auto& w : snap.warnings)
       if (w.task_id == task_id) d.warnings.push_back(std::move(w));
     return d;

@@ -99,6 +99,7 @@ struct fake_source {
       d.task.poll_times.count = 3;
       d.task.poll_times.p50 = std::chrono::microseconds(5);
       d.async_stack.push_back({"accept_loop()", "server.cpp", 12});
+      d.async_stack_cut = true;
       return d;
     };
     return s;

@@ -394,6 +394,7 @@ TEST(ConsoleServer, UnknownTaskDetailsIsAnErrorThatKeepsTheConnection) {
   client.request_task_details(1);
   ASSERT_TRUE(eventually([&] { return client.last_details() != nullptr; }));
   EXPECT_EQ(client.last_details()->async_stack.at(0).function, "accept_loop()");
+  EXPECT_TRUE(client.last_details()->async_stack_cut);
   EXPECT_EQ(client.last_details()->task.poll_times.p50, 5us);
   EXPECT_EQ(client.connection(), connection_state::connected);
 }

@@ -53,15 +53,18 @@ TEST(TaskDetailsStack, ASuspendedTaskShowsWhereItWaits) {
       20s));
   // Asked again until the answer has a stack: the first may come before it suspended.
   std::vector<std::string> functions;
+  bool cut = true;
   ASSERT_TRUE(coroscope::test::eventually([&] {
     client.request_task_details(id);
     const auto d = client.last_details();
     if (!d || d->task.id != id || d->async_stack.empty()) return false;
     functions.clear();
     for (const auto& f : d->async_stack) functions.push_back(f.function);
+    cut = d->async_stack_cut;
     return true;
   }));
   EXPECT_EQ(functions, (std::vector<std::string>{"await_gate", "gatekeeper"}));
+  EXPECT_FALSE(cut);  // the whole chain, down to the task's own coroutine
   client.stop();
   boost::asio::post(io, [&] { gate.cancel(); });
   worker.join();

@@ -140,6 +140,7 @@ void TaskDetailWidget::renderExtras() {
                   .arg(QString::fromStdString(f.function).toHtmlEscaped(),
                        formatLocation(f.file, f.line).toHtmlEscaped());
     html += QStringLiteral("</ol>");
+    if (m_details.async_stack_cut) html += tr("<i>… cut: the rest could not be read</i>");
   }
   html += tr("<h4>Await sites of this task</h4>");
   if (!m_haveDetails || m_details.await_sites.empty()) {

@@ -103,6 +103,11 @@ TEST(TaskDetailWidget, ShowsSharesWakesAndDetails) {
   details.task.poll_times.p99 = std::chrono::milliseconds(30);
   details.async_stack = {{"session(tcp::socket)", "server.cpp", 80}, {"accept_loop()", "server.cpp", 40}};
   d.setDetails(details);  // applied: same task
+  EXPECT_TRUE(d.extrasText().contains("session(tcp::socket)")) << d.extrasText().toStdString();
+  EXPECT_FALSE(d.extrasText().contains("cut:"));
+  details.async_stack_cut = true;  // the walk stopped before the task's own coroutine
+  d.setDetails(details);
+  EXPECT_TRUE(d.extrasText().contains("cut: the rest could not be read"));
   details.task.id = 99;
   d.setDetails(details);  // ignored: another task
   EXPECT_EQ(d.taskId(), 2u);

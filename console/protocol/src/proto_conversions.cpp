@@ -249,6 +249,7 @@ void to_proto(const task_details& d, pb::TaskDetails* out) {
     frame->set_file(f.file);
     frame->set_line(f.line);
   }
+  out->set_async_stack_cut(d.async_stack_cut);
   out->set_trace_id(d.task.trace_id);
   out->set_span_id(d.task.span_id);
   for (const auto& w : d.warnings) to_proto(w, out->add_warnings());
@@ -261,6 +262,7 @@ task_details from_proto(const pb::TaskDetails& d) {
   out.task.poll_times = from_proto(d.poll_times());
   out.task.scheduled_times = from_proto(d.scheduled_times());
   for (const auto& f : d.async_stack()) out.async_stack.push_back({f.function(), f.file(), f.line()});
+  out.async_stack_cut = d.async_stack_cut();
   for (const auto& w : d.warnings()) out.warnings.push_back(from_proto(w));
   for (const auto& a : d.await_sites()) out.await_sites.push_back(from_proto(a));
   return out;

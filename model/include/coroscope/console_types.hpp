@@ -30,6 +30,9 @@ struct console_identity {
 struct task_details {
   task_info task;                       ///< includes the poll/scheduled histograms
   std::vector<async_frame> async_stack;  ///< leaf first; empty when not known
+  /// The walk stopped before the task's own coroutine (a frame could not be read, or the
+  /// chain was deeper than the walk goes): `async_stack` is the part walked.
+  bool async_stack_cut = false;
   std::vector<warning_info> warnings;    ///< this task's lint instances
   std::vector<await_site_info> await_sites;
 };
