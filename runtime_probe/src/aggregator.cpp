@@ -650,10 +650,15 @@ task_info aggregator::to_info(const task_stats& t, std::uint64_t now) const {
   const std::uint64_t end = t.completed_tick ? t.completed_tick : now;
   info.total = nanoseconds(to_ns(end > t.spawn_tick ? end - t.spawn_tick : 0));
   info.busy = nanoseconds(to_ns(t.busy.estimate(t.polls)));
+  // Scheduling is timed only for a post's wake (an I/O or timer wake's wait is the
+  // operation's, not the scheduler's): the sampled mean times the polls a post may have
+  // woken, not every poll (a task sleeping on timers is idle, not scheduled).
+  const std::uint64_t post_wakes =
+      std::min(t.polls, t.ops[static_cast<unsigned>(op_kind::post)]);
   if (t.sched_samples > 0)
     info.scheduled = nanoseconds(to_ns(static_cast<std::uint64_t>(
         static_cast<double>(t.sched_ticks) / static_cast<double>(t.sched_samples) *
-        static_cast<double>(t.polls))));
+        static_cast<double>(post_wakes))));
   info.busy = std::min(info.busy, info.total);
   info.scheduled = std::min(info.scheduled, info.total - info.busy);
   info.idle = std::max(nanoseconds(0), info.total - info.busy - info.scheduled);

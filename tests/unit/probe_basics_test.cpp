@@ -113,6 +113,29 @@ TEST(Probe, TimedAwaitCountsSlowAwaits) {
   EXPECT_GE(t->idle, 100ms);
 }
 
+// Scheduling latency is measured on a post's wake only. A task whose first dispatch waited
+// long in the queue, and which then sleeps on timers, was scheduled once: that latency is
+// not every poll's (it was extrapolated to the timer wakes, and the sleep read as scheduled).
+TEST(Probe, TimerWakesAreIdleNotScheduled) {
+  asio::io_context io;
+  coroscope::probe probe{io, {.timing_interval = 1}};
+  asio::post(io, [] { coroscope::test::burn_cpu(40ms); });  // ahead of the task's first poll
+  coroscope::test::run_task(probe, "sleeper", []() -> asio::awaitable<void> {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    for (int i = 0; i < 5; ++i) {
+      timer.expires_after(30ms);
+      co_await timer.async_wait(asio::use_awaitable);
+    }
+  }());
+  const auto s = probe.snapshot();
+  const auto* t = find_task(s, "sleeper");
+  ASSERT_NE(t, nullptr);
+  ASSERT_GE(t->polls, 6u);
+  EXPECT_GE(t->scheduled, 40ms);  // its first poll waited behind the burn
+  EXPECT_LT(t->scheduled, 100ms);  // ... and only that one was scheduled
+  EXPECT_GE(t->idle, 100ms);       // the 5 x 30 ms on the timer
+}
+
 TEST(Probe, TimedAwaitNamesSiteAfterExpression) {
   asio::io_context io;
   coroscope::probe probe{io};
