@@ -472,12 +472,14 @@ void aggregator::check_running_polls() {
     const std::int64_t cpu_delta = cpu - w.watched_cpu_ns;
     // Off-CPU for most of the poll, and the thread gave up its CPU itself (it sleeps now, or
     // has since the watch began): a worker only preempted (a loaded machine, where
-    // schedstat says nothing) did not block.
-    const blocking_view view = read_blocking_view(w.tid);
-    const bool gave_up_cpu = !view.known || view.sleeping ||
-                             view.voluntary_switches > w.watched_voluntary_switches;
+    // schedstat says nothing) did not block. /proc is read only once the rest holds.
+    const auto gave_up_cpu = [&] {
+      const blocking_view view = read_blocking_view(w.tid);
+      return !view.known || view.sleeping ||
+             view.voluntary_switches > w.watched_voluntary_switches;
+    };
     if (!w.watched_reported_blocking && cpu >= 0 && wall_delta >= 5'000'000 &&
-        cpu_delta * 2 < wall_delta && gave_up_cpu) {
+        cpu_delta * 2 < wall_delta && gave_up_cpu()) {
       w.watched_reported_blocking = true;
       warn("blocking-call-in-task", t,
            "worker " + std::to_string(i) + " was off-CPU for " +
