@@ -12,6 +12,8 @@
 // Run with COROSCOPE_CPU_PROFILE=cpu.pb.gz to get the profile when it ends; then
 // `coroscope top cpu.pb.gz` and `coroscope flamegraph cpu.pb.gz -o flame.svg`.
 
+#include <time.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -81,11 +83,29 @@ asio::awaitable<void> handle_request(std::uint64_t request, Step step) {
   co_await step(request);
 }
 
-/// Spawns a request of each kind until `deadline`, at most `in_flight` at a time each.
-asio::awaitable<void> load(std::chrono::steady_clock::time_point deadline) {
+/// CPU time used by the whole process so far.
+double process_cpu_seconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+/// When to stop serving: at a wall-clock deadline, or once the process has used `cpu_seconds`
+/// (a CPU budget gives the same number of samples however loaded the machine is).
+struct stop_rule {
+  std::chrono::steady_clock::time_point deadline;
+  double cpu_seconds;
+  bool reached() const {
+    return std::chrono::steady_clock::now() >= deadline ||
+           (cpu_seconds > 0 && process_cpu_seconds() >= cpu_seconds);
+  }
+};
+
+/// Spawns a request of each kind, one after another, until `stop` says so.
+asio::awaitable<void> load(stop_rule stop) {
   const auto ex = co_await asio::this_coro::executor;
   std::uint64_t request = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
+  while (!stop.reached()) {
     co_await coroscope::co_spawn(ex, "render-invoice", handle_request(request++, render_invoice),
                                  asio::use_awaitable);
     co_await coroscope::co_spawn(ex, "parse-request", handle_request(request++, parse_body),
@@ -102,7 +122,11 @@ int main(int argc, char** argv) {
   CLI::App app{"Request-handling service with CPU hot spots planted in named tasks"};
   double seconds = 2;
   unsigned loaders = 2;
+  double cpu_seconds = 0;
   app.add_option("--seconds", seconds, "How long to serve requests")->check(CLI::Range(0.1, 3600.0));
+  app.add_option("--cpu-seconds", cpu_seconds,
+                 "Also stop once the process has used this much CPU time (0: no CPU budget)")
+      ->check(CLI::Range(0.0, 3600.0));
   app.add_option("--loaders", loaders, "Concurrent request loops (and workers)")
       ->check(CLI::Range(1, 64));
   CLI11_PARSE(app, argc, argv);
@@ -110,11 +134,12 @@ int main(int argc, char** argv) {
   asio::io_context io;
   {
     coroscope::probe probe{io, {.service_name = "cpu_hotspots"}};
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                              std::chrono::duration<double>(seconds));
+    const stop_rule stop{std::chrono::steady_clock::now() +
+                             std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                 std::chrono::duration<double>(seconds)),
+                         cpu_seconds};
     for (unsigned i = 0; i < loaders; ++i)
-      asio::co_spawn(probe.executor("load"), load(deadline), asio::detached);
+      asio::co_spawn(probe.executor("load"), load(stop), asio::detached);
     probe.run(loaders);
     const auto stats = probe.sampler_stats();
     std::printf("sampler: %llu samples, %llu dropped, %.0f Hz effective (requested %.0f)\n",

@@ -56,8 +56,10 @@ class HotspotsProfile : public ::testing::Test {
     dir_ = new fs::path(fs::temp_directory_path() /
                         ("coroscope-integration-" + std::to_string(::getpid())));
     fs::create_directories(*dir_);
+    // A CPU budget, not a wall-clock run: a loaded machine (CI's parallel tests) gives the
+    // program less CPU per second, and fewer samples than the tests need to judge.
     const auto r = run("COROSCOPE_CPU_PROFILE='" + path() + "' COROSCOPE_SAMPLE_HZ=499 '" +
-                       COROSCOPE_HOTSPOTS_EXE + "' --seconds 2");
+                       COROSCOPE_HOTSPOTS_EXE + "' --cpu-seconds 2 --seconds 120");
     run_output_ = new std::string(r.output);
     ASSERT_EQ(r.status, 0) << r.output;
     profile_ = new coroscope::cpu_profile(coroscope::decode_pprof(read_file(path())));
@@ -183,7 +185,7 @@ TEST_F(HotspotsProfile, PlantedHotSpotsHaveExactlyTheirLogicalStack) {
       {"tokenize_json", {"tokenize_json", "parse_body", "handle_request<...>", "parse-request"}},
       {"hash_audit_line", {"hash_audit_line", "write_audit", "handle_request<...>", "audit"}},
   };
-  int checked = 0, exact = 0;
+  int checked = 0;
   for (const auto& s : profile_->samples) {
     std::vector<std::string> names;
     for (const auto& f : s.stack) names.push_back(coroscope::short_function_name(f.function));
@@ -192,14 +194,10 @@ TEST_F(HotspotsProfile, PlantedHotSpotsHaveExactlyTheirLogicalStack) {
     const auto it = expected.find(names.front());
     if (it == expected.end()) continue;
     ++checked;
+    EXPECT_EQ(names, it->second);
     EXPECT_TRUE(s.stack.back().is_task_frame);
-    if (names == it->second)
-      ++exact;
-    else  // known: rarely the splice keeps Asio's resume frames (seen twice under load)
-      std::printf("[ info ] not exact: %s\n", testing::PrintToString(names).c_str());
   }
   EXPECT_GT(checked, 100);
-  EXPECT_GE(exact * 100, checked * 99);  // at most 1% with extra resume frames
 }
 
 TEST_F(HotspotsProfile, GoToolPprofReadsItRawAndByTags) {

@@ -57,6 +57,15 @@ TEST(FrameRoles, CoroscopesOwnFramesAreTheProbes) {
     EXPECT_EQ(role_of_function(name), frame_role::probe_internal) << name;
 }
 
+TEST(FrameRoles, ResumingACoroutineIsItsOwnRole) {
+  EXPECT_EQ(role_of_function("std::__n4861::coroutine_handle<void>::resume() const"), frame_role::coroutine_resume);
+  EXPECT_EQ(role_of_function("std::coroutine_handle<my::promise>::resume() const"), frame_role::coroutine_resume);
+  // Asio's frame resume also runs the initiation of what a coroutine awaits: not inside it.
+  EXPECT_EQ(role_of_function("boost::asio::detail::awaitable_frame_base<boost::asio::any_io_executor>::resume()"),
+            frame_role::user);
+  EXPECT_EQ(role_of_function("my::coroutine_handle<int>::resume()"), frame_role::user);
+}
+
 TEST(FrameRoles, EverythingElseIsTheUsers) {
   for (const char* name : {
            "",

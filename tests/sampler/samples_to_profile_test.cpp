@@ -126,6 +126,9 @@ fake_symbols service_symbols() {
       {0x250, {"yield()"}},
       {0x260, {kRecordFailure}},
       // The task pool's helper inlined into the probe's code, named by DWARF alone.
+      // Asio's pump resuming the running coroutine (inlined frames, innermost first).
+      {0x280, {"std::__n4861::coroutine_handle<void>::resume() const",
+               "boost::asio::detail::awaitable_frame_base<boost::asio::any_io_executor>::resume()", kPump}},
       {0x270, {"std::__atomic_base<unsigned long>::load(std::memory_order) const", "pop_free",
                "coroscope::detail::task_pool::acquire(coroscope::detail::probe_id)"}},
   };
@@ -223,6 +226,18 @@ TEST(SamplesToProfile, RunningCoroutineNotOnTheNativeStackCutsAtThePollBoundary)
   EXPECT_EQ(names(p.samples[0]),
             (std::vector<std::string>{"memcpy", kInitiateLambda, kInitiate, "yield()",
                                       "handle_request", "task:audit"}));
+}
+
+// A sample taken while a function the running coroutine calls is entering or leaving:
+// the frame-pointer walk skips its caller, the coroutine itself. What sits on
+// `coroutine_handle::resume` runs inside the running coroutine; Asio's resume frames go.
+TEST(SamplesToProfile, LeafWhoseCallerTheWalkLostSitsOnTheRunningCoroutine) {
+  fake_symbols symbols = service_symbols();
+  raw_sample s = in_poll({0x100, 0x280, 0x180});
+  in_task(s, 42, "accept-loop", {0x200, 0x210, 0x220});
+  const cpu_profile p = build({s}, symbols);
+  EXPECT_EQ(names(p.samples[0]), (std::vector<std::string>{"memcpy", "parse_body", "handle_request",
+                                                            "accept_loop", "task:accept-loop"}));
 }
 
 // A dispatch that runs inline: the task's own poll inside another poll on the same

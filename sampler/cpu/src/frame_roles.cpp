@@ -59,6 +59,13 @@ constexpr std::array probe_frames = {
     pattern{match::prefix, "coroscope::"},
 };
 
+// Resuming a coroutine (libstdc++ names it `std::__n4861::coroutine_handle<...>::resume`).
+// Asio's pump calls it through awaitable_frame_base::resume, which runs the initiation of
+// what a suspended coroutine awaits outside it: that code is not inside the coroutine.
+constexpr std::array coroutine_resumes = {
+    pattern{match::suffix, "coroutine_handle<...>::resume", "std::"},
+};
+
 bool matches(std::string_view name, const pattern& p) {
   if (!name.starts_with(p.within)) return false;
   switch (p.how) {
@@ -83,6 +90,7 @@ frame_role role_of_function(std::string_view function) {
   const std::string name = short_function_name(function);
   if (any_matches(name, poll_boundaries)) return frame_role::poll_boundary;
   if (any_matches(name, probe_frames)) return frame_role::probe_internal;
+  if (any_matches(name, coroutine_resumes)) return frame_role::coroutine_resume;
   return frame_role::user;
 }
 

@@ -18,6 +18,9 @@ enum class frame_role {
   /// coroscope's own code running inside a task (the probe's executor, TIMED_AWAIT's timer,
   /// coroscope::co_spawn's wrapper coroutine): hidden, it is not the user's.
   probe_internal,
+  /// `std::coroutine_handle<>::resume`: what runs above it (leaf side) runs inside the
+  /// coroutine it resumed, even when that coroutine's own frame is missing from the walk.
+  coroutine_resume,
 };
 
 /// The role of a frame by its function name (full, as the symbolizer gives it). The one

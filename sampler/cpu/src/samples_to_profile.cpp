@@ -24,7 +24,8 @@
 // below it go (every task would otherwise share the same uninformative root) and the
 // awaiting coroutines follow. Not found (the coroutine has suspended and Asio runs the
 // initiation of what it awaits, e.g. a post or dispatch), the stack is cut at the
-// boundary and the whole async chain follows what is above it. So a task's stack never
+// boundary, or at `coroutine_handle::resume` when the walk lost the coroutine's own frame,
+// and the whole async chain follows what is above it. So a task's stack never
 // holds the worker's run loop or thread start. coroscope's own frames (the probe's
 // executor, TIMED_AWAIT's timer, coroscope::co_spawn's wrapper coroutine, and what is
 // inlined into them) are dropped wherever they are. A task without an async stack gets
@@ -63,12 +64,13 @@ class task_stack_builder {
     }
   }
 
-  // The index of the leaf-most frame that is a poll boundary, or the size.
-  std::size_t boundary() {
+  // The index of the leaf-most frame of `wanted` role before `end`, or `end`.
+  std::size_t first_of(detail::frame_role wanted, std::size_t end) {
     std::size_t i = 0;
-    while (i < stack_.size() && role(stack_[i]) != detail::frame_role::poll_boundary) ++i;
+    while (i < end && role(stack_[i]) != wanted) ++i;
     return i;
   }
+  std::size_t boundary() { return first_of(detail::frame_role::poll_boundary, stack_.size()); }
 
   void truncate(std::size_t size) {
     stack_.resize(size);
@@ -142,6 +144,12 @@ std::vector<frame> build_stack(const raw_sample& raw, frame_resolver& symbols, d
       if (it != stack.begin() + static_cast<std::ptrdiff_t>(boundary)) {
         task_end = static_cast<std::size_t>(it - stack.begin()) + 1;
         first_async = 1;
+      } else {
+        // A frame-pointer walk loses a function's caller while the function is entering or
+        // leaving (its frame is not linked yet): a leaf called by the running coroutine
+        // then sits right on `coroutine_handle::resume`. What is above that runs inside
+        // the running coroutine, so the whole async chain follows it.
+        task_end = task.first_of(detail::frame_role::coroutine_resume, boundary);
       }
     }
   }
