@@ -23,8 +23,9 @@
 #   fuzz      the libFuzzer targets (clang) for FUZZ_SECONDS (default 60) each over
 #             their committed corpus: scripts/fuzz.sh
 # A sanitizer report fails its test (ASan/UBSan abort; TSan exits non-zero, see below).
-# The last line is "N passed, N failed, N skipped"; the exit status is non-zero when any
-# stage failed. COROSCOPE_BUILD_ROOT (default: build) moves the build trees.
+# Each stage says how long it took; the last line is "N passed, N failed, N skipped, in
+# N s"; the exit status is non-zero when any stage failed. COROSCOPE_BUILD_ROOT (default:
+# build) moves the build trees.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -148,7 +149,7 @@ failures=()
 
 # Runs stage_$1 in a subshell with errexit on (it would be off inside an `if`), counts it.
 run_stage() {
-  local name=$1 rc
+  local name=$1 rc start=$SECONDS
   echo
   echo "=== stage $name"
   set +e
@@ -158,10 +159,11 @@ run_stage() {
   )
   rc=$?
   set -e
+  local took="$((SECONDS - start)) s"  # CI has 90 minutes in all: where they go
   case $rc in
-    0) passed=$((passed + 1)); echo "=== stage $name: passed" ;;
-    77) skipped=$((skipped + 1)); echo "=== stage $name: skipped" ;;
-    *) failed=$((failed + 1)); failures+=("$name"); echo "=== stage $name: FAILED ($rc)" ;;
+    0) passed=$((passed + 1)); echo "=== stage $name: passed ($took)" ;;
+    77) skipped=$((skipped + 1)); echo "=== stage $name: skipped ($took)" ;;
+    *) failed=$((failed + 1)); failures+=("$name"); echo "=== stage $name: FAILED ($rc, $took)" ;;
   esac
 }
 
@@ -176,5 +178,5 @@ run_stage fuzz
 
 echo
 if ((failed > 0)); then echo "failed stages: ${failures[*]}"; fi
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "$passed passed, $failed failed, $skipped skipped, in $SECONDS s"
 ((failed == 0))
