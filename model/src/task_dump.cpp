@@ -40,6 +40,9 @@ std::string to_string(const dumped_task& t) {
   std::string out = "task " + std::to_string(t.id) + " \"" + t.name + "\" [" + to_string(t.state);
   if (t.waiting_for.count() > 0) out += ", " + short_duration(t.waiting_for);
   out += "]:\n";
+  if (t.awaiting)
+    out += "    in TIMED_AWAIT \"" + t.awaiting->name + "\" at " + t.awaiting->file + ":" +
+           std::to_string(t.awaiting->line) + " for " + short_duration(t.awaiting->waited) + "\n";
   if (t.async_stack.empty()) {
     out += t.state == dump_state::running    ? "    (running: its stack changes under a walk)\n"
            : t.state == dump_state::starting ? "    (not started yet)\n"

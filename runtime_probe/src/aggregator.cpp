@@ -374,11 +374,16 @@ void aggregator::on_await_sample(const event& e) {
   s.hist.record(to_ns(middle));
   if (f.shortest > slow_await_ticks_) {
     ++s.slow;
-    const task_stats* t = find_task(e.task_id, e.slot);
+    task_stats* t = find_task(e.task_id, e.slot);
+    // The end of an await told while it waited is that same slow await: not one more.
+    const bool told = t && t->slow_wait_site == f.site;
+    if (told) t->slow_wait_site = nullptr;
     warn("slow-await", t,
          s.name + " at " + s.file + ":" + std::to_string(s.line) + " took " +
              (exact ? "" : "at least ") + format_ms(to_ns(f.shortest)) + " (threshold " +
-             format_ms(static_cast<std::uint64_t>(options_.slow_await_threshold.count())) + ")");
+             format_ms(static_cast<std::uint64_t>(options_.slow_await_threshold.count())) + ")" +
+             (told && !t->waiting_stack.empty() ? ", in " + t->waiting_stack : ""),
+         told ? std::max<std::uint64_t>(occurrences("slow-await", t->id), 1) : 0);
   }
 }
 
@@ -524,18 +529,40 @@ void aggregator::check_self_wakes(const task_stats& t) {
          t.self_wakes);
 }
 
-const std::string& aggregator::stuck_stack(task_stats& t, const task_record& record) {
+const std::string& aggregator::waiting_stack(task_stats& t, const task_record& record) {
   const std::uint64_t polls = record.polls.load(std::memory_order_relaxed);
-  if (t.stuck_stack_polls == polls) return t.stuck_stack;
-  t.stuck_stack_polls = polls;
-  t.stuck_stack.clear();
+  if (t.waiting_stack_polls == polls) return t.waiting_stack;
+  t.waiting_stack_polls = polls;
+  t.waiting_stack.clear();
   std::vector<std::uintptr_t> pcs;
-  if (walk_task(record, pcs, foreign_memory{}) == walk_result::suspended) {
-    // The symbolizer is the one task naming uses here, under the collector's lock too.
-    const std::string where = one_line(symbolize_async_stack(pcs));
-    if (!where.empty()) t.stuck_stack = ", waiting in " + where;
-  }
-  return t.stuck_stack;
+  // The symbolizer is the one task naming uses here, under the collector's lock too.
+  if (walk_task(record, pcs, foreign_memory{}) == walk_result::suspended)
+    t.waiting_stack = one_line(symbolize_async_stack(pcs));
+  return t.waiting_stack;
+}
+
+// A slow await is told once while it still waits (with where), not only when it ends: a
+// task waiting for minutes on a lost reply would otherwise say nothing until then.
+void aggregator::check_slow_wait(task_stats& t, const task_record& record) {
+  const await_site* site = record.awaiting.load(std::memory_order_acquire);
+  if (!site) return;
+  const std::uint64_t since = record.awaiting_since.load(std::memory_order_relaxed);
+  if (site == t.slow_wait_site && since == t.slow_wait_since) return;  // told already
+  const std::uint64_t waited = g_coarse_clock.ticks_since(since + 1);
+  if (waited <= slow_await_ticks_) return;
+  t.slow_wait_site = site;
+  t.slow_wait_since = since;
+  const std::string& where = waiting_stack(t, record);
+  warn("slow-await", &t,
+       std::string(site->name) + " at " + site->file + ":" + std::to_string(site->line) +
+           " still waiting after " + format_ms(to_ns(waited)) + " (threshold " +
+           format_ms(static_cast<std::uint64_t>(options_.slow_await_threshold.count())) + ")" +
+           (where.empty() ? "" : ", in " + where));
+}
+
+std::uint64_t aggregator::occurrences(const char* lint, std::uint64_t task_id) const {
+  const auto it = warnings_.find(warning_key{lint, task_id});
+  return it == warnings_.end() ? 0 : it->second.occurrences;
 }
 
 void aggregator::check_tasks(std::uint64_t now) {
@@ -550,10 +577,13 @@ void aggregator::check_tasks(std::uint64_t now) {
     // Idle since stamp end_seq + 1 at the latest; past the clock's history (about a
     // second) its age is extrapolated, so thresholds of minutes are reached.
     const std::uint64_t idle = g_coarse_clock.ticks_since(end_seq + 1);
-    if (idle > stuck_ticks_)
+    check_slow_wait(t, record);
+    if (idle > stuck_ticks_) {
+      const std::string& where = waiting_stack(t, record);
       warn("stuck", &t,
            "idle for " + format_ms(to_ns(idle)) + " with no pending wake" +
-               stuck_stack(t, record));
+               (where.empty() ? "" : ", waiting in " + where));
+    }
   }
   (void)now;
 }
@@ -621,9 +651,15 @@ std::vector<walked_task> aggregator::walk_live_tasks(std::uint64_t only) {
       case walk_result::not_started: w.task.state = dump_state::starting; break;
       default: w.task.state = wake_pending(record) ? dump_state::queued : dump_state::waiting;
     }
-    if (w.task.state == dump_state::waiting || w.task.state == dump_state::queued)
+    if (w.task.state == dump_state::waiting || w.task.state == dump_state::queued) {
       w.task.waiting_for =
           nanoseconds(to_ns(g_coarse_clock.ticks_since(record.last_poll_end.load(std::memory_order_relaxed) + 1)));
+      if (const await_site* site = record.awaiting.load(std::memory_order_acquire)) {
+        const std::uint64_t since = record.awaiting_since.load(std::memory_order_relaxed);
+        w.task.awaiting = awaited_site{site->name, site->file, site->line,
+                                       nanoseconds(to_ns(g_coarse_clock.ticks_since(since + 1)))};
+      }
+    }
     out.push_back(std::move(w));
   }
   std::sort(out.begin(), out.end(),

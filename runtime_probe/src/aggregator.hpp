@@ -96,10 +96,14 @@ class aggregator {
     std::uint64_t sched_samples = 0, sched_ticks = 0;
     std::uint64_t slow_polls = 0;
     bool failed = false;
-    // Where it waits, for the `stuck` warning: walked once per idle stretch (keyed by its
-    // poll count), not at every tick.
-    std::string stuck_stack;
-    std::uint64_t stuck_stack_polls = ~std::uint64_t{0};
+    // Where it waits, for the `stuck` and `slow-await` warnings: walked once per idle
+    // stretch (keyed by its poll count), not at every tick.
+    std::string waiting_stack;
+    std::uint64_t waiting_stack_polls = ~std::uint64_t{0};
+    // The TIMED_AWAIT (site, start) a slow-await warning was given for while it waited: its
+    // end is then the same slow await, not another.
+    const void* slow_wait_site = nullptr;
+    std::uint64_t slow_wait_since = 0;
     bool has_trace = false;
     std::string trace_id, span_id;
     log_histogram poll_hist, sched_hist;
@@ -164,8 +168,11 @@ class aggregator {
   void check_running_polls();
   void check_tasks(std::uint64_t now);  // self-wakes, stuck, names
   void check_self_wakes(const task_stats& t);
-  /// " in a <- b" (where `t` waits), or "" when its stack cannot be walked.
-  const std::string& stuck_stack(task_stats& t, const task_record& record);
+  /// "a <- b" (where `t` waits), or "" when its stack cannot be walked.
+  const std::string& waiting_stack(task_stats& t, const task_record& record);
+  /// slow-await for a task still waiting in a TIMED_AWAIT past the threshold.
+  void check_slow_wait(task_stats& t, const task_record& record);
+  std::uint64_t occurrences(const char* lint, std::uint64_t task_id) const;
   void refresh(task_stats& t);          // counts from the record
   /// Forgets completed tasks past the retention time or count, looking at no more than
   /// `max_visits` of them (oldest first).

@@ -86,11 +86,12 @@ task_record* acquire(std::uint16_t probe, std::string_view name, const code_site
   t.root.store(nullptr, std::memory_order_relaxed);
   t.end_hook = {};
   for (auto* counter : {&t.polls, &t.poll_begins, &t.self_wakes, &t.migrations, &t.last_poll_end,
-                        &t.wake_mark})
+                        &t.wake_mark, &t.awaiting_since})
     counter->store(0, std::memory_order_relaxed);
   for (auto& count : t.ops) count.store(0, std::memory_order_relaxed);
   t.last_worker.store(-1, std::memory_order_relaxed);
   t.entry_fn.store(0, std::memory_order_relaxed);
+  t.awaiting.store(nullptr, std::memory_order_relaxed);
   std::fill(std::begin(t.spawn_pcs), std::end(t.spawn_pcs), 0);
   t.spawn_file = where.file ? where.file : "";
   t.spawn_function = where.function ? where.function : "";

@@ -161,6 +161,19 @@ TEST(debug_server, tasks_json_with_stacks_says_when_a_stack_was_cut) {
   EXPECT_EQ(j["tasks"][1]["async_stack_cut"], false);
 }
 
+TEST(debug_server, tasks_json_with_stacks_says_which_timed_await_a_task_waits_in) {
+  coroscope::task_dump dump = fake_sources::small_dump();
+  dump.tasks.front().awaiting =
+      coroscope::awaited_site{"db.query", "/src/server.cpp", 40, std::chrono::milliseconds(1500)};
+  const auto j = nlohmann::json::parse(coroscope::tasks_json(coroscope::test::small_snapshot(), dump));
+  const auto& a = j["tasks"][0]["awaiting"];
+  EXPECT_EQ(a["site"], "db.query");
+  EXPECT_EQ(a["file"], "/src/server.cpp");
+  EXPECT_EQ(a["line"], 40);
+  EXPECT_EQ(a["waited_ns"], 1'500'000'000);
+  EXPECT_FALSE(j["tasks"][1].contains("awaiting"));  // not inside one
+}
+
 TEST(debug_server, dump_is_the_text_task_dump) {
   fake_sources fake;
   debug_server server(loopback(), fake.sources());

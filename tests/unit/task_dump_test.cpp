@@ -176,6 +176,83 @@ TEST(TaskDump, StuckWarningSaysWhereTheTaskWaits) {
       << stuck->message;
 }
 
+awaitable<void> wait_gate(boost::asio::steady_timer& gate) {
+  boost::system::error_code ec;
+  co_await gate.async_wait(boost::asio::redirect_error(use_awaitable, ec));
+}
+awaitable<void> first_timed_then_plain(boost::asio::steady_timer& first, boost::asio::steady_timer& second) {
+  TIMED_AWAIT_AS("first gate", wait_gate(first));
+  co_await wait_gate(second);  // not timed itself: inside the caller's TIMED_AWAIT
+}
+awaitable<void> timed_request(boost::asio::steady_timer& first, boost::asio::steady_timer& second) {
+  TIMED_AWAIT_AS("whole request", first_timed_then_plain(first, second));
+}
+
+TEST(TaskDump, ATaskInsideATimedAwaitSaysWhichAndForHowLong) {
+  boost::asio::io_context io;
+  coroscope::probe p{io};
+  boost::asio::steady_timer first{io, std::chrono::hours(1)}, second{io, std::chrono::hours(1)};
+  boost::asio::co_spawn(p.executor("request"), timed_request(first, second), boost::asio::detached);
+  coroscope::task_dump inner, outer;
+  const auto awaiting = [](const coroscope::task_dump& d, const std::string& site) {
+    const auto* t = find(d, "request");
+    return t && t->state == coroscope::dump_state::waiting && t->awaiting && t->awaiting->name == site;
+  };
+  {
+    worker w{p};
+    ASSERT_TRUE(eventually([&] { return awaiting(inner = p.dump_tasks(), "first gate"); }));
+    boost::asio::post(io, [&] { first.cancel(); });
+    // The inner await over, the enclosing one is where the task waits again.
+    ASSERT_TRUE(eventually([&] { return awaiting(outer = p.dump_tasks(), "whole request"); }));
+    boost::asio::post(io, [&] { second.cancel(); });
+  }
+  const coroscope::awaited_site& in = *find(inner, "request")->awaiting;
+  EXPECT_NE(in.file.find("task_dump_test.cpp"), std::string::npos) << in.file;
+  const coroscope::awaited_site& out = *find(outer, "request")->awaiting;
+  EXPECT_EQ(out.file, in.file);
+  EXPECT_GT(out.line, in.line);  // timed_request is defined below first_timed_then_plain
+  EXPECT_GE(out.waited, in.waited);  // it began first
+  const std::string text = coroscope::to_string(inner);
+  EXPECT_NE(text.find("in TIMED_AWAIT \"first gate\" at "), std::string::npos) << text;
+  EXPECT_LT(text.find("in TIMED_AWAIT"), text.find("wait_gate")) << text;
+}
+
+awaitable<void> await_reply(boost::asio::steady_timer& gate) { TIMED_AWAIT_AS("reply", wait_gate(gate)); }
+awaitable<void> send_request(boost::asio::steady_timer& gate) { co_await await_reply(gate); }
+
+TEST(TaskDump, SlowAwaitIsToldWhileItStillWaitsWithTheStack) {
+  boost::asio::io_context io;
+  coroscope::probe p{io, {.slow_await_threshold = std::chrono::milliseconds(30)}};
+  boost::asio::steady_timer gate{io, std::chrono::hours(1)};
+  boost::asio::co_spawn(p.executor("client"), send_request(gate), boost::asio::detached);
+  std::string during;
+  // Checked on the worker itself until the lint fired (the waiting task stays suspended).
+  std::function<void()> check = [&] {
+    for (const auto& w : p.snapshot().warnings)
+      if (w.lint == "slow-await") {
+        during = w.message;
+        gate.cancel();
+        return;
+      }
+    boost::asio::post(io, check);
+  };
+  boost::asio::post(io, check);
+  p.run(1);
+  EXPECT_NE(during.find("reply at "), std::string::npos) << during;
+  EXPECT_NE(during.find(" still waiting after "), std::string::npos) << during;
+  EXPECT_NE(during.find(", in wait_gate (task_dump_test.cpp:"), std::string::npos) << during;
+  EXPECT_NE(during.find("<- send_request (task_dump_test.cpp:"), std::string::npos) << during;
+  // When it ends, the same warning says how long it took, still with where: one slow await.
+  const coroscope::snapshot after = p.snapshot();
+  const coroscope::warning_info* slow = nullptr;
+  for (const auto& w : after.warnings)
+    if (w.lint == "slow-await") slow = &w;
+  ASSERT_NE(slow, nullptr);
+  EXPECT_NE(slow->message.find(" took "), std::string::npos) << slow->message;
+  EXPECT_NE(slow->message.find(", in wait_gate (task_dump_test.cpp:"), std::string::npos) << slow->message;
+  EXPECT_EQ(slow->occurrences, 1u);
+}
+
 TEST(TaskDump, EmptyWithoutTasks) {
   boost::asio::io_context io;
   coroscope::probe p{io};

@@ -19,7 +19,8 @@ namespace coroscope::detail {
 /// the suspension. Every await is counted (in the thread's site_counts). One in about the
 /// thread's sampling interval reads the clock at both ends; the others read only the
 /// coarse clock's sequence, and a long one (which spanned its stamps) is measured to within
-/// a stamp interval (see poll_hooks.hpp).
+/// a stamp interval (see poll_hooks.hpp). Inside a task, the task's record says which
+/// site it awaits while the timer lives (the enclosing one's again after it).
 class await_timer {
  public:
   COROSCOPE_HOT explicit await_timer(const await_site& site) noexcept : site_(&site) {
@@ -28,6 +29,12 @@ class await_timer {
     task_ = st.current_task;
     probe_ = task_ ? task_->probe : st.probe;
     seq_ = g_coarse_clock.read_seq();
+    if (task_) {
+      outer_ = task_->awaiting.load(std::memory_order_relaxed);
+      outer_since_ = task_->awaiting_since.load(std::memory_order_relaxed);
+      task_->awaiting_since.store(seq_, std::memory_order_relaxed);
+      task_->awaiting.store(&site, std::memory_order_release);
+    }
     if (COROSCOPE_UNLIKELY(--st.await_countdown == 0)) {
       st.await_countdown = next_countdown(st);
       start_ = ticks();
@@ -36,6 +43,10 @@ class await_timer {
 
   COROSCOPE_HOT ~await_timer() {
     if (probe_ == 0) return;
+    if (task_) {
+      task_->awaiting.store(outer_, std::memory_order_relaxed);
+      task_->awaiting_since.store(outer_since_, std::memory_order_relaxed);
+    }
     count_site(site_, probe_);
     if (COROSCOPE_UNLIKELY(start_ != 0)) {
       const std::uint64_t length = ticks() - start_;
@@ -60,6 +71,8 @@ class await_timer {
 
   const await_site* site_;
   task_record* task_ = nullptr;
+  const await_site* outer_ = nullptr;  ///< the enclosing TIMED_AWAIT's, restored at the end
+  std::uint64_t outer_since_ = 0;
   std::uint64_t start_ = 0;
   std::uint64_t seq_ = 0;
   std::uint16_t probe_ = 0;

@@ -151,6 +151,10 @@ std::string tasks_json(const snapshot& s, const task_dump& dump) {
     const auto it = by_id.find(t["id"].get<std::uint64_t>());
     t["async_stack"] = frames(it == by_id.end() ? std::vector<async_frame>{} : it->second->async_stack);
     t["async_stack_cut"] = it != by_id.end() && it->second->async_stack_cut;
+    if (it != by_id.end() && it->second->awaiting) {
+      const awaited_site& a = *it->second->awaiting;
+      t["awaiting"] = {{"site", a.name}, {"file", a.file}, {"line", a.line}, {"waited_ns", a.waited.count()}};
+    }
   }
   return text(j);
 }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,16 @@ struct async_frame {
   std::string file;      ///< where the coroutine is defined; empty when not known
   std::uint32_t line = 0;
   bool operator==(const async_frame&) const = default;
+};
+
+/// The `TIMED_AWAIT` a task waits in (the innermost, when they nest).
+struct awaited_site {
+  std::string name;  ///< the site's name (the awaited expression's text by default)
+  std::string file;
+  std::uint32_t line = 0;
+  /// Coarse time since the await began (about 1 ms resolution, never more than it was).
+  std::chrono::nanoseconds waited{0};
+  bool operator==(const awaited_site&) const = default;
 };
 
 /// Where a task was when the dump was taken.
@@ -45,6 +56,8 @@ struct dumped_task {
   /// The walk stopped before the task's own coroutine: memory it could not read (or more
   /// than 32 frames). `async_stack` is then the part walked, leaf first; empty: not known.
   bool async_stack_cut = false;
+  /// Set when a waiting or queued task is inside a `TIMED_AWAIT`: which one, and how long.
+  std::optional<awaited_site> awaiting;
 };
 
 /// Every live task of one probe at one moment, ordered by id.
@@ -57,6 +70,7 @@ struct task_dump {
 /// Go-style text: one block per task, a blank line between blocks:
 ///
 ///     task 7 "handle-session" [waiting, 1.2s]:
+///         in TIMED_AWAIT "db.query" at /src/server.cpp:40 for 1.2s
 ///         read_request
 ///             /src/server.cpp:41
 ///         handle_session

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "coroscope/detail/asio_layout.hpp"
+#include "coroscope/detail/await_site.hpp"
 
 namespace coroscope::detail {
 
@@ -78,6 +79,10 @@ struct alignas(64) task_record {
   /// scheduled (0: never).
   std::atomic<std::uint64_t> wake_mark{0};
   std::atomic<std::uintptr_t> entry_fn{0};       ///< resume function of the task's coroutine
+  /// The innermost TIMED_AWAIT the task is inside, and the coarse clock sequence it began
+  /// at: where a dump and the slow-await lint say it waits. Written by `await_timer` only.
+  std::atomic<const await_site*> awaiting{nullptr};
+  std::atomic<std::uint64_t> awaiting_since{0};
   std::array<std::atomic<std::uint32_t>, kOpKinds> ops{};  ///< operations started, by kind
 
   std::uintptr_t spawn_pcs[kSpawnFrames] = {};
