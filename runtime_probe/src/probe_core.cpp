@@ -146,6 +146,20 @@ snapshot probe_core::take_snapshot() const {
   return s;
 }
 
+std::optional<timeline> probe_core::trace_window(std::chrono::nanoseconds last) const {
+  if (!aggregator_.recorder_on()) return std::nullopt;
+  collector& c = collector::instance();
+  return c.with_drained([&] {
+    aggregator_.tick();  // task names resolved as of now
+    return aggregator_.trace_window(last, count_since(c.dropped_events(), dropped_events_at_start_));
+  });
+}
+
+std::vector<core::lint_firing> probe_core::lints_since(std::uint64_t after) const {
+  if (!aggregator_.recorder_on()) return {};
+  return collector::instance().with_drained([&] { return aggregator_.lints_since(after); });
+}
+
 task_dump probe_core::dump_tasks() const { return dump(0); }
 
 task_dump probe_core::dump_task(std::uint64_t id) const { return id ? dump(id) : task_dump{}; }
