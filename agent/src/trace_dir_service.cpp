@@ -87,6 +87,7 @@ class trace_dir_service final : public service {
     pump.interval = kCheckInterval;
     pump.thread_name = "coroscope-trace";
     pump.what = "flight recorder trace";
+    pump.final_tick = true;  // lints that fired since the last check still get their trace
     pump_ = std::make_unique<base::interval_pump>(std::move(pump), [this](std::stop_token) {
       const std::uint64_t signals = g_sigusr2_count.load(std::memory_order_relaxed);
       const bool requested = sigusr2_ && signals != signals_seen_;

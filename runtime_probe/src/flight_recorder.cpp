@@ -86,7 +86,15 @@ void flight_recorder::record(const event& e) {
       x.aux = f.parent_id;
       return push(x);
     }
+    case event_kind::park: {
+      const park_fields f = e.as_park();
+      x.what = kind::park;
+      x.begin = f.begin;
+      x.end = std::max(f.begin, f.end);
+      return push(x);
+    }
     case event_kind::task_complete:
+      pending_awaits_.erase(e.task_id);  // an await with no poll after it never ends
       x.what = kind::complete;
       x.begin = x.end = e.as_complete().tick;
       return push(x);
@@ -187,6 +195,7 @@ void flight_recorder::fill(timeline& out, std::uint64_t since_tick) const {
                               site->line, to_ns(e.begin), to_ns(e.end)});
         break;
       }
+      case kind::park: out.parks.push_back({worker, to_ns(e.begin), to_ns(e.end)}); break;
       case kind::spawn:
       case kind::complete: note_task(e.task_id, 0); break;
     }

@@ -24,7 +24,8 @@ class flight_recorder {
   flight_recorder(std::uint64_t window_ticks, std::size_t max_bytes);
 
   bool on() const noexcept { return max_bytes_ != 0; }
-  /// Keeps what the window shows of `e` (polls, spawns, ends, timed awaits); ignores the rest.
+  /// Keeps what the window shows of `e` (polls, spawns, ends, timed awaits, parks); ignores
+  /// the rest.
   void record(const event& e);
   /// A lint fired at `tick`. `lint` is a string literal (the aggregator's lint names).
   void record_lint(const char* lint, std::uint64_t task_id, std::uint64_t tick,
@@ -43,7 +44,7 @@ class flight_recorder {
   std::uint64_t newest_tick() const noexcept { return newest_; }
 
  private:
-  enum class kind : std::uint8_t { poll, spawn, complete, await };
+  enum class kind : std::uint8_t { poll, spawn, complete, await, park };
   /// 40 bytes; `aux`: a poll's wake tick, a spawn's parent id, an await's site.
   struct entry {
     std::uint64_t begin, end;
