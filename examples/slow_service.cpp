@@ -15,7 +15,9 @@
 //
 // The thresholds are set low (see `demo_options`) so the run takes about half a second on
 // two workers. Prints the summary, a task dump taken when every lint had fired (where
-// `forgotten` waits), then one line per lint; exits 1 if any did not fire.
+// `forgotten` waits), then one line per lint; exits 1 if any did not fire. With
+// COROSCOPE_FLIGHT_RECORDER and COROSCOPE_TRACE_DIR set, also writes the run as a Perfetto
+// trace into that directory (and the lints write theirs).
 
 #include <algorithm>
 #include <array>
@@ -155,6 +157,12 @@ int main() {
     std::printf("slow_service: ran %.2f s on 2 workers\n\n%s\n", seconds,
                 coroscope::format_summary(s).c_str());
     std::printf("task dump when every lint had fired:\n\n%s\n", dump.c_str());
+    // With COROSCOPE_FLIGHT_RECORDER and COROSCOPE_TRACE_DIR (scripts/demo.sh sets both):
+    // the whole run as a Perfetto trace, next to the traces the lints wrote.
+    if (const std::string& dir = probe.options().trace_dir; !dir.empty()) {
+      const std::string path = dir + "/slow_service-end.perfetto-trace";
+      if (probe.write_trace(path)) std::printf("flight recorder trace: %s\n\n", path.c_str());
+    }
     int missing = 0;
     for (std::string_view lint : kLints) {
       const bool fired = has_lint(s, lint);

@@ -31,7 +31,9 @@ echo "=== echo_server --plain: the same workload without the probe"
 
 echo
 echo "=== slow_service: a task for each lint, then a task dump (where each task waits)"
-"$build_dir/examples/slow_service" | tee "$out/slow_service.txt"
+rm -rf "$out/traces"
+COROSCOPE_FLIGHT_RECORDER=30s COROSCOPE_TRACE_DIR="$out/traces" \
+  "$build_dir/examples/slow_service" | tee "$out/slow_service.txt"
 
 echo
 echo "=== cpu_hotspots: request tasks with planted hot functions, profiled (CPU, 499 Hz)"
@@ -59,6 +61,7 @@ echo "Output written to $out/:"
 echo "  echo_server.txt        throughput and summary (tasks, workers, await sites, warnings)"
 echo "  echo_server_plain.txt  throughput without the probe"
 echo "  slow_service.txt       summary with one warning of each lint, and a task dump"
+echo "  traces/                Perfetto traces (open in https://ui.perfetto.dev): one per lint, and the whole run"
 echo "  cpu.pb.gz              CPU profile (pprof): go tool pprof -http=: $out/cpu.pb.gz"
 echo "  flame.svg              interactive flamegraph (open in a browser): task frames at the root"
 echo "  top.txt                hot functions and hot tasks (coroscope top)"

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 // The HTTP debug endpoints (`COROSCOPE_HTTP`): pprof CPU and heap profiles, the task
-// table as JSON (with async stacks on request), task dumps, Prometheus metrics. Off unless
+// table as JSON (with async stacks on request), task dumps, the flight recorder's trace,
+// Prometheus metrics. Off unless
 // asked for.
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -13,6 +15,7 @@
 
 #include "coroscope/debug_server.hpp"
 #include "coroscope/metrics.hpp"
+#include "coroscope/perfetto.hpp"
 #include "heap_service.hpp"
 #include "services.hpp"
 
@@ -44,6 +47,13 @@ class http_service final : public service {
       return prometheus_text(r.take_snapshot(), read_process_stats());
     };
     sources.heap_profile = [] { return heap_profile_pprof(); };
+    if (options.flight_recorder_bytes != 0) {
+      sources.trace = [&r](std::chrono::seconds seconds) -> std::optional<std::string> {
+        std::optional<timeline> window = r.trace_window(seconds);
+        if (!window) return std::nullopt;
+        return encode_perfetto(*window);
+      };
+    }
     try {
       server_ = std::make_unique<debug_server>(std::move(server), std::move(sources));
       std::fprintf(stderr, "coroscope: debug endpoints on http://%s/debug/pprof/\n",

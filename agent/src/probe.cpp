@@ -4,6 +4,7 @@
 #include "coroscope/probe.hpp"
 
 #include "coroscope/core/recording.hpp"
+#include "coroscope/perfetto.hpp"
 #include "services.hpp"
 
 namespace coroscope {
@@ -44,6 +45,17 @@ void probe::run(unsigned threads) { core_->run(threads); }
 coroscope::snapshot probe::snapshot() const { return core_->take_snapshot(); }
 
 coroscope::task_dump probe::dump_tasks() const { return core_->dump_tasks(); }
+
+std::optional<coroscope::timeline> probe::trace_window(std::chrono::nanoseconds last) const {
+  return core_->trace_window(last);
+}
+
+bool probe::write_trace(const std::string& path, std::chrono::nanoseconds last) const {
+  const std::optional<coroscope::timeline> window = core_->trace_window(last);
+  if (!window) return false;
+  write_perfetto(*window, path);
+  return true;
+}
 
 const resolved_options& probe::options() const noexcept { return core_->options(); }
 

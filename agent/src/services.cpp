@@ -13,6 +13,7 @@ std::vector<std::unique_ptr<service>> make_services(core::recording& recording) 
   all.push_back(make_http_service(recording));
   all.push_back(make_pyroscope_service(recording));
   all.push_back(make_console_service(recording));
+  all.push_back(make_trace_dir_service(recording));
   return all;
 }
 

@@ -24,6 +24,8 @@ std::unique_ptr<service> make_http_service(core::recording& recording);
 std::unique_ptr<service> make_pyroscope_service(core::recording& recording);
 /// The live console server, `COROSCOPE_CONSOLE` (console_service.cpp).
 std::unique_ptr<service> make_console_service(core::recording& recording);
+/// Flight-recorder traces into `COROSCOPE_TRACE_DIR` on lints and SIGUSR2.
+std::unique_ptr<service> make_trace_dir_service(core::recording& recording);
 
 /// Every service, in start order; `probe` keeps the ones that started.
 std::vector<std::unique_ptr<service>> make_services(core::recording& recording);

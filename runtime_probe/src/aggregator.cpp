@@ -85,12 +85,17 @@ aggregator::aggregator(const resolved_options& options, const worker_table& work
       never_yielded_ticks_(to_ticks(options.never_yielded_threshold)),
       retain_ticks_(to_ticks(options.retain_completed_for)),
       short_poll_ticks_(ns_to_ticks(1'000'000)),
-      created_tick_(ticks()) {}
+      created_tick_(ticks()),
+      recorder_(options.flight_recorder_window.count() > 0
+                    ? to_ticks(options.flight_recorder_window)
+                    : 0,
+                options.flight_recorder_bytes) {}
 
 aggregator::~aggregator() = default;
 
 void aggregator::apply(const event& e) {
   ++events_applied_;
+  if (recorder_.on()) recorder_.record(e);
   switch (e.kind) {
     case event_kind::task_spawn: return on_spawn(e);
     case event_kind::poll_sample: return on_poll_sample(e);
@@ -108,6 +113,7 @@ void aggregator::apply(const event& e) {
     case event_kind::resource_closed: return on_resource_closed(e);
     case event_kind::trace_context: return on_trace(e);
     case event_kind::blocking_call: return on_blocking(e);
+    case event_kind::park: return;  // the recorder's only (above)
     case event_kind::worker_start:
       if (worker_stats* w = worker(e.worker)) {
         const worker_start_fields f = e.as_worker_start();
@@ -116,6 +122,8 @@ void aggregator::apply(const event& e) {
         w->stop_tick = 0;
         w->cpu_clock = static_cast<clockid_t>(f.cpu_clock);
         w->tid = static_cast<pid_t>(f.tid);
+        // Read now: a worker that has stopped by the time a trace is taken has no name left.
+        if (recorder_.on() && w->thread_name.empty()) w->thread_name = thread_name(w->tid);
         w->watched_poll_begin = 0;
       }
       return;
@@ -414,6 +422,15 @@ void aggregator::warn(const char* lint, const task_stats* task, std::string mess
                       std::uint64_t occurrences) {
   warning_key key{lint, task ? task->id : 0};
   auto it = warnings_.find(key);
+  // A state lint (stuck, or one given its count) is re-reported at every tick: the
+  // recorder keeps its first firing; event lints (a slow poll, ...) every time.
+  const bool restated = it != warnings_.end() && (occurrences != 0 || key.lint == "stuck");
+  if (recorder_.on() && !restated) {
+    const std::uint64_t tick = ticks();
+    recorder_.record_lint(lint, key.task_id, tick, message);
+    recent_lints_.push_back({++lint_seq_, lint, key.task_id});
+    if (recent_lints_.size() > kMaxRecentLints) recent_lints_.pop_front();
+  }
   if (it == warnings_.end()) {
     if (warnings_.size() >= kMaxWarnings) {
       ++warnings_dropped_;

@@ -8,14 +8,18 @@
 #include <array>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "coroscope/core/lint_firing.hpp"
 #include "coroscope/detail/event.hpp"
 #include "coroscope/detail/task_record.hpp"
 #include "coroscope/probe_options.hpp"
 #include "coroscope/snapshot.hpp"
+#include "coroscope/timeline.hpp"
+#include "flight_recorder.hpp"
 #include "histogram.hpp"
 #include "task_walk.hpp"
 
@@ -66,6 +70,16 @@ class aggregator {
   /// its events dropped) is only counted, and its record released.
   void on_unreported_end(task_record& r);
 
+  /// The flight recorder's window: the last `last` of it (0: all), workers and task names
+  /// filled; `dropped` ring drops are added to its own losses. Empty when it is off.
+  std::optional<timeline> trace_window(std::chrono::nanoseconds last, std::uint64_t dropped) const;
+  bool recorder_on() const noexcept { return recorder_.on(); }
+  /// The kernel's name of thread `tid` of this process; empty when it is gone.
+  static std::string thread_name(pid_t tid);
+  /// Lint firings the recorder kept, numbered from 1; those numbered after `after` (at most
+  /// the last kMaxRecentLints), for automatic traces.
+  std::vector<core::lint_firing> lints_since(std::uint64_t after) const;
+
  private:
   /// Duration estimate from exact samples, long polls and a count.
   struct timing {
@@ -115,6 +129,7 @@ class aggregator {
     bool running = false;
     clockid_t cpu_clock = 0;
     pid_t tid = 0;
+    std::string thread_name;  // read at its start, for the recorder's traces
     // Poll-in-progress observation for blocking/never-yielded detection.
     std::uint64_t watched_poll_begin = 0;
     std::int64_t watched_cpu_ns = 0;
@@ -220,6 +235,10 @@ class aggregator {
   std::uint64_t spawned_ = 0, completed_ = 0;
   std::uint64_t events_applied_ = 0;
   task_stats* last_task_ = nullptr;  // consecutive events often name the same task
+  flight_recorder recorder_;
+  static constexpr std::size_t kMaxRecentLints = 64;
+  std::deque<core::lint_firing> recent_lints_;
+  std::uint64_t lint_seq_ = 0;
 };
 
 }  // namespace coroscope::detail

@@ -23,6 +23,7 @@
 namespace coroscope::detail {
 
 std::atomic<int> g_live_probes{0};
+std::atomic<int> g_recorded_parks{0};
 coarse_clock g_coarse_clock;
 
 namespace {

@@ -16,6 +16,7 @@
 #include <coroscope/base/host_port.hpp>
 #include <coroscope/base/key_value_list.hpp>
 #include "executable_path.hpp"
+#include "recorder_options.hpp"
 
 namespace coroscope {
 namespace {
@@ -287,6 +288,7 @@ resolved_options resolve_options(const probe_options& explicit_options,
   out.resource_attributes = resolve_key_values(in.resource_attributes, env,
                                                "OTEL_RESOURCE_ATTRIBUTES");
   out.service_name = resolve_service_name(in, env, out.resource_attributes);
+  detail::resolve_recorder_options(in, env, out);
   return out;
 }
 

@@ -2,10 +2,15 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
+#include <atomic>
+
 #include "coroscope/detail/clock.hpp"
 #include "coroscope/detail/poll_hooks.hpp"
 
 namespace coroscope::detail {
+
+/// Probes whose flight recorder is on: parks are events only while one is.
+extern std::atomic<int> g_recorded_parks;
 
 /// Brackets a blocking wait inside one of Asio's parking points (the `__wrap_` functions
 /// the link options route epoll_wait, the scheduler's condvar and io_uring's wait through).
@@ -39,6 +44,9 @@ class park_scope {
     add(w.park_ticks, end - begin_);
     if (st.polls_since_unpark == 0) add(w.noop_unparks, 1);
     st.polls_since_unpark = 0;
+    // One event per park (never per poll), and only while a flight recorder keeps them.
+    if (g_recorded_parks.load(std::memory_order_relaxed) != 0)
+      emit_event(make_park_event(source_of(nullptr), {begin_, end}));
   }
 
   park_scope(const park_scope&) = delete;

@@ -23,6 +23,7 @@
 #include "coroscope/detail/clock.hpp"
 #include "coroscope/detail/poll_hooks.hpp"
 #include "layout_check.hpp"
+#include "park_scope.hpp"
 #include "probe_registry.hpp"
 
 namespace coroscope {
@@ -84,6 +85,7 @@ probe_core::probe_core(boost::asio::io_context& io_context, const probe_options&
   static const bool hooked = asio_scheduler_has_hooks();
   recording_ = hooked;
   if (recording_) g_live_probes.fetch_add(1, std::memory_order_acq_rel);
+  if (options_.flight_recorder_bytes != 0) g_recorded_parks.fetch_add(1, std::memory_order_relaxed);
 }
 
 probe_core::~probe_core() { detach(); }
@@ -91,6 +93,7 @@ probe_core::~probe_core() { detach(); }
 void probe_core::detach() noexcept {
   if (!std::exchange(attached_, false)) return;
   if (recording_) g_live_probes.fetch_sub(1, std::memory_order_acq_rel);
+  if (options_.flight_recorder_bytes != 0) g_recorded_parks.fetch_sub(1, std::memory_order_relaxed);
   probe_registry::remove(id_);
   collector::instance().remove_probe(id_);
   aggregator_.release_all_slots();
@@ -144,6 +147,20 @@ snapshot probe_core::take_snapshot() const {
   s.self = self_cost_.measure(self_inputs);
   s.dropped_cpu_samples = count_since(dropped_cpu_samples_total(), dropped_samples_at_start_);
   return s;
+}
+
+std::optional<timeline> probe_core::trace_window(std::chrono::nanoseconds last) const {
+  if (!aggregator_.recorder_on()) return std::nullopt;
+  collector& c = collector::instance();
+  return c.with_drained([&] {
+    aggregator_.tick();  // task names resolved as of now
+    return aggregator_.trace_window(last, count_since(c.dropped_events(), dropped_events_at_start_));
+  });
+}
+
+std::vector<core::lint_firing> probe_core::lints_since(std::uint64_t after) const {
+  if (!aggregator_.recorder_on()) return {};
+  return collector::instance().with_drained([&] { return aggregator_.lints_since(after); });
 }
 
 task_dump probe_core::dump_tasks() const { return dump(0); }

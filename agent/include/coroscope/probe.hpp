@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
+#include <string>
 #include <source_location>
 #include <string_view>
 #include <vector>
@@ -16,6 +18,7 @@
 #include "coroscope/snapshot.hpp"
 #include "coroscope/task_dump.hpp"
 #include "coroscope/task_executor.hpp"
+#include "coroscope/timeline.hpp"
 
 namespace coroscope {
 
@@ -63,6 +66,15 @@ class probe {
   /// `to_string(dump)` / `write_dump(out, dump)` give the text form. Safe while the
   /// workers run (a task that keeps running says `running`); costs them nothing.
   coroscope::task_dump dump_tasks() const;
+
+  /// The flight recorder's window (`flight_recorder` / `COROSCOPE_FLIGHT_RECORDER`): its
+  /// last `last` (0: all of it), or nothing when the recorder is off. Safe while the
+  /// workers run; costs them nothing.
+  std::optional<coroscope::timeline> trace_window(std::chrono::nanoseconds last = {}) const;
+  /// Writes `trace_window(last)` to `path` as a Perfetto trace (open it in
+  /// ui.perfetto.dev). False when the recorder is off; throws `std::runtime_error` naming
+  /// the path when it cannot be written.
+  bool write_trace(const std::string& path, std::chrono::nanoseconds last = {}) const;
 
   const resolved_options& options() const noexcept;
   boost::asio::io_context& context() noexcept;

@@ -53,6 +53,7 @@ constexpr std::string_view index_html = R"(<!DOCTYPE html>
 <li><a href="/debug/pprof/heap">heap</a>: heap profile, pprof (when heap profiling is on: link <code>coroscope::heap</code> and set <code>COROSCOPE_HEAP_PROFILE</code>).</li>
 <li><a href="/debug/coroscope/tasks">tasks</a>: tasks, workers, await sites and warnings, JSON; <code>?stacks=1</code> adds each task's async stack.</li>
 <li><a href="/debug/coroscope/dump">dump</a>: where every task waits (its chain of coroutines, leaf first), text.</li>
+<li><a href="/debug/coroscope/trace">trace</a>: the flight recorder's window as a Perfetto trace (open it in ui.perfetto.dev); <code>?seconds=N</code> for its last N seconds (when <code>COROSCOPE_FLIGHT_RECORDER</code> is set).</li>
 <li><a href="/metrics">metrics</a>: runtime metrics, Prometheus text format.</li>
 </ul>
 <p>One CPU profile or flamegraph request runs at a time.</p>
@@ -76,6 +77,10 @@ response body_response(std::string_view content_type, std::string body) {
   res.body() = std::move(body);
   return res;
 }
+
+constexpr std::string_view recorder_off =
+    "the flight recorder is off: set COROSCOPE_FLIGHT_RECORDER (e.g. 30s or 30s,64MiB) or "
+    "probe_options::flight_recorder";
 
 constexpr std::string_view heap_off =
     "heap profiling is not enabled in this process: link coroscope::heap and set "
@@ -385,6 +390,22 @@ asio::awaitable<response> debug_server::impl::handle(const request& req, debug_c
     if (!sources.task_dump_text) co_return text_response(http::status::not_found, "task dumps are not available");
     std::function<response()> work = [&fn = sources.task_dump_text] {
       return body_response("text/plain; charset=utf-8", fn());
+    };
+    co_return co_await run_callback(std::move(work));
+  }
+  if (path == "/debug/coroscope/trace") {
+    if (!sources.trace) co_return text_response(http::status::not_found, std::string(recorder_off));
+    // No seconds: the whole window (0). The cap only rejects nonsense; the window is
+    // bounded by the recorder's own bounds.
+    auto seconds = detail::parse_profile_seconds(detail::query_value(query, "seconds"),
+                                                 std::chrono::seconds(0), std::chrono::hours(24));
+    if (!seconds.error.empty()) co_return text_response(http::status::bad_request, seconds.error);
+    std::function<response()> work = [&fn = sources.trace, secs = seconds.seconds] {
+      std::optional<std::string> trace = fn(secs);
+      if (!trace) return text_response(http::status::not_found, std::string(recorder_off));
+      response res = body_response("application/octet-stream", *std::move(trace));
+      res.set(http::field::content_disposition, "attachment; filename=\"coroscope.perfetto-trace\"");
+      return res;
     };
     co_return co_await run_callback(std::move(work));
   }

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace coroscope {
 
@@ -79,6 +80,19 @@ struct probe_options {
   std::optional<std::map<std::string, std::string>> otlp_headers{};
   /// Resource attributes. Env `OTEL_RESOURCE_ATTRIBUTES` (`k=v,k2=v2`).
   std::optional<std::map<std::string, std::string>> resource_attributes{};
+  /// The flight recorder: keep the last events (polls, spawns and ends, timed awaits,
+  /// lints, parks) for `probe::write_trace`. `"30s"` (a time: `ms`, `s`, `m`), `"64MiB"`
+  /// (bytes: `B`, `KiB`, `MiB`, `GiB`), or both, `"30s,64MiB"`: whichever bound is hit
+  /// first; with a time alone the bytes are bounded at 64 MiB. `"off"` or empty: off. While
+  /// on, every poll is timed (`timing_interval` 1). Env `COROSCOPE_FLIGHT_RECORDER`;
+  /// default off. See docs/TIMELINE.md.
+  std::optional<std::string> flight_recorder{};
+  /// Where traces are written automatically (a lint fired; SIGUSR2 when
+  /// `trace_on_sigusr2`). Env `COROSCOPE_TRACE_DIR`; default none.
+  std::optional<std::string> trace_dir{};
+  /// SIGUSR2 writes the recorder's window into `trace_dir`. Env
+  /// `COROSCOPE_TRACE_ON_SIGUSR2` (`1`/`0`); default off.
+  std::optional<bool> trace_on_sigusr2{};
   /// Read the environment at all. Default true.
   bool read_environment = true;
 };
@@ -108,8 +122,21 @@ struct resolved_options {
   std::string otlp_profiles_endpoint{};  ///< empty: off
   std::map<std::string, std::string> otlp_headers;
   std::map<std::string, std::string> resource_attributes;
+  /// The flight recorder's bounds; `flight_recorder_bytes` 0: the recorder is off.
+  std::chrono::nanoseconds flight_recorder_window{0};  ///< 0: bounded by bytes only
+  std::size_t flight_recorder_bytes = 0;
+  std::string trace_dir{};  ///< empty: no automatic traces
+  bool trace_on_sigusr2 = false;
   bool read_environment = true;  ///< parts that read their own variables follow this too
 };
+
+/// The flight recorder's bounds from `"30s"`, `"64MiB"` or `"30s,64MiB"`; `error` says what
+/// is wrong when it returns nullopt. `"off"` and `""` give bytes 0 (off).
+struct recorder_bounds {
+  std::chrono::nanoseconds window{0};
+  std::size_t bytes = 0;
+};
+std::optional<recorder_bounds> parse_recorder_bounds(std::string_view text, std::string& error);
 
 /// Resolves `explicit_options` against the environment. Each bad value is reported as one
 /// line on `errors` (or stderr when `errors` is null) naming the variable, and the default

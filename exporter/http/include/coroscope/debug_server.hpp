@@ -80,6 +80,10 @@ struct debug_sources {
   /// Already-encoded pprof bytes of the heap profile; nothing (or an empty callback)
   /// when heap profiling is off, which answers 404 saying how to turn it on.
   std::function<std::optional<std::string>()> heap_profile;
+  /// The Perfetto trace of the flight recorder's last N seconds (0: its whole window) for
+  /// /debug/coroscope/trace?seconds=N; nothing (or an empty callback) when the recorder is
+  /// off, which answers 404 saying how to turn it on.
+  std::function<std::optional<std::string>(std::chrono::seconds)> trace;
 };
 
 /// An HTTP/1.1 server on an io_context and thread of its own, with a small pool of two

@@ -5,18 +5,22 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <source_location>
 #include <stop_token>
 #include <string_view>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 
+#include "coroscope/core/lint_firing.hpp"
 #include "coroscope/probe_options.hpp"
 #include "coroscope/profile.hpp"
 #include "coroscope/sampler.hpp"
 #include "coroscope/snapshot.hpp"
 #include "coroscope/task_dump.hpp"
 #include "coroscope/task_executor.hpp"
+#include "coroscope/timeline.hpp"
 
 /// The recording core as the agent sees it: what a service reads (a snapshot source, a
 /// profile source) and the recording itself. `coroscope::probe` (the agent) is a
@@ -36,6 +40,12 @@ class snapshot_source {
   /// The same for task `id` alone: no task when it is not live.
   virtual coroscope::task_dump dump_task(std::uint64_t id) const = 0;
   virtual const resolved_options& options() const noexcept = 0;
+  /// The flight recorder's window (drains every ring first): its last `last` (0: all of
+  /// it), or nothing when the recorder is off. Safe while workers run; costs them nothing.
+  virtual std::optional<coroscope::timeline> trace_window(std::chrono::nanoseconds last) const = 0;
+  /// Lint firings recorded since firing number `after` (see `lint_firing`), oldest first;
+  /// empty when the recorder is off. Drains every ring first.
+  virtual std::vector<lint_firing> lints_since(std::uint64_t after) const = 0;
   /// Process-unique id of the probe.
   virtual std::uint16_t id() const noexcept = 0;
 };

@@ -23,6 +23,7 @@ enum class event_kind : std::uint8_t {
   worker_start,     ///< a thread began running the io_context (worker_start_fields)
   worker_stop,      ///< ... and stopped (worker_stop_fields)
   blocking_call,    ///< a task blocked inside a poll (blocking_fields)
+  park,             ///< a worker parked, only while a flight recorder is on (park_fields)
 };
 
 /// Bits of `event::flags`.
@@ -93,6 +94,9 @@ struct worker_stop_fields {
 struct blocking_fields {
   std::uint64_t begin, end;
 };
+struct park_fields {
+  std::uint64_t begin, end;
+};
 
 /// One fixed-size record in a thread's event ring. 48 bytes; written only by its thread.
 struct event {
@@ -120,6 +124,7 @@ struct event {
   worker_start_fields as_worker_start() const noexcept { return {a, b, c}; }
   worker_stop_fields as_worker_stop() const noexcept { return {a}; }
   blocking_fields as_blocking() const noexcept { return {a, b}; }
+  park_fields as_park() const noexcept { return {a, b}; }
 
  private:
   static const void* pointer(std::uint64_t v) noexcept { return reinterpret_cast<const void*>(v); }
@@ -190,6 +195,9 @@ inline event make_worker_stop_event(const event_source& from, const worker_stop_
 }
 inline event make_blocking_event(const event_source& from, const blocking_fields& f) noexcept {
   return make_event(event_kind::blocking_call, from, f.begin, f.end);
+}
+inline event make_park_event(const event_source& from, const park_fields& f) noexcept {
+  return make_event(event_kind::park, from, f.begin, f.end);
 }
 
 }  // namespace coroscope::detail

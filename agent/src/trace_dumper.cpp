@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include "trace_dumper.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include "coroscope/perfetto.hpp"
+
+namespace coroscope::agent {
+namespace {
+
+constexpr std::string_view kSuffix = ".perfetto-trace";
+
+}  // namespace
+
+std::string trace_file_name(const std::string& reason, std::chrono::system_clock::time_point when) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch());
+  const std::time_t seconds = static_cast<std::time_t>(ms.count() / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char stamp[40];
+  std::snprintf(stamp, sizeof stamp, "%04d%02d%02dT%02d%02d%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(ms.count() % 1000));
+  return reason + '-' + stamp + std::string(kSuffix);
+}
+
+trace_dumper::trace_dumper(const core::snapshot_source& source, options options)
+    : source_(source), options_(std::move(options)) {}
+
+std::vector<std::string> trace_dumper::poll(std::chrono::steady_clock::time_point now,
+                                            bool requested) {
+  std::vector<std::string> written;
+  // Lint kinds that fired since the last call and are due; one trace serves them all.
+  std::set<std::string> due;
+  for (const core::lint_firing& f : source_.lints_since(seen_lints_)) {
+    seen_lints_ = std::max(seen_lints_, f.seq);
+    auto it = last_written_.find(f.lint);
+    if (it == last_written_.end() || now - it->second >= options_.per_lint_interval)
+      due.insert(f.lint);
+  }
+  for (const std::string& lint : due) {
+    last_written_[lint] = now;
+    written.push_back(write(lint));
+  }
+  if (requested) written.push_back(write("sigusr2"));
+  std::erase(written, std::string());
+  if (!written.empty()) trim_directory();
+  return written;
+}
+
+std::string trace_dumper::write(const std::string& reason) {
+  const std::optional<timeline> window = source_.trace_window({});
+  if (!window) return {};
+  const std::string path = (std::filesystem::path(options_.dir) /
+                            trace_file_name(reason, std::chrono::system_clock::now()))
+                               .string();
+  write_perfetto(*window, path);
+  return path;
+}
+
+void trace_dumper::trim_directory() const {
+  std::error_code ec;
+  std::vector<std::pair<std::filesystem::file_time_type, std::filesystem::path>> traces;
+  for (const auto& entry : std::filesystem::directory_iterator(options_.dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_regular_file(ec) || !name.ends_with(kSuffix)) continue;
+    traces.emplace_back(entry.last_write_time(ec), entry.path());
+  }
+  if (traces.size() <= options_.keep_files) return;
+  std::sort(traces.begin(), traces.end());  // oldest first (then by name)
+  for (std::size_t i = 0; i + options_.keep_files < traces.size(); ++i)
+    std::filesystem::remove(traces[i].second, ec);
+}
+
+}  // namespace coroscope::agent

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "coroscope/core/recording.hpp"
+
+namespace coroscope::agent {
+
+/// Writes the flight recorder's window into a directory when a lint fires (or on request),
+/// named `<lint>-<UTC time>.perfetto-trace`: at most one file per lint kind per
+/// `per_lint_interval`, and only the newest `keep_files` traces kept in the directory.
+/// Runs on the agent's thread, never on a worker or in a signal handler.
+class trace_dumper {
+ public:
+  struct options {
+    std::string dir;
+    std::size_t keep_files = 16;
+    std::chrono::nanoseconds per_lint_interval = std::chrono::minutes(1);
+  };
+
+  trace_dumper(const core::snapshot_source& source, options options);
+
+  /// Writes a trace for each lint kind that fired since the last call and has had none
+  /// for `per_lint_interval` before `now`, and one named `requested` when `requested`
+  /// is true (SIGUSR2; not rate-limited). Returns the paths written. Throws
+  /// `std::runtime_error` when a file cannot be written.
+  std::vector<std::string> poll(std::chrono::steady_clock::time_point now, bool requested = false);
+
+ private:
+  std::string write(const std::string& reason);
+  void trim_directory() const;
+
+  const core::snapshot_source& source_;
+  options options_;
+  std::uint64_t seen_lints_ = 0;
+  std::map<std::string, std::chrono::steady_clock::time_point> last_written_;  // by lint
+};
+
+/// `<reason>-<UTC time to the millisecond>.perfetto-trace`, e.g.
+/// `long-poll-20261205T101502.042Z.perfetto-trace`.
+std::string trace_file_name(const std::string& reason, std::chrono::system_clock::time_point when);
+
+}  // namespace coroscope::agent

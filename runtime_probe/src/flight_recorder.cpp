@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include "flight_recorder.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <unordered_set>
+
+#include "coroscope/detail/await_site.hpp"
+#include "coroscope/detail/clock.hpp"
+#include "coroscope/detail/task_record.hpp"
+
+namespace coroscope::detail {
+namespace {
+
+// Timed awaits waiting for their task's next poll; beyond this many tasks at once the
+// await is lost (and counted).
+constexpr std::size_t kMaxPendingAwaits = 4096;
+
+std::uint64_t to_ns(std::uint64_t tick) {
+  const std::int64_t ns = ticks_to_monotonic_ns(tick);
+  return ns < 0 ? 0 : static_cast<std::uint64_t>(ns);
+}
+
+/// What woke a poll, as far as its event says: its operation's kind. A post by another
+/// task carries no waker id on the hot path today, so it gives no wake.
+std::optional<timeline::waker_kind> waker_of(op_kind kind, bool self_wake) {
+  switch (kind) {
+    case op_kind::timer_wait: return timeline::waker_kind::timer;
+    case op_kind::socket_read:
+    case op_kind::socket_write:
+    case op_kind::socket_accept:
+    case op_kind::socket_connect:
+    case op_kind::socket_other:
+    case op_kind::descriptor:
+    case op_kind::resolve:
+    case op_kind::signal_wait: return timeline::waker_kind::io;
+    case op_kind::post:
+      if (self_wake) return timeline::waker_kind::task;
+      return std::nullopt;
+    case op_kind::channel:
+    case op_kind::other:
+    case op_kind::count_: break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+flight_recorder::flight_recorder(std::uint64_t window_ticks, std::size_t max_bytes)
+    : window_ticks_(window_ticks), max_bytes_(max_bytes) {}
+
+void flight_recorder::record(const event& e) {
+  if (!on()) return;
+  entry x{};
+  x.task_id = e.task_id;
+  x.worker = e.worker;
+  x.flags = e.flags;
+  switch (e.kind) {
+    case event_kind::poll_sample: {
+      const poll_fields f = e.as_poll();
+      x.what = kind::poll;
+      x.begin = f.begin;
+      x.end = std::max(f.begin, f.end);
+      x.aux = f.wake_tick;
+      x.op_kind = f.op_kind;
+      push(x);
+      // The await this task resumed from ended when this poll began.
+      if (auto it = pending_awaits_.find(e.task_id); it != pending_awaits_.end()) {
+        entry a{};
+        a.what = kind::await;
+        a.task_id = e.task_id;
+        a.worker = e.worker;
+        a.aux = it->second.site;
+        a.end = f.begin;
+        a.begin = f.begin > it->second.length ? f.begin - it->second.length : 0;
+        pending_awaits_.erase(it);
+        push(a);
+      }
+      return;
+    }
+    case event_kind::task_spawn: {
+      const spawn_fields f = e.as_spawn();
+      x.what = kind::spawn;
+      x.begin = x.end = f.tick;
+      x.aux = f.parent_id;
+      return push(x);
+    }
+    case event_kind::park: {
+      const park_fields f = e.as_park();
+      x.what = kind::park;
+      x.begin = f.begin;
+      x.end = std::max(f.begin, f.end);
+      return push(x);
+    }
+    case event_kind::task_complete:
+      pending_awaits_.erase(e.task_id);  // an await with no poll after it never ends
+      x.what = kind::complete;
+      x.begin = x.end = e.as_complete().tick;
+      return push(x);
+    case event_kind::await_sample: {
+      const await_fields f = e.as_await();
+      if (e.task_id == 0) return;
+      // Inexact (measured by the coarse clock): its shortest length is what it surely took.
+      if (pending_awaits_.size() >= kMaxPendingAwaits && !pending_awaits_.contains(e.task_id)) {
+        ++lost_;
+        return;
+      }
+      pending_awaits_[e.task_id] = {event_word(f.site), f.shortest};
+      return;
+    }
+    default: return;
+  }
+}
+
+void flight_recorder::record_lint(const char* lint, std::uint64_t task_id, std::uint64_t tick,
+                                  const std::string& message) {
+  if (!on()) return;
+  lints_.push_back({lint, task_id, tick, message});
+  bytes_ += cost(lints_.back());
+  newest_ = std::max(newest_, tick);
+  evict();
+}
+
+void flight_recorder::push(const entry& e) {
+  entries_.push_back(e);
+  bytes_ += sizeof(entry);
+  newest_ = std::max(newest_, e.end);
+  evict();
+}
+
+void flight_recorder::evict() {
+  const std::uint64_t oldest_kept =
+      window_ticks_ != 0 && newest_ > window_ticks_ ? newest_ - window_ticks_ : 0;
+  // Events arrive ring by ring, so not quite in time order: each deque is evicted from its
+  // front while the front is old, which bounds the window to within one drain's spread.
+  while (!entries_.empty() && entries_.front().end < oldest_kept) {
+    entries_.pop_front();
+    bytes_ -= sizeof(entry);
+  }
+  while (!lints_.empty() && lints_.front().tick < oldest_kept) {
+    bytes_ -= cost(lints_.front());
+    lints_.pop_front();
+  }
+  // Over the byte bound: the oldest of both goes first; what the time bound would still
+  // have kept is lost.
+  while (bytes_ > max_bytes_ && (!entries_.empty() || !lints_.empty())) {
+    const bool take_lint = entries_.empty() ||
+                           (!lints_.empty() && lints_.front().tick < entries_.front().end);
+    if (take_lint) {
+      bytes_ -= cost(lints_.front());
+      lints_.pop_front();
+    } else {
+      entries_.pop_front();
+      bytes_ -= sizeof(entry);
+    }
+    ++lost_;
+  }
+}
+
+void flight_recorder::fill(timeline& out, std::uint64_t since_tick) const {
+  std::uint64_t first = ~std::uint64_t{0}, last = 0;
+  std::unordered_set<std::uint64_t> tasks;
+  const auto note_task = [&](std::uint64_t id, std::uint64_t parent) {
+    if (id == 0) return;
+    if (tasks.insert(id).second) out.tasks.push_back({id, parent, {}});
+  };
+  // Spawns first, so tasks get their parents without a search.
+  for (const entry& e : entries_)
+    if (e.what == kind::spawn && e.end >= since_tick) note_task(e.task_id, e.aux);
+  for (const entry& e : entries_) {
+    if (e.end < since_tick) continue;
+    first = std::min(first, e.begin);
+    last = std::max(last, e.end);
+    const unsigned worker = e.worker < 0 ? 0 : static_cast<unsigned>(e.worker);
+    switch (e.what) {
+      case kind::poll: {
+        note_task(e.task_id, 0);
+        out.polls.push_back({worker, e.task_id, to_ns(e.begin), to_ns(e.end)});
+        if (e.task_id == 0) break;
+        const bool self = (e.flags & flag_self_wake) != 0;
+        if (auto waker = waker_of(static_cast<op_kind>(e.op_kind), self)) {
+          // A post's tick is when it was queued (made runnable); for I/O and timers the
+          // operation's start is not the wake, so the wake is put at the poll it caused.
+          const bool posted = *waker == timeline::waker_kind::task && e.aux != 0 && e.aux <= e.begin;
+          out.wakes.push_back({e.task_id, to_ns(posted ? e.aux : e.begin), *waker,
+                               *waker == timeline::waker_kind::task ? e.task_id : 0});
+        }
+        break;
+      }
+      case kind::await: {
+        note_task(e.task_id, 0);
+        const auto* site = reinterpret_cast<const await_site*>(e.aux);
+        out.awaits.push_back({e.task_id, site->name ? site->name : "", site->file ? site->file : "",
+                              site->line, to_ns(e.begin), to_ns(e.end)});
+        break;
+      }
+      case kind::park: out.parks.push_back({worker, to_ns(e.begin), to_ns(e.end)}); break;
+      case kind::spawn:
+      case kind::complete: note_task(e.task_id, 0); break;
+    }
+  }
+  for (const lint_entry& l : lints_) {
+    if (l.tick < since_tick) continue;
+    first = std::min(first, l.tick);
+    last = std::max(last, l.tick);
+    note_task(l.task_id, 0);
+    out.lints.push_back({l.name, l.task_id, to_ns(l.tick), l.message});
+  }
+  if (last != 0) {
+    out.begin_ns = to_ns(std::max(first, since_tick));
+    out.end_ns = to_ns(last);
+    // Slices may start before the window's start (a poll that began before `since_tick`).
+    for (const timeline::poll& p : out.polls) out.begin_ns = std::min(out.begin_ns, p.begin_ns);
+    for (const timeline::timed_await& a : out.awaits) out.begin_ns = std::min(out.begin_ns, a.begin_ns);
+  }
+}
+
+}  // namespace coroscope::detail

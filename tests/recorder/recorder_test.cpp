@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+// The flight recorder end to end: a workload whose schedule the test knows, recorded,
+// written with write_trace and decoded with the generated Perfetto classes; the window's
+// time and byte bounds; the HTTP endpoint on and off.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <set>
+#include <string>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "co_test.hpp"
+#include "coroscope/coroscope.hpp"
+#include "coroscope/perfetto.hpp"
+#include "http_test_client.hpp"
+#include "snapshot_lookup.hpp"
+#include "temp_dir.hpp"
+#include "trace_view.hpp"
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using coroscope::test::find_task;
+
+namespace {
+
+constexpr int kTicks = 5;
+
+/// `n` timer waits of `each`, each timed (TIMED_AWAIT): n + 1 polls.
+asio::awaitable<void> ticker(int n, std::chrono::milliseconds each) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (int i = 0; i < n; ++i) {
+    timer.expires_after(each);
+    TIMED_AWAIT_AS("tick", timer.async_wait(asio::use_awaitable));
+  }
+}
+
+/// Spawns "ping" and "pong" (timers of 2 and 3 ms) and returns.
+asio::awaitable<void> pingpong(coroscope::probe& p) {
+  asio::co_spawn(p.executor("ping"), ticker(kTicks, 2ms), asio::detached);
+  asio::co_spawn(p.executor("pong"), ticker(kTicks, 3ms), asio::detached);
+  co_return;
+}
+
+/// `n` posts to itself: n + 1 polls.
+asio::awaitable<void> yielder(int n) {
+  for (int i = 0; i < n; ++i)
+    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+std::size_t polls_of(const coroscope::timeline& t, std::uint64_t task) {
+  return static_cast<std::size_t>(std::count_if(t.polls.begin(), t.polls.end(),
+                                                [&](const auto& p) { return p.task_id == task; }));
+}
+
+}  // namespace
+
+TEST(FlightRecorder, OffByDefaultCostsNothingAndSaysSo) {
+  asio::io_context io;
+  coroscope::probe probe{io, {.read_environment = false}};
+  coroscope::test::run_task(probe, "work", yielder(3));
+  EXPECT_FALSE(probe.trace_window().has_value());
+  coroscope::test::temp_dir dir;
+  EXPECT_FALSE(probe.write_trace((dir.path() / "t.perfetto-trace").string()));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "t.perfetto-trace"));
+  EXPECT_EQ(probe.options().timing_interval, 0u);
+}
+
+TEST(FlightRecorder, PingPongOnTwoWorkersDecodesAsScheduled) {
+  asio::io_context io;
+  coroscope::probe probe{io, {.flight_recorder = "30s", .read_environment = false}};
+  coroscope::test::run_task(probe, "pingpong", pingpong(probe), 2);
+  const coroscope::snapshot s = probe.snapshot();
+  const auto* parent = find_task(s, "pingpong");
+  const auto* ping = find_task(s, "ping");
+  const auto* pong = find_task(s, "pong");
+  ASSERT_TRUE(parent && ping && pong);
+  ASSERT_EQ(ping->polls, kTicks + 1u);
+  ASSERT_EQ(pong->polls, kTicks + 1u);
+
+  // The window: every poll of every task (the recorder times all of them), on the two
+  // workers, with the tasks' parents. A child's first poll runs inline inside its parent's
+  // (co_spawn dispatches); the hot path counts that one but records no event for it, so
+  // the window has the others: one per timer.
+  const std::optional<coroscope::timeline> window = probe.trace_window();
+  ASSERT_TRUE(window);
+  EXPECT_EQ(window->dropped_events, 0u);
+  EXPECT_EQ(polls_of(*window, ping->id), ping->polls - 1);
+  EXPECT_EQ(polls_of(*window, pong->id), pong->polls - 1);
+  EXPECT_EQ(polls_of(*window, parent->id), parent->polls);
+  std::map<std::uint64_t, std::uint64_t> parents;
+  for (const auto& t : window->tasks) parents[t.id] = t.parent_id;
+  EXPECT_EQ(parents[ping->id], parent->id);
+  EXPECT_EQ(parents[pong->id], parent->id);
+  ASSERT_EQ(window->workers.size(), 2u);
+  for (const auto& p : window->polls) EXPECT_LT(p.worker, 2u);
+  // Every timer wait but the first poll's is a wake by a timer.
+  std::size_t timer_wakes = 0;
+  for (const auto& w : window->wakes)
+    if (w.task_id == ping->id && w.waker == coroscope::timeline::waker_kind::timer) ++timer_wakes;
+  EXPECT_EQ(timer_wakes, static_cast<std::size_t>(kTicks));
+
+  // The trace as written.
+  coroscope::test::temp_dir dir;
+  const auto path = dir.path() / "pingpong.perfetto-trace";
+  ASSERT_TRUE(probe.write_trace(path.string()));
+  coroscope::test::trace_view view(read_file(path));
+  for (const auto* task : {ping, pong}) {
+    const std::string label = task->name + " #" + std::to_string(task->id);
+    SCOPED_TRACE(label);
+    const auto polls = view.slices_of(label);
+    ASSERT_EQ(polls.size(), task->polls - 1);  // the inline first poll is not recorded
+    for (std::size_t i = 1; i < polls.size(); ++i)
+      EXPECT_GE(polls[i].begin_ns, polls[i - 1].end_ns) << "polls of one task follow each other";
+    // Its task track sits under its parent's.
+    const auto& track = view.tracks.at(view.track(label));
+    EXPECT_EQ(track.parent_uuid(), view.track("pingpong #" + std::to_string(parent->id)));
+    // The timed awaits sit between its polls: each ends where a poll begins.
+    const auto awaits = view.slices_of(label + " timed awaits");
+    EXPECT_GE(awaits.size(), 1u);
+    for (const auto& a : awaits) {
+      EXPECT_EQ(a.name, "tick");
+      EXPECT_TRUE(std::any_of(polls.begin(), polls.end(),
+                              [&](const auto& p) { return p.begin_ns == a.end_ns; }));
+    }
+    EXPECT_EQ(view.instants_of(label).size(), static_cast<std::size_t>(kTicks))
+        << "a 'woken by timer' instant per timer";
+    for (const auto& instant : view.instants_of(label)) EXPECT_EQ(instant.name, "woken by timer");
+  }
+  // Each worker waited for the timers: parks, between its polls.
+  for (unsigned w = 0; w < 2; ++w)
+    EXPECT_TRUE(std::any_of(window->parks.begin(), window->parks.end(),
+                            [&](const auto& p) { return p.worker == w && p.end_ns > p.begin_ns; }))
+        << "worker " << w;
+  // The worker tracks hold every poll, named by task.
+  std::size_t on_workers = 0;
+  for (const auto& w : window->workers) {
+    EXPECT_FALSE(w.thread_name.empty()) << "worker " << w.index;
+    const std::string track = w.thread_name.empty() ? "worker " + std::to_string(w.index) : w.thread_name;
+    for (const auto& slice : view.slices_of(track)) on_workers += slice.name != "parked";
+  }
+  EXPECT_EQ(on_workers, window->polls.size());
+}
+
+TEST(FlightRecorder, TimeBoundEvictsOldEvents) {
+  asio::io_context io;
+  coroscope::probe probe{io, {.flight_recorder = "50ms", .read_environment = false}};
+  // "early" yields, then a timer of 200 ms, then "late" yields: by the end "early"'s
+  // polls are far older than the newest event minus 50 ms.
+  coroscope::test::run_task(probe, "main", [](coroscope::probe& p) -> asio::awaitable<void> {
+    asio::co_spawn(p.executor("early"), yielder(20), asio::detached);
+    asio::steady_timer timer(co_await asio::this_coro::executor, 200ms);
+    co_await timer.async_wait(asio::use_awaitable);
+    asio::co_spawn(p.executor("late"), yielder(20), asio::detached);
+  }(probe));
+  const coroscope::snapshot s = probe.snapshot();
+  const std::optional<coroscope::timeline> window = probe.trace_window();
+  ASSERT_TRUE(window);
+  EXPECT_EQ(polls_of(*window, find_task(s, "early")->id), 0u);
+  EXPECT_EQ(polls_of(*window, find_task(s, "late")->id), 20u);  // its first poll runs inline
+  EXPECT_EQ(window->dropped_events, 0u) << "evicted by time is not lost";
+}
+
+TEST(FlightRecorder, ByteBoundKeepsTheNewestAndCountsTheRest) {
+  asio::io_context io;
+  coroscope::probe probe{io, {.flight_recorder = "64KiB", .read_environment = false}};
+  constexpr int kYields = 10'000;
+  coroscope::test::run_task(probe, "busy", yielder(kYields));
+  const std::uint64_t id = find_task(probe.snapshot(), "busy")->id;
+  const std::optional<coroscope::timeline> window = probe.trace_window();
+  ASSERT_TRUE(window);
+  const std::size_t kept = polls_of(*window, id);
+  EXPECT_GT(kept, 100u);
+  EXPECT_LT(kept, 64u * 1024 / 32);  // entries are at least 32 bytes
+  // Every poll is kept or counted (ring drops count too, so at least).
+  EXPECT_GE(kept + window->dropped_events, kYields + 1u);
+  // The newest are the ones kept: the last poll of the task is in the window.
+  EXPECT_TRUE(std::any_of(window->polls.begin(), window->polls.end(), [&](const auto& p) {
+    return p.task_id == id && p.end_ns == window->end_ns;
+  }));
+  // The drops are in the file.
+  coroscope::test::trace_view view(coroscope::encode_perfetto(*window));
+  bool found = false;
+  for (const auto& [uuid, slices] : view.slices)
+    for (const auto& slice : slices)
+      if (slice.name == "recording window") {
+        found = true;
+        EXPECT_EQ(coroscope::test::annotation(slice, "dropped_events"),
+                  std::to_string(window->dropped_events));
+      }
+  EXPECT_TRUE(found);
+}
+
+TEST(FlightRecorder, LastSecondsOfTheWindow) {
+  asio::io_context io;
+  coroscope::probe probe{io, {.flight_recorder = "30s", .read_environment = false}};
+  coroscope::test::run_task(probe, "work", yielder(10));
+  const auto all = probe.trace_window();
+  const auto last = probe.trace_window(1h);
+  ASSERT_TRUE(all && last);
+  EXPECT_EQ(all->polls.size(), last->polls.size());
+}
+
+TEST(FlightRecorder, HttpEndpoint) {
+  asio::io_context io;
+  coroscope::probe probe{io, {.http_address = "127.0.0.1:0", .flight_recorder = "30s",
+                              .read_environment = false}};
+  ASSERT_NE(probe.http_port(), 0);
+  coroscope::test::run_task(probe, "work", yielder(10));
+  const std::uint64_t id = find_task(probe.snapshot(), "work")->id;
+  auto res = coroscope::test::http_get(probe.http_port(), "/debug/coroscope/trace?seconds=60");
+  ASSERT_EQ(res.result_int(), 200) << res.body();
+  EXPECT_EQ(res[boost::beast::http::field::content_type], "application/octet-stream");
+  coroscope::test::trace_view view(res.body());
+  EXPECT_EQ(view.slices_of("work #" + std::to_string(id)).size(), 11u);
+  for (const std::string bad : {"0", "abc", "-1", "999999999"}) {
+    res = coroscope::test::http_get(probe.http_port(), "/debug/coroscope/trace?seconds=" + bad);
+    EXPECT_EQ(res.result_int(), 400) << bad;
+    EXPECT_NE(res.body().find("seconds"), std::string::npos) << res.body();
+  }
+}
+
+TEST(FlightRecorder, HttpEndpointWhenOff) {
+  asio::io_context io;
+  coroscope::probe probe{io, {.http_address = "127.0.0.1:0", .read_environment = false}};
+  ASSERT_NE(probe.http_port(), 0);
+  const auto res = coroscope::test::http_get(probe.http_port(), "/debug/coroscope/trace");
+  EXPECT_EQ(res.result_int(), 404);
+  EXPECT_NE(res.body().find("COROSCOPE_FLIGHT_RECORDER"), std::string::npos) << res.body();
+}
