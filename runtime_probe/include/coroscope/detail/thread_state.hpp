@@ -105,7 +105,14 @@ struct thread_state {
   std::int8_t last_op_kind = 0;
 };
 
-extern thread_local thread_state t_state __attribute__((tls_model("initial-exec")));
+// constinit: the initializer is constant, so the compiler calls no TLS init wrapper (a
+// test of its weak symbol and a branch) at each of the hooks' accesses.
+#if defined(__cpp_constinit)
+#define COROSCOPE_CONSTINIT constinit
+#else
+#define COROSCOPE_CONSTINIT
+#endif
+extern thread_local COROSCOPE_CONSTINIT thread_state t_state __attribute__((tls_model("initial-exec")));
 
 /// Slow path: creates and registers this thread's ring (once per thread).
 event_ring* create_thread_ring() noexcept;
