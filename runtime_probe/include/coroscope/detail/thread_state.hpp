@@ -41,9 +41,10 @@ struct alignas(64) worker_slot {
 
 /// One store per poll tells the collector what a worker is polling: the coarse clock's
 /// sequence at its start (low 40 bits, + 1) and the task's pool slot (high 24 bits, + 1;
-/// 0 for a handler outside any task).
+/// 0 for a handler outside any task). The sequence is not masked: stamped once a
+/// millisecond, it needs 35 years to reach 2^40.
 inline std::uint64_t pack_current_poll(std::uint64_t seq, std::uint32_t slot_plus_1) noexcept {
-  return static_cast<std::uint64_t>(slot_plus_1) << 40 | ((seq + 1) & ((1ull << 40) - 1));
+  return static_cast<std::uint64_t>(slot_plus_1) << 40 | (seq + 1);
 }
 inline std::uint64_t current_poll_seq(std::uint64_t packed) noexcept {
   return (packed & ((1ull << 40) - 1)) - 1;
