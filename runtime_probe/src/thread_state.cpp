@@ -6,7 +6,7 @@
 
 namespace coroscope::detail {
 
-thread_local thread_state t_state __attribute__((tls_model("initial-exec")));
+thread_local COROSCOPE_CONSTINIT thread_state t_state __attribute__((tls_model("initial-exec")));
 
 namespace {
 

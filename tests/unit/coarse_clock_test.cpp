@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "coroscope/detail/coarse_clock.hpp"
+#include "coroscope/detail/thread_state.hpp"
 
 namespace {
 
@@ -36,6 +37,20 @@ TEST(CoarseClock, TicksSinceAStampOlderThanTheHistoryGoOnGrowing) {
   EXPECT_EQ(clock.ticks_since(1), (stamps - 1) * 10);
   EXPECT_GT(clock.ticks_since(1), clock.ticks_since(stamps - coarse_clock::kHistory));
   EXPECT_EQ(clock.ticks_since(stamps - 10), 100u);
+}
+
+// A worker's current-poll word (one store per poll) packs the coarse clock's sequence and
+// the task's slot; the hot path does not mask the sequence, so it must stay below 2^40.
+TEST(CurrentPoll, PackedWordKeepsTheSequenceAndTheSlot) {
+  using namespace coroscope::detail;
+  for (const std::uint64_t seq : {0ull, 1ull, 123456789ull, (1ull << 40) - 2}) {
+    for (const std::uint32_t slot_plus_1 : {0u, 1u, 4096u, (1u << 24) - 1}) {
+      const std::uint64_t packed = pack_current_poll(seq, slot_plus_1);
+      EXPECT_NE(packed, 0u) << "0 means: not polling";
+      EXPECT_EQ(current_poll_seq(packed), seq);
+      EXPECT_EQ(current_poll_slot(packed), slot_plus_1);
+    }
+  }
 }
 
 }  // namespace

@@ -185,14 +185,22 @@ class asio_location {
   asio_location& operator=(const asio_location&) = delete;
 
  private:
+  /// The task of the coroutine thread rooted at `root`, or nullptr. Most initiations are
+  /// the running task's own, and its record names its root: the executor's hook table
+  /// (more dependent loads) is read only for the others.
+  COROSCOPE_HOT static task_record* task_of_root(const thread_state& st, const void* root) noexcept {
+    task_record* t = st.current_task;
+    if (t != nullptr && t->root.load(std::memory_order_relaxed) == root) return t;
+    const task_end_hook* hook = end_hook_of_root(root);
+    return hook ? hook->task : nullptr;
+  }
+
   COROSCOPE_HOT void enter(const location_args& where, const void* frame) noexcept {
     const void* root = root_of_frame(frame);
     if (root == nullptr) return;
     thread_state& st = t_state;
-    task_record* t = nullptr;
-    if (const task_end_hook* hook = end_hook_of_root(root))
-      t = hook->task;
-    else if (is_spawn_marker(where.function))
+    task_record* t = task_of_root(st, root);
+    if (t == nullptr && is_spawn_marker(where.function))
       spawned_ = (t = on_spawn(root)) != nullptr;
     entered_ = true;
     prev_initiating_ = st.initiating;

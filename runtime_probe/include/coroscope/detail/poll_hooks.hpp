@@ -118,6 +118,7 @@ class poll_frame {
     task_ = t;
     tag_ = &tag;
     typed_ = typed;
+    had_nested_ = false;
     prev_task_ = st.current_task;
     prev_ran_ = st.ran;
     prev_frame_ = st.active_frame;
@@ -184,17 +185,19 @@ class poll_frame {
   }
 
  private:
-  task_record* task_ = nullptr;
-  task_record* prev_task_ = nullptr;
-  poll_frame* prev_frame_ = nullptr;
-  std::uint64_t begin_ = 0;
-  std::uint64_t seq_ = 0;
-  const op_tag* tag_ = nullptr;  // the invocation's copy (asio_completion), alive until end
-  bool typed_ = false;
-  bool timed_ = false;
-  bool prev_ran_ = false;
-  bool had_nested_ = false;
-  bool migrated_ = false;
+  // No initializers: a frame is built for every handler invocation, hooks on or off, and
+  // `begin` sets each field `end` reads (begin_ only when timed_, migrated_ only with a task).
+  task_record* task_;
+  task_record* prev_task_;
+  poll_frame* prev_frame_;
+  std::uint64_t begin_;
+  std::uint64_t seq_;
+  const op_tag* tag_;  // the invocation's copy (asio_completion), alive until end
+  bool typed_;
+  bool timed_;
+  bool prev_ran_;
+  bool had_nested_;
+  bool migrated_;
 };
 
 /// The task a tag names, if the record still belongs to it.

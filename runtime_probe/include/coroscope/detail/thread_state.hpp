@@ -41,9 +41,10 @@ struct alignas(64) worker_slot {
 
 /// One store per poll tells the collector what a worker is polling: the coarse clock's
 /// sequence at its start (low 40 bits, + 1) and the task's pool slot (high 24 bits, + 1;
-/// 0 for a handler outside any task).
+/// 0 for a handler outside any task). The sequence is not masked: stamped once a
+/// millisecond, it needs 35 years to reach 2^40.
 inline std::uint64_t pack_current_poll(std::uint64_t seq, std::uint32_t slot_plus_1) noexcept {
-  return static_cast<std::uint64_t>(slot_plus_1) << 40 | ((seq + 1) & ((1ull << 40) - 1));
+  return static_cast<std::uint64_t>(slot_plus_1) << 40 | (seq + 1);
 }
 inline std::uint64_t current_poll_seq(std::uint64_t packed) noexcept {
   return (packed & ((1ull << 40) - 1)) - 1;
@@ -105,7 +106,14 @@ struct thread_state {
   std::int8_t last_op_kind = 0;
 };
 
-extern thread_local thread_state t_state __attribute__((tls_model("initial-exec")));
+// constinit: the initializer is constant, so the compiler calls no TLS init wrapper (a
+// test of its weak symbol and a branch) at each of the hooks' accesses.
+#if defined(__cpp_constinit)
+#define COROSCOPE_CONSTINIT constinit
+#else
+#define COROSCOPE_CONSTINIT
+#endif
+extern thread_local COROSCOPE_CONSTINIT thread_state t_state __attribute__((tls_model("initial-exec")));
 
 /// Slow path: creates and registers this thread's ring (once per thread).
 event_ring* create_thread_ring() noexcept;
