@@ -39,7 +39,7 @@ std::shared_ptr<timeline> smallWindow() {
 struct TimelinePageTest : ::testing::Test {
   TimelinePage page;
   TimelineView* view = page.view();
-  Fixture() {
+  TimelinePageTest() {
     page.resize(120 + 1000 + 8, 300);  // a plot 1000 px wide: 100 ms = 10 px per ms
     page.setRefreshInterval(0);
     page.show();
@@ -139,17 +139,25 @@ TEST(TimelineView, MergesSubPixelPollsIntoOneBoxPerPixel) {
   for (std::uint64_t i = 0; i < 1000; ++i) {  // 1 µs polls, every µs: 10 a pixel
     t->polls.push_back({0, 1 + i % 7, i * 1000, i * 1000 + 900});
   }
-  t->polls.push_back({0, 42, 500'000, 500'000 + 8000});  // the longest of its pixel
   view.setTimeline(t);
-  const auto boxes = view.boxes(0);
+  auto boxes = view.boxes(0);
   ASSERT_EQ(boxes.size(), 100u);
-  std::uint32_t polls = 0;
   for (const auto& b : boxes) {
     EXPECT_EQ(b.x1 - b.x0, 1);
-    polls += b.polls;
+    EXPECT_EQ(b.polls, 10u);
   }
+  EXPECT_EQ(boxes[50].task, 1 + 500 % 7);  // a column takes its first poll's colour
+  // A poll wider than a pixel among them keeps its own box.
+  t->polls.push_back({0, 42, 505'000, 525'000});
+  view.setTimeline(t);
+  boxes = view.boxes(0);
+  std::uint32_t polls = 0;
+  for (const auto& b : boxes) polls += b.polls;
   EXPECT_EQ(polls, 1001u);
-  EXPECT_EQ(boxes[50].task, 42u);
+  const auto long42 = std::find_if(boxes.begin(), boxes.end(), [](const auto& b) { return b.task == 42; });
+  ASSERT_NE(long42, boxes.end());
+  EXPECT_EQ(long42->x0, 120 + 50);
+  EXPECT_EQ(long42->x1, 120 + 53);
   // Zoomed in to 10 µs, each poll gets its own box again.
   view.setVisibleRange(100'000, 110'000);
   EXPECT_EQ(view.boxes(0).size(), 10u);

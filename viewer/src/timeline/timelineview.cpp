@@ -4,6 +4,7 @@
 
 #include <QKeyEvent>
 #include <QMouseEvent>
+#include <QImage>
 #include <QPainter>
 #include <QPainterPath>
 #include <QWheelEvent>
@@ -112,27 +113,34 @@ std::vector<TimelineView::Box> TimelineView::layout(const IntervalRow& row, bool
   const auto [first, last] = row.overlapping(m_t0, m_t1);
   const double scale = plotWidth() / double(m_t1 - m_t0);
   const double left = kLabelWidth, right = kLabelWidth + plotWidth();
-  // A box narrower than a pixel joins the open box of its pixel column; the column's
-  // colour is that of its longest poll.
-  std::uint64_t longest = 0;
+  const auto timeAtPixel = [&](int px) { return m_t0 + std::uint64_t(double(px - kLabelWidth) / scale); };
   for (std::size_t i = first; i < last; ++i) {
     if (row.end[i] <= m_t0) continue;  // ended before the view (a longer one kept it in range)
     const double x0 = std::max(left, left + (double(row.begin[i]) - double(m_t0)) * scale);
     const double x1 = std::min(right, left + (double(row.end[i]) - double(m_t0)) * scale);
     const int px0 = int(std::floor(x0));
     const int px1 = std::max(px0 + 1, int(std::ceil(x1)));
-    const std::uint64_t len = row.end[i] - row.begin[i];
-    if (merge && !out.empty() && x1 - x0 < 1.0 && px0 < out.back().x1 && out.back().x1 - out.back().x0 == 1) {
+    const bool subPixel = x1 - x0 < 1.0;
+    if (merge && subPixel && !out.empty() && px0 < out.back().x1 && out.back().x1 - out.back().x0 == 1) {
+      // Joins the open one-pixel box of its column. When nothing up to the column's last
+      // poll reaches past the column, the rest of the column joins it at once: at full
+      // zoom-out a paint costs a binary search per pixel, not a step per poll.
       Box& b = out.back();
-      ++b.polls;
-      if (len > longest) {
-        longest = len;
-        b.task = row.task[i];
+      const std::uint64_t columnEnd = timeAtPixel(b.x1);
+      auto j = std::size_t(std::lower_bound(row.begin.begin() + std::ptrdiff_t(i),
+                                            row.begin.begin() + std::ptrdiff_t(last), columnEnd) -
+                           row.begin.begin());
+      // The column's last poll often runs into the next column: it takes the slow path.
+      if (j > i + 1 && row.maxEnd[j - 1] > columnEnd) --j;
+      if (j > i + 1 && row.maxEnd[j - 1] <= columnEnd) {
+        b.polls += std::uint32_t(j - i);
+        i = j - 1;
+      } else {
+        ++b.polls;
       }
       continue;
     }
     out.push_back({px0, px1, row.task[i], 1});
-    longest = len;
   }
   return out;
 }
@@ -184,26 +192,44 @@ void TimelineView::paintEvent(QPaintEvent*) {
   QPainter p(this);
   p.fillRect(rect(), palette().base());
   if (!m_index) return;
-  const QColor parked = palette().color(QPalette::Mid);
+  // Each row's boxes go into a one-pixel-high strip that is then stretched to the row's
+  // height: at full zoom-out a row is a thousand one-pixel boxes, and one image draw is
+  // far cheaper than a thousand rectangle fills.
+  const int plotW = int(plotWidth());
+  QImage strip(plotW, 1, QImage::Format_ARGB32_Premultiplied);
+  const auto fill = [&](const std::vector<Box>& boxes, auto colorOf) {
+    strip.fill(Qt::transparent);
+    auto* line = reinterpret_cast<QRgb*>(strip.scanLine(0));
+    for (const Box& b : boxes) {
+      const QRgb c = colorOf(b);
+      for (int x = std::max(0, b.x0 - kLabelWidth), end = std::min(plotW, b.x1 - kLabelWidth); x < end; ++x) {
+        line[x] = c;
+      }
+    }
+  };
+  const QRgb parked = qPremultiply(qRgba(120, 120, 120, 110));
   for (std::size_t r = 0; r < m_index->rowCount(); ++r) {
     const int top = rowTop(r);
     p.setPen(palette().color(QPalette::Text));
     p.drawText(QRect(4, top, kLabelWidth - 8, kRowHeight), Qt::AlignVCenter | Qt::AlignLeft,
                QString::fromStdString(m_index->rowName(r)));
-    p.fillRect(QRect(kLabelWidth, top, width() - kLabelWidth, kRowHeight), palette().alternateBase());
-    for (const Box& b : parkBoxes(r)) {
-      p.fillRect(QRect(b.x0, top + kRowHeight / 3, b.x1 - b.x0, kRowHeight / 3), QBrush(parked, Qt::BDiagPattern));
-    }
-    for (const Box& b : boxes(r)) {
+    p.fillRect(QRect(kLabelWidth, top, plotW, kRowHeight), palette().alternateBase());
+    fill(parkBoxes(r), [&](const Box&) { return parked; });
+    p.drawImage(QRect(kLabelWidth, top + kRowHeight / 3, plotW, kRowHeight / 3), strip);
+    const auto boxes = this->boxes(r);
+    fill(boxes, [&](const Box& b) {
       QColor c = taskColor(b.task);
       if (m_selected && b.task != m_selected) c = c.lighter(125);
-      p.fillRect(QRect(b.x0, top, b.x1 - b.x0, kRowHeight), c);
+      return c.rgba();  // opaque: premultiplied is the same
+    });
+    p.drawImage(QRect(kLabelWidth, top, plotW, kRowHeight), strip);
+    for (const Box& b : boxes) {
+      if (b.x1 - b.x0 < 3) continue;
       if (m_selected && b.task == m_selected) {
         p.setPen(QPen(palette().color(QPalette::Text), 1));
         p.drawRect(QRect(b.x0, top, b.x1 - b.x0 - 1, kRowHeight - 1));
       }
-      // A label when the box has room for it.
-      if (b.polls == 1 && b.x1 - b.x0 > 40) {
+      if (b.polls == 1 && b.x1 - b.x0 > 40) {  // a label when the box has room for it
         p.setPen(Qt::black);
         p.drawText(QRect(b.x0 + 3, top, b.x1 - b.x0 - 6, kRowHeight), Qt::AlignVCenter | Qt::AlignLeft,
                    QString::fromStdString(m_index->taskName(b.task)));

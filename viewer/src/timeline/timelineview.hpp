@@ -18,8 +18,8 @@ namespace coroscope::viewer {
 ///
 /// Only what is visible is touched: each row's polls are found by binary search on the
 /// visible range, and polls narrower than a pixel merge into one box per pixel column
-/// (coloured by the longest of them), so a paint costs about the row's visible polls at
-/// worst and a pixel column's worth of boxes at full zoom-out.
+/// (coloured by the first of them); a column with nothing reaching past it is skipped
+/// with one binary search, so a frame at full zoom-out costs about one search per pixel.
 ///
 /// Wheel and +/- zoom (around the cursor, or the centre), drag and the arrow keys pan,
 /// 0 / Home shows the whole window. A click on a poll selects its task.
