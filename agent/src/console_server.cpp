@@ -429,6 +429,7 @@ console_server_impl::console_server_impl(console_source source, console_options 
   identity.protocol_version = console::kProtocolVersion;
   identity.publish_interval = options_.publish_interval;
   identity.server_version = COROSCOPE_VERSION_STRING;
+  identity.serves_timeline = true;  // with or without a source: "not recording" is an answer
   pb::ServerMessage hello;
   console::detail::to_proto(identity, hello.mutable_hello());
   hello_frame_ = make_frame(hello);

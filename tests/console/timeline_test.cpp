@@ -213,6 +213,7 @@ TEST(ConsoleServerTimeline, SaysNotRecordingWithoutASource) {
   console_client client(client_to(server), callbacks);
   client.start();
   ASSERT_TRUE(client.wait_for(connection_state::connected, 20s));
+  EXPECT_TRUE(client.state()->identity.serves_timeline);
   client.request_timeline();
   ASSERT_TRUE(test::eventually([&] { return replies.size() == 1; }));
   EXPECT_EQ(replies.got[0], nullptr);
