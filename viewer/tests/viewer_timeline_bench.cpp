@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 // How long the timeline tab takes with a big window: 10k tasks and 1M events (800k
-// polls, 150k wakes, 50k parks on 4 workers over 10 s). Times setting the window (the
-// index build) and painting one frame (offscreen, 1600x400) at full zoom-out and zoomed
+// polls, 150k wakes, 50k parks on 4 workers over 10 s). Times the console protocol's
+// encoding and decoding of it, setting the window (the index build) and painting one frame (offscreen, 1600x400) at full zoom-out and zoomed
 // to 10 ms, with a selected task's wake arrows. Prints medians; asserts nothing.
 //   ./viewer_timeline_bench [events]
 #include <QApplication>
@@ -16,6 +16,7 @@
 #include <random>
 #include <vector>
 
+#include "coroscope/console/timeline_conversions.hpp"
 #include "pages/timelinepage.hpp"
 #include "timeline/timelineview.hpp"
 
@@ -71,6 +72,20 @@ int main(int argc, char** argv) {
   QApplication app(argc, argv);
   const std::size_t events = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1'000'000;
   const auto window = bigWindow(events);
+  // The wire: what the probe's server and the console's client do with a window.
+  std::string bytes;
+  const double encode = medianMs(3, [&] {
+    coroscope::console::v1::Timeline m;
+    coroscope::console::detail::to_proto(*window, &m);
+    bytes = m.SerializeAsString();
+  });
+  const double decode = medianMs(3, [&] {
+    coroscope::console::v1::Timeline m;
+    m.ParseFromString(bytes);
+    timeline out;
+    std::string error;
+    coroscope::console::detail::from_proto(m, out, error);
+  });
   TimelinePage page;
   page.setRefreshInterval(0);
   page.resize(1600, 400);
@@ -95,6 +110,8 @@ int main(int argc, char** argv) {
   std::printf("timeline tab, %zu tasks, %zu events (%zu polls, %zu wakes, %zu parks), %dx%d px\n",
               window->tasks.size(), window->polls.size() + window->wakes.size() + window->parks.size(),
               window->polls.size(), window->wakes.size(), window->parks.size(), view->width(), view->height());
+  std::printf("  wire: encode %.1f ms, %.1f MB (%.1f bytes/event), decode %.1f ms\n", encode,
+              double(bytes.size()) / 1e6, double(bytes.size()) / double(events), decode);
   std::printf("  set the window (index build): %7.1f ms\n", set);
   std::printf("  select a task (wake arrows):  %7.1f ms (%zu arrows)\n", select, view->wakeArrows().size());
   std::printf("  paint, full zoom-out:         %7.1f ms (no selection)\n", all);

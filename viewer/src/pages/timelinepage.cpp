@@ -35,18 +35,23 @@ void TimelinePage::setResults(const ResultsPtr&) {}
 QString TimelinePage::title() const { return tr("Timeline"); }
 
 void TimelinePage::setTimeline(std::shared_ptr<const timeline> t) {
-  if (t) {
+  setIndex(t ? std::make_shared<const TimelineIndex>(std::move(t)) : nullptr);
+}
+
+void TimelinePage::setIndex(TimelineIndexPtr index) {
+  if (index) {
+    const timeline* t = &index->data();
     const auto span = std::chrono::nanoseconds(t->end_ns > t->begin_ns ? t->end_ns - t->begin_ns : 0);
     QString text = tr("Window of %1: %2 workers, %3 tasks, %4 polls, %5 wakes")
                        .arg(formatDuration(span))
-                       .arg(t->workers.size())
+                       .arg(index->rowCount())
                        .arg(t->tasks.size())
                        .arg(t->polls.size())
                        .arg(t->wakes.size());
     if (t->dropped_events) text += tr(", %1 events dropped").arg(t->dropped_events);
     m_info->setText(text);
   }
-  m_view->setTimeline(std::move(t));
+  m_view->setIndex(std::move(index));
 }
 
 void TimelinePage::setUnavailable(const QString& why) {

@@ -8,6 +8,7 @@
 
 #include "coroscope/timeline.hpp"
 #include "pages/resultspage.hpp"
+#include "timeline/timelineindex.hpp"
 
 class QLabel;
 
@@ -31,6 +32,8 @@ class TimelinePage : public ResultsPage {
 
   /// Shows a window (null: none yet).
   void setTimeline(std::shared_ptr<const timeline> t);
+  /// The same with the index built already (the live backend builds it on its thread).
+  void setIndex(TimelineIndexPtr index);
   /// Says why there is no window (e.g. the probe records none); clears the view.
   void setUnavailable(const QString& why);
   /// How often a visible page asks for a window; 0 stops asking.

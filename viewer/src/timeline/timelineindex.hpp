@@ -69,6 +69,8 @@ struct WakeArrow {
   std::uint64_t toTime = 0;    ///< the wakee's next poll's begin
 };
 
+using TimelineIndexPtr = std::shared_ptr<const TimelineIndex>;
+
 /// The arrows of every wake that `task` took part in, as waker or wakee. A wake whose
 /// wakee has no poll after it in the window has no arrow; a task waker that ran no poll
 /// at the wake starts on the wakee's row. One pass over the polls and wakes.

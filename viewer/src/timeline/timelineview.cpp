@@ -46,10 +46,14 @@ QSize TimelineView::sizeHint() const { return {900, 300}; }
 QSize TimelineView::minimumSizeHint() const { return {kLabelWidth + 100, kAxisHeight + kRowHeight}; }
 
 void TimelineView::setTimeline(std::shared_ptr<const timeline> t) {
+  setIndex(t ? std::make_shared<const TimelineIndex>(std::move(t)) : nullptr);
+}
+
+void TimelineView::setIndex(TimelineIndexPtr index) {
   const bool hadData = m_index != nullptr;
   const auto oldT0 = m_t0, oldT1 = m_t1;
   const bool wholeWindow = !hadData || (m_t0 == m_index->begin() && m_t1 == m_index->end());
-  m_index = t ? std::make_unique<TimelineIndex>(std::move(t)) : nullptr;
+  m_index = std::move(index);
   if (!m_index) {
     m_arrows.clear();
     update();

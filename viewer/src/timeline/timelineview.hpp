@@ -39,6 +39,8 @@ class TimelineView : public QWidget {
   /// Shows `t` (null: nothing). Keeps the visible range when the new window still
   /// covers it (a live refresh), else shows the whole window; keeps the selection.
   void setTimeline(std::shared_ptr<const timeline> t);
+  /// The same with the index already built (e.g. off the GUI thread: it sorts every poll).
+  void setIndex(TimelineIndexPtr index);
   const TimelineIndex* index() const { return m_index.get(); }
 
   std::uint64_t visibleBegin() const { return m_t0; }
@@ -99,7 +101,7 @@ class TimelineView : public QWidget {
   void paintAxis(QPainter& p) const;
   void paintArrows(QPainter& p) const;
 
-  std::unique_ptr<TimelineIndex> m_index;
+  TimelineIndexPtr m_index;
   std::uint64_t m_t0 = 0;
   std::uint64_t m_t1 = 1;
   std::uint64_t m_selected = 0;
