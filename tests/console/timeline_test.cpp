@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <tuple>
 
 #include "console_test_support.hpp"
 #include "coroscope/console/timeline_conversions.hpp"
@@ -43,60 +44,27 @@ timeline window() {
   return t;
 }
 
+/// Element by element, through `key` (a std::tie of the fields that must match).
+template <class T, class Key>
+void expectSame(const std::vector<T>& a, const std::vector<T>& b, Key key) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(key(a[i]), key(b[i])) << "entry " << i;
+}
+
 void expectEqual(const timeline& a, const timeline& b) {
-  EXPECT_EQ(a.process_name, b.process_name);
-  EXPECT_EQ(a.pid, b.pid);
-  EXPECT_EQ(a.begin_ns, b.begin_ns);
-  EXPECT_EQ(a.end_ns, b.end_ns);
-  EXPECT_EQ(a.dropped_events, b.dropped_events);
-  ASSERT_EQ(a.workers.size(), b.workers.size());
-  for (std::size_t i = 0; i < a.workers.size(); ++i) {
-    EXPECT_EQ(a.workers[i].index, b.workers[i].index);
-    EXPECT_EQ(a.workers[i].thread_name, b.workers[i].thread_name);
-    EXPECT_EQ(a.workers[i].tid, b.workers[i].tid);
-  }
-  ASSERT_EQ(a.tasks.size(), b.tasks.size());
-  for (std::size_t i = 0; i < a.tasks.size(); ++i) {
-    EXPECT_EQ(a.tasks[i].id, b.tasks[i].id);
-    EXPECT_EQ(a.tasks[i].parent_id, b.tasks[i].parent_id);
-    EXPECT_EQ(a.tasks[i].name, b.tasks[i].name);
-  }
-  ASSERT_EQ(a.polls.size(), b.polls.size());
-  for (std::size_t i = 0; i < a.polls.size(); ++i) {
-    EXPECT_EQ(a.polls[i].worker, b.polls[i].worker);
-    EXPECT_EQ(a.polls[i].task_id, b.polls[i].task_id);
-    EXPECT_EQ(a.polls[i].begin_ns, b.polls[i].begin_ns);
-    EXPECT_EQ(a.polls[i].end_ns, b.polls[i].end_ns);
-  }
-  ASSERT_EQ(a.wakes.size(), b.wakes.size());
-  for (std::size_t i = 0; i < a.wakes.size(); ++i) {
-    EXPECT_EQ(a.wakes[i].task_id, b.wakes[i].task_id);
-    EXPECT_EQ(a.wakes[i].time_ns, b.wakes[i].time_ns);
-    EXPECT_EQ(a.wakes[i].waker, b.wakes[i].waker);
-    EXPECT_EQ(a.wakes[i].waker_task_id, b.wakes[i].waker_task_id);
-  }
-  ASSERT_EQ(a.parks.size(), b.parks.size());
-  for (std::size_t i = 0; i < a.parks.size(); ++i) {
-    EXPECT_EQ(a.parks[i].worker, b.parks[i].worker);
-    EXPECT_EQ(a.parks[i].begin_ns, b.parks[i].begin_ns);
-    EXPECT_EQ(a.parks[i].end_ns, b.parks[i].end_ns);
-  }
-  ASSERT_EQ(a.awaits.size(), b.awaits.size());
-  for (std::size_t i = 0; i < a.awaits.size(); ++i) {
-    EXPECT_EQ(a.awaits[i].task_id, b.awaits[i].task_id);
-    EXPECT_EQ(a.awaits[i].site, b.awaits[i].site);
-    EXPECT_EQ(a.awaits[i].file, b.awaits[i].file);
-    EXPECT_EQ(a.awaits[i].line, b.awaits[i].line);
-    EXPECT_EQ(a.awaits[i].begin_ns, b.awaits[i].begin_ns);
-    EXPECT_EQ(a.awaits[i].end_ns, b.awaits[i].end_ns);
-  }
-  ASSERT_EQ(a.lints.size(), b.lints.size());
-  for (std::size_t i = 0; i < a.lints.size(); ++i) {
-    EXPECT_EQ(a.lints[i].name, b.lints[i].name);
-    EXPECT_EQ(a.lints[i].task_id, b.lints[i].task_id);
-    EXPECT_EQ(a.lints[i].time_ns, b.lints[i].time_ns);
-    EXPECT_EQ(a.lints[i].message, b.lints[i].message);
-  }
+  EXPECT_EQ(std::tie(a.process_name, a.pid, a.begin_ns, a.end_ns, a.dropped_events),
+            std::tie(b.process_name, b.pid, b.begin_ns, b.end_ns, b.dropped_events));
+  expectSame(a.workers, b.workers, [](const auto& w) { return std::tie(w.index, w.thread_name, w.tid); });
+  expectSame(a.tasks, b.tasks, [](const auto& t) { return std::tie(t.id, t.parent_id, t.name); });
+  expectSame(a.polls, b.polls, [](const auto& p) { return std::tie(p.worker, p.task_id, p.begin_ns, p.end_ns); });
+  expectSame(a.wakes, b.wakes, [](const auto& w) {
+    return std::make_tuple(w.task_id, w.time_ns, int(w.waker), w.waker_task_id);
+  });
+  expectSame(a.parks, b.parks, [](const auto& p) { return std::tie(p.worker, p.begin_ns, p.end_ns); });
+  expectSame(a.awaits, b.awaits, [](const auto& w) {
+    return std::tie(w.task_id, w.site, w.file, w.line, w.begin_ns, w.end_ns);
+  });
+  expectSame(a.lints, b.lints, [](const auto& l) { return std::tie(l.name, l.task_id, l.time_ns, l.message); });
 }
 
 TEST(TimelineProtocol, RoundTripsThroughTheWire) {

@@ -16,27 +16,16 @@
 #include <random>
 #include <vector>
 
+#include "bench_timer.hpp"
 #include "coroscope/console/timeline_conversions.hpp"
 #include "pages/timelinepage.hpp"
 #include "timeline/timelineview.hpp"
 
 using namespace coroscope;
 using namespace coroscope::viewer;
+using coroscope::viewer::bench::medianMs;
 
 namespace {
-
-template <class F>
-double medianMs(int runs, F&& f) {
-  std::vector<double> ms;
-  for (int i = 0; i < runs; ++i) {
-    QElapsedTimer t;
-    t.start();
-    f();
-    ms.push_back(double(t.nsecsElapsed()) / 1e6);
-  }
-  std::sort(ms.begin(), ms.end());
-  return ms[ms.size() / 2];
-}
 
 std::shared_ptr<timeline> bigWindow(std::size_t events) {
   constexpr unsigned workers = 4;
@@ -74,12 +63,12 @@ int main(int argc, char** argv) {
   const auto window = bigWindow(events);
   // The wire: what the probe's server and the console's client do with a window.
   std::string bytes;
-  const double encode = medianMs(3, [&] {
+  const double encode = medianMs(3, [&](int) {
     coroscope::console::v1::Timeline m;
     coroscope::console::detail::to_proto(*window, &m);
     bytes = m.SerializeAsString();
   });
-  const double decode = medianMs(3, [&] {
+  const double decode = medianMs(3, [&](int) {
     coroscope::console::v1::Timeline m;
     m.ParseFromString(bytes);
     timeline out;
@@ -90,19 +79,19 @@ int main(int argc, char** argv) {
   page.setRefreshInterval(0);
   page.resize(1600, 400);
   TimelineView* view = page.view();
-  const double set = medianMs(5, [&] { page.setTimeline(window); });
+  const double set = medianMs(5, [&](int) { page.setTimeline(window); });
   QImage frame(view->size(), QImage::Format_ARGB32_Premultiplied);
-  auto paint = [&] {
+  auto paint = [&](int) {
     QPainter p(&frame);
     view->render(&p);
   };
   view->showAll();
   const double all = medianMs(9, paint);
-  const double layoutOnly = medianMs(9, [&] {
+  const double layoutOnly = medianMs(9, [&](int) {
     for (std::size_t r = 0; r < view->index()->rowCount(); ++r) (void)view->boxes(r);
   });
   view->selectTask(window->polls[window->polls.size() / 2].task_id);
-  const double select = medianMs(5, [&] { view->selectTask(window->polls[window->polls.size() / 2].task_id); });
+  const double select = medianMs(5, [&](int) { view->selectTask(window->polls[window->polls.size() / 2].task_id); });
   const double allArrows = medianMs(9, paint);
   const std::uint64_t mid = window->begin_ns + (window->end_ns - window->begin_ns) / 2;
   view->setVisibleRange(mid, mid + 10'000'000);
