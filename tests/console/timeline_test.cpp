@@ -5,6 +5,7 @@
 // window of a fixed source, and of none.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <mutex>
 #include <tuple>
 
@@ -133,10 +134,22 @@ console_client_options client_to(const console_server& s) {
   return o;
 }
 
-struct timeline_replies {
+/// A console connected to `server` that keeps every timeline reply (null: not recording).
+struct timeline_console {
   std::mutex m;
   std::vector<std::shared_ptr<const timeline>> got;
-  std::size_t size() {
+  std::unique_ptr<console_client> client;
+
+  explicit timeline_console(const console_server& server) {
+    console_client_callbacks callbacks;
+    callbacks.on_timeline = [this](std::shared_ptr<const timeline> t) {
+      std::lock_guard lock(m);
+      got.push_back(std::move(t));
+    };
+    client = std::make_unique<console_client>(client_to(server), callbacks);
+    client->start();
+  }
+  std::size_t replies() {
     std::lock_guard lock(m);
     return got.size();
   }
@@ -151,20 +164,13 @@ TEST(ConsoleServerTimeline, AnswersFromTheSourceAtMostOncePerInterval) {
     return window();
   };
   console_server server(std::move(source), {.port = 0, .publish_interval = 10ms, .timeline_interval = 1h});
-  timeline_replies replies;
-  console_client_callbacks callbacks;
-  callbacks.on_timeline = [&](std::shared_ptr<const timeline> t) {
-    std::lock_guard lock(replies.m);
-    replies.got.push_back(std::move(t));
-  };
-  console_client client(client_to(server), callbacks);
-  client.start();
-  ASSERT_TRUE(client.wait_for(connection_state::connected, 20s));
-  client.request_timeline();
-  client.request_timeline();
-  ASSERT_TRUE(test::eventually([&] { return replies.size() == 2; }));
-  ASSERT_NE(replies.got[0], nullptr);
-  expectEqual(window(), *replies.got[0]);
+  timeline_console console(server);
+  ASSERT_TRUE(console.client->wait_for(connection_state::connected, 20s));
+  console.client->request_timeline();
+  console.client->request_timeline();
+  ASSERT_TRUE(test::eventually([&] { return console.replies() == 2; }));
+  ASSERT_NE(console.got[0], nullptr);
+  expectEqual(window(), *console.got[0]);
   EXPECT_EQ(taken.load(), 1);  // the second console request reused the window
   EXPECT_EQ(server.stats().requests, 2u);
 }
@@ -172,20 +178,13 @@ TEST(ConsoleServerTimeline, AnswersFromTheSourceAtMostOncePerInterval) {
 TEST(ConsoleServerTimeline, SaysNotRecordingWithoutASource) {
   test::fake_source fake;
   console_server server(fake.make(), {.port = 0, .publish_interval = 10ms});
-  timeline_replies replies;
-  console_client_callbacks callbacks;
-  callbacks.on_timeline = [&](std::shared_ptr<const timeline> t) {
-    std::lock_guard lock(replies.m);
-    replies.got.push_back(std::move(t));
-  };
-  console_client client(client_to(server), callbacks);
-  client.start();
-  ASSERT_TRUE(client.wait_for(connection_state::connected, 20s));
-  EXPECT_TRUE(client.state()->identity.serves_timeline);
-  client.request_timeline();
-  ASSERT_TRUE(test::eventually([&] { return replies.size() == 1; }));
-  EXPECT_EQ(replies.got[0], nullptr);
-  EXPECT_EQ(client.connection(), connection_state::connected);
+  timeline_console console(server);
+  ASSERT_TRUE(console.client->wait_for(connection_state::connected, 20s));
+  EXPECT_TRUE(console.client->state()->identity.serves_timeline);
+  console.client->request_timeline();
+  ASSERT_TRUE(test::eventually([&] { return console.replies() == 1; }));
+  EXPECT_EQ(console.got[0], nullptr);
+  EXPECT_EQ(console.client->connection(), connection_state::connected);
 }
 
 }  // namespace
