@@ -3,7 +3,7 @@
 //
 // The viewer side of the console protocol: bytes from a probe (or anything listening on
 // its port) are split into frames and merged into the client's state, as
-// console_client does (tasks and their operations, resources, heap views, ...).
+// console_client does (tasks and their operations, resources, heap views, timelines, ...).
 // Malformed frames must be reported, never crash.
 #include <coroscope/console/frame_codec.hpp>
 #include <coroscope/console_state.hpp>
@@ -47,6 +47,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::abort();
     for (auto id : s.changed)
       if (s.tasks.at(id).operations.size() > state::kMaxOperationKinds) std::abort();
+    // A timeline that decoded keeps the model's promises: every interval ordered and
+    // inside the window.
+    if (r.kind == kind::timeline && r.window) {
+      const auto& t = *r.window;
+      if (t.begin_ns > t.end_ns) std::abort();
+      for (const auto& p : t.polls)
+        if (p.begin_ns > p.end_ns || p.begin_ns < t.begin_ns || p.end_ns > t.end_ns) std::abort();
+      for (const auto& p : t.parks)
+        if (p.begin_ns > p.end_ns || p.end_ns > t.end_ns) std::abort();
+      for (const auto& w : t.wakes)
+        if (w.time_ns < t.begin_ns || w.time_ns > t.end_ns) std::abort();
+    }
     if (r.kind == kind::out_of_sync) builder.reset();
   }
   return 0;

@@ -27,6 +27,7 @@
 #include "coroscope/console/change_predicates.hpp"
 #include "coroscope/console/frame_codec.hpp"
 #include "coroscope/console/proto_conversions.hpp"
+#include "coroscope/console/timeline_conversions.hpp"
 #include <coroscope/base/constant_time.hpp>
 
 namespace coroscope {
@@ -92,6 +93,9 @@ class console_server_impl {
   const console_source& source() const { return source_; }
   frame_ptr hello_frame() const { return hello_frame_; }
   frame_ptr full_state_frame();
+  /// The reply to a TimelineRequest: the source's window, taken afresh at most once per
+  /// `timeline_interval`.
+  frame_ptr timeline_frame();
   void remove(const std::shared_ptr<console_connection>& c);
 
   std::atomic<std::uint64_t> slow_disconnects{0}, bad_frames{0}, refused{0}, requests{0},
@@ -117,6 +121,8 @@ class console_server_impl {
   snapshot last_;
   std::uint64_t sequence_ = 0;
   frame_ptr full_frame_;  ///< full state of last_, built on demand
+  frame_ptr timeline_frame_;  ///< the last TimelineRequest's reply
+  std::chrono::steady_clock::time_point timeline_taken_{};
   std::optional<heap_view> heap_;  ///< the last heap view sent
   std::uint64_t heap_every_ = 1;   ///< publish ticks per heap refresh
   std::uint64_t ticks_since_heap_ = 0;
@@ -260,6 +266,10 @@ class console_connection : public std::enable_shared_from_this<console_connectio
       case pb::ClientMessage::kTaskDetails:
         ++server_.requests;
         details(m.task_details().task_id());
+        return true;
+      case pb::ClientMessage::kTimeline:
+        ++server_.requests;
+        send(server_.timeline_frame(), true);
         return true;
       case pb::ClientMessage::kPause:
         ++server_.requests;
@@ -419,6 +429,7 @@ console_server_impl::console_server_impl(console_source source, console_options 
   identity.protocol_version = console::kProtocolVersion;
   identity.publish_interval = options_.publish_interval;
   identity.server_version = COROSCOPE_VERSION_STRING;
+  identity.serves_timeline = true;  // with or without a source: "not recording" is an answer
   pb::ServerMessage hello;
   console::detail::to_proto(identity, hello.mutable_hello());
   hello_frame_ = make_frame(hello);
@@ -484,6 +495,11 @@ void console_server_impl::schedule_publish() {
 
 void console_server_impl::publish() {
   if (shutting_down_) return;
+  // A window can be tens of MiB: do not keep it past its interval (queues that still
+  // send it hold their own reference).
+  if (timeline_frame_ && std::chrono::steady_clock::now() - timeline_taken_ >= options_.timeline_interval) {
+    timeline_frame_.reset();
+  }
   try {
     snapshot current = source_.snapshot();
     pb::ServerMessage m;
@@ -536,6 +552,29 @@ frame_ptr console_server_impl::full_state_frame() {
     full_frame_ = make_frame(m);
   }
   return full_frame_;
+}
+
+frame_ptr console_server_impl::timeline_frame() {
+  const auto now = std::chrono::steady_clock::now();
+  if (timeline_frame_ && now - timeline_taken_ < options_.timeline_interval) return timeline_frame_;
+  pb::ServerMessage m;
+  auto* reply = m.mutable_timeline();
+  std::optional<timeline> window;
+  if (source_.timeline) {
+    try {
+      window = source_.timeline();
+    } catch (const std::exception& e) {
+      log_line("console", std::string("timeline failed: ") + e.what());
+    }
+  }
+  if (window) {
+    console::detail::to_proto(*window, reply);
+  } else {
+    reply->set_recording(false);
+  }
+  timeline_frame_ = make_frame(m);
+  timeline_taken_ = now;
+  return timeline_frame_;
 }
 
 void console_server_impl::fill_update(const snapshot* previous, const snapshot& current,

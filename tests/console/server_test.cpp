@@ -193,7 +193,7 @@ TEST(ConsoleServer, BadFramesCloseOnlyThatConnection) {
       {"garbage", "GET / HTTP/1.1\r\nHost: x\r\n\r\n"},
       {"oversized", std::string("\x7f\xff\xff\xff", 4) + "xx"},
       {"not protobuf", coroscope::console::encode_frame("\xff\xff\xff\xff\xff")},
-      {"no kind", coroscope::console::encode_frame(std::string("\x2a\x00", 2))},  // unknown field 5
+      {"no kind", coroscope::console::encode_frame(std::string("\x7a\x00", 2))},  // unknown field 15
   };
   std::uint64_t expected_bad = 0;
   for (const auto& [what, bytes] : attacks) {

@@ -58,7 +58,7 @@ bool parseCommandLine(const QStringList& arguments, CommandLine* out, QString* e
                                   QStringLiteral("seconds"), QStringLiteral("30"));
   const QCommandLineOption tab(QStringLiteral("tab"),
                                QStringLiteral("View to show first: tasks, workers, resources, "
-                                              "await-sites, warnings, flamegraph, heap, output."),
+                                              "await-sites, warnings, flamegraph, heap, timeline, output."),
                                QStringLiteral("view"));
   parser.addOptions({connect, token, replay, record, screenshot, after, retain, tab});
   parser.addPositionalArgument(QStringLiteral("program"),
@@ -78,7 +78,7 @@ bool parseCommandLine(const QStringList& arguments, CommandLine* out, QString* e
   c.screenshotFile = parser.value(screenshot);
   c.tab = parser.value(tab);
   static const QStringList tabs = {"tasks",      "workers", "resources", "await-sites", "warnings",
-                                   "flamegraph", "heap",    "output"};
+                                   "flamegraph", "heap",    "timeline",  "output"};
   if (!c.tab.isEmpty() && !tabs.contains(c.tab)) {
     *error = QStringLiteral("--tab: one of %1").arg(tabs.join(QStringLiteral(", ")));
     return false;

@@ -36,13 +36,32 @@ void ConsoleBackend::connectTo(const QString& host, quint16 port, const QString&
   };
   callbacks.on_connection = [this](connection_state s, const std::string& detail) {
     QMetaObject::invokeMethod(
-        this, [this, s, d = QString::fromStdString(detail)] { emit connectionChanged(int(s), d); },
+        this,
+        [this, s, d = QString::fromStdString(detail)] {
+          if (s != connection_state::connected) m_timelinePending = false;  // no reply will come
+          emit connectionChanged(int(s), d);
+        },
         Qt::QueuedConnection);
   };
   callbacks.on_task_details = [this](const task_details& d) {
     auto p = std::make_shared<const task_details>(d);
     QMetaObject::invokeMethod(this, [this, p] { emit taskDetailsAvailable(p); },
                               Qt::QueuedConnection);
+  };
+  callbacks.on_timeline = [this](std::shared_ptr<const timeline> t) {
+    // Sorting a million polls takes a while: here, not on the GUI thread.
+    TimelineIndexPtr index = t ? std::make_shared<const TimelineIndex>(std::move(t)) : nullptr;
+    QMetaObject::invokeMethod(
+        this,
+        [this, index] {
+          m_timelinePending = false;
+          if (index)
+            emit timelineAvailable(index);
+          else
+            emit timelineUnavailable(tr("The probe records no timeline: start it with "
+                                        "COROSCOPE_FLIGHT_RECORDER (e.g. 30s) to see one here."));
+        },
+        Qt::QueuedConnection);
   };
   callbacks.on_error = [this](const std::string& message) {
     QMetaObject::invokeMethod(
@@ -64,6 +83,7 @@ void ConsoleBackend::disconnectFromProbe() {
   m_client->stop();  // joins the client thread: no callback runs after this
   m_client.reset();
   m_recording = false;
+  m_timelinePending = false;
   m_mailbox.store(nullptr);
 }
 
@@ -102,6 +122,16 @@ void ConsoleBackend::stopRecording() {
 
 void ConsoleBackend::requestTaskDetails(quint64 taskId) {
   if (m_client) m_client->request_task_details(taskId);
+}
+
+void ConsoleBackend::requestTimeline() {
+  if (!m_client || m_client->connection() != connection_state::connected || m_timelinePending) return;
+  if (!m_client->state()->identity.serves_timeline) {
+    emit timelineUnavailable(tr("This probe does not serve timelines: it is older than this console."));
+    return;
+  }
+  m_timelinePending = true;
+  m_client->request_timeline();
 }
 
 connection_state ConsoleBackend::connectionState() const {

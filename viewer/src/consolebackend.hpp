@@ -11,6 +11,7 @@
 #include "coroscope/console_client.hpp"
 #include "results.hpp"
 #include "resultsbuilder.hpp"
+#include "timeline/timelineindex.hpp"
 
 namespace coroscope::viewer {
 
@@ -48,6 +49,11 @@ class ConsoleBackend : public QObject {
   void stopRecording();
   bool isRecording() const { return m_recording; }
   void requestTaskDetails(quint64 taskId);
+  /// Asks the probe for its recorded window, unless an earlier request is unanswered
+  /// (so a slow probe is never asked faster than it answers). The reply comes as
+  /// `timelineAvailable` (the index built on the client's thread) or
+  /// `timelineUnavailable`.
+  void requestTimeline();
 
   /// Current connection state (as `coroscope::connection_state`).
   connection_state connectionState() const;
@@ -59,6 +65,9 @@ class ConsoleBackend : public QObject {
   void connectionChanged(int state, const QString& detail);
   void taskDetailsAvailable(const coroscope::viewer::TaskDetailsPtr& details);
   void errorReported(const QString& message);
+  void timelineAvailable(const coroscope::viewer::TimelineIndexPtr& index);
+  /// Why there is no window: the probe records none, or is too old to send one.
+  void timelineUnavailable(const QString& why);
 
  private:
   void deliverResults();
@@ -72,6 +81,7 @@ class ConsoleBackend : public QObject {
   // The mailbox between the client thread (writer) and the GUI thread (reader).
   std::atomic<std::shared_ptr<const Results>> m_mailbox;
   std::atomic<bool> m_wakePending{false};
+  bool m_timelinePending = false;  ///< GUI thread
   std::atomic<std::int64_t> m_retainNs{0};  ///< written by the GUI, read by the client thread
 };
 

@@ -29,6 +29,7 @@
 #include "pages/outputpage.hpp"
 #include "pages/resourcespage.hpp"
 #include "pages/taskspage.hpp"
+#include "pages/timelinepage.hpp"
 #include "pages/warningspage.hpp"
 #include "pages/workerspage.hpp"
 #include "replaysource.hpp"
@@ -46,6 +47,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_backend(new Con
   connect(m_tasks, &TasksPage::taskDetailsWanted, m_backend, &ConsoleBackend::requestTaskDetails);
   connect(m_warnings, &WarningsPage::taskActivated, this, &MainWindow::goToTask);
   connect(m_resources, &ResourcesPage::taskActivated, this, &MainWindow::goToTask);
+  // The timeline asks for the recorder's window while visible; a click on a poll selects
+  // its task in the task list (and its details) without leaving the timeline.
+  connect(m_timeline, &TimelinePage::timelineWanted, m_backend, &ConsoleBackend::requestTimeline);
+  connect(m_backend, &ConsoleBackend::timelineAvailable, m_timeline, &TimelinePage::setIndex);
+  connect(m_backend, &ConsoleBackend::timelineUnavailable, m_timeline, &TimelinePage::setUnavailable);
+  connect(m_timeline, &TimelinePage::taskActivated, this, [this](quint64 id) { m_tasks->selectTask(id); });
   buildActions();
   setWindowTitle(tr("coroscope console"));
   resize(1280, 800);
@@ -67,6 +74,7 @@ void MainWindow::buildUi() {
   addPage(m_warnings = new WarningsPage(m_tabs), "warnings");
   addPage(m_flamegraph = new FlamegraphPage(m_tabs), "flamegraph");
   addPage(m_heap = new HeapPage(m_tabs), "heap");
+  addPage(m_timeline = new TimelinePage(m_tabs), "timeline");
 
   auto* central = new QWidget(this);
   auto* layout = new QVBoxLayout(central);
@@ -175,6 +183,7 @@ bool MainWindow::openReplay(const QString& path, QString* error) {
     connect(m_replay, &ReplaySource::resultsAvailable, this, &MainWindow::applyResults);
     connect(m_replay, &ReplaySource::taskDetailsAvailable, this,
             [this](const TaskDetailsPtr& d) { m_tasks->setTaskDetails(*d); });
+    connect(m_replay, &ReplaySource::timelineAvailable, m_timeline, &TimelinePage::setIndex);
     connect(m_replay, &ReplaySource::errorReported, this,
             [this](const QString& m) { statusBar()->showMessage(m, 5000); });
   }

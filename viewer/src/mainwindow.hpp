@@ -30,6 +30,7 @@ class ReplaySource;
 class ResourcesPage;
 class ResultsPage;
 class TasksPage;
+class TimelinePage;
 class WarningsPage;
 class WorkersPage;
 
@@ -71,6 +72,7 @@ class MainWindow : public QMainWindow {
   WarningsPage* warningsPage() const { return m_warnings; }
   FlamegraphPage* flamegraphPage() const { return m_flamegraph; }
   HeapPage* heapPage() const { return m_heap; }
+  TimelinePage* timelinePage() const { return m_timeline; }
   /// The launched program's output; null until `launch`.
   OutputPage* outputPage() const { return m_output; }
   /// The tabs holding the pages (the output page last, once there is one).
@@ -121,6 +123,7 @@ class MainWindow : public QMainWindow {
   WarningsPage* m_warnings = nullptr;
   FlamegraphPage* m_flamegraph = nullptr;
   HeapPage* m_heap = nullptr;
+  TimelinePage* m_timeline = nullptr;
   OutputPage* m_output = nullptr;
 
   QWidget* m_replayBar = nullptr;

@@ -52,7 +52,9 @@ ResultsPtr ReplaySource::seekFrame(std::size_t end) {
     m_results.reset();
     m_applied = 0;
     m_current.reset();
+    m_timeline.reset();
   }
+  const auto timelineBefore = m_timeline;
   try {
     for (; m_applied < end; ++m_applied) {
       const auto frame = m_reader->read(m_applied);
@@ -61,10 +63,14 @@ ResultsPtr ReplaySource::seekFrame(std::size_t end) {
         m_current = m_results.add(m_state.state());
       else if (r.kind == console_state_builder::result::task_details && r.details)
         emit taskDetailsAvailable(std::make_shared<const task_details>(*r.details));
+      else if (r.kind == console_state_builder::result::timeline && r.window)
+        m_timeline = r.window;
     }
   } catch (const std::exception& e) {
     emit errorReported(QString::fromUtf8(e.what()));
   }
+  if (m_timeline != timelineBefore)
+    emit timelineAvailable(m_timeline ? std::make_shared<const TimelineIndex>(m_timeline) : nullptr);
   if (!m_current) m_current = std::make_shared<const Results>();
   emit resultsAvailable(m_current);
   return m_current;

@@ -11,6 +11,7 @@
 #include "coroscope/console_recording.hpp"
 #include "results.hpp"
 #include "resultsbuilder.hpp"
+#include "timeline/timelineindex.hpp"
 
 namespace coroscope::viewer {
 
@@ -38,6 +39,9 @@ class ReplaySource : public QObject {
  signals:
   void resultsAvailable(const coroscope::viewer::ResultsPtr& results);
   void taskDetailsAvailable(const coroscope::viewer::TaskDetailsPtr& details);
+  /// The latest timeline the recording holds up to the position (null: none yet), when
+  /// it changed with a seek.
+  void timelineAvailable(const coroscope::viewer::TimelineIndexPtr& index);
   void errorReported(const QString& message);
 
  private:
@@ -48,6 +52,7 @@ class ReplaySource : public QObject {
   ResultsBuilder m_results;
   std::size_t m_applied = 0;  ///< frames fed to the builders
   ResultsPtr m_current;
+  std::shared_ptr<const timeline> m_timeline;  ///< the last timeline reply applied
 };
 
 }  // namespace coroscope::viewer

@@ -21,6 +21,7 @@
 #include "pages/heappage.hpp"
 #include "pages/resourcespage.hpp"
 #include "pages/taskspage.hpp"
+#include "pages/timelinepage.hpp"
 #include "pages/warningspage.hpp"
 #include "pages/workerspage.hpp"
 #include "resultsbuilder.hpp"
@@ -71,7 +72,7 @@ TEST(MainWindow, ShowTabSelectsThePageByName) {
   const std::pair<const char*, QWidget*> pages[] = {
       {"workers", w.workersPage()},   {"resources", w.resourcesPage()},   {"await-sites", w.awaitSitesPage()},
       {"warnings", w.warningsPage()}, {"flamegraph", w.flamegraphPage()}, {"heap", w.heapPage()},
-      {"tasks", w.tasksPage()}};
+      {"timeline", w.timelinePage()}, {"tasks", w.tasksPage()}};
   for (const auto& [name, page] : pages) {
     w.showTab(QString::fromLatin1(name));
     EXPECT_EQ(w.tabs()->currentWidget(), page) << name;
@@ -80,7 +81,7 @@ TEST(MainWindow, ShowTabSelectsThePageByName) {
   w.showTab("output");  // no program launched: no output page, nothing changes
   EXPECT_EQ(w.outputPage(), nullptr);
   EXPECT_EQ(w.tabs()->currentWidget(), w.heapPage());
-  EXPECT_EQ(w.tabs()->count(), 7);
+  EXPECT_EQ(w.tabs()->count(), 8);
 }
 
 TEST(MainWindow, ClickingAWarningGoesToItsTask) {

@@ -11,27 +11,12 @@
 #include <vector>
 
 #include "models/taskmodel.hpp"
+#include "bench_timer.hpp"
 #include "resultsbuilder.hpp"
 #include "test_data.hpp"
 
 using namespace coroscope::viewer;
-
-namespace {
-
-template <class F>
-double medianMs(int runs, F&& f) {
-  std::vector<double> ms;
-  for (int i = 0; i < runs; ++i) {
-    QElapsedTimer t;
-    t.start();
-    f(i);
-    ms.push_back(double(t.nsecsElapsed()) / 1e6);
-  }
-  std::sort(ms.begin(), ms.end());
-  return ms[ms.size() / 2];
-}
-
-}  // namespace
+using coroscope::viewer::bench::medianMs;
 
 int main(int argc, char** argv) {
   qputenv("QT_QPA_PLATFORM", "offscreen");

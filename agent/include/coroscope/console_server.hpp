@@ -13,6 +13,7 @@
 
 #include "coroscope/console_types.hpp"
 #include "coroscope/snapshot.hpp"
+#include "coroscope/timeline.hpp"
 
 namespace coroscope {
 
@@ -33,6 +34,11 @@ struct console_source {
   /// Called at most once per `console_options::heap_interval`, only while a console is
   /// connected. Optional.
   std::function<std::optional<heap_view>()> heap;
+  /// The flight recorder's window, for a console's TimelineRequest; nullopt (or an empty
+  /// function) when nothing records one: the console is told "not recording". Called at
+  /// most once per `console_options::timeline_interval`, shared by every console that
+  /// asks within it. Optional.
+  std::function<std::optional<coroscope::timeline>()> timeline;
 };
 
 /// How a console server listens and publishes.
@@ -47,6 +53,9 @@ struct console_options {
   /// How often the heap view is refreshed (rounded up to whole publish intervals): it
   /// walks the heap sampler's tables, so it runs less often than a tick when ticks are fast.
   std::chrono::nanoseconds heap_interval = std::chrono::seconds(1);
+  /// The shortest time between two calls of `console_source::timeline`: consoles that
+  /// ask sooner get the window taken last. Bounds what encoding windows costs.
+  std::chrono::nanoseconds timeline_interval = std::chrono::milliseconds(500);
   /// Connections beyond this are refused with an error message.
   std::size_t max_clients = 16;
   /// A connection whose send queue holds more than this is a slow client and is dropped.
@@ -72,7 +81,7 @@ struct console_server_stats {
   std::uint64_t refused = 0;           ///< closed for version, token or client limit
   std::uint64_t updates_published = 0; ///< publish ticks
   std::size_t paused_clients = 0;      ///< connections paused now
-  std::uint64_t requests = 0;          ///< requests handled (task details, pause, resume)
+  std::uint64_t requests = 0;          ///< requests handled (task details, timeline, pause, resume)
   std::size_t throttled_clients = 0;   ///< connections not read now: their replies wait
   std::size_t queued_bytes = 0;        ///< what every send queue holds now, as charged
   std::uint64_t memory_trims = 0;      ///< times freed memory was handed back to the system

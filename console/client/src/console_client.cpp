@@ -111,6 +111,11 @@ class console_client_impl {
     m.mutable_task_details()->set_task_id(id);
     post_send(m);
   }
+  void request_timeline() {
+    pb::ClientMessage m;
+    m.mutable_timeline();
+    post_send(m);
+  }
   void pause() {
     paused_ = true;
     pb::ClientMessage m;
@@ -246,6 +251,9 @@ class console_client_impl {
         changed_.notify_all();
         break;
       }
+      case console_state_builder::result::timeline:
+        if (callbacks_.on_timeline) callbacks_.on_timeline(r.window);
+        break;
       case console_state_builder::result::error:
         if (r.error_code == pb::Error::CODE_VERSION_MISMATCH ||
             r.error_code == pb::Error::CODE_UNAUTHENTICATED) {
@@ -381,6 +389,7 @@ bool console_client::wait_for(connection_state s, std::chrono::milliseconds time
 }
 void console_client::request_task_details(std::uint64_t task_id) { impl_->request_task_details(task_id); }
 std::shared_ptr<const task_details> console_client::last_details() const { return impl_->last_details(); }
+void console_client::request_timeline() { impl_->request_timeline(); }
 void console_client::pause() { impl_->pause(); }
 void console_client::resume() { impl_->resume(); }
 bool console_client::paused() const { return impl_->paused(); }

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "coroscope/console/proto_conversions.hpp"
+#include "coroscope/console/timeline_conversions.hpp"
 
 namespace coroscope {
 
@@ -52,6 +53,18 @@ console_state_builder::result console_state_builder::apply(std::string_view payl
       r.kind = result::task_details;
       r.details = from_proto(m.task_details());
       return r;
+    case pb::ServerMessage::kTimeline: {
+      r.kind = result::timeline;
+      if (!m.timeline().recording()) return r;
+      auto t = std::make_shared<coroscope::timeline>();
+      if (!from_proto(m.timeline(), *t, r.message)) {
+        r.kind = result::malformed;
+        r.message = "malformed timeline from the probe: " + r.message;
+        return r;
+      }
+      r.window = std::move(t);
+      return r;
+    }
     case pb::ServerMessage::kError:
       r.kind = result::error;
       r.error_code = m.error().code();

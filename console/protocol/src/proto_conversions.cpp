@@ -220,6 +220,7 @@ void to_proto(const console_identity& id, pb::ServerHello* out) {
   out->set_publish_interval_nanos(ns(id.publish_interval));
   out->set_max_frame_size(static_cast<std::uint32_t>(kMaxFrameSize));
   out->set_server_version(id.server_version);
+  out->set_serves_timeline(id.serves_timeline);
 }
 
 console_identity from_proto(const pb::ServerHello& h) {
@@ -235,6 +236,7 @@ console_identity from_proto(const pb::ServerHello& h) {
   out.instance_id = h.instance_id();
   out.publish_interval = dur(h.publish_interval_nanos());
   out.server_version = h.server_version();
+  out.serves_timeline = h.serves_timeline();
   return out;
 }
 

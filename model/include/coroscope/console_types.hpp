@@ -24,6 +24,8 @@ struct console_identity {
   std::uint32_t protocol_version = 0;
   std::chrono::nanoseconds publish_interval{0};
   std::string server_version;
+  /// The probe answers TimelineRequest (older probes close a connection that sends one).
+  bool serves_timeline = false;
 };
 
 /// What a console gets when it asks about one task.

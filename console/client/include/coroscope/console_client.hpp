@@ -43,6 +43,9 @@ struct console_client_callbacks {
   /// Connection changes; `detail` says why (error text of a refusal or a loss).
   std::function<void(connection_state, const std::string& detail)> on_connection;
   std::function<void(const task_details&)> on_task_details;
+  /// The reply to `request_timeline`: the probe's recorded window, or null when the
+  /// probe records none (no flight recorder).
+  std::function<void(std::shared_ptr<const timeline>)> on_timeline;
   /// Error messages of the probe that do not end the connection (e.g. unknown task).
   std::function<void(const std::string&)> on_error;
 };
@@ -88,6 +91,10 @@ class console_client {
   /// The reply arrives through `on_task_details` (or `on_error`), and `last_details()`.
   void request_task_details(std::uint64_t task_id);
   std::shared_ptr<const task_details> last_details() const;
+  /// Asks for the flight recorder's window; the reply arrives through `on_timeline`.
+  /// Each asks the probe once: callers bound the rate (the probe also reuses a window
+  /// taken less than its `timeline_interval` ago).
+  void request_timeline();
   void pause();
   void resume();
   bool paused() const;

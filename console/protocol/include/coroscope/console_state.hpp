@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "coroscope/console_types.hpp"
+#include "coroscope/timeline.hpp"
 #include "coroscope/snapshot.hpp"
 
 namespace coroscope {
@@ -72,10 +73,12 @@ class console_state_builder {
  public:
   /// What one payload was.
   struct result {
-    enum kind_t { hello, update, task_details, error, out_of_sync, malformed } kind = malformed;
+    enum kind_t { hello, update, task_details, timeline, error, out_of_sync, malformed } kind = malformed;
     std::string message;  ///< error text (error, out_of_sync, malformed)
     int error_code = 0;   ///< `coroscope.console.v1.Error.Code` for `error`
     std::optional<coroscope::task_details> details;
+    /// For `timeline`: the probe's recorded window; null when it records none.
+    std::shared_ptr<const coroscope::timeline> window;
   };
 
   result apply(std::string_view payload);

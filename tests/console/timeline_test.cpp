@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+// The console's timeline: the Timeline message round trip (coroscope::timeline <->
+// console.proto), its checks on what comes in, and a console asking a server for the
+// window of a fixed source, and of none.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <mutex>
+#include <tuple>
+
+#include "console_test_support.hpp"
+#include "coroscope/console/timeline_conversions.hpp"
+#include "coroscope/console_client.hpp"
+#include "coroscope/console_server.hpp"
+#include "coroscope/console_state.hpp"
+
+namespace coroscope {
+namespace {
+
+using namespace std::chrono_literals;
+namespace pb = console::v1;
+using console::detail::from_proto;
+using console::detail::to_proto;
+
+constexpr std::uint64_t T0 = 7'000'000'000;
+
+timeline window() {
+  timeline t;
+  t.process_name = "echo";
+  t.pid = 4242;
+  t.begin_ns = T0;
+  t.end_ns = T0 + 50'000;
+  t.dropped_events = 3;
+  t.workers = {{0, "coroscope-w0", 100}, {1, "", 0}};
+  t.tasks = {{1, 0, "accept"}, {2, 1, "session"}};
+  t.polls = {{0, 1, T0 + 100, T0 + 900}, {1, 2, T0 + 1000, T0 + 1000}, {0, 2, T0 + 2000, T0 + 2500}};
+  t.wakes = {{2, T0 + 950, timeline::waker_kind::task, 1},
+             {1, T0 + 1500, timeline::waker_kind::io, 0},
+             {2, T0 + 1600, timeline::waker_kind::timer, 0},
+             {1, T0 + 1700, timeline::waker_kind::outside, 0}};
+  t.parks = {{1, T0, T0 + 1000}};
+  t.awaits = {{2, "read", "session.cpp", 12, T0 + 900, T0 + 2000}};
+  t.lints = {{"long-poll", 1, T0 + 900, "polled for 800 ns"}};
+  return t;
+}
+
+/// Element by element, through `key` (a std::tie of the fields that must match).
+template <class T, class Key>
+void expectSame(const std::vector<T>& a, const std::vector<T>& b, Key key) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(key(a[i]), key(b[i])) << "entry " << i;
+}
+
+void expectEqual(const timeline& a, const timeline& b) {
+  EXPECT_EQ(std::tie(a.process_name, a.pid, a.begin_ns, a.end_ns, a.dropped_events),
+            std::tie(b.process_name, b.pid, b.begin_ns, b.end_ns, b.dropped_events));
+  expectSame(a.workers, b.workers, [](const auto& w) { return std::tie(w.index, w.thread_name, w.tid); });
+  expectSame(a.tasks, b.tasks, [](const auto& t) { return std::tie(t.id, t.parent_id, t.name); });
+  expectSame(a.polls, b.polls, [](const auto& p) { return std::tie(p.worker, p.task_id, p.begin_ns, p.end_ns); });
+  expectSame(a.wakes, b.wakes, [](const auto& w) {
+    return std::make_tuple(w.task_id, w.time_ns, int(w.waker), w.waker_task_id);
+  });
+  expectSame(a.parks, b.parks, [](const auto& p) { return std::tie(p.worker, p.begin_ns, p.end_ns); });
+  expectSame(a.awaits, b.awaits, [](const auto& w) {
+    return std::tie(w.task_id, w.site, w.file, w.line, w.begin_ns, w.end_ns);
+  });
+  expectSame(a.lints, b.lints, [](const auto& l) { return std::tie(l.name, l.task_id, l.time_ns, l.message); });
+}
+
+TEST(TimelineProtocol, RoundTripsThroughTheWire) {
+  const timeline in = window();
+  pb::ServerMessage m;
+  to_proto(in, m.mutable_timeline());
+  EXPECT_TRUE(m.timeline().recording());
+  EXPECT_EQ(m.timeline().omitted_events(), 0u);
+  pb::ServerMessage back;
+  ASSERT_TRUE(back.ParseFromString(m.SerializeAsString()));
+  timeline out;
+  std::string error;
+  ASSERT_TRUE(from_proto(back.timeline(), out, error)) << error;
+  expectEqual(in, out);
+}
+
+TEST(TimelineProtocol, KeepsTheNewestEventsWhenThereAreTooMany) {
+  const timeline in = window();  // 3 polls, 4 wakes, 1 park, 1 await, 1 lint: 10 events
+  pb::Timeline m;
+  to_proto(in, &m, 4);
+  // The four newest by time: polls at 2000, wakes at 1600 and 1700, the wake at 1500.
+  EXPECT_EQ(m.omitted_events(), 6u);
+  timeline out;
+  std::string error;
+  ASSERT_TRUE(from_proto(m, out, error)) << error;
+  EXPECT_EQ(out.begin_ns, T0 + 1500);
+  ASSERT_EQ(out.polls.size(), 1u);
+  EXPECT_EQ(out.polls[0].begin_ns, T0 + 2000);
+  EXPECT_EQ(out.wakes.size(), 3u);
+  EXPECT_TRUE(out.parks.empty());
+  EXPECT_EQ(out.end_ns, T0 + 50'000);
+}
+
+TEST(TimelineProtocol, RefusesColumnsOfDifferentLengthsAndUnknownWakers) {
+  pb::Timeline m;
+  to_proto(window(), &m);
+  timeline out;
+  std::string error;
+  pb::Timeline short_column = m;
+  short_column.mutable_poll_durations()->RemoveLast();
+  EXPECT_FALSE(from_proto(short_column, out, error));
+  EXPECT_NE(error.find("lengths"), std::string::npos);
+  pb::Timeline bad_kind = m;
+  bad_kind.set_wake_kinds(0, static_cast<pb::WakerKind>(77));
+  EXPECT_FALSE(from_proto(bad_kind, out, error));
+  // Offsets that overflow are clamped, and the window widens to cover every event.
+  pb::Timeline huge = m;
+  huge.set_poll_durations(0, UINT64_MAX);
+  ASSERT_TRUE(from_proto(huge, out, error));
+  EXPECT_EQ(out.polls[0].end_ns, UINT64_MAX);
+  EXPECT_EQ(out.end_ns, UINT64_MAX);
+}
+
+TEST(TimelineProtocol, NotRecordingIsAReplyWithoutAWindow) {
+  pb::ServerMessage m;
+  m.mutable_timeline()->set_recording(false);
+  console_state_builder b;
+  const auto r = b.apply(m.SerializeAsString());
+  EXPECT_EQ(r.kind, console_state_builder::result::timeline);
+  EXPECT_EQ(r.window, nullptr);
+}
+
+console_client_options client_to(const console_server& s) {
+  console_client_options o;
+  o.port = s.port();
+  return o;
+}
+
+/// A console connected to `server` that keeps every timeline reply (null: not recording).
+struct timeline_console {
+  std::mutex m;
+  std::vector<std::shared_ptr<const timeline>> got;
+  std::unique_ptr<console_client> client;
+
+  explicit timeline_console(const console_server& server) {
+    console_client_callbacks callbacks;
+    callbacks.on_timeline = [this](std::shared_ptr<const timeline> t) {
+      std::lock_guard lock(m);
+      got.push_back(std::move(t));
+    };
+    client = std::make_unique<console_client>(client_to(server), callbacks);
+    client->start();
+  }
+  std::size_t replies() {
+    std::lock_guard lock(m);
+    return got.size();
+  }
+};
+
+TEST(ConsoleServerTimeline, AnswersFromTheSourceAtMostOncePerInterval) {
+  test::fake_source fake;
+  auto source = fake.make();
+  std::atomic<int> taken{0};
+  source.timeline = [&]() -> std::optional<timeline> {
+    ++taken;
+    return window();
+  };
+  console_server server(std::move(source), {.port = 0, .publish_interval = 10ms, .timeline_interval = 1h});
+  timeline_console console(server);
+  ASSERT_TRUE(console.client->wait_for(connection_state::connected, 20s));
+  console.client->request_timeline();
+  console.client->request_timeline();
+  ASSERT_TRUE(test::eventually([&] { return console.replies() == 2; }));
+  ASSERT_NE(console.got[0], nullptr);
+  expectEqual(window(), *console.got[0]);
+  EXPECT_EQ(taken.load(), 1);  // the second console request reused the window
+  EXPECT_EQ(server.stats().requests, 2u);
+}
+
+TEST(ConsoleServerTimeline, SaysNotRecordingWithoutASource) {
+  test::fake_source fake;
+  console_server server(fake.make(), {.port = 0, .publish_interval = 10ms});
+  timeline_console console(server);
+  ASSERT_TRUE(console.client->wait_for(connection_state::connected, 20s));
+  EXPECT_TRUE(console.client->state()->identity.serves_timeline);
+  console.client->request_timeline();
+  ASSERT_TRUE(test::eventually([&] { return console.replies() == 1; }));
+  EXPECT_EQ(console.got[0], nullptr);
+  EXPECT_EQ(console.client->connection(), connection_state::connected);
+}
+
+}  // namespace
+}  // namespace coroscope
