@@ -134,6 +134,8 @@ console_source make_console_source(const core::snapshot_source& source) {
       if (w.task_id == task_id) d.warnings.push_back(std::move(w));
     return d;
   };
+  // The timeline tab: the flight recorder's whole window ("not recording" when it is off).
+  s.timeline = [&source] { return source.trace_window({}); };
   return s;
 }
 
