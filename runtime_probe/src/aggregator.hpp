@@ -74,6 +74,7 @@ class aggregator {
   /// filled; `dropped` ring drops are added to its own losses. Empty when it is off.
   std::optional<timeline> trace_window(std::chrono::nanoseconds last, std::uint64_t dropped) const;
   bool recorder_on() const noexcept { return recorder_.on(); }
+  std::size_t recorder_bytes() const noexcept { return recorder_.bytes(); }
   /// The kernel's name of thread `tid` of this process; empty when it is gone.
   static std::string thread_name(pid_t tid);
   /// Lint firings the recorder kept, numbered from 1; those numbered after `after` (at most

@@ -138,6 +138,7 @@ snapshot probe_core::take_snapshot() const {
     aggregator_.tick();  // lints and retention as of now, not as of the collector's last tick
     self_inputs.events = aggregator_.events_applied();
     self_inputs.table_bytes = aggregator_.table_bytes();
+    self_inputs.recorder_bytes = aggregator_.recorder_bytes();
     return aggregator_.build(count_since(c.dropped_events(), dropped_events_at_start_),
                              untracked_spawns() +
                                  g_untracked_executors.load(std::memory_order_relaxed),

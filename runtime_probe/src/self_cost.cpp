@@ -82,7 +82,7 @@ self_cost self_cost_meter::measure(const self_cost_inputs& in) const {
     c.cpu_ratio = static_cast<double>((c.collector_cpu + c.sampler_cpu).count()) /
                   static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(wall).count());
   c.ring_bytes = ring_registry::instance().bytes() + sample_ring_bytes();
-  c.recorder_bytes = 0;  // no flight recorder yet (issue 16, item 2)
+  c.recorder_bytes = in.recorder_bytes;
   c.table_bytes = in.table_bytes + task_pool::capacity() * sizeof(task_record);
   return c;
 }

@@ -20,6 +20,7 @@ struct self_cost_inputs {
   std::uint64_t polls = 0;
   std::uint64_t events = 0;
   std::uint64_t table_bytes = 0;  ///< the aggregator's; the task pool is added here
+  std::uint64_t recorder_bytes = 0;  ///< the flight recorder's window (0: off)
 };
 
 /// Measures a probe's own cost (snapshot::self). Made with the probe: it notes the

@@ -79,6 +79,7 @@ TEST(FlightRecorder, OffByDefaultCostsNothingAndSaysSo) {
   EXPECT_FALSE(probe.write_trace((dir.path() / "t.perfetto-trace").string()));
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "t.perfetto-trace"));
   EXPECT_EQ(probe.options().timing_interval, 0u);
+  EXPECT_EQ(probe.snapshot().self.recorder_bytes, 0u);
 }
 
 TEST(FlightRecorder, PingPongOnTwoWorkersDecodesAsScheduled) {
@@ -184,7 +185,11 @@ TEST(FlightRecorder, ByteBoundKeepsTheNewestAndCountsTheRest) {
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
           .count());  // CLOCK_MONOTONIC, the timeline's clock
   coroscope::test::run_task(probe, "busy", yielder(kYields));
-  const std::uint64_t id = find_task(probe.snapshot(), "busy")->id;
+  const coroscope::snapshot s = probe.snapshot();
+  const std::uint64_t id = find_task(s, "busy")->id;
+  // coroscope's own cost shows the window's memory: full, so near its bound, never above.
+  EXPECT_GT(s.self.recorder_bytes, 32u * 1024);
+  EXPECT_LE(s.self.recorder_bytes, 64u * 1024);
   const std::optional<coroscope::timeline> window = probe.trace_window();
   ASSERT_TRUE(window);
   const std::size_t kept = polls_of(*window, id);

@@ -149,7 +149,7 @@ struct self_cost {
   /// threads and handlers used.
   double cpu_ratio = 0;
   std::uint64_t ring_bytes = 0;      ///< event rings and CPU sample rings held now
-  std::uint64_t recorder_bytes = 0;  ///< the flight recorder's buffer (none yet: 0)
+  std::uint64_t recorder_bytes = 0;  ///< the flight recorder's window (0: off)
   /// Task record pool and this probe's aggregator tables (tasks, sites, resources,
   /// warnings, pending operations): an estimate from their sizes.
   std::uint64_t table_bytes = 0;
