@@ -3,11 +3,11 @@
 # SPDX-FileCopyrightText: 2026 coroscope authors
 #
 # Builds the libFuzzer targets (fuzz/) with clang into $COROSCOPE_BUILD_ROOT/fuzz (default
-# build/fuzz) and runs each for FUZZ_SECONDS (default 60) over a copy of its seed corpus
-# (fuzz/corpus/<target>/). Prints one line per target with the executions run; exits
-# non-zero when a target crashed, leaked, timed out or could not be built. A crashing
-# input is left as crash-* in the target's work directory: add it to the corpus as a
-# regression seed once fixed.
+# build/fuzz) and runs each for FUZZ_SECONDS (default 60), one per core at a time, over a
+# copy of its seed corpus (fuzz/corpus/<target>/). Prints one line per target with the
+# executions run; exits non-zero when a target crashed, leaked, timed out or could not be
+# built. A crashing input is left as crash-* in the target's work directory: add it to the
+# corpus as a regression seed once fixed.
 #
 #   scripts/fuzz.sh [--merge] [target...]
 #     --merge   afterwards, merge what the run found into the committed corpus
@@ -20,6 +20,7 @@ cd "$root"
 build_root=${COROSCOPE_BUILD_ROOT:-build}
 dir=$build_root/fuzz
 seconds=${FUZZ_SECONDS:-60}
+jobs=$(nproc)
 merge=0
 targets=()
 for arg in "$@"; do
@@ -53,35 +54,48 @@ fi
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-failed=0
-for t in "${targets[@]}"; do
-  exe=$dir/fuzz/$t
-  seeds=fuzz/corpus/$t
-  work=$dir/runs/$t
+# Runs target $1 for $seconds; prints its line; non-zero when it failed.
+run_target() {
+  local t=$1 exe=$dir/fuzz/$1 seeds=fuzz/corpus/$1 work=$dir/runs/$1 status=0 execs
   if [ ! -x "$exe" ]; then
     echo "$t: not built"
-    failed=1
-    continue
+    return 1
   fi
   # A fresh copy: the run adds what it finds there, never to the committed corpus.
   rm -rf "$work"
   mkdir -p "$work/corpus"
   [ -d "$seeds" ] && cp -r "$seeds"/. "$work/corpus/"
-  status=0
   (cd "$work" && TMPDIR=$PWD "$root/$exe" -max_total_time="$seconds" -timeout=60 \
     -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 corpus >log 2>&1) || status=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" | tail -1)
   if [ $status -eq 0 ]; then
     echo "$t: ok, ${execs:-?} executions in ${seconds}s, corpus $(ls "$work/corpus" | wc -l) inputs"
   else
-    echo "$t: FAILED (exit $status) after ${execs:-?} executions; log: $work/log"
-    grep -m1 -E "ERROR: |runtime error|==ERROR|deadly signal" "$work/log" || true
-    ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-* 2>/dev/null || true
-    failed=1
+    # One write, so that the lines of targets running beside it do not interleave.
+    printf '%s\n' "$t: FAILED (exit $status) after ${execs:-?} executions; log: $work/log
+$(grep -m1 -E "ERROR: |runtime error|==ERROR|deadly signal" "$work/log" || true)
+$(ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-* 2>/dev/null || true)"
+    return 1
   fi
-  if [ $merge -eq 1 ] && [ $status -eq 0 ]; then
+  if [ $merge -eq 1 ]; then
     mkdir -p "$seeds"
     (cd "$work" && "$root/$exe" -merge=1 "$root/$seeds" corpus >merge.log 2>&1)
   fi
+}
+
+# One target per core at a time: each still runs its full $seconds (CI has 90 minutes).
+failed=0
+running=0
+for t in "${targets[@]}"; do
+  if ((running >= jobs)); then
+    wait -n || failed=1
+    running=$((running - 1))
+  fi
+  run_target "$t" &
+  running=$((running + 1))
+done
+while ((running > 0)); do
+  wait -n || failed=1
+  running=$((running - 1))
 done
 exit $failed
