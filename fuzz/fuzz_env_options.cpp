@@ -21,7 +21,7 @@
 namespace {
 
 // New variables go at the end: the seed corpus gives values in this order.
-constexpr std::array<const char*, 23> kVariables = {
+constexpr std::array<const char*, 26> kVariables = {
     "OTEL_SERVICE_NAME",        "COROSCOPE_SLOW_POLL_MS",
     "COROSCOPE_SLOW_AWAIT_MS",  "COROSCOPE_STUCK_MS",
     "COROSCOPE_NEVER_YIELDED_MS", "COROSCOPE_RETAIN_MS",
@@ -33,7 +33,8 @@ constexpr std::array<const char*, 23> kVariables = {
     "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS",
     "OTEL_RESOURCE_ATTRIBUTES", "COROSCOPE_HTTP",
     "COROSCOPE_HTTP_TOKEN",     "OTEL_EXPORTER_OTLP_COMPRESSION",
-    "OTEL_EXPORTER_OTLP_TIMEOUT"};
+    "OTEL_EXPORTER_OTLP_TIMEOUT", "COROSCOPE_FLIGHT_RECORDER",
+    "COROSCOPE_TRACE_DIR",      "COROSCOPE_TRACE_ON_SIGUSR2"};
 
 // Values of the current input; a plain function pointer cannot capture, hence static.
 std::array<std::string, kVariables.size()> g_values;
