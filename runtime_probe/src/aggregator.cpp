@@ -387,9 +387,8 @@ void aggregator::on_await_sample(const event& e) {
     const bool told = t && t->slow_wait_site == f.site;
     if (told) t->slow_wait_site = nullptr;
     warn("slow-await", t,
-         s.name + " at " + s.file + ":" + std::to_string(s.line) + " took " +
-             (exact ? "" : "at least ") + format_ms(to_ns(f.shortest)) + " (threshold " +
-             format_ms(static_cast<std::uint64_t>(options_.slow_await_threshold.count())) + ")" +
+         slow_await_text(s.name, s.file, s.line,
+                         std::string("took ") + (exact ? "" : "at least ") + format_ms(to_ns(f.shortest))) +
              (told && !t->waiting_stack.empty() ? ", in " + t->waiting_stack : ""),
          told ? std::max<std::uint64_t>(occurrences("slow-await", t->id), 1) : 0);
   }
@@ -571,10 +570,16 @@ void aggregator::check_slow_wait(task_stats& t, const task_record& record) {
   t.slow_wait_since = since;
   const std::string& where = waiting_stack(t, record);
   warn("slow-await", &t,
-       std::string(site->name) + " at " + site->file + ":" + std::to_string(site->line) +
-           " still waiting after " + format_ms(to_ns(waited)) + " (threshold " +
-           format_ms(static_cast<std::uint64_t>(options_.slow_await_threshold.count())) + ")" +
+       slow_await_text(site->name, site->file, site->line, "still waiting after " + format_ms(to_ns(waited))) +
            (where.empty() ? "" : ", in " + where));
+}
+
+// "<site> at <file>:<line> <what> (threshold <t>)": the slow-await message, while it waits
+// and when it ends.
+std::string aggregator::slow_await_text(std::string_view name, std::string_view file, unsigned line,
+                                        const std::string& what) const {
+  return std::string(name) + " at " + std::string(file) + ":" + std::to_string(line) + " " + what +
+         " (threshold " + format_ms(static_cast<std::uint64_t>(options_.slow_await_threshold.count())) + ")";
 }
 
 std::uint64_t aggregator::occurrences(const char* lint, std::uint64_t task_id) const {

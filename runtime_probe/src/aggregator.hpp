@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -189,6 +190,8 @@ class aggregator {
   /// slow-await for a task still waiting in a TIMED_AWAIT past the threshold.
   void check_slow_wait(task_stats& t, const task_record& record);
   std::uint64_t occurrences(const char* lint, std::uint64_t task_id) const;
+  std::string slow_await_text(std::string_view name, std::string_view file, unsigned line,
+                              const std::string& what) const;
   void refresh(task_stats& t);          // counts from the record
   /// Forgets completed tasks past the retention time or count, looking at no more than
   /// `max_visits` of them (oldest first).
