@@ -9,6 +9,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config   # toolchain
+  ccache                                          # compiler cache (scripts/test.sh)
   libboost1.81-dev                                # Boost.Asio, the runtime being profiled
   liburing-dev                                    # Asio's io_uring backend (COROSCOPE_IO_URING)
   libunwind-dev libdw-dev                         # sampler: unwinding and symbolization

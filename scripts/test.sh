@@ -41,6 +41,13 @@ export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 
 bash scripts/install-deps.sh
 
+# A compiler cache: CI runs on the same machine stop after stop, so a file that did not
+# change is not compiled again (a cold run must still fit in CI's 90 minutes). Paths are
+# hashed relative to the clone, so a fresh clone elsewhere hits the same entries.
+export CMAKE_C_COMPILER_LAUNCHER=ccache CMAKE_CXX_COMPILER_LAUNCHER=ccache
+export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/coroscope-ccache}
+export CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-12G}
+
 # Configures preset $1 into directory $2 (extra cache options follow) and builds it all.
 # -k 0: a target that fails to build does not stop the others (the install stage needs
 # only the libraries).

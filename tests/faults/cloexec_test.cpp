@@ -24,6 +24,7 @@
 #include <memory>
 #include <string>
 
+#include "../support/scoped_env.hpp"
 #include "fault_support.hpp"
 
 namespace {
@@ -32,16 +33,7 @@ namespace http = boost::beast::http;
 using boost::asio::ip::tcp;
 
 /// Sets an environment variable for one scope.
-class scoped_env {
- public:
-  scoped_env(const char* name, const std::string& value) : name_(name) { ::setenv(name, value.c_str(), 1); }
-  ~scoped_env() { ::unsetenv(name_); }
-  scoped_env(const scoped_env&) = delete;
-  scoped_env& operator=(const scoped_env&) = delete;
-
- private:
-  const char* name_;
-};
+using coroscope::test::scoped_env;
 
 /// The descriptors of process `pid` and what each refers to (`socket:[123]`, a path).
 std::map<int, std::string> descriptors_of(pid_t pid) {

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "../support/scoped_env.hpp"
 #include "fault_support.hpp"
 
 namespace {
@@ -16,16 +17,7 @@ namespace {
 using coroscope::fault_test::short_task;
 
 /// Sets an environment variable for one scope.
-class scoped_env {
- public:
-  scoped_env(const char* name, const char* value) : name_(name) { ::setenv(name, value, 1); }
-  ~scoped_env() { ::unsetenv(name_); }
-  scoped_env(const scoped_env&) = delete;
-  scoped_env& operator=(const scoped_env&) = delete;
-
- private:
-  const char* name_;
-};
+using coroscope::test::scoped_env;
 
 TEST(ProfilePathFault, UnwritablePathIsOneLineAndTheServiceFinishes) {
   constexpr int kTasks = 200;

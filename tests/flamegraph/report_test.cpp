@@ -14,7 +14,7 @@ using coroscope::top_options;
 using coroscope::top_report;
 using coroscope::test::make_profile;
 
-const auto service = make_profile({
+const auto top_service = make_profile({
     {"main;task:accept-loop;handle_request;parse_body", 50, {{"task", "accept-loop"}}},
     {"main;task:accept-loop;handle_request", 10, {{"task", "accept-loop"}}},
     {"main;task:flush;flush_logs;compress", 25, {{"task", "flush"}}},
@@ -23,7 +23,7 @@ const auto service = make_profile({
 });
 
 TEST(top_report, hottest_function_and_task_come_first_with_correct_percents) {
-  const auto result = top_report(service, {.percent_threshold = 0});
+  const auto result = top_report(top_service, {.percent_threshold = 0});
   EXPECT_EQ(result.total, 100);
   ASSERT_GE(result.functions.size(), 3u);
   EXPECT_EQ(result.functions[0].name, "parse_body");
@@ -59,7 +59,7 @@ TEST(top_report, cum_counts_a_function_once_per_sample_and_leaves_out_task_frame
 }
 
 TEST(top_report, threshold_and_limit_hide_rows) {
-  const auto result = top_report(service, {.percent_threshold = 20});
+  const auto result = top_report(top_service, {.percent_threshold = 20});
   // cum >= 20%: main, handle_request, parse_body, flush_logs, compress; idle (12%) and scrape (3%) hidden.
   std::vector<std::string> names;
   for (const auto& row : result.functions) names.push_back(row.name);
@@ -68,7 +68,7 @@ TEST(top_report, threshold_and_limit_hide_rows) {
   ASSERT_EQ(result.tasks.size(), 2u);
   EXPECT_EQ(result.hidden_tasks, 2u);
 
-  const auto limited = top_report(service, {.percent_threshold = 0, .limit = 2});
+  const auto limited = top_report(top_service, {.percent_threshold = 0, .limit = 2});
   EXPECT_EQ(limited.functions.size(), 2u);
   EXPECT_EQ(limited.tasks.size(), 2u);
   EXPECT_EQ(limited.hidden_functions, 5u);  // of 7 functions
@@ -84,7 +84,7 @@ TEST(top_report, cpu_weight_adds_cpu_time) {
 
 TEST(format_top, prints_pprof_style_tables_without_hidden_rows) {
   const top_options options{.percent_threshold = 20};
-  const std::string text = coroscope::format_top(top_report(service, options), options);
+  const std::string text = coroscope::format_top(top_report(top_service, options), options);
   EXPECT_NE(text.find("flat   flat%    sum%          cum    cum%  function"), std::string::npos) << text;
   EXPECT_NE(text.find("          50  50.00%  50.00%           50  50.00%  parse_body\n"), std::string::npos) << text;
   EXPECT_NE(text.find("          25  25.00%  75.00%           25  25.00%  compress\n"), std::string::npos) << text;
@@ -98,7 +98,7 @@ TEST(format_top, prints_pprof_style_tables_without_hidden_rows) {
 
 TEST(format_top, tasks_only_and_cpu_units) {
   top_options options{.percent_threshold = 0, .weight = coroscope::sample_weight::cpu_ns, .tasks_only = true};
-  const std::string text = coroscope::format_top(top_report(service, options), options);
+  const std::string text = coroscope::format_top(top_report(top_service, options), options);
   EXPECT_EQ(text.find("Hot functions"), std::string::npos) << text;
   EXPECT_NE(text.find("   600.00 ms  60.00%  accept-loop\n"), std::string::npos) << text;
   EXPECT_NE(text.find("total 1.00 s CPU time"), std::string::npos) << text;

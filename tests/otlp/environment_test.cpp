@@ -5,6 +5,7 @@
 // retry helpers.
 #include <coroscope/otlp_exporter.hpp>
 
+#include "fake_env.hpp"
 #include "retry.hpp"
 
 #include <gtest/gtest.h>
@@ -20,13 +21,8 @@ namespace {
 using coroscope::otlp_exporter_options;
 using coroscope::otlp_resource;
 
-coroscope::env::reader fake_env(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
+using coroscope::test::fake_env;
+using coroscope::test::lines;
 
 std::string text(const otlp_resource& r, std::string_view key) {
   const auto* v = r.find(key);
@@ -34,8 +30,6 @@ std::string text(const otlp_resource& r, std::string_view key) {
   if (const auto* s = std::get_if<std::string>(v)) return *s;
   return std::to_string(std::get<std::int64_t>(*v));
 }
-
-std::size_t lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
 
 TEST(OtlpResource, ServiceNameFromTheOptionWins) {
   std::ostringstream err;

@@ -5,6 +5,7 @@
 // decodes every request with our .proto: content, headers, compression, and faults.
 #include <coroscope/otlp_exporter.hpp>
 
+#include "fake_env.hpp"
 #include "opentelemetry/proto/collector/profiles/v1development/profiles_service.pb.h"
 #include "test_collector.hpp"
 #include "test_profiles.hpp"
@@ -31,13 +32,7 @@ using coroscope::test::scripted_response;
 using coroscope::test::test_collector;
 namespace collector_pb = opentelemetry::proto::collector::profiles::v1development;
 
-coroscope::env::reader fake_env(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
+using coroscope::test::fake_env;
 
 // Log lines captured from the exporter thread.
 struct log_capture {

@@ -5,6 +5,7 @@
 #include <coroscope/otlp.hpp>
 #include <coroscope/collapsed.hpp>
 
+#include "fake_env.hpp"
 #include "test_profiles.hpp"
 
 #include <gtest/gtest.h>
@@ -52,7 +53,7 @@ class OtlpFile : public ::testing::Test {
   fs::path dir_;
 };
 
-std::size_t lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+using coroscope::test::lines;
 
 TEST_F(OtlpFile, SinkAppendsRequestsThatReadBack) {
   const std::string file = path("profiles.otlp");

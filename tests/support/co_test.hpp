@@ -8,6 +8,9 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "coroscope/probe.hpp"
 
@@ -23,6 +26,11 @@ inline void run_task(probe& p, const char* name, boost::asio::awaitable<void> bo
                         [&](std::exception_ptr e) { failure = e; });
   p.run(threads);
   if (failure) std::rethrow_exception(failure);
+}
+
+/// Suspends the calling coroutine once: it is posted back to its own executor.
+inline boost::asio::awaitable<void> yield_once() {
+  co_await boost::asio::post(co_await boost::asio::this_coro::executor, boost::asio::use_awaitable);
 }
 
 /// Spins the CPU of this thread for `ns` of thread CPU time.

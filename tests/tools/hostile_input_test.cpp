@@ -8,6 +8,7 @@
 // 685 MB on the repeated long name.
 #include "../support/hostile_pprof.hpp"
 #include "../support/temp_dir.hpp"
+#include "svg_check.hpp"
 
 #include <gtest/gtest.h>
 
@@ -77,9 +78,7 @@ child_result run_tool(const temp_dir& dir, const std::vector<std::string>& args)
   return r;
 }
 
-void write_file(const fs::path& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
+using coroscope::test::write_file;
 
 /// Refused as a file error naming `path`, with one line holding `reason`, in bounded memory.
 void expect_refused(const temp_dir& dir, const std::string& command, const fs::path& path,

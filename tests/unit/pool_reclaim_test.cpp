@@ -12,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "collector.hpp"
+#include "co_test.hpp"
 #include "coroscope/coroscope.hpp"
 #include "coroscope/detail/task_record.hpp"
 
@@ -21,9 +22,7 @@ namespace task_pool = coroscope::detail::task_pool;
 
 namespace {
 
-asio::awaitable<void> yield_once() {
-  co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
-}
+using coroscope::test::yield_once;
 
 /// Spawns `tasks` short tasks and runs them on `workers` threads while the collector
 /// cannot drain (we hold its lock): the rings fill and the rest of the events are dropped.

@@ -17,6 +17,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "collector.hpp"
+#include "co_test.hpp"
 #include "coroscope/coroscope.hpp"
 
 namespace asio = boost::asio;
@@ -24,9 +25,7 @@ using coroscope::detail::collector;
 
 namespace {
 
-asio::awaitable<void> yield_once() {
-  co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
-}
+using coroscope::test::yield_once;
 
 /// Spawns `tasks` short tasks and runs them on this thread while the collector cannot
 /// drain (we hold its lock): the thread's ring fills and the rest of the events are lost.

@@ -13,6 +13,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "co_test.hpp"
 #include "coroscope/coroscope.hpp"
 #include "ring_registry.hpp"
 
@@ -21,9 +22,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-asio::awaitable<void> yield_once() {
-  co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
-}
+using coroscope::test::yield_once;
 
 /// CPU work the sampler can catch: a few ms of arithmetic per poll.
 asio::awaitable<void> burn() {

@@ -11,7 +11,7 @@
 namespace coroscope::viewer {
 namespace {
 
-FlameTree parse(const char* text) {
+FlameTree flame_tree_of(const char* text) {
   QString error;
   auto tree = FlameTree::fromCollapsed(QString::fromUtf8(text), &error);
   EXPECT_TRUE(tree.has_value()) << error.toStdString();
@@ -25,7 +25,7 @@ const FlameBox* boxNamed(const std::vector<FlameBox>& boxes, const QString& name
 }
 
 TEST(FlameTree, MergesCollapsedStacks) {
-  const FlameTree t = parse("main;run;poll 6\nmain;run;park 2\nmain;idle 2\n\nmain;run;poll 2\n");
+  const FlameTree t = flame_tree_of("main;run;poll 6\nmain;run;park 2\nmain;idle 2\n\nmain;run;poll 2\n");
   EXPECT_EQ(t.root().value, 12u);
   ASSERT_EQ(t.root().children.size(), 1u);
   const FlameNode* run = t.find({"main", "run"});
@@ -88,7 +88,7 @@ TEST(FlameTree, FromSamplesNamesFunctionsShortOrFull) {
 }
 
 TEST(FlameLayout, WidthsAreSharesOfTheParent) {
-  const FlameTree t = parse("A;B;C 5\nA;B;D 3\nA;E 2\n");
+  const FlameTree t = flame_tree_of("A;B;C 5\nA;B;D 3\nA;E 2\n");
   const auto boxes = layoutFlamegraph(t.root(), nullptr, 1000, 10);
   const FlameBox* root = boxNamed(boxes, "all", 0);
   ASSERT_NE(root, nullptr);
@@ -110,7 +110,7 @@ TEST(FlameLayout, WidthsAreSharesOfTheParent) {
 }
 
 TEST(FlameLayout, ZoomSpansTheZoomedFrameAndDropsItsSiblings) {
-  const FlameTree t = parse("A;B;C 5\nA;B;D 3\nA;E 2\n");
+  const FlameTree t = flame_tree_of("A;B;C 5\nA;B;D 3\nA;E 2\n");
   const auto boxes = layoutFlamegraph(t.root(), t.find({"A", "B"}), 800, 10);
   EXPECT_DOUBLE_EQ(boxNamed(boxes, "B", 2)->rect.width(), 800);
   EXPECT_DOUBLE_EQ(boxNamed(boxes, "C", 3)->rect.width(), 500);
@@ -119,7 +119,7 @@ TEST(FlameLayout, ZoomSpansTheZoomedFrameAndDropsItsSiblings) {
 }
 
 TEST(FlameLayout, NarrowBoxesAreLeftOut) {
-  const FlameTree t = parse("A;big 999\nA;tiny;deeper 1\n");
+  const FlameTree t = flame_tree_of("A;big 999\nA;tiny;deeper 1\n");
   const auto boxes = layoutFlamegraph(t.root(), nullptr, 100, 10, 1.0);
   EXPECT_NE(boxNamed(boxes, "big", 2), nullptr);
   EXPECT_EQ(boxNamed(boxes, "tiny", 2), nullptr);
@@ -130,7 +130,7 @@ TEST(FlameLayout, NarrowBoxesAreLeftOut) {
 TEST(FlamegraphWidget, ClickZoomsAndZoomSurvivesNewData) {
   FlamegraphWidget w;
   w.resize(1000, 200);
-  w.setTree(parse("A;B;C 5\nA;B;D 3\nA;E 2\n"));
+  w.setTree(flame_tree_of("A;B;C 5\nA;B;D 3\nA;E 2\n"));
   QSignalSpy zoomed(&w, &FlamegraphWidget::zoomChanged);
   const double row = FlamegraphWidget::kRowHeight;
   // E sits at x 800..1000 on row 2.
@@ -142,12 +142,12 @@ TEST(FlamegraphWidget, ClickZoomsAndZoomSurvivesNewData) {
   EXPECT_EQ(e->node->name, "E");
   EXPECT_DOUBLE_EQ(e->rect.width(), 1000);
 
-  w.setTree(parse("A;B;C 50\nA;E 20\n"));  // a live update keeps the zoom
+  w.setTree(flame_tree_of("A;B;C 50\nA;E 20\n"));  // a live update keeps the zoom
   EXPECT_EQ(w.zoomPath(), (QStringList{"A", "E"}));
-  w.setTree(parse("A;B;C 50\n"));  // E is gone: back to the root
+  w.setTree(flame_tree_of("A;B;C 50\n"));  // E is gone: back to the root
   EXPECT_TRUE(w.zoomPath().isEmpty());
 
-  w.setTree(parse("A;B;C 5\nA;E 5\n"));
+  w.setTree(flame_tree_of("A;B;C 5\nA;E 5\n"));
   QTest::mouseClick(&w, Qt::LeftButton, {}, QPoint(100, int(3.5 * row)));
   EXPECT_EQ(w.zoomPath(), (QStringList{"A", "B", "C"}));
   QTest::keyClick(&w, Qt::Key_Escape);
