@@ -19,8 +19,9 @@
 #             find_package(coroscope), run it
 #   asan      the same suites (without the viewer: Qt's own caches read as leaks) built with
 #             AddressSanitizer + UndefinedBehaviorSanitizer
-#   tsan      the same suites built with ThreadSanitizer
-#   fuzz      the libFuzzer targets (clang) for FUZZ_SECONDS (default 60) each over
+#   tsan      the same suites built with ThreadSanitizer, but for those of code that runs
+#             on one thread (encoders, flamegraphs, the CLI)
+#   fuzz      the libFuzzer targets (clang) for FUZZ_SECONDS (default here 30) each over
 #             their committed corpus: scripts/fuzz.sh
 # A sanitizer report fails its test (ASan/UBSan abort; TSan exits non-zero, see below).
 # Each stage says how long it took; the last line is "N passed, N failed, N skipped, in
@@ -133,18 +134,23 @@ stage_install() {
   ctest --test-dir "$work/build" --output-on-failure --no-tests=error
 }
 
+# Configures and builds sanitizer preset $1 (extra cache options follow) and runs its suites.
 stage_sanitizer() {
   local preset=$1
   shift
   # Without the examples (and so the whole-program integration tests): the release stage
-  # runs those; here every library and test suite is checked.
+  # runs those.
   configure_and_build "$preset" "$build_root/$preset" \
-    -DCOROSCOPE_BUILD_TESTS=ON -DCOROSCOPE_BUILD_EXAMPLES=OFF -DCOROSCOPE_BUILD_BENCH=OFF
-  run_ctest "$build_root/$preset" "$@"
+    -DCOROSCOPE_BUILD_TESTS=ON -DCOROSCOPE_BUILD_EXAMPLES=OFF -DCOROSCOPE_BUILD_BENCH=OFF "$@"
+  run_ctest "$build_root/$preset"
 }
-stage_asan() { stage_sanitizer asan; }
-stage_tsan() { stage_sanitizer tsan; }
-stage_fuzz() { bash scripts/fuzz.sh; }
+stage_asan() { stage_sanitizer asan -DCOROSCOPE_BUILD_TOOLS=ON -DCOROSCOPE_BUILD_SINGLE_THREADED_TESTS=ON; }
+# ThreadSanitizer finds nothing in code that runs on one thread: the suites of the encoders,
+# the flamegraphs and the CLI (and the CLI) are left to the asan stage.
+stage_tsan() { stage_sanitizer tsan -DCOROSCOPE_BUILD_TOOLS=OFF -DCOROSCOPE_BUILD_SINGLE_THREADED_TESTS=OFF; }
+# 30 s per target here (fuzz.sh's own default is 60): a smoke run over the committed corpus
+# within CI's 90 minutes; longer runs by hand.
+stage_fuzz() { FUZZ_SECONDS=${FUZZ_SECONDS:-30} bash scripts/fuzz.sh; }
 stage_layers() {
   cmake --graphviz="$release_dir/graph/targets.dot" "$release_dir" >/dev/null
   python3 scripts/check-layers.py "$release_dir/graph/targets.dot"

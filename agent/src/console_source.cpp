@@ -129,6 +129,7 @@ console_source make_console_source(const core::snapshot_source& source) {
     if (auto dump = source.dump_task(task_id); !dump.tasks.empty()) {
       d.async_stack = std::move(dump.tasks.front().async_stack);
       d.async_stack_cut = dump.tasks.front().async_stack_cut;
+      d.awaiting = std::move(dump.tasks.front().awaiting);
     }
     for (auto& w : snap.warnings)
       if (w.task_id == task_id) d.warnings.push_back(std::move(w));

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 //
-// The console's task details carry the async stack of a suspended task (from a task dump),
-// so the viewer's Async stack panel shows where it waits.
+// The console's task details carry the async stack of a suspended task (from a task dump)
+// and the TIMED_AWAIT it waits in, so the viewer's Async stack panel shows where it waits.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,11 +33,14 @@ boost::asio::awaitable<void> await_gate(boost::asio::steady_timer& gate) {
 }
 boost::asio::awaitable<void> gatekeeper(boost::asio::steady_timer& gate) { co_await await_gate(gate); }
 
-TEST(TaskDetailsStack, ASuspendedTaskShowsWhereItWaits) {
+// Runs `body(gate)` as a task named `name` on a probe served to a console client, calls
+// `check(client, id)` once the client has seen the task polled, then opens the gate.
+template <typename Body, typename Check>
+void with_served_task(const char* name, Body body, Check check) {
   boost::asio::io_context io;
   coroscope::probe probe{io, {.service_name = "console-stack"}};
   boost::asio::steady_timer gate{io, std::chrono::hours(1)};
-  boost::asio::co_spawn(probe.executor("gatekeeper"), gatekeeper(gate), boost::asio::detached);
+  boost::asio::co_spawn(probe.executor(name), body(gate), boost::asio::detached);
   std::thread worker([&] { probe.run(1); });
 
   coroscope::console_server server(coroscope::make_console_source(probe),
@@ -44,30 +48,62 @@ TEST(TaskDetailsStack, ASuspendedTaskShowsWhereItWaits) {
   coroscope::console_client client({.port = server.port()});
   client.start();
   std::uint64_t id = 0;
-  ASSERT_TRUE(client.wait_for(
+  const bool seen = client.wait_for(
       [&](const coroscope::console_state& s) {
         for (const auto& [task_id, t] : s.tasks)
-          if (t.name == "gatekeeper" && t.polls > 0) id = task_id;
+          if (t.name == name && t.polls > 0) id = task_id;
         return id != 0;
       },
-      20s));
-  // Asked again until the answer has a stack: the first may come before it suspended.
-  std::vector<std::string> functions;
-  bool cut = true;
-  ASSERT_TRUE(coroscope::test::eventually([&] {
-    client.request_task_details(id);
-    const auto d = client.last_details();
-    if (!d || d->task.id != id || d->async_stack.empty()) return false;
-    functions.clear();
-    for (const auto& f : d->async_stack) functions.push_back(f.function);
-    cut = d->async_stack_cut;
-    return true;
-  }));
-  EXPECT_EQ(functions, (std::vector<std::string>{"await_gate", "gatekeeper"}));
-  EXPECT_FALSE(cut);  // the whole chain, down to the task's own coroutine
+      20s);
+  if (seen)
+    check(client, id);
+  else
+    ADD_FAILURE() << "the console never saw task " << name << " polled";
   client.stop();
   boost::asio::post(io, [&] { gate.cancel(); });
   worker.join();
+}
+
+TEST(TaskDetailsStack, ASuspendedTaskShowsWhereItWaits) {
+  with_served_task("gatekeeper", gatekeeper, [](coroscope::console_client& client, std::uint64_t id) {
+    // Asked again until the answer has a stack: the first may come before it suspended.
+    std::vector<std::string> functions;
+    bool cut = true;
+    ASSERT_TRUE(coroscope::test::eventually([&] {
+      client.request_task_details(id);
+      const auto d = client.last_details();
+      if (!d || d->task.id != id || d->async_stack.empty()) return false;
+      functions.clear();
+      for (const auto& f : d->async_stack) functions.push_back(f.function);
+      cut = d->async_stack_cut;
+      return true;
+    }));
+    EXPECT_EQ(functions, (std::vector<std::string>{"await_gate", "gatekeeper"}));
+    EXPECT_FALSE(cut);  // the whole chain, down to the task's own coroutine
+  });
+}
+
+boost::asio::awaitable<void> timed_gatekeeper(boost::asio::steady_timer& gate) {
+  TIMED_AWAIT_AS("gate.open", await_gate(gate));
+}
+
+// Inside a TIMED_AWAIT, the details also say which one and how long it has waited.
+TEST(TaskDetailsStack, ATaskInsideATimedAwaitSaysWhichAndForHowLong) {
+  const auto began = std::chrono::steady_clock::now();  // before the await began
+  with_served_task("timed-gatekeeper", timed_gatekeeper, [&](coroscope::console_client& client, std::uint64_t id) {
+    std::optional<coroscope::awaited_site> awaiting;
+    ASSERT_TRUE(coroscope::test::eventually([&] {
+      client.request_task_details(id);
+      const auto d = client.last_details();
+      if (!d || d->task.id != id || !d->awaiting) return false;
+      awaiting = d->awaiting;
+      return true;
+    }));
+    EXPECT_EQ(awaiting->name, "gate.open");
+    EXPECT_TRUE(awaiting->file.ends_with("task_details_stack_test.cpp")) << awaiting->file;
+    EXPECT_GT(awaiting->line, 0u);
+    EXPECT_LE(awaiting->waited, std::chrono::steady_clock::now() - began);  // never more than it can be
+  });
 }
 
 }  // namespace

@@ -130,6 +130,12 @@ void TaskDetailWidget::renderExtras() {
     html += QStringLiteral("</table>");
   }
   html += tr("<h4>Async stack</h4>");
+  if (m_haveDetails && m_details.awaiting) {
+    const auto& a = *m_details.awaiting;
+    html += tr("<p>in TIMED_AWAIT <code>%1</code> <small>%2</small> for %3</p>")
+                .arg(QString::fromStdString(a.name).toHtmlEscaped(), formatLocation(a.file, a.line).toHtmlEscaped(),
+                     formatDuration(a.waited));
+  }
   if (!m_haveDetails || m_details.async_stack.empty()) {
     html += m_haveDetails ? tr("<i>not known (the task is not suspended in a coroutine the probe can walk)</i>")
                           : tr("<i>waiting for the probe's details…</i>");

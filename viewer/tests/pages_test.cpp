@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "flamegraphwidget.hpp"
+#include "format.hpp"
 #include "models/taskmodel.hpp"
 #include "models/warningmodel.hpp"
 #include "pages/flamegraphpage.hpp"
@@ -108,6 +109,12 @@ TEST(TaskDetailWidget, ShowsSharesWakesAndDetails) {
   details.async_stack_cut = true;  // the walk stopped before the task's own coroutine
   d.setDetails(details);
   EXPECT_TRUE(d.extrasText().contains("cut: the rest could not be read"));
+  EXPECT_FALSE(d.extrasText().contains("TIMED_AWAIT"));
+  details.awaiting = coroscope::awaited_site{"db.query", "server.cpp", 90, std::chrono::milliseconds(1200)};
+  d.setDetails(details);  // inside a TIMED_AWAIT: which, where, and how long
+  EXPECT_TRUE(d.extrasText().contains("in TIMED_AWAIT db.query")) << d.extrasText().toStdString();
+  EXPECT_TRUE(d.extrasText().contains("server.cpp:90"));
+  EXPECT_TRUE(d.extrasText().contains(formatDuration(std::chrono::milliseconds(1200))));
   details.task.id = 99;
   d.setDetails(details);  // ignored: another task
   EXPECT_EQ(d.taskId(), 2u);

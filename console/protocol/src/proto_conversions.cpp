@@ -252,6 +252,13 @@ void to_proto(const task_details& d, pb::TaskDetails* out) {
     frame->set_line(f.line);
   }
   out->set_async_stack_cut(d.async_stack_cut);
+  if (d.awaiting) {
+    auto* a = out->mutable_awaiting();
+    a->set_name(d.awaiting->name);
+    a->set_file(d.awaiting->file);
+    a->set_line(d.awaiting->line);
+    a->set_waited_nanos(ns(d.awaiting->waited));
+  }
   out->set_trace_id(d.task.trace_id);
   out->set_span_id(d.task.span_id);
   for (const auto& w : d.warnings) to_proto(w, out->add_warnings());
@@ -265,6 +272,10 @@ task_details from_proto(const pb::TaskDetails& d) {
   out.task.scheduled_times = from_proto(d.scheduled_times());
   for (const auto& f : d.async_stack()) out.async_stack.push_back({f.function(), f.file(), f.line()});
   out.async_stack_cut = d.async_stack_cut();
+  if (d.has_awaiting()) {
+    const auto& a = d.awaiting();
+    out.awaiting = awaited_site{a.name(), a.file(), a.line(), dur(a.waited_nanos())};
+  }
   for (const auto& w : d.warnings()) out.warnings.push_back(from_proto(w));
   for (const auto& a : d.await_sites()) out.await_sites.push_back(from_proto(a));
   return out;

@@ -5,11 +5,12 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "coroscope/snapshot.hpp"
-#include "coroscope/task_dump.hpp"  // async_frame
+#include "coroscope/task_dump.hpp"  // async_frame, awaited_site
 
 namespace coroscope {
 
@@ -35,6 +36,9 @@ struct task_details {
   /// The walk stopped before the task's own coroutine (a frame could not be read, or the
   /// chain was deeper than the walk goes): `async_stack` is the part walked.
   bool async_stack_cut = false;
+  /// The `TIMED_AWAIT` a suspended task waits in, and for how long; empty when it waits in
+  /// none (or runs).
+  std::optional<awaited_site> awaiting;
   std::vector<warning_info> warnings;    ///< this task's lint instances
   std::vector<await_site_info> await_sites;
 };
