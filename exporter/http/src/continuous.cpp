@@ -259,6 +259,10 @@ void continuous_profiler::stop() {
   state_->cv.notify_all();
   if (state_->windows) state_->windows->stop();
   if (state_->push_thread.joinable()) state_->push_thread.join();
+  // A window taken while stopping can be queued after the push thread has left.
+  std::lock_guard lock(state_->mu);
+  state_->stats.pushes_dropped += state_->queue.size();
+  state_->queue.clear();
 }
 
 continuous_stats continuous_profiler::stats() const {
