@@ -32,7 +32,6 @@ namespace {
 namespace http = boost::beast::http;
 using boost::asio::ip::tcp;
 
-/// Sets an environment variable for one scope.
 using coroscope::test::scoped_env;
 
 /// The descriptors of process `pid` and what each refers to (`socket:[123]`, a path).

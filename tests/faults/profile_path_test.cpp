@@ -16,7 +16,6 @@ namespace {
 
 using coroscope::fault_test::short_task;
 
-/// Sets an environment variable for one scope.
 using coroscope::test::scoped_env;
 
 TEST(ProfilePathFault, UnwritablePathIsOneLineAndTheServiceFinishes) {
