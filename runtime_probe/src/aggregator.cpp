@@ -122,8 +122,10 @@ void aggregator::apply(const event& e) {
         w->stop_tick = 0;
         w->cpu_clock = static_cast<clockid_t>(f.cpu_clock);
         w->tid = static_cast<pid_t>(f.tid);
-        // Read now: a worker that has stopped by the time a trace is taken has no name left.
-        if (recorder_.on() && w->thread_name.empty()) w->thread_name = thread_name(w->tid);
+        // The worker kept its name in its slot as it started (it may have exited by now).
+        if (recorder_.on() && w->thread_name.empty())
+          if (const worker_slot* slot = worker_slots_.at(static_cast<unsigned>(e.worker)))
+            w->thread_name = worker_thread_name(*slot);
         w->watched_poll_begin = 0;
       }
       return;

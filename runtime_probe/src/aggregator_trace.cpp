@@ -4,21 +4,11 @@
 // task names the aggregator knows.
 #include <unistd.h>
 
-#include <fstream>
-#include <string>
 
 #include "aggregator.hpp"
 #include "coroscope/detail/clock.hpp"
 
 namespace coroscope::detail {
-std::string aggregator::thread_name(pid_t tid) {
-  if (tid <= 0) return {};
-  std::ifstream comm("/proc/self/task/" + std::to_string(tid) + "/comm");
-  std::string name;
-  std::getline(comm, name);
-  return name;
-}
-
 std::optional<timeline> aggregator::trace_window(std::chrono::nanoseconds last,
                                                  std::uint64_t dropped) const {
   if (!recorder_.on()) return std::nullopt;
@@ -32,8 +22,7 @@ std::optional<timeline> aggregator::trace_window(std::chrono::nanoseconds last,
   for (std::size_t i = 0; i < workers_.size(); ++i) {
     const worker_stats& w = workers_[i];
     if (w.start_tick == 0) continue;
-    std::string name = w.thread_name.empty() ? thread_name(w.tid) : w.thread_name;
-    out.workers.push_back({static_cast<unsigned>(i), std::move(name), w.tid});
+    out.workers.push_back({static_cast<unsigned>(i), w.thread_name, w.tid});
   }
   for (timeline::task& t : out.tasks) {
     auto it = tasks_.find(t.id);

@@ -8,10 +8,12 @@
 #include "workers.hpp"
 
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <vector>
@@ -73,6 +75,16 @@ void reset(worker_slot& s, std::uint16_t probe, std::int16_t index) noexcept {
     counter->store(0, std::memory_order_relaxed);
 }
 
+/// Keeps the calling thread's name in its slot: the collector reads it when the worker's
+/// start arrives, and the thread may have exited by then (/proc no longer has it).
+void keep_thread_name(worker_slot& s) noexcept {
+  char name[16] = {};
+  ::prctl(PR_GET_NAME, name);  // the calling thread's; no allocation, cannot block
+  std::uint64_t words[2];
+  std::memcpy(words, name, sizeof words);
+  for (std::size_t i = 0; i < 2; ++i) s.thread_name[i].store(words[i], std::memory_order_relaxed);
+}
+
 void emit_worker_event(event_kind kind) noexcept {
   const thread_state& st = t_state;
   const event_source from{st.probe, st.worker_index};
@@ -97,6 +109,15 @@ struct exit_guard {
 thread_local exit_guard t_exit_guard;
 
 }  // namespace
+
+std::string worker_thread_name(const worker_slot& s) {
+  char name[17] = {};
+  for (std::size_t i = 0; i < 2; ++i) {
+    const std::uint64_t word = s.thread_name[i].load(std::memory_order_relaxed);
+    std::memcpy(name + 8 * i, &word, sizeof word);
+  }
+  return name;
+}
 
 worker_table::~worker_table() {
   for (unsigned i = 0; i < size(); ++i)
@@ -132,6 +153,7 @@ bool become_worker(worker_table& table, std::uint16_t probe) noexcept {
   st.polls_since_unpark = 1;
   st.last_tick = 0;  // a timestamp from before this run says nothing about its wakes
   restart_timing(st);
+  keep_thread_name(*s);
   emit_worker_event(event_kind::worker_start);
   // Workers are always known to the sampler (a ring, no timer until sampling starts), so
   // a profile can start at any time. The sampler unregisters the thread when it exits.

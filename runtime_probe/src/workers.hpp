@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <string>
 
 #include "coroscope/detail/thread_state.hpp"
 
@@ -41,6 +42,8 @@ class worker_table {
 /// a slot, records its start (CPU clock, tid) and registers it with the CPU sampler.
 /// Returns false when it is one already or no slot is left.
 bool become_worker(worker_table& table, std::uint16_t probe) noexcept;
+/// The name (comm) slot `s`'s thread had when it became a worker; empty when unknown.
+std::string worker_thread_name(const worker_slot& s);
 /// Records the calling worker's stop and makes it an ordinary thread again.
 void stop_being_worker() noexcept;
 

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -25,6 +26,9 @@ struct alignas(64) worker_slot {
   std::uint16_t probe = 0;
   std::int16_t index = -1;
   std::atomic<int> tid{0};  ///< the thread's id: a thread that runs the io_context again keeps it
+  /// The thread's name (comm, at most 15 bytes and a NUL) as it became a worker, in two
+  /// words: the collector reads it after the thread may have exited and /proc forgot it.
+  std::array<std::atomic<std::uint64_t>, 2> thread_name{};
   /// The poll in progress, for the collector's watch (never-yielded, blocking): packed by
   /// `pack_current_poll`; 0 when the worker is not polling.
   std::atomic<std::uint64_t> current_poll{0};
