@@ -72,8 +72,10 @@ class aggregator {
   void on_unreported_end(task_record& r);
 
   /// The flight recorder's window: the last `last` of it (0: all), workers and task names
-  /// filled; `dropped` ring drops are added to its own losses. Empty when it is off.
-  std::optional<timeline> trace_window(std::chrono::nanoseconds last, std::uint64_t dropped) const;
+  /// filled; `dropped` ring drops are added to its own losses; `queued` as
+  /// flight_recorder::fill gives it. Empty when it is off.
+  std::optional<timeline> trace_window(std::chrono::nanoseconds last, std::uint64_t dropped,
+                                       std::vector<queued_interval>& queued) const;
   bool recorder_on() const noexcept { return recorder_.on(); }
   std::size_t recorder_bytes() const noexcept { return recorder_.bytes(); }
   /// The kernel's name of thread `tid` of this process; empty when it is gone.

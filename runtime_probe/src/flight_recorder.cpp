@@ -158,7 +158,8 @@ void flight_recorder::evict() {
   }
 }
 
-void flight_recorder::fill(timeline& out, std::uint64_t since_tick) const {
+void flight_recorder::fill(timeline& out, std::uint64_t since_tick,
+                           std::vector<queued_interval>& queued) const {
   std::uint64_t first = ~std::uint64_t{0}, last = 0;
   std::unordered_set<std::uint64_t> tasks;
   const auto note_task = [&](std::uint64_t id, std::uint64_t parent) {
@@ -177,6 +178,8 @@ void flight_recorder::fill(timeline& out, std::uint64_t since_tick) const {
       case kind::poll: {
         note_task(e.task_id, 0);
         out.polls.push_back({worker, e.task_id, to_ns(e.begin), to_ns(e.end)});
+        if (static_cast<op_kind>(e.op_kind) == op_kind::post && e.aux != 0 && e.aux <= e.begin)
+          queued.push_back({worker, to_ns(e.aux), to_ns(e.begin)});
         if (e.task_id == 0) break;
         const bool self = (e.flags & flag_self_wake) != 0;
         if (auto waker = waker_of(static_cast<op_kind>(e.op_kind), self)) {

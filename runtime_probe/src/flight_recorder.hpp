@@ -7,9 +7,11 @@
 #include <deque>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "coroscope/detail/event.hpp"
 #include "coroscope/timeline.hpp"
+#include "timeline_counters.hpp"
 
 namespace coroscope::detail {
 
@@ -38,8 +40,10 @@ class flight_recorder {
 
   /// Fills `out`'s polls, wakes, timed awaits, lints and tasks (ids and parents; names are
   /// the caller's) with what was recorded at or after `since_tick`, in CLOCK_MONOTONIC ns,
-  /// and its `begin_ns`/`end_ns`. Workers, names and drops are the caller's.
-  void fill(timeline& out, std::uint64_t since_tick) const;
+  /// and its `begin_ns`/`end_ns`, and `queued` with the posted tasks' waits (for the
+  /// counters, derived by the caller off the collector's lock). Workers, names and drops
+  /// are the caller's.
+  void fill(timeline& out, std::uint64_t since_tick, std::vector<queued_interval>& queued) const;
   /// The newest tick recorded (0: nothing yet).
   std::uint64_t newest_tick() const noexcept { return newest_; }
 

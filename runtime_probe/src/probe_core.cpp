@@ -25,6 +25,7 @@
 #include "layout_check.hpp"
 #include "park_scope.hpp"
 #include "probe_registry.hpp"
+#include "timeline_counters.hpp"
 
 namespace coroscope {
 namespace detail {
@@ -153,10 +154,14 @@ snapshot probe_core::take_snapshot() const {
 std::optional<timeline> probe_core::trace_window(std::chrono::nanoseconds last) const {
   if (!aggregator_.recorder_on()) return std::nullopt;
   collector& c = collector::instance();
-  return c.with_drained([&] {
+  std::vector<queued_interval> queued;
+  std::optional<timeline> window = c.with_drained([&] {
     aggregator_.tick();  // task names resolved as of now
-    return aggregator_.trace_window(last, count_since(c.dropped_events(), dropped_events_at_start_));
+    return aggregator_.trace_window(last, count_since(c.dropped_events(), dropped_events_at_start_),
+                                    queued);
   });
+  if (window) add_counters(*window, queued, counter_step_ns(window->end_ns - window->begin_ns));
+  return window;
 }
 
 std::vector<core::lint_firing> probe_core::lints_since(std::uint64_t after) const {

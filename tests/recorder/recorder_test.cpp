@@ -185,6 +185,36 @@ TEST(FlightRecorder, AWorkerThatHasExitedKeepsItsName) {
   EXPECT_EQ(window->workers[0].thread_name, "own-runner");
 }
 
+TEST(FlightRecorder, CountersShowTheWorkersBusyRatioAndQueue) {
+  asio::io_context io;
+  coroscope::probe probe{io, {.flight_recorder = "30s", .read_environment = false}};
+  // Posts to itself, so one task is always queued between its polls.
+  coroscope::test::run_task(probe, "busy", yielder(2000));
+  const std::optional<coroscope::timeline> window = probe.trace_window();
+  ASSERT_TRUE(window);
+  double busiest = 0, deepest = 0;
+  for (const auto& c : window->counters) {
+    EXPECT_EQ(c.worker, 0u);
+    EXPECT_GE(c.time_ns, window->begin_ns);
+    EXPECT_LE(c.time_ns, window->end_ns);
+    if (c.kind == coroscope::timeline::counter_kind::busy_ratio) {
+      EXPECT_GE(c.value, 0.0);
+      EXPECT_LE(c.value, 1.0);
+      busiest = std::max(busiest, c.value);
+    } else {
+      deepest = std::max(deepest, c.value);
+    }
+  }
+  EXPECT_GT(busiest, 0.0);
+  EXPECT_EQ(deepest, 1.0) << "it alone was queued, once at a time";
+  // In the file: the worker's two counter tracks, with every point.
+  coroscope::test::trace_view view(coroscope::encode_perfetto(*window));
+  const std::string worker = window->workers.at(0).thread_name;
+  EXPECT_EQ(view.counters[view.track(worker + " busy ratio")].size() +
+                view.counters[view.track(worker + " queue depth")].size(),
+            window->counters.size());
+}
+
 TEST(FlightRecorder, TimeBoundEvictsOldEvents) {
   asio::io_context io;
   coroscope::probe probe{io, {.flight_recorder = "50ms", .read_environment = false}};

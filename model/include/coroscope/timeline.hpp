@@ -94,11 +94,13 @@ struct timeline {
 
   /// What a counter point measures.
   enum class counter_kind : std::uint8_t {
-    queue_depth,  ///< handlers queued for the worker (a count)
-    busy_ratio,   ///< share of the last interval the worker spent polling, 0..1
+    /// Tasks posted (made runnable) and not yet polled, counted on the worker that polled
+    /// them: the most at once from this point to the next (a count).
+    queue_depth,
+    busy_ratio,  ///< share of the time from this point to the next the worker spent polling, 0..1
   };
 
-  /// One value of a per-worker counter from `time_ns` on.
+  /// One value of a per-worker counter from `time_ns` on (to the next point of its kind).
   struct counter_point {
     counter_kind kind = counter_kind::queue_depth;
     unsigned worker = 0;
