@@ -140,6 +140,16 @@ void count_inline_poll(task_record& t) noexcept {
   if (st.worker) bump(st.worker->polls);
 }
 
+void end_inline_first_poll(task_record& t, std::uint64_t begin) noexcept {
+  count_inline_poll(t);
+  const thread_state& st = t_state;
+  if (begin == 0 || !st.worker) return;
+  event_source from = source_of(&t);
+  from.probe = st.probe;  // the worker's
+  emit_event(make_poll_event(from, {0, begin, ticks(), static_cast<std::uint8_t>(op_kind::other)},
+                             static_cast<std::uint8_t>(flag_nested | flag_first_poll)));
+}
+
 void note_steal(worker_slot& w, std::int16_t from) noexcept {
   bump(from < 0 ? w.remote : w.steals);
 }

@@ -213,6 +213,8 @@ class asio_location {
       prev_ran_ = st.ran;
       st.current_task = t;
       st.ran = false;
+      // Timed when every poll is (a flight recorder, a fixed interval of 1): its event.
+      first_poll_begin_ = st.interval == 1 && st.worker ? ticks() : 0;
       return;
     }
     if (t == nullptr) return;
@@ -229,12 +231,13 @@ class asio_location {
     const bool ran = st.ran;
     st.current_task = prev_task_;
     st.ran = prev_ran_;
-    if (ran) count_inline_poll(*task_);
+    if (ran) end_inline_first_poll(*task_, first_poll_begin_);
   }
 
   task_record* task_ = nullptr;
   task_record* prev_initiating_ = nullptr;
   task_record* prev_task_ = nullptr;
+  std::uint64_t first_poll_begin_ = 0;
   bool prev_ran_ = false;
   bool entered_ = false;
   bool spawned_ = false;

@@ -53,6 +53,9 @@ void end_timed_poll(task_record* t, const op_tag& tag, std::uint64_t begin, bool
                     bool first) noexcept;
 void emit_long_poll(task_record* t, std::uint64_t begin_seq, std::uint64_t end) noexcept;
 void count_inline_poll(task_record& t) noexcept;  ///< resumed with no hook (Asio dispatch)
+/// A new task's first poll, run inline where it was spawned (co_spawn dispatches): counted,
+/// and a nested poll event from `begin` to now when `begin` is not 0 (it was timed).
+void end_inline_first_poll(task_record& t, std::uint64_t begin) noexcept;
 void note_steal(worker_slot& w, std::int16_t from) noexcept;
 void note_migration(task_record& t, worker_slot* w) noexcept;  ///< polled on another worker
 /// This operation is timed: its start, and the I/O object it runs on.
