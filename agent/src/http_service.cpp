@@ -49,7 +49,7 @@ class http_service final : public service {
     sources.heap_profile = [] { return heap_profile_pprof(); };
     if (options.flight_recorder_bytes != 0) {
       sources.trace = [&r](std::chrono::seconds seconds) -> std::optional<std::string> {
-        std::optional<timeline> window = r.trace_window(seconds);
+        std::optional<timeline> window = r.trace_window(seconds, true);
         if (!window) return std::nullopt;
         return encode_perfetto(*window);
       };

@@ -47,11 +47,11 @@ coroscope::snapshot probe::snapshot() const { return core_->take_snapshot(); }
 coroscope::task_dump probe::dump_tasks() const { return core_->dump_tasks(); }
 
 std::optional<coroscope::timeline> probe::trace_window(std::chrono::nanoseconds last) const {
-  return core_->trace_window(last);
+  return core_->trace_window(last, true);
 }
 
 bool probe::write_trace(const std::string& path, std::chrono::nanoseconds last) const {
-  const std::optional<coroscope::timeline> window = core_->trace_window(last);
+  const std::optional<coroscope::timeline> window = core_->trace_window(last, true);
   if (!window) return false;
   write_perfetto(*window, path);
   return true;

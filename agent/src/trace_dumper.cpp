@@ -56,7 +56,7 @@ std::vector<std::string> trace_dumper::poll(std::chrono::steady_clock::time_poin
 }
 
 std::string trace_dumper::write(const std::string& reason) {
-  const std::optional<timeline> window = source_.trace_window({});
+  const std::optional<timeline> window = source_.trace_window({}, true);
   if (!window) return {};
   const std::string path = (std::filesystem::path(options_.dir) /
                             trace_file_name(reason, std::chrono::system_clock::now()))

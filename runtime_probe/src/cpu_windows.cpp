@@ -17,6 +17,7 @@
 
 #include "coroscope/base/thread_cpu.hpp"
 #include "executable_path.hpp"
+#include "recent_samples.hpp"
 #include "sample_context.hpp"
 #include "shared_symbolizer.hpp"
 
@@ -28,9 +29,6 @@ using namespace std::chrono_literals;
 constexpr auto kDrainInterval = 50ms;
 /// Distinct (stack, task, span) keys one window keeps: a few hundred bytes each.
 constexpr std::size_t kMaxDistinctStacks = 16384;
-/// Symbolized addresses kept between profiles (~0.7 KiB each); past this the symbolizer
-/// starts afresh after a profile, trading a slower next profile for bounded memory.
-constexpr std::size_t kMaxKeptSymbols = 16384;
 
 std::atomic<std::uint64_t> g_dropped{0};
 std::atomic<std::uint64_t> g_drain_cpu_ns{0};  // see cpu_window_drain_cpu_ns
@@ -176,6 +174,7 @@ class profiling_hub {
     sampling::drain(batch);
     for (const auto& s : batch)
       for (const auto& w : windows_) w->add(s);
+    recent_cpu_samples().add(batch);  // the flight recorders' samples, when one is on
   }
 
   cpu_profile build(const cpu_window& window) {
@@ -193,7 +192,7 @@ class profiling_hub {
     cpu_profile profile =
         build_cpu_profile(representatives, *symbols, window.period_ns_, window.start_ns_,
                           end_ns > window.start_ns_ ? end_ns - window.start_ns_ : 0);
-    if (symbols->cache_size() > kMaxKeptSymbols) *symbols = symbolizer{};
+    symbols.trim();
     profile.main_module = executable_path();
     // The builder makes one sample per representative, in order.
     for (std::size_t i = 0; i < profile.samples.size() && i < totals.size(); ++i) {

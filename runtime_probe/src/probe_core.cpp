@@ -25,7 +25,9 @@
 #include "layout_check.hpp"
 #include "park_scope.hpp"
 #include "probe_registry.hpp"
+#include "recent_samples.hpp"
 #include "timeline_counters.hpp"
+#include "trace_samples.hpp"
 
 namespace coroscope {
 namespace detail {
@@ -86,7 +88,13 @@ probe_core::probe_core(boost::asio::io_context& io_context, const probe_options&
   static const bool hooked = asio_scheduler_has_hooks();
   recording_ = hooked;
   if (recording_) g_live_probes.fetch_add(1, std::memory_order_acq_rel);
-  if (options_.flight_recorder_bytes != 0) g_recorded_parks.fetch_add(1, std::memory_order_relaxed);
+  if (options_.flight_recorder_bytes != 0) {
+    g_recorded_parks.fetch_add(1, std::memory_order_relaxed);
+    // CPU samples are kept for the window while sampling runs; the recorder does not start
+    // the sampler (README, "Flight recorder").
+    lost_recent_samples_at_start_ = recent_cpu_samples().lost();
+    recent_cpu_samples().keep(options_.flight_recorder_window);
+  }
 }
 
 probe_core::~probe_core() { detach(); }
@@ -94,7 +102,10 @@ probe_core::~probe_core() { detach(); }
 void probe_core::detach() noexcept {
   if (!std::exchange(attached_, false)) return;
   if (recording_) g_live_probes.fetch_sub(1, std::memory_order_acq_rel);
-  if (options_.flight_recorder_bytes != 0) g_recorded_parks.fetch_sub(1, std::memory_order_relaxed);
+  if (options_.flight_recorder_bytes != 0) {
+    g_recorded_parks.fetch_sub(1, std::memory_order_relaxed);
+    recent_cpu_samples().release(options_.flight_recorder_window);
+  }
   probe_registry::remove(id_);
   collector::instance().remove_probe(id_);
   aggregator_.release_all_slots();
@@ -146,21 +157,32 @@ snapshot probe_core::take_snapshot() const {
                              c.live_sites_locked(id_));
   });
   for (const worker_info& w : s.workers) self_inputs.polls += w.polls;
+  if (aggregator_.recorder_on()) self_inputs.recorder_bytes += recent_cpu_samples().bytes();
   s.self = self_cost_.measure(self_inputs);
   s.dropped_cpu_samples = count_since(dropped_cpu_samples_total(), dropped_samples_at_start_);
   return s;
 }
 
-std::optional<timeline> probe_core::trace_window(std::chrono::nanoseconds last) const {
+std::optional<timeline> probe_core::trace_window(std::chrono::nanoseconds last, bool cpu_samples) const {
   if (!aggregator_.recorder_on()) return std::nullopt;
+  // The window's samples: those of its last `last`, never older than this recorder's time
+  // bound (the store keeps samples for the longest window of all recorders).
+  const auto now = static_cast<std::uint64_t>(monotonic_ns());
+  std::uint64_t since = 0;
+  for (std::chrono::nanoseconds bound : {last, options_.flight_recorder_window})
+    if (bound.count() > 0 && now > static_cast<std::uint64_t>(bound.count()))
+      since = std::max(since, now - static_cast<std::uint64_t>(bound.count()));
+  const std::uint64_t lost_samples =
+      cpu_samples ? count_since(recent_cpu_samples().lost(), lost_recent_samples_at_start_) : 0;
   collector& c = collector::instance();
   std::vector<queued_interval> queued;
   std::optional<timeline> window = c.with_drained([&] {
     aggregator_.tick();  // task names resolved as of now
-    return aggregator_.trace_window(last, count_since(c.dropped_events(), dropped_events_at_start_),
-                                    queued);
+    return aggregator_.trace_window(
+        last, count_since(c.dropped_events(), dropped_events_at_start_) + lost_samples, queued);
   });
   if (window) add_counters(*window, queued, counter_step_ns(window->end_ns - window->begin_ns));
+  if (window && cpu_samples) add_recent_samples(*window, since);  // off the collector's lock
   return window;
 }
 

@@ -33,7 +33,7 @@ class probe_core final : public core::recording {
   task_dump dump_tasks() const override;
   task_dump dump_task(std::uint64_t id) const override;
   const resolved_options& options() const noexcept override { return options_; }
-  std::optional<timeline> trace_window(std::chrono::nanoseconds last) const override;
+  std::optional<timeline> trace_window(std::chrono::nanoseconds last, bool cpu_samples) const override;
   std::vector<core::lint_firing> lints_since(std::uint64_t after) const override;
   std::uint16_t id() const noexcept override { return id_; }
   cpu_profile profile_for(std::chrono::nanoseconds duration, std::stop_token stop) override {
@@ -62,6 +62,7 @@ class probe_core final : public core::recording {
   // events and CPU samples lost while it existed, not those of the probes before it.
   std::uint64_t dropped_events_at_start_ = 0;
   std::uint64_t dropped_samples_at_start_ = 0;
+  std::uint64_t lost_recent_samples_at_start_ = 0;  // recent_cpu_samples().lost()
   self_cost_meter self_cost_;      // its CPU counters start with the probe
   bool recording_ = false;         // the hooks are on for this probe
   bool attached_ = true;           // registered with the hooks and the collector

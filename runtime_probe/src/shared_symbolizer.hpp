@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
+#include <cstddef>
 #include <mutex>
 
 #include "coroscope/symbolizer.hpp"
@@ -18,6 +19,14 @@ class shared_symbolizer {
   shared_symbolizer() : lock_(instance().mutex) {}
   symbolizer& operator*() noexcept { return instance().symbols; }
   symbolizer* operator->() noexcept { return &instance().symbols; }
+  /// Called when done with a batch of lookups: past `kMaxKeptSymbols` cached addresses
+  /// (~0.7 KiB each) the symbolizer starts afresh, trading a slower next lookup for
+  /// bounded memory.
+  void trim() {
+    if (instance().symbols.cache_size() > kMaxKeptSymbols) instance().symbols = symbolizer{};
+  }
+
+  static constexpr std::size_t kMaxKeptSymbols = 16384;
 
  private:
   struct state {

@@ -84,7 +84,8 @@ struct timeline {
     std::string message;
   };
 
-  /// A CPU sample taken on `worker` while `task_id` (0: none) was polled.
+  /// A CPU sample taken on `worker` while `task_id` (0: none) was polled. The flight
+  /// recorder has them while the CPU sampler runs.
   struct cpu_sample {
     std::uint64_t time_ns = 0;
     unsigned worker = 0;
@@ -112,7 +113,8 @@ struct timeline {
   std::int64_t pid = 0;      ///< 0 when unknown
   std::uint64_t begin_ns = 0;  ///< the window's start (before or at every event)
   std::uint64_t end_ns = 0;    ///< the window's end (after or at every event)
-  /// Events the recorder lost in this window (its rings were full). Shown in the trace.
+  /// Events the recorder lost in this window (its rings were full, its byte bound or its
+  /// CPU samples' count bound evicted them while inside its time bound). Shown in the trace.
   std::uint64_t dropped_events = 0;
 
   std::vector<worker> workers;

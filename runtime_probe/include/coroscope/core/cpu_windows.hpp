@@ -14,7 +14,9 @@
 /// registered with the sampler). The first window starts the sampler with its options, the
 /// last one to close stops it. A thread of its own drains the sampler's rings every 50 ms
 /// and folds each sample into every open window, so a window's memory grows with distinct
-/// stacks, not with time (bounded; past the bound samples are dropped and counted).
+/// stacks, not with time (bounded; past the bound samples are dropped and counted). The
+/// same drain keeps the workers' recent samples for the flight recorders while one is on
+/// (runtime_probe/src/recent_samples.hpp).
 namespace coroscope::detail {
 
 class cpu_window;

@@ -42,7 +42,10 @@ class snapshot_source {
   virtual const resolved_options& options() const noexcept = 0;
   /// The flight recorder's window (drains every ring first): its last `last` (0: all of
   /// it), or nothing when the recorder is off. Safe while workers run; costs them nothing.
-  virtual std::optional<coroscope::timeline> trace_window(std::chrono::nanoseconds last) const = 0;
+  /// `cpu_samples`: with the CPU samples kept for it, symbolized by the caller's thread
+  /// (up to tens of ms for a full store); false for a caller that shows no samples.
+  virtual std::optional<coroscope::timeline> trace_window(std::chrono::nanoseconds last,
+                                                          bool cpu_samples) const = 0;
   /// Lint firings recorded since firing number `after` (see `lint_firing`), oldest first;
   /// empty when the recorder is off. Drains every ring first.
   virtual std::vector<lint_firing> lints_since(std::uint64_t after) const = 0;
