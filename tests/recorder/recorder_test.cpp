@@ -47,8 +47,14 @@ asio::awaitable<void> ticker(int n, std::chrono::milliseconds each) {
   }
 }
 
-/// Spawns "ping" and "pong" (timers of 2 and 3 ms) and returns.
+/// Spawns "ping" and "pong" (timers of 2 and 3 ms) once the second worker runs (a thread
+/// can start late, under a sanitizer after the work is done), and returns.
 asio::awaitable<void> pingpong(coroscope::probe& p) {
+  asio::steady_timer wait(co_await asio::this_coro::executor);
+  while (p.snapshot().workers.size() < 2) {
+    wait.expires_after(1ms);
+    co_await wait.async_wait(asio::use_awaitable);
+  }
   asio::co_spawn(p.executor("ping"), ticker(kTicks, 2ms), asio::detached);
   asio::co_spawn(p.executor("pong"), ticker(kTicks, 3ms), asio::detached);
   co_return;
