@@ -78,7 +78,6 @@ class aggregator {
                                        std::vector<queued_interval>& queued) const;
   bool recorder_on() const noexcept { return recorder_.on(); }
   std::size_t recorder_bytes() const noexcept { return recorder_.bytes(); }
-  /// The kernel's name of thread `tid` of this process; empty when it is gone.
   /// Lint firings the recorder kept, numbered from 1; those numbered after `after` (at most
   /// the last kMaxRecentLints), for automatic traces.
   std::vector<core::lint_firing> lints_since(std::uint64_t after) const;

@@ -4,7 +4,6 @@
 // task names the aggregator knows.
 #include <unistd.h>
 
-
 #include "aggregator.hpp"
 #include "coroscope/detail/clock.hpp"
 
