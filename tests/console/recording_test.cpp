@@ -87,8 +87,14 @@ TEST(Recording, LiveSessionReplaysToTheSameStates) {
   const auto path = temp_path("console-record");
   std::string error;
   ASSERT_TRUE(client.start_recording(path, error)) << error;
-  const auto from = client.state()->sequence;
-  ASSERT_TRUE(client.wait_for([&](const console_state& s) { return s.sequence >= from + 10; }, 20s));
+  // Wait for the frames in the file, not for the client's sequence: the recording starts on
+  // the client's thread and leaves out the deltas before its full state.
+  const auto recorded_frames = [&] {
+    std::string open_error;
+    const auto partial = session_reader::open(path, open_error);
+    return partial ? partial->size() : std::size_t{0};
+  };
+  ASSERT_TRUE(coroscope::test::eventually([&] { return recorded_frames() >= 12; }));
   client.request_task_details(1);
   ASSERT_TRUE(coroscope::test::eventually([&] { return client.last_details() != nullptr; }));
   client.stop_recording();
