@@ -48,7 +48,11 @@ coroscope::timeline million_events() {
     }
     if (i % 35 == 0) {
       timeline::cpu_sample s{now + 500, w, task, {}};
-      for (int d = 0; d < 24; ++d) s.stack.push_back({.function = "ns::function_" + std::to_string(function_of(random)) + "(int)"});
+      for (int d = 0; d < 24; ++d) {
+        coroscope::frame f;
+        f.function = "ns::function_" + std::to_string(function_of(random)) + "(int)";
+        s.stack.push_back(std::move(f));
+      }
       t.samples.push_back(std::move(s));
     }
     if (w == kWorkers - 1) now += 2'500;

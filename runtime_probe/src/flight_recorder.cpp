@@ -23,7 +23,8 @@ std::uint64_t to_ns(std::uint64_t tick) {
 }
 
 /// What woke a poll, as far as its event says: its operation's kind. A post by another
-/// task carries no waker id on the hot path today, so it gives no wake.
+/// task gives none here: its wake is an event of its own (event_kind::wake) when the task
+/// is known, and unknown when the post came from outside the probe's tasks.
 std::optional<timeline::waker_kind> waker_of(op_kind kind, bool self_wake) {
   switch (kind) {
     case op_kind::timer_wait: return timeline::waker_kind::timer;
@@ -91,6 +92,13 @@ void flight_recorder::record(const event& e) {
       x.what = kind::park;
       x.begin = f.begin;
       x.end = std::max(f.begin, f.end);
+      return push(x);
+    }
+    case event_kind::wake: {
+      const wake_fields f = e.as_wake();
+      x.what = kind::wake;
+      x.begin = x.end = f.tick;
+      x.aux = f.waker_id;
       return push(x);
     }
     case event_kind::task_complete:
@@ -199,6 +207,11 @@ void flight_recorder::fill(timeline& out, std::uint64_t since_tick,
         break;
       }
       case kind::park: out.parks.push_back({worker, to_ns(e.begin), to_ns(e.end)}); break;
+      case kind::wake:
+        note_task(e.task_id, 0);
+        note_task(e.aux, 0);
+        out.wakes.push_back({e.task_id, to_ns(e.begin), timeline::waker_kind::task, e.aux});
+        break;
       case kind::spawn:
       case kind::complete: note_task(e.task_id, 0); break;
     }

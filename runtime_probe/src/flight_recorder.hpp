@@ -48,8 +48,9 @@ class flight_recorder {
   std::uint64_t newest_tick() const noexcept { return newest_; }
 
  private:
-  enum class kind : std::uint8_t { poll, spawn, complete, await, park };
-  /// 40 bytes; `aux`: a poll's wake tick, a spawn's parent id, an await's site.
+  enum class kind : std::uint8_t { poll, spawn, complete, await, park, wake };
+  /// 40 bytes; `aux`: a poll's wake tick, a spawn's parent id, an await's site, a wake's
+  /// waker (task id).
   struct entry {
     std::uint64_t begin, end;
     std::uint64_t task_id;

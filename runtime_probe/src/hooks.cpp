@@ -23,7 +23,7 @@
 namespace coroscope::detail {
 
 std::atomic<int> g_live_probes{0};
-std::atomic<int> g_recorded_parks{0};
+std::atomic<int> g_flight_recorders{0};
 coarse_clock g_coarse_clock;
 
 namespace {
@@ -157,6 +157,11 @@ void note_steal(worker_slot& w, std::int16_t from) noexcept {
 void note_migration(task_record& t, worker_slot* w) noexcept {
   bump(t.migrations);
   if (w) bump(w->migrations);
+}
+
+void note_wake(task_record& t, const task_record& waker) noexcept {
+  if (g_flight_recorders.load(std::memory_order_relaxed) == 0) return;
+  emit_event(make_wake_event(source_of(t), {ticks(), waker.id}));
 }
 
 void sample_op(op_tag& tag, const void* object, std::uintmax_t native_handle) noexcept {

@@ -9,8 +9,8 @@
 
 namespace coroscope::detail {
 
-/// Probes whose flight recorder is on: parks are events only while one is.
-extern std::atomic<int> g_recorded_parks;
+/// Probes whose flight recorder is on: parks and wakes by a task are events only while one is.
+extern std::atomic<int> g_flight_recorders;
 
 /// Brackets a blocking wait inside one of Asio's parking points (the `__wrap_` functions
 /// the link options route epoll_wait, the scheduler's condvar and io_uring's wait through).
@@ -45,7 +45,7 @@ class park_scope {
     if (st.polls_since_unpark == 0) add(w.noop_unparks, 1);
     st.polls_since_unpark = 0;
     // One event per park (never per poll), and only while a flight recorder keeps them.
-    if (g_recorded_parks.load(std::memory_order_relaxed) != 0)
+    if (g_flight_recorders.load(std::memory_order_relaxed) != 0)
       emit_event(make_park_event(source_of(nullptr), {begin_, end}));
   }
 

@@ -89,7 +89,7 @@ probe_core::probe_core(boost::asio::io_context& io_context, const probe_options&
   recording_ = hooked;
   if (recording_) g_live_probes.fetch_add(1, std::memory_order_acq_rel);
   if (options_.flight_recorder_bytes != 0) {
-    g_recorded_parks.fetch_add(1, std::memory_order_relaxed);
+    g_flight_recorders.fetch_add(1, std::memory_order_relaxed);
     // CPU samples are kept for the window while sampling runs; the recorder does not start
     // the sampler (README, "Flight recorder").
     lost_recent_samples_at_start_ = recent_cpu_samples().lost();
@@ -103,7 +103,7 @@ void probe_core::detach() noexcept {
   if (!std::exchange(attached_, false)) return;
   if (recording_) g_live_probes.fetch_sub(1, std::memory_order_acq_rel);
   if (options_.flight_recorder_bytes != 0) {
-    g_recorded_parks.fetch_sub(1, std::memory_order_relaxed);
+    g_flight_recorders.fetch_sub(1, std::memory_order_relaxed);
     recent_cpu_samples().release(options_.flight_recorder_window);
   }
   probe_registry::remove(id_);

@@ -15,8 +15,10 @@
 #include <string>
 #include <thread>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -64,6 +66,22 @@ asio::awaitable<void> pingpong(coroscope::probe& p) {
 asio::awaitable<void> yielder(int n) {
   for (int i = 0; i < n; ++i)
     co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+}
+
+using int_channel = asio::experimental::channel<void(boost::system::error_code, int)>;
+
+/// Receives until the channel closes.
+asio::awaitable<void> consumer(int_channel& ch) {
+  for (;;) {
+    auto [ec, value] = co_await ch.async_receive(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+  }
+}
+
+/// Sends `n` values, then closes the channel.
+asio::awaitable<void> producer(int_channel& ch, int n) {
+  for (int i = 0; i < n; ++i) co_await ch.async_send(boost::system::error_code{}, i, asio::use_awaitable);
+  ch.close();
 }
 
 std::string read_file(const std::filesystem::path& path) {
@@ -181,6 +199,54 @@ TEST(FlightRecorder, PingPongOnTwoWorkersDecodesAsScheduled) {
     for (const auto& slice : view.slices_of(track)) on_workers += slice.name != "parked";
   }
   EXPECT_EQ(on_workers, window->polls.size());
+}
+
+TEST(FlightRecorder, AChannelSendIsAWakeByTheSendingTask) {
+  // Plain co_spawn on the io_context: the consumer waits first, so each send finds it
+  // waiting and makes it runnable; the close wakes it once more.
+  constexpr int kSends = 5;
+  asio::io_context io;
+  coroscope::probe probe{io, {.flight_recorder = "30s", .read_environment = false}};
+  int_channel ch{io};
+  asio::co_spawn(io, consumer(ch), asio::detached);
+  asio::co_spawn(io, producer(ch, kSends), asio::detached);
+  io.run();
+  const coroscope::snapshot s = probe.snapshot();
+  const auto* consuming = find_task(s, "consumer");
+  const auto* producing = find_task(s, "producer");
+  ASSERT_TRUE(consuming && producing);
+  // The consumer: its first poll, one per value and one for the close. The invocations in
+  // the producer's polls that only handed its continuation to the io_context are wakes,
+  // not polls. The producer: its first poll and one per send.
+  EXPECT_EQ(consuming->polls, kSends + 2u);
+
+  const std::optional<coroscope::timeline> window = probe.trace_window();
+  ASSERT_TRUE(window);
+  EXPECT_EQ(polls_of(*window, consuming->id), consuming->polls);
+  EXPECT_EQ(polls_of(*window, producing->id), producing->polls);
+  std::size_t by_producer = 0;
+  for (const auto& w : window->wakes) {
+    if (w.task_id != consuming->id) continue;
+    EXPECT_EQ(w.waker, coroscope::timeline::waker_kind::task);
+    EXPECT_EQ(w.waker_task_id, producing->id);
+    by_producer += w.waker_task_id == producing->id;
+  }
+  EXPECT_EQ(by_producer, kSends + 1u) << "each send and the close";
+
+  // In the file: each wake is an instant on the producer's track, inside its poll, with a
+  // flow to the consumer's next poll.
+  coroscope::test::trace_view view(coroscope::encode_perfetto(*window));
+  const std::string consumer_label = "consumer #" + std::to_string(consuming->id);
+  std::size_t flows = 0;
+  for (const auto& instant : view.instants_of("producer #" + std::to_string(producing->id))) {
+    if (instant.name != "wake " + consumer_label) continue;
+    EXPECT_EQ(instant.depth, 1u) << "inside the producer's poll";
+    ASSERT_EQ(instant.flows_out.size(), 1u);
+    const auto polls = view.slices_of(consumer_label);
+    flows += std::count_if(polls.begin(), polls.end(),
+                           [&](const auto& p) { return p.flows_in == instant.flows_out; });
+  }
+  EXPECT_EQ(flows, kSends + 1u);
 }
 
 TEST(FlightRecorder, AWorkerThatHasExitedKeepsItsName) {

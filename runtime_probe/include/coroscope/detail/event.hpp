@@ -24,6 +24,8 @@ enum class event_kind : std::uint8_t {
   worker_stop,      ///< ... and stopped (worker_stop_fields)
   blocking_call,    ///< a task blocked inside a poll (blocking_fields)
   park,             ///< a worker parked, only while a flight recorder is on (park_fields)
+  wake,             ///< another task's code made the task runnable without running it (a
+                    ///< channel send), only while a flight recorder is on (wake_fields)
 };
 
 /// Bits of `event::flags`.
@@ -97,6 +99,10 @@ struct blocking_fields {
 struct park_fields {
   std::uint64_t begin, end;
 };
+struct wake_fields {
+  std::uint64_t tick;
+  std::uint64_t waker_id;  ///< the task whose code woke it
+};
 
 /// One fixed-size record in a thread's event ring. 48 bytes; written only by its thread.
 struct event {
@@ -125,6 +131,7 @@ struct event {
   worker_stop_fields as_worker_stop() const noexcept { return {a}; }
   blocking_fields as_blocking() const noexcept { return {a, b}; }
   park_fields as_park() const noexcept { return {a, b}; }
+  wake_fields as_wake() const noexcept { return {a, b}; }
 
  private:
   static const void* pointer(std::uint64_t v) noexcept { return reinterpret_cast<const void*>(v); }
@@ -198,6 +205,9 @@ inline event make_blocking_event(const event_source& from, const blocking_fields
 }
 inline event make_park_event(const event_source& from, const park_fields& f) noexcept {
   return make_event(event_kind::park, from, f.begin, f.end);
+}
+inline event make_wake_event(const event_source& from, const wake_fields& f) noexcept {
+  return make_event(event_kind::wake, from, f.tick, f.waker_id);
 }
 
 }  // namespace coroscope::detail

@@ -58,6 +58,8 @@ void count_inline_poll(task_record& t) noexcept;  ///< resumed with no hook (Asi
 void end_inline_first_poll(task_record& t, std::uint64_t begin) noexcept;
 void note_steal(worker_slot& w, std::int16_t from) noexcept;
 void note_migration(task_record& t, worker_slot* w) noexcept;  ///< polled on another worker
+/// `waker`'s poll made `t` runnable (an event while a flight recorder is on).
+void note_wake(task_record& t, const task_record& waker) noexcept;
 /// This operation is timed: its start, and the I/O object it runs on.
 void sample_op(op_tag& tag, const void* object, std::uintmax_t native_handle) noexcept;
 /// Notes the entry function of `t`, which is running on this thread (its coroutine frames
@@ -125,6 +127,10 @@ class poll_frame {
     prev_task_ = st.current_task;
     prev_ran_ = st.ran;
     prev_frame_ = st.active_frame;
+    // An invocation nested in an initiation (a channel send completing a waiting receive)
+    // is not part of it: operations its handler creates belong to its own task.
+    prev_initiating_ = st.initiating;
+    st.initiating = nullptr;
     if (prev_frame_) prev_frame_->had_nested_ = true;
     st.active_frame = this;
     st.current_task = t;
@@ -156,15 +162,23 @@ class poll_frame {
     st.current_task = prev_task_;
     st.ran = prev_ran_;
     st.active_frame = prev_frame_;
+    st.initiating = prev_initiating_;
     worker_slot* w = st.worker;
     const bool outermost = prev_task_ == nullptr;
     if (w && outermost) w->current_poll.store(0, std::memory_order_relaxed);
-    // A continuation handed to a strand (or another executor) that did not run the
-    // coroutine here: a wake, not a poll. Its poll is the invocation that runs it.
-    if (COROSCOPE_UNLIKELY(typed_ && t && t->forwards && !ran)) return;
-    // A type-erased handler that ran other handlers inside it: a strand's invoker running
-    // its queue, Asio's plumbing (each queued handler was a poll of its own).
-    if (COROSCOPE_UNLIKELY(had_nested_ && !typed_)) return;
+    // A continuation that did not run the coroutine here: handed to a strand (or another
+    // executor), or posted from another task's poll (a channel send completing a receive):
+    // a wake, not a poll. Its poll is the invocation that runs it.
+    if (COROSCOPE_UNLIKELY(typed_ && t && !ran) &&
+        (t->forwards || (prev_task_ != nullptr && prev_task_ != t))) {
+      if (prev_task_ != nullptr && prev_task_ != t) note_wake(*t, *prev_task_);
+      return;
+    }
+    // A type-erased handler that ran other handlers inside it and no coroutine of its task:
+    // a strand's invoker running its queue, Asio's plumbing (each queued handler was a poll
+    // of its own). One that resumed its task's coroutine (which then completed an operation
+    // inline, as a channel send does) is a poll.
+    if (COROSCOPE_UNLIKELY(had_nested_ && !typed_ && !ran)) return;
     ++st.polls_since_unpark;
     const std::uint64_t end_seq = g_coarse_clock.read_seq();
     if (w) {
@@ -192,6 +206,7 @@ class poll_frame {
   // `begin` sets each field `end` reads (begin_ only when timed_, migrated_ only with a task).
   task_record* task_;
   task_record* prev_task_;
+  task_record* prev_initiating_;
   poll_frame* prev_frame_;
   std::uint64_t begin_;
   std::uint64_t seq_;
