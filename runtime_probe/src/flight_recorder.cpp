@@ -65,6 +65,7 @@ void flight_recorder::record(const event& e) {
       x.end = std::max(f.begin, f.end);
       x.aux = f.wake_tick;
       x.op_kind = f.op_kind;
+      x.woken_by_cancel = timer_wakes_.polled(e.task_id, f.begin);
       push(x);
       // The await this task resumed from ended when this poll began.
       if (auto it = pending_awaits_.find(e.task_id); it != pending_awaits_.end()) {
@@ -101,7 +102,29 @@ void flight_recorder::record(const event& e) {
       x.aux = f.waker_id;
       return push(x);
     }
+    case event_kind::op_start: {
+      const op_start_fields f = e.as_op_start();
+      if (e.task_id != 0 && static_cast<op_kind>(f.op_kind) == op_kind::timer_wait)
+        timer_wakes_.wait_started(e.task_id, f.object, f.tick);
+      return;
+    }
+    case event_kind::timer_cancel: {
+      const timer_cancel_fields f = e.as_timer_cancel();
+      woken_.clear();
+      timer_wakes_.cancelled(f.timer, e.task_id, f.tick, f.all, woken_);
+      for (const timer_wakes::wake& w : woken_) {
+        entry wake{};
+        wake.what = kind::wake;
+        wake.task_id = w.task_id;
+        wake.worker = e.worker;
+        wake.begin = wake.end = w.tick;
+        wake.aux = w.waker_id;
+        push(wake);
+      }
+      return;
+    }
     case event_kind::task_complete:
+      timer_wakes_.ended(e.task_id);
       pending_awaits_.erase(e.task_id);  // an await with no poll after it never ends
       x.what = kind::complete;
       x.begin = x.end = e.as_complete().tick;
@@ -190,6 +213,7 @@ void flight_recorder::fill(timeline& out, std::uint64_t since_tick,
           queued.push_back({worker, to_ns(e.aux), to_ns(e.begin)});
         if (e.task_id == 0) break;
         const bool self = (e.flags & flag_self_wake) != 0;
+        if (e.woken_by_cancel) break;  // its wake is the cancel's (kind::wake)
         if (auto waker = waker_of(static_cast<op_kind>(e.op_kind), self)) {
           // A post's tick is when it was queued (made runnable); for I/O and timers the
           // operation's start is not the wake, so the wake is put at the poll it caused.

@@ -12,6 +12,7 @@
 #include "coroscope/detail/event.hpp"
 #include "coroscope/timeline.hpp"
 #include "timeline_counters.hpp"
+#include "timer_wakes.hpp"
 
 namespace coroscope::detail {
 
@@ -26,8 +27,8 @@ class flight_recorder {
   flight_recorder(std::uint64_t window_ticks, std::size_t max_bytes);
 
   bool on() const noexcept { return max_bytes_ != 0; }
-  /// Keeps what the window shows of `e` (polls, spawns, ends, timed awaits, parks); ignores
-  /// the rest.
+  /// Keeps what the window shows of `e` (polls, spawns, ends, timed awaits, parks, wakes by
+  /// a task, including a timer's cancel by another task); ignores the rest.
   void record(const event& e);
   /// A lint fired at `tick`. `lint` is a string literal (the aggregator's lint names).
   void record_lint(const char* lint, std::uint64_t task_id, std::uint64_t tick,
@@ -59,6 +60,7 @@ class flight_recorder {
     kind what;
     std::uint8_t flags;
     std::uint8_t op_kind;
+    bool woken_by_cancel;  ///< poll: another task cancelled the timer it waited on
   };
   struct lint_entry {
     const char* name;
@@ -84,6 +86,8 @@ class flight_recorder {
   std::deque<entry> entries_;
   std::deque<lint_entry> lints_;
   std::unordered_map<std::uint64_t, pending_await> pending_awaits_;  // by task id
+  timer_wakes timer_wakes_;
+  std::vector<timer_wakes::wake> woken_;  // scratch for timer_wakes::cancelled
 };
 
 }  // namespace coroscope::detail

@@ -164,6 +164,15 @@ void note_wake(task_record& t, const task_record& waker) noexcept {
   emit_event(make_wake_event(source_of(t), {ticks(), waker.id}));
 }
 
+void on_object_operation(const void* object, const char* op_name) noexcept {
+  if (g_flight_recorders.load(std::memory_order_relaxed) == 0) return;
+  const task_record* t = t_state.current_task;
+  if (t == nullptr || op_name == nullptr) return;
+  const bool one = std::strcmp(op_name, "cancel_one") == 0;
+  if (!one && std::strcmp(op_name, "cancel") != 0) return;
+  emit_event(make_timer_cancel_event(source_of(*t), {ticks(), object, !one}));
+}
+
 void sample_op(op_tag& tag, const void* object, std::uintmax_t native_handle) noexcept {
   thread_state& st = t_state;
   st.op_countdown = next_countdown(st);

@@ -20,6 +20,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -82,6 +83,25 @@ asio::awaitable<void> consumer(int_channel& ch) {
 asio::awaitable<void> producer(int_channel& ch, int n) {
   for (int i = 0; i < n; ++i) co_await ch.async_send(boost::system::error_code{}, i, asio::use_awaitable);
   ch.close();
+}
+
+/// Waits `n` times on a timer that never expires: another task's cancel_one wakes it, as a
+/// timer used as a condition variable is signalled.
+asio::awaitable<void> signalled(asio::steady_timer& signal, int n) {
+  for (int i = 0; i < n; ++i) {
+    boost::system::error_code ec;
+    co_await signal.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+/// Signals `signal` `n` times, 1 ms apart.
+asio::awaitable<void> signaller(asio::steady_timer& signal, int n) {
+  asio::steady_timer pause(co_await asio::this_coro::executor);
+  for (int i = 0; i < n; ++i) {
+    pause.expires_after(1ms);
+    co_await pause.async_wait(asio::use_awaitable);
+    signal.cancel_one();
+  }
 }
 
 std::string read_file(const std::filesystem::path& path) {
@@ -247,6 +267,47 @@ TEST(FlightRecorder, AChannelSendIsAWakeByTheSendingTask) {
                            [&](const auto& p) { return p.flows_in == instant.flows_out; });
   }
   EXPECT_EQ(flows, kSends + 1u);
+}
+
+TEST(FlightRecorder, ATimerCancelledByAnotherTaskIsAWakeByThatTask) {
+  // One thread: the waiter waits again long before the signaller's next 1 ms pause ends.
+  constexpr int kSignals = 4;
+  asio::io_context io;
+  coroscope::probe probe{io, {.flight_recorder = "30s", .read_environment = false}};
+  asio::steady_timer signal{io, asio::steady_timer::time_point::max()};
+  asio::co_spawn(io, signalled(signal, kSignals), asio::detached);
+  asio::co_spawn(io, signaller(signal, kSignals), asio::detached);
+  io.run();
+  const coroscope::snapshot s = probe.snapshot();
+  const auto* waiting = find_task(s, "signalled");
+  const auto* signalling = find_task(s, "signaller");
+  ASSERT_TRUE(waiting && signalling);
+
+  const std::optional<coroscope::timeline> window = probe.trace_window();
+  ASSERT_TRUE(window);
+  std::size_t by_signaller = 0, by_timer = 0;
+  for (const auto& w : window->wakes) {
+    if (w.task_id == waiting->id) {
+      EXPECT_EQ(w.waker, coroscope::timeline::waker_kind::task) << "not its timer";
+      by_signaller += w.waker_task_id == signalling->id;
+    }
+    by_timer += w.task_id == signalling->id && w.waker == coroscope::timeline::waker_kind::timer;
+  }
+  EXPECT_EQ(by_signaller, static_cast<std::size_t>(kSignals));
+  EXPECT_EQ(by_timer, static_cast<std::size_t>(kSignals)) << "the signaller's pauses";
+  // Each wake is inside the signaller's poll and ends at the waiter's next poll.
+  coroscope::test::trace_view view(coroscope::encode_perfetto(*window));
+  const std::string waiter_label = "signalled #" + std::to_string(waiting->id);
+  const auto polls = view.slices_of(waiter_label);
+  std::size_t flows = 0;
+  for (const auto& instant : view.instants_of("signaller #" + std::to_string(signalling->id))) {
+    if (instant.name != "wake " + waiter_label) continue;
+    EXPECT_EQ(instant.depth, 1u) << "inside the signaller's poll";
+    ASSERT_EQ(instant.flows_out.size(), 1u);
+    flows += std::count_if(polls.begin(), polls.end(),
+                           [&](const auto& p) { return p.flows_in == instant.flows_out; });
+  }
+  EXPECT_EQ(flows, static_cast<std::size_t>(kSignals));
 }
 
 TEST(FlightRecorder, AWorkerThatHasExitedKeepsItsName) {

@@ -208,19 +208,28 @@ TEST(Lints, StuckTaskIdleWithNoPendingWake) {
     boost::system::error_code ec;
     co_await g.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }(gate), asio::detached);
-  asio::co_spawn(probe.executor("busy"), wait_timers(100, 1ms), asio::detached);
+  asio::co_spawn(probe.executor("busy"), wait_timers(1000, 1ms), asio::detached);
+  // Snapshots every 10 ms until "stuck" is reported (at most 10 s: a slow start under a
+  // sanitizer must not fail it), while "busy" still runs.
   coroscope::snapshot during;
-  asio::steady_timer check(io, 60ms);
-  check.async_wait([&](boost::system::error_code) {
-    during = probe.snapshot();
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+    asio::steady_timer check(io);
+    for (int i = 0; i < 1000; ++i) {
+      check.expires_after(10ms);
+      co_await check.async_wait(asio::use_awaitable);
+      during = probe.snapshot();
+      const auto* t = find_task(during, "stuck");
+      if (t && find_warning(during, "stuck", t->id)) break;
+    }
     gate.cancel();
-  });
+  }, asio::detached);
   probe.run(1);
   const auto* stuck = find_task(during, "stuck");
   const auto* busy = find_task(during, "busy");
   ASSERT_NE(stuck, nullptr);
   ASSERT_NE(busy, nullptr);
   EXPECT_NE(find_warning(during, "stuck", stuck->id), nullptr);
+  EXPECT_NE(busy->state, coroscope::task_state::completed) << "still at work, never idle long";
   EXPECT_EQ(find_warning(during, "stuck", busy->id), nullptr);
 }
 

@@ -100,6 +100,15 @@ COROSCOPE_HOT void asio_deregistration(Context& context, std::uintmax_t native_h
   if (hooks_active()) on_descriptor_closed(&context, native_handle);
 }
 
+/// BOOST_ASIO_HANDLER_OPERATION: an operation on an I/O object that is not asynchronous
+/// (in Asio 1.81, a timer's cancel and cancel_one).
+void on_object_operation(const void* object, const char* op_name) noexcept;
+template <typename Context>
+void asio_operation(Context&, const char*, const void* object, std::uintmax_t,
+                    const char* op_name) noexcept {
+  if (hooks_active()) on_object_operation(object, op_name);
+}
+
 /// BOOST_ASIO_HANDLER_COMPLETION .. INVOCATION_BEGIN .. INVOCATION_END: one invocation of
 /// an operation's handler. The task is the coroutine the handler resumes, when it is one;
 /// otherwise the task that started the operation (or none).
@@ -259,7 +268,7 @@ class asio_location {
 // `handler` is the local copy every operation makes of its handler just before invoking it.
 #define BOOST_ASIO_HANDLER_INVOCATION_BEGIN(args) tracked_completion.invocation_begin(handler)
 #define BOOST_ASIO_HANDLER_INVOCATION_END tracked_completion.invocation_end()
-#define BOOST_ASIO_HANDLER_OPERATION(args) (void)0
+#define BOOST_ASIO_HANDLER_OPERATION(args) ::coroscope::detail::asio_operation args
 #define BOOST_ASIO_HANDLER_REACTOR_REGISTRATION(args) (void)0
 #define BOOST_ASIO_HANDLER_REACTOR_DEREGISTRATION(args) \
   ::coroscope::detail::asio_deregistration args

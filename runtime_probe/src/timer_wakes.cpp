@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+#include "timer_wakes.hpp"
+
+#include <algorithm>
+
+namespace coroscope::detail {
+
+void timer_wakes::wait_started(std::uint64_t task, const void* timer, std::uint64_t tick) {
+  auto it = tasks_.find(task);
+  if (it == tasks_.end()) {
+    if (tasks_.size() >= kMaxTasks) return;
+    it = tasks_.emplace(task, task_state{}).first;
+  }
+  task_state& s = it->second;
+  if (s.last_poll > tick) return;  // a poll after this wait began was drained first: it is over
+  unlink(task, s);
+  // `woken_at` stays: the poll a cancel woke drains after the wait it starts.
+  s.timer = timer;
+  s.start = tick;
+  waiters_[timer].push_back(task);
+}
+
+void timer_wakes::cancelled(const void* timer, std::uint64_t canceller, std::uint64_t tick,
+                            bool all, std::vector<wake>& out) {
+  const auto list = waiters_.find(timer);
+  if (list == waiters_.end()) return;
+  std::vector<std::uint64_t>& waiting = list->second;
+  // Waits that began before the cancel; cancel_one takes the oldest of them, as Asio does.
+  const auto woken = [&](std::uint64_t task) {
+    const task_state& s = tasks_.at(task);
+    return s.start < tick && task != canceller;
+  };
+  std::uint64_t oldest = 0;
+  if (!all) {
+    for (const std::uint64_t task : waiting)
+      if (woken(task) && (oldest == 0 || tasks_.at(task).start < tasks_.at(oldest).start))
+        oldest = task;
+    if (oldest == 0) return;
+  }
+  auto kept = waiting.begin();
+  for (const std::uint64_t task : waiting) {
+    if (all ? !woken(task) : task != oldest) {
+      *kept++ = task;
+      continue;
+    }
+    task_state& s = tasks_.at(task);
+    s.timer = nullptr;
+    s.woken_at = tick;
+    out.push_back({task, canceller, tick});
+  }
+  waiting.erase(kept, waiting.end());
+  if (waiting.empty()) waiters_.erase(list);
+}
+
+bool timer_wakes::polled(std::uint64_t task, std::uint64_t begin) {
+  const auto it = tasks_.find(task);
+  if (it == tasks_.end()) return false;
+  task_state& s = it->second;
+  s.last_poll = std::max(s.last_poll, begin);
+  const bool by_cancel = s.woken_at != 0 && begin >= s.woken_at;
+  if (by_cancel) s.woken_at = 0;
+  if (s.timer != nullptr && begin >= s.start) unlink(task, s);  // the timer fired
+  if (s.ended && s.woken_at == 0) tasks_.erase(it);
+  return by_cancel;
+}
+
+void timer_wakes::ended(std::uint64_t task) {
+  const auto it = tasks_.find(task);
+  if (it == tasks_.end()) return;
+  unlink(task, it->second);
+  // A task that ends in the poll a cancel woke drains its end before that poll.
+  if (it->second.woken_at != 0)
+    it->second.ended = true;
+  else
+    tasks_.erase(it);
+}
+
+void timer_wakes::unlink(std::uint64_t task, task_state& s) {
+  if (s.timer == nullptr) return;
+  if (const auto list = waiters_.find(s.timer); list != waiters_.end()) {
+    std::erase(list->second, task);
+    if (list->second.empty()) waiters_.erase(list);
+  }
+  s.timer = nullptr;
+}
+
+}  // namespace coroscope::detail
