@@ -97,10 +97,7 @@ void flight_recorder::record(const event& e) {
     }
     case event_kind::wake: {
       const wake_fields f = e.as_wake();
-      x.what = kind::wake;
-      x.begin = x.end = f.tick;
-      x.aux = f.waker_id;
-      return push(x);
+      return push_wake(e.task_id, f.waker_id, f.tick, e.worker);
     }
     case event_kind::op_start: {
       const op_start_fields f = e.as_op_start();
@@ -112,15 +109,7 @@ void flight_recorder::record(const event& e) {
       const timer_cancel_fields f = e.as_timer_cancel();
       woken_.clear();
       timer_wakes_.cancelled(f.timer, e.task_id, f.tick, f.all, woken_);
-      for (const timer_wakes::wake& w : woken_) {
-        entry wake{};
-        wake.what = kind::wake;
-        wake.task_id = w.task_id;
-        wake.worker = e.worker;
-        wake.begin = wake.end = w.tick;
-        wake.aux = w.waker_id;
-        push(wake);
-      }
+      for (const timer_wakes::wake& w : woken_) push_wake(w.task_id, w.waker_id, w.tick, e.worker);
       return;
     }
     case event_kind::task_complete:
@@ -142,6 +131,17 @@ void flight_recorder::record(const event& e) {
     }
     default: return;
   }
+}
+
+void flight_recorder::push_wake(std::uint64_t task, std::uint64_t waker, std::uint64_t tick,
+                                std::int16_t worker) {
+  entry x{};
+  x.what = kind::wake;
+  x.task_id = task;
+  x.worker = worker;
+  x.begin = x.end = tick;
+  x.aux = waker;
+  push(x);
 }
 
 void flight_recorder::record_lint(const char* lint, std::uint64_t task_id, std::uint64_t tick,
@@ -212,8 +212,8 @@ void flight_recorder::fill(timeline& out, std::uint64_t since_tick,
         if (static_cast<op_kind>(e.op_kind) == op_kind::post && e.aux != 0 && e.aux <= e.begin)
           queued.push_back({worker, to_ns(e.aux), to_ns(e.begin)});
         if (e.task_id == 0) break;
-        const bool self = (e.flags & flag_self_wake) != 0;
         if (e.woken_by_cancel) break;  // its wake is the cancel's (kind::wake)
+        const bool self = (e.flags & flag_self_wake) != 0;
         if (auto waker = waker_of(static_cast<op_kind>(e.op_kind), self)) {
           // A post's tick is when it was queued (made runnable); for I/O and timers the
           // operation's start is not the wake, so the wake is put at the poll it caused.

@@ -75,6 +75,8 @@ class flight_recorder {
   };
 
   void push(const entry& e);
+  /// `waker`'s code made `task` runnable at `tick` (recorded on `worker`).
+  void push_wake(std::uint64_t task, std::uint64_t waker, std::uint64_t tick, std::int16_t worker);
   void evict();
   static std::size_t cost(const lint_entry& l) noexcept { return sizeof(lint_entry) + l.message.size(); }
 

@@ -116,6 +116,23 @@ std::uint64_t now_ns() {
                                         .count());
 }
 
+/// The flows in a written trace from the waker track's "wake <wakee>" instants to polls on
+/// the wakee's track. Each such instant must sit inside a poll of the waker and start one
+/// flow.
+std::size_t wake_flows(const coroscope::test::trace_view& view, const std::string& waker,
+                       const std::string& wakee) {
+  const auto polls = view.slices_of(wakee);
+  std::size_t flows = 0;
+  for (const auto& instant : view.instants_of(waker)) {
+    if (instant.name != "wake " + wakee) continue;
+    EXPECT_EQ(instant.depth, 1u) << "inside a poll of " << waker;
+    EXPECT_EQ(instant.flows_out.size(), 1u);
+    flows += std::count_if(polls.begin(), polls.end(),
+                           [&](const auto& p) { return p.flows_in == instant.flows_out; });
+  }
+  return flows;
+}
+
 std::size_t polls_of(const coroscope::timeline& t, std::uint64_t task) {
   return static_cast<std::size_t>(std::count_if(t.polls.begin(), t.polls.end(),
                                                 [&](const auto& p) { return p.task_id == task; }));
@@ -237,7 +254,7 @@ TEST(FlightRecorder, AChannelSendIsAWakeByTheSendingTask) {
   ASSERT_TRUE(consuming && producing);
   // The consumer: its first poll, one per value and one for the close. The invocations in
   // the producer's polls that only handed its continuation to the io_context are wakes,
-  // not polls. The producer: its first poll and one per send.
+  // not polls.
   EXPECT_EQ(consuming->polls, kSends + 2u);
 
   const std::optional<coroscope::timeline> window = probe.trace_window();
@@ -256,17 +273,9 @@ TEST(FlightRecorder, AChannelSendIsAWakeByTheSendingTask) {
   // In the file: each wake is an instant on the producer's track, inside its poll, with a
   // flow to the consumer's next poll.
   coroscope::test::trace_view view(coroscope::encode_perfetto(*window));
-  const std::string consumer_label = "consumer #" + std::to_string(consuming->id);
-  std::size_t flows = 0;
-  for (const auto& instant : view.instants_of("producer #" + std::to_string(producing->id))) {
-    if (instant.name != "wake " + consumer_label) continue;
-    EXPECT_EQ(instant.depth, 1u) << "inside the producer's poll";
-    ASSERT_EQ(instant.flows_out.size(), 1u);
-    const auto polls = view.slices_of(consumer_label);
-    flows += std::count_if(polls.begin(), polls.end(),
-                           [&](const auto& p) { return p.flows_in == instant.flows_out; });
-  }
-  EXPECT_EQ(flows, kSends + 1u);
+  EXPECT_EQ(wake_flows(view, "producer #" + std::to_string(producing->id),
+                       "consumer #" + std::to_string(consuming->id)),
+            kSends + 1u);
 }
 
 TEST(FlightRecorder, ATimerCancelledByAnotherTaskIsAWakeByThatTask) {
@@ -297,17 +306,9 @@ TEST(FlightRecorder, ATimerCancelledByAnotherTaskIsAWakeByThatTask) {
   EXPECT_EQ(by_timer, static_cast<std::size_t>(kSignals)) << "the signaller's pauses";
   // Each wake is inside the signaller's poll and ends at the waiter's next poll.
   coroscope::test::trace_view view(coroscope::encode_perfetto(*window));
-  const std::string waiter_label = "signalled #" + std::to_string(waiting->id);
-  const auto polls = view.slices_of(waiter_label);
-  std::size_t flows = 0;
-  for (const auto& instant : view.instants_of("signaller #" + std::to_string(signalling->id))) {
-    if (instant.name != "wake " + waiter_label) continue;
-    EXPECT_EQ(instant.depth, 1u) << "inside the signaller's poll";
-    ASSERT_EQ(instant.flows_out.size(), 1u);
-    flows += std::count_if(polls.begin(), polls.end(),
-                           [&](const auto& p) { return p.flows_in == instant.flows_out; });
-  }
-  EXPECT_EQ(flows, static_cast<std::size_t>(kSignals));
+  EXPECT_EQ(wake_flows(view, "signaller #" + std::to_string(signalling->id),
+                       "signalled #" + std::to_string(waiting->id)),
+            static_cast<std::size_t>(kSignals));
 }
 
 TEST(FlightRecorder, AWorkerThatHasExitedKeepsItsName) {
