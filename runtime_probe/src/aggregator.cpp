@@ -554,10 +554,10 @@ const std::string& aggregator::waiting_stack(task_stats& t, const task_record& r
   if (t.waiting_stack_polls == polls) return t.waiting_stack;
   t.waiting_stack_polls = polls;
   t.waiting_stack.clear();
-  std::vector<std::uintptr_t> pcs;
+  walked_chain chain;
   // The symbolizer is the one task naming uses here, under the collector's lock too.
-  if (walk_task(record, pcs, foreign_memory{}) == walk_result::suspended)
-    t.waiting_stack = one_line(symbolize_async_stack(pcs));
+  if (walk_task(record, chain, foreign_memory{}) == walk_result::suspended)
+    t.waiting_stack = one_line(symbolize_async_stack(chain));
   return t.waiting_stack;
 }
 
@@ -670,7 +670,7 @@ std::vector<walked_task> aggregator::walk_live_tasks(std::uint64_t only) {
     w.task.polls = record.polls.load(std::memory_order_relaxed);
     const walk_result walked =
         is_running(t) ? walk_result::running
-                      : walk_task(record, w.pcs, memory, &w.task.async_stack_cut);
+                      : walk_task(record, w.chain, memory, &w.task.async_stack_cut);
     if (walked == walk_result::ended) continue;  // ending right now
     switch (walked) {
       case walk_result::running: w.task.state = dump_state::running; break;

@@ -65,7 +65,7 @@ bool aligned(word p) { return p % alignof(void*) == 0; }
 }  // namespace
 
 foreign_walk walk_foreign_chain(const void* root, std::uintptr_t* out, unsigned max,
-                                const foreign_memory& memory) noexcept {
+                                const foreign_memory& memory, std::uintptr_t* frames) noexcept {
   foreign_walk w;
   word top = 0;
   if (!memory.read(&top, static_cast<const char*>(root) + g_asio_layout.root_top, sizeof top))
@@ -83,6 +83,7 @@ foreign_walk walk_foreign_chain(const void* root, std::uintptr_t* out, unsigned 
   // The chain may change under us: stop at anything odd rather than trust it.
   while (true) {
     if (f.coroutine == 0 || f.resume == 0) break;
+    if (frames) frames[w.depth] = f.coroutine;
     out[w.depth++] = f.resume;
     if (f.caller == base) return w;  // reached the root: the whole chain
     if (w.depth == max || f.caller == 0 || f.caller == frame || !aligned(f.caller)) break;

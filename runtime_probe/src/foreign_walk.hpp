@@ -24,9 +24,10 @@ struct foreign_walk {
 /// Walks the chain rooted at `root` (a root frame as task_record::root holds it) like
 /// walk_async_stack, but through `memory`: nothing it reads is trusted, nothing it follows
 /// can fault. A chain that changed under it gives garbage that its caller's check of the
-/// task's poll counts throws away (task_walk.cpp). About one read per frame.
+/// task's poll counts throws away (task_walk.cpp). About one read per frame. `frames`, when
+/// given, gets each resume function's coroutine frame (where it was read).
 foreign_walk walk_foreign_chain(const void* root, std::uintptr_t* out, unsigned max,
-                                const foreign_memory& memory) noexcept;
+                                const foreign_memory& memory, std::uintptr_t* frames = nullptr) noexcept;
 
 /// Whether chain `root` still has `leaf` on top with no thread attached to it: the check
 /// after a walk, in one read.

@@ -13,6 +13,7 @@
 // garbage ends the walk, which the check then throws away, and never faults the program.
 #include "task_walk.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@
 
 #include "coroscope/detail/asio_layout.hpp"
 #include "coroscope/function_names.hpp"
+#include "coroscope/symbolizer.hpp"
 #include "foreign_walk.hpp"
 #include "shared_symbolizer.hpp"
 
@@ -38,22 +40,27 @@ bool plumbing(const frame& f, const std::string& name) {
 
 }  // namespace
 
-walk_result walk_task(const task_record& t, std::vector<std::uintptr_t>& pcs,
-                      const foreign_memory& memory, bool* cut) {
+walk_result walk_task(const task_record& t, walked_chain& chain, const foreign_memory& memory,
+                      bool* cut) {
+  std::vector<std::uintptr_t>& pcs = chain.pcs;
   pcs.resize(kDumpFrames);
+  chain.frames.resize(kDumpFrames);
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    const std::uint32_t generation = t.generation.load(std::memory_order_acquire);
     const std::uint64_t begins = t.poll_begins.load(std::memory_order_acquire);
     const std::uint64_t ends = t.polls.load(std::memory_order_acquire);
     const void* root = t.root.load(std::memory_order_acquire);
     if (!root) {
       pcs.clear();
+      chain.frames.clear();
       return walk_result::ended;
     }
     if (begins == 0 && ends == 0) {
       pcs.clear();
+      chain.frames.clear();
       return walk_result::not_started;
     }
-    const foreign_walk w = walk_foreign_chain(root, pcs.data(), kDumpFrames, memory);
+    const foreign_walk w = walk_foreign_chain(root, pcs.data(), kDumpFrames, memory, chain.frames.data());
     if (w.result == foreign_walk::attached) continue;  // running
     std::atomic_thread_fence(std::memory_order_acquire);
     if (t.poll_begins.load(std::memory_order_relaxed) != begins ||
@@ -64,45 +71,108 @@ walk_result walk_task(const task_record& t, std::vector<std::uintptr_t>& pcs,
     const bool known = w.result == foreign_walk::suspended;
     if (known && !still_suspended_at(root, w.leaf, memory)) continue;
     pcs.resize(known ? w.depth : 0);
+    chain.frames.resize(pcs.size());
+    chain.record = &t;
+    chain.generation = generation;
+    chain.poll_begins = begins;
+    chain.polls = ends;
+    chain.root = root;
+    chain.leaf = w.leaf;
     if (cut) *cut = !known || w.cut;
     return walk_result::suspended;
   }
   pcs.clear();
+  chain.frames.clear();
   return walk_result::running;
 }
 
 namespace {
 
-/// A resume function as a dump shows it; nothing for plumbing.
-std::optional<async_frame> coroutine_at(symbolizer& symbols, std::uintptr_t pc) {
+/// A resume function as a dump shows it.
+struct coroutine {
+  std::optional<async_frame> frame;  ///< nothing for plumbing
+  suspension_points points;
+};
+
+coroutine coroutine_at(symbolizer& symbols, std::uintptr_t pc) {
   // A resume function's entry: the function that holds it is the coroutine.
   const frame& f = symbols.symbolize(pc, false).back();
   std::string name = f.function.empty() ? std::string("??") : short_function_name(f.function);
-  if (plumbing(f, name)) return std::nullopt;
-  return async_frame{std::move(name), f.file, f.line};
+  if (plumbing(f, name)) return {};
+  coroutine c{async_frame{std::move(name), f.file, f.line}, {}};
+  c.points = symbols.suspensions(pc);
+  return c;
+}
+
+/// The resume index of each frame of `chain` whose coroutine's points are known (0 for the
+/// others), read in one go: all 0 unless the task is still suspended as the walk saw it,
+/// so that the indices are those of the walked chain (the walk's check, once more).
+std::vector<std::uint16_t> resume_indices(const walked_chain& chain,
+                                          const std::vector<const coroutine*>& coroutines) {
+  std::vector<std::uint16_t> indices(chain.pcs.size(), 0);
+  std::vector<foreign_piece> pieces;
+  for (std::size_t i = 0; i < coroutines.size() && i < chain.frames.size(); ++i)
+    if (coroutines[i]->frame && !coroutines[i]->points.points.empty())
+      pieces.push_back({&indices[i],
+                        reinterpret_cast<const char*>(chain.frames[i]) + coroutines[i]->points.index_offset,
+                        sizeof(std::uint16_t)});
+  if (pieces.empty() || chain.record == nullptr) return indices;
+  const foreign_memory memory;
+  const task_record& t = *chain.record;
+  const bool read = memory.read(pieces.data(), static_cast<unsigned>(pieces.size()));
+  std::atomic_thread_fence(std::memory_order_acquire);
+  if (!read || t.generation.load(std::memory_order_relaxed) != chain.generation ||
+      t.poll_begins.load(std::memory_order_relaxed) != chain.poll_begins ||
+      t.polls.load(std::memory_order_relaxed) != chain.polls ||
+      t.root.load(std::memory_order_relaxed) != chain.root ||
+      !still_suspended_at(chain.root, chain.leaf, memory))
+    std::fill(indices.begin(), indices.end(), 0);
+  return indices;
+}
+
+/// The chain's frames, each at the line it waits on when known.
+std::vector<async_frame> stack_of(const walked_chain& chain, const std::vector<const coroutine*>& coroutines) {
+  std::vector<async_frame> out;
+  const std::vector<std::uint16_t> indices = resume_indices(chain, coroutines);
+  for (std::size_t i = 0; i < coroutines.size(); ++i) {
+    if (!coroutines[i]->frame) continue;
+    async_frame f = *coroutines[i]->frame;
+    if (const source_point* at = coroutines[i]->points.at(indices[i]); at && at->line != 0) {
+      f.file = at->file;
+      f.line = at->line;
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
 }
 
 }  // namespace
 
-std::vector<async_frame> symbolize_async_stack(const std::vector<std::uintptr_t>& pcs) {
-  std::vector<async_frame> out;
-  if (pcs.empty()) return out;
-  shared_symbolizer symbols;
-  for (const std::uintptr_t pc : pcs)
-    if (auto f = coroutine_at(*symbols, pc)) out.push_back(*std::move(f));
-  return out;
+std::vector<async_frame> symbolize_async_stack(const walked_chain& chain) {
+  if (chain.pcs.empty()) return {};
+  std::vector<coroutine> seen;
+  {
+    shared_symbolizer symbols;
+    for (const std::uintptr_t pc : chain.pcs) seen.push_back(coroutine_at(*symbols, pc));
+  }
+  std::vector<const coroutine*> coroutines;
+  for (const coroutine& c : seen) coroutines.push_back(&c);
+  return stack_of(chain, coroutines);
 }
 
 void symbolize_async_stacks(std::vector<walked_task>& tasks) {
-  std::unordered_map<std::uintptr_t, std::optional<async_frame>> seen;
-  shared_symbolizer symbols;
+  std::unordered_map<std::uintptr_t, coroutine> seen;
+  {
+    shared_symbolizer symbols;
+    for (const walked_task& w : tasks)
+      for (const std::uintptr_t pc : w.chain.pcs)
+        if (!seen.contains(pc)) seen.emplace(pc, coroutine_at(*symbols, pc));
+  }
+  std::vector<const coroutine*> coroutines;
   for (walked_task& w : tasks) {
-    w.task.async_stack.clear();
-    for (const std::uintptr_t pc : w.pcs) {
-      auto it = seen.find(pc);
-      if (it == seen.end()) it = seen.emplace(pc, coroutine_at(*symbols, pc)).first;
-      if (it->second) w.task.async_stack.push_back(*it->second);
-    }
+    coroutines.clear();
+    for (const std::uintptr_t pc : w.chain.pcs) coroutines.push_back(&seen.at(pc));
+    w.task.async_stack = stack_of(w.chain, coroutines);
   }
 }
 

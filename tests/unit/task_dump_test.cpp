@@ -5,6 +5,7 @@
 // worker runs.
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <thread>
@@ -251,6 +252,56 @@ TEST(TaskDump, SlowAwaitIsToldWhileItStillWaitsWithTheStack) {
   EXPECT_NE(slow->message.find(" took "), std::string::npos) << slow->message;
   EXPECT_NE(slow->message.find(", in wait_gate (task_dump_test.cpp:"), std::string::npos) << slow->message;
   EXPECT_EQ(slow->occurrences, 1u);
+}
+
+// Lines of the co_awaits the next test's task waits on, set as the coroutines pass them.
+std::uint32_t g_leaf_wait_line = 0;
+std::uint32_t g_caller_wait_line = 0;
+
+awaitable<void> wait_between(boost::asio::steady_timer& passed, boost::asio::steady_timer& gate) {
+  boost::system::error_code ec;
+  co_await passed.async_wait(boost::asio::redirect_error(use_awaitable, ec));
+  g_leaf_wait_line = __LINE__ + 1;
+  co_await gate.async_wait(boost::asio::redirect_error(use_awaitable, ec));
+  co_await passed.async_wait(boost::asio::redirect_error(use_awaitable, ec));
+}
+awaitable<void> call_between(boost::asio::steady_timer& passed, boost::asio::steady_timer& gate) {
+  co_await boost::asio::post(co_await boost::asio::this_coro::executor, use_awaitable);
+  g_caller_wait_line = __LINE__ + 1;
+  co_await wait_between(passed, gate);
+  co_await boost::asio::post(co_await boost::asio::this_coro::executor, use_awaitable);
+}
+
+TEST(TaskDump, EachFrameSaysTheLineItWaitsOn) {
+  boost::asio::io_context io;
+  coroscope::probe p{io};
+  boost::asio::steady_timer passed{io, std::chrono::steady_clock::time_point{}};
+  boost::asio::steady_timer gate{io, std::chrono::hours(1)};
+  boost::asio::co_spawn(io, call_between(passed, gate), boost::asio::detached);
+  coroscope::task_dump dump;
+  {
+    worker w{p};
+    ASSERT_TRUE(eventually([&] {
+      dump = p.dump_tasks();
+      return dump.tasks.size() == 1 && dump.tasks[0].state == coroscope::dump_state::waiting &&
+             dump.tasks[0].async_stack.size() == 2;
+    }));
+    boost::asio::post(io, [&] { gate.cancel(); });
+  }
+  const auto& stack = dump.tasks[0].async_stack;
+  ASSERT_EQ(functions(dump.tasks[0]), (std::vector<std::string>{"wait_between", "call_between"}));
+#if defined(__OPTIMIZE__) && !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
+  // An optimized build inlines each await_suspend with its co_await's position.
+  EXPECT_EQ(stack[0].line, g_leaf_wait_line);
+  EXPECT_EQ(stack[1].line, g_caller_wait_line);
+#else
+  // Unoptimized, the points cannot be told apart: a frame keeps its function's line.
+  EXPECT_LE(stack[0].line, g_leaf_wait_line);
+  EXPECT_LE(stack[1].line, g_caller_wait_line);
+#endif
+  for (const auto& f : stack) EXPECT_NE(f.file.find("task_dump_test.cpp"), std::string::npos) << f.file;
+  EXPECT_NE(coroscope::to_string(dump).find("task_dump_test.cpp:" + std::to_string(stack[0].line)),
+            std::string::npos);
 }
 
 TEST(TaskDump, EmptyWithoutTasks) {

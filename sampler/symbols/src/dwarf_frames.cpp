@@ -114,14 +114,29 @@ const std::vector<dwarf_frame_finder::function_range>& dwarf_frame_finder::funct
   return functions;
 }
 
-std::vector<Dwarf_Die> dwarf_frame_finder::indexed_chain(Dwarf_Die* cu, Dwarf_Addr pc) {
-  std::vector<Dwarf_Die> chain;
+const Dwarf_Die* dwarf_frame_finder::function_of(Dwarf_Die* cu, Dwarf_Addr pc) {
   const auto& functions = functions_of(cu);
   auto after = std::upper_bound(functions.begin(), functions.end(), pc,
                                 [](Dwarf_Addr a, const function_range& f) { return a < f.low; });
-  if (after == functions.begin() || pc >= std::prev(after)->high) return chain;
+  if (after == functions.begin() || pc >= std::prev(after)->high) return nullptr;
+  return &std::prev(after)->die;
+}
+
+bool dwarf_frame_finder::function_at(Dwfl_Module* mod, Dwarf_Addr addr, Dwarf_Die* out) {
+  Dwarf_Addr bias = 0;
+  Dwarf_Die* cu = dwfl_module_addrdie(mod, addr, &bias);
+  const Dwarf_Die* function = cu != nullptr ? function_of(cu, addr - bias) : nullptr;
+  if (function == nullptr) return false;
+  *out = *function;
+  return true;
+}
+
+std::vector<Dwarf_Die> dwarf_frame_finder::indexed_chain(Dwarf_Die* cu, Dwarf_Addr pc) {
+  std::vector<Dwarf_Die> chain;
+  const Dwarf_Die* function = function_of(cu, pc);
+  if (function == nullptr) return chain;
   // Down from the function through the scopes that hold the pc; innermost first after.
-  chain.push_back(std::prev(after)->die);
+  chain.push_back(*function);
   for (bool deeper = true; deeper;) {
     deeper = false;
     Dwarf_Die child;

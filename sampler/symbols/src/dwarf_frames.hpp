@@ -48,6 +48,10 @@ class dwarf_frame_finder {
   std::vector<frame> frames(Dwfl_Module* mod, Dwarf_Addr addr, const char* elf_symbol,
                             scope_walk walk = scope_walk::indexed);
 
+  /// The subprogram DIE of the function whose code holds run-time address `addr` in `mod`
+  /// (a concrete, out-of-line function; not an inlined one), or false.
+  bool function_at(Dwfl_Module* mod, Dwarf_Addr addr, Dwarf_Die* out);
+
   /// Forgets every index.
   void clear() noexcept { index_.clear(); }
 
@@ -60,6 +64,8 @@ class dwarf_frame_finder {
   // The CU's functions with code, sorted by `low`; a function with several ranges (a
   // hot and a cold part) appears once per range. Functions do not overlap.
   const std::vector<function_range>& functions_of(Dwarf_Die* cu);
+  // The function whose code holds `pc` (CU-relative), or null.
+  const Dwarf_Die* function_of(Dwarf_Die* cu, Dwarf_Addr pc);
   // The DIEs from the innermost scope holding `pc` out to its function, or empty.
   std::vector<Dwarf_Die> indexed_chain(Dwarf_Die* cu, Dwarf_Addr pc);
 

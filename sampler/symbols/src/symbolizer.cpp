@@ -15,6 +15,7 @@
 #include "dwarf_frames.hpp"
 #include "frame_cache.hpp"
 #include "function_name.hpp"
+#include "suspension_points.hpp"
 #include "symbol_index.hpp"
 
 namespace coroscope {
@@ -63,6 +64,8 @@ struct symbolizer::impl {
   // Keyed by the looked-up address (pc, or pc - 1 for return addresses). Also holds
   // what symbolize() returns.
   detail::frame_cache cache;
+  // Keyed by a coroutine's resume function; dropped with `cache`.
+  std::unordered_map<std::uintptr_t, suspension_points> coroutines;
 
   const std::vector<frame>& symbolize(std::uintptr_t pc, bool return_address) {
     std::uintptr_t addr = return_address && pc != 0 ? pc - 1 : pc;
@@ -80,7 +83,21 @@ struct symbolizer::impl {
     report(reported_once && !unloaded ? report_kind::additions : report_kind::full);
     seen_counters = now;
     // Cached addresses of an unloaded object may now belong to another one.
-    if (unloaded) cache.clear();
+    if (unloaded) {
+      cache.clear();
+      coroutines.clear();
+    }
+  }
+
+  const suspension_points& suspensions(std::uintptr_t resume_fn) {
+    if (auto it = coroutines.find(resume_fn); it != coroutines.end()) return it->second;
+    refresh_modules();
+    if (coroutines.size() >= max_cache_entries) coroutines.clear();
+    suspension_points& points = coroutines[resume_fn];
+    Dwarf_Die actor;
+    if (Dwfl_Module* mod = find_module(resume_fn); mod != nullptr && dwarf.function_at(mod, resume_fn, &actor))
+      points = detail::read_suspension_points(&actor);
+    return points;
   }
 
   // `full` drops modules no longer mapped, and with them every index; `additions` only
@@ -187,6 +204,11 @@ symbolizer& symbolizer::operator=(symbolizer&&) noexcept = default;
 const std::vector<frame>& symbolizer::symbolize(std::uintptr_t pc, bool return_address) {
   if (!impl_) impl_ = std::make_unique<impl>();  // a moved-from symbolizer starts afresh
   return impl_->symbolize(pc, return_address);
+}
+
+const suspension_points& symbolizer::suspensions(std::uintptr_t resume_fn) {
+  if (!impl_) impl_ = std::make_unique<impl>();
+  return impl_->suspensions(resume_fn);
 }
 
 std::size_t symbolizer::cache_size() const noexcept { return impl_ ? impl_->cache.size() : 0; }

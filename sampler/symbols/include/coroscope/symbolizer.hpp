@@ -5,11 +5,33 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "coroscope/profile.hpp"
 
 namespace coroscope {
+
+/// A position in a source file; `line` and `column` 0 when not known.
+struct source_point {
+  std::string file;
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+};
+
+/// Where a coroutine compiled by GCC can be suspended, from its debug info: a suspended
+/// frame's resume index tells which point it waits at.
+struct suspension_points {
+  /// Offset of the frame's 2-byte resume index from the frame's start (where its resume
+  /// function's address is); -1 when not known (not a GCC coroutine, no debug info).
+  std::ptrdiff_t index_offset = -1;
+  /// Every suspension point in resume-index order: the initial suspend, each co_await in
+  /// source order, the final suspend. Empty when the debug info does not tell them all
+  /// apart: in an unoptimized build (see suspension_points.cpp).
+  std::vector<source_point> points;
+  /// The point a frame whose resume index is `index` waits at, or null when not known.
+  const source_point* at(std::uint16_t index) const noexcept;
+};
 
 /// Turns code addresses of this process into frames: demangled function names, file:line,
 /// inlined frames, and the module (path + GNU build id + module-relative address). Uses
@@ -65,6 +87,11 @@ class symbolizer {
   /// `symbolize` (which rewrites it) or the symbolizer's destruction or move. Copy what
   /// must outlive that. A cached answer reuses the previous answer's string buffers.
   const std::vector<frame>& symbolize(std::uintptr_t pc, bool return_address);
+
+  /// The suspension points of the coroutine whose resume function starts at `resume_fn`
+  /// (the first word of its frame). Cached per function, with the same bound and lifetime
+  /// as frames; the reference stays valid until the next call of any member.
+  const suspension_points& suspensions(std::uintptr_t resume_fn);
 
   /// Number of cached addresses.
   std::size_t cache_size() const noexcept;
