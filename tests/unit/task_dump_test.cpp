@@ -3,6 +3,7 @@
 //
 // Task dumps: the async stack of every suspended task, taken from another thread while a
 // worker runs.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -145,6 +146,40 @@ TEST(TaskDump, RunningQueuedAndStartingTasksSaySo) {
   ASSERT_NE(late, nullptr);
   EXPECT_EQ(late->state, coroscope::dump_state::starting);
   EXPECT_NE(coroscope::to_string(dump).find("\"spinner\" [running]"), std::string::npos);
+}
+
+awaitable<void> send_and_hold(channel& ch, std::atomic<bool>& sent, std::atomic<bool>& release) {
+  EXPECT_TRUE(ch.try_send(boost::system::error_code{}, 7));  // completes the waiting receive
+  sent = true;
+  while (!release.load()) std::this_thread::yield();  // the same poll holds the one worker
+  co_return;
+}
+
+TEST(TaskDump, ATaskWokenByAChannelSendIsQueued) {
+  boost::asio::io_context io;
+  coroscope::probe p{io};
+  channel ch{io};
+  std::atomic<bool> sent{false}, release{false};
+  // Plain co_spawn, as a service would: the consumer waits on the channel, then the
+  // producer's poll sends and keeps the only worker, so the consumer's resumption waits.
+  boost::asio::co_spawn(io, order_loop(ch), boost::asio::detached);
+  coroscope::task_dump before, after;
+  {
+    worker w{p};
+    ASSERT_TRUE(eventually([&] {
+      before = p.dump_tasks();
+      return before.tasks.size() == 1 && before.tasks[0].state == coroscope::dump_state::waiting;
+    }));
+    boost::asio::co_spawn(io, send_and_hold(ch, sent, release), boost::asio::detached);
+    ASSERT_TRUE(eventually([&] { return sent.load(); }));
+    after = p.dump_tasks();
+    release = true;
+  }
+  const auto consumer = std::find_if(after.tasks.begin(), after.tasks.end(),
+                                     [&](const auto& t) { return t.id == before.tasks[0].id; });
+  ASSERT_NE(consumer, after.tasks.end());
+  EXPECT_EQ(consumer->state, coroscope::dump_state::queued);
+  EXPECT_EQ(functions(*consumer), (std::vector<std::string>{"receive_order", "order_loop"}));
 }
 
 TEST(TaskDump, StuckWarningSaysWhereTheTaskWaits) {

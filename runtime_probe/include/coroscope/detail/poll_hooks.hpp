@@ -171,6 +171,8 @@ class poll_frame {
     // a wake, not a poll. Its poll is the invocation that runs it.
     if (COROSCOPE_UNLIKELY(typed_ && t && !ran) &&
         (t->forwards || (prev_task_ != nullptr && prev_task_ != t))) {
+      // Scheduled until its next poll begins (this invocation counted as a begin already).
+      t->wake_mark.store(t->poll_begins.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
       if (prev_task_ != nullptr && prev_task_ != t) note_wake(*t, *prev_task_);
       return;
     }
