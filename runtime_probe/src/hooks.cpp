@@ -113,8 +113,10 @@ void on_task_end(task_record& t) noexcept {
   thread_state& st = t_state;
   if (&t == st.current_task)
     st.ran = true;
-  else if (st.current_task != nullptr)
-    count_inline_poll(t);  // resumed inline by Asio inside another task's poll, and ended
+  // Else its handler, posted by other code, runs here (this invocation becomes its last
+  // poll), or Asio resumed it inline inside another task's poll, and it ended.
+  else if ((st.active_frame == nullptr || !st.active_frame->adopt(t)) && st.current_task != nullptr)
+    count_inline_poll(t);
   t.root.store(nullptr, std::memory_order_relaxed);
   record_state expected = record_state::live;
   if (t.state.compare_exchange_strong(expected, record_state::completed,
@@ -159,9 +161,28 @@ void note_migration(task_record& t, worker_slot* w) noexcept {
   if (w) bump(w->migrations);
 }
 
-void note_wake(task_record& t, const task_record& waker) noexcept {
+void note_wake(task_record& t, const task_record& waker, std::uint64_t tick) noexcept {
   if (g_flight_recorders.load(std::memory_order_relaxed) == 0) return;
-  emit_event(make_wake_event(source_of(t), {ticks(), waker.id}));
+  emit_event(make_wake_event(source_of(t), {tick != 0 ? tick : ticks(), waker.id}));
+}
+
+bool poll_frame::adopt(task_record& t) noexcept {
+  thread_state& st = t_state;
+  if (st.active_frame != this || typed_ || st.ran || task_ == &t) return false;
+  task_record* poster = task_;  // the task whose code posted it (the tag's), if any
+  task_ = &t;
+  st.current_task = &t;
+  st.ran = true;
+  begins_ = t.poll_begins.load(std::memory_order_relaxed) + 1;
+  t.poll_begins.store(begins_, std::memory_order_release);
+  migrated_ = t.last_worker.load(std::memory_order_relaxed) != st.worker_index;
+  if (migrated_) t.last_worker.store(st.worker_index, std::memory_order_relaxed);
+  if (st.worker && !prev_task_)
+    st.worker->current_poll.store(pack_current_poll(seq_, t.slot + 1), std::memory_order_relaxed);
+  // Inside the poster's poll when the post was timed (a recorder times every operation).
+  if (poster != nullptr && poster != &t)
+    note_wake(t, *poster, (tag_->flags & op_sampled) != 0 ? tag_->tick : 0);
+  return true;
 }
 
 void on_object_operation(const void* object, const char* op_name) noexcept {

@@ -40,44 +40,48 @@ bool plumbing(const frame& f, const std::string& name) {
 
 }  // namespace
 
+namespace {
+
+/// After the frames of `chain` were read: whether its task is still as the walk saw it
+/// when it began (same record, no poll begun or ended, same root, the leaf still on top
+/// with no thread attached), so that what was read belongs to one suspension.
+bool still_as_walked(const walked_chain& chain, const foreign_memory& memory) {
+  std::atomic_thread_fence(std::memory_order_acquire);
+  const task_record& t = *chain.record;
+  return t.generation.load(std::memory_order_relaxed) == chain.generation &&
+         t.poll_begins.load(std::memory_order_relaxed) == chain.poll_begins &&
+         t.polls.load(std::memory_order_relaxed) == chain.polls &&
+         t.root.load(std::memory_order_relaxed) == chain.root &&
+         (chain.leaf == nullptr || still_suspended_at(chain.root, chain.leaf, memory));
+}
+
+}  // namespace
+
 walk_result walk_task(const task_record& t, walked_chain& chain, const foreign_memory& memory,
                       bool* cut) {
   std::vector<std::uintptr_t>& pcs = chain.pcs;
-  pcs.resize(kDumpFrames);
-  chain.frames.resize(kDumpFrames);
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    const std::uint32_t generation = t.generation.load(std::memory_order_acquire);
-    const std::uint64_t begins = t.poll_begins.load(std::memory_order_acquire);
-    const std::uint64_t ends = t.polls.load(std::memory_order_acquire);
-    const void* root = t.root.load(std::memory_order_acquire);
-    if (!root) {
+    pcs.resize(kDumpFrames);
+    chain.frames.resize(kDumpFrames);
+    chain.record = &t;
+    chain.generation = t.generation.load(std::memory_order_acquire);
+    chain.poll_begins = t.poll_begins.load(std::memory_order_acquire);
+    chain.polls = t.polls.load(std::memory_order_acquire);
+    chain.root = t.root.load(std::memory_order_acquire);
+    chain.leaf = nullptr;
+    if (!chain.root || (chain.poll_begins == 0 && chain.polls == 0)) {
       pcs.clear();
       chain.frames.clear();
-      return walk_result::ended;
+      return chain.root ? walk_result::not_started : walk_result::ended;
     }
-    if (begins == 0 && ends == 0) {
-      pcs.clear();
-      chain.frames.clear();
-      return walk_result::not_started;
-    }
-    const foreign_walk w = walk_foreign_chain(root, pcs.data(), kDumpFrames, memory, chain.frames.data());
+    const foreign_walk w = walk_foreign_chain(chain.root, pcs.data(), kDumpFrames, memory, chain.frames.data());
     if (w.result == foreign_walk::attached) continue;  // running
-    std::atomic_thread_fence(std::memory_order_acquire);
-    if (t.poll_begins.load(std::memory_order_relaxed) != begins ||
-        t.polls.load(std::memory_order_relaxed) != ends ||
-        t.root.load(std::memory_order_relaxed) != root)
-      continue;
     // A root that stayed put but cannot be read: the reads are not allowed here (seccomp).
     const bool known = w.result == foreign_walk::suspended;
-    if (known && !still_suspended_at(root, w.leaf, memory)) continue;
+    if (known) chain.leaf = w.leaf;
+    if (!still_as_walked(chain, memory)) continue;
     pcs.resize(known ? w.depth : 0);
     chain.frames.resize(pcs.size());
-    chain.record = &t;
-    chain.generation = generation;
-    chain.poll_begins = begins;
-    chain.polls = ends;
-    chain.root = root;
-    chain.leaf = w.leaf;
     if (cut) *cut = !known || w.cut;
     return walk_result::suspended;
   }
@@ -105,8 +109,8 @@ coroutine coroutine_at(symbolizer& symbols, std::uintptr_t pc) {
 }
 
 /// The resume index of each frame of `chain` whose coroutine's points are known (0 for the
-/// others), read in one go: all 0 unless the task is still suspended as the walk saw it,
-/// so that the indices are those of the walked chain (the walk's check, once more).
+/// others), read in one go: all 0 unless the task is still as the walk saw it, so that
+/// the indices are those of the walked chain.
 std::vector<std::uint16_t> resume_indices(const walked_chain& chain,
                                           const std::vector<const coroutine*>& coroutines) {
   std::vector<std::uint16_t> indices(chain.pcs.size(), 0);
@@ -118,14 +122,7 @@ std::vector<std::uint16_t> resume_indices(const walked_chain& chain,
                         sizeof(std::uint16_t)});
   if (pieces.empty() || chain.record == nullptr) return indices;
   const foreign_memory memory;
-  const task_record& t = *chain.record;
-  const bool read = memory.read(pieces.data(), static_cast<unsigned>(pieces.size()));
-  std::atomic_thread_fence(std::memory_order_acquire);
-  if (!read || t.generation.load(std::memory_order_relaxed) != chain.generation ||
-      t.poll_begins.load(std::memory_order_relaxed) != chain.poll_begins ||
-      t.polls.load(std::memory_order_relaxed) != chain.polls ||
-      t.root.load(std::memory_order_relaxed) != chain.root ||
-      !still_suspended_at(chain.root, chain.leaf, memory))
+  if (!memory.read(pieces.data(), static_cast<unsigned>(pieces.size())) || !still_as_walked(chain, memory))
     std::fill(indices.begin(), indices.end(), 0);
   return indices;
 }

@@ -14,7 +14,9 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -101,6 +103,36 @@ asio::awaitable<void> signaller(asio::steady_timer& signal, int n) {
     pause.expires_after(1ms);
     co_await pause.async_wait(asio::use_awaitable);
     signal.cancel_one();
+  }
+}
+
+// An event of the kind services write for themselves: a waiter parks its completion
+// handler, the setter posts every parked one.
+struct parked_handlers {
+  std::vector<asio::any_completion_handler<void()>> waiters;
+
+  auto async_wait() {
+    return asio::async_initiate<const asio::use_awaitable_t<>, void()>(
+        [this](auto handler) { waiters.emplace_back(std::move(handler)); }, asio::use_awaitable);
+  }
+  void set(asio::io_context& io) {
+    for (auto& handler : waiters) asio::post(io, std::move(handler));
+    waiters.clear();
+  }
+};
+
+asio::awaitable<void> parked(parked_handlers& event, int n) {
+  for (int i = 0; i < n; ++i) co_await event.async_wait();
+}
+
+asio::awaitable<void> setter(asio::io_context& io, parked_handlers& event, int n, int& polls) {
+  ++polls;
+  for (int i = 0; i < n; ++i) {
+    while (event.waiters.empty()) {
+      co_await asio::post(asio::use_awaitable);
+      ++polls;
+    }
+    event.set(io);
   }
 }
 
@@ -276,6 +308,39 @@ TEST(FlightRecorder, AChannelSendIsAWakeByTheSendingTask) {
   EXPECT_EQ(wake_flows(view, "producer #" + std::to_string(producing->id),
                        "consumer #" + std::to_string(consuming->id)),
             kSends + 1u);
+}
+
+TEST(FlightRecorder, AHandlerPostedByAnotherTaskIsAWakeByThatTask) {
+  constexpr int kSets = 4;
+  asio::io_context io;
+  coroscope::probe probe{io, {.flight_recorder = "30s", .read_environment = false}};
+  parked_handlers event;
+  int setter_polls = 0;
+  asio::co_spawn(io, parked(event, kSets), asio::detached);
+  asio::co_spawn(io, setter(io, event, kSets, setter_polls), asio::detached);
+  io.run();
+  const coroscope::snapshot s = probe.snapshot();
+  const auto* waiting = find_task(s, "parked");  // named, though it starts no operation
+  const auto* setting = find_task(s, "setter");
+  ASSERT_TRUE(waiting && setting);
+  // Each resumption of the waiter is its own poll, not the setter's.
+  EXPECT_EQ(waiting->polls, kSets + 1u);
+  EXPECT_EQ(setting->polls, static_cast<std::uint64_t>(setter_polls));
+  const std::optional<coroscope::timeline> window = probe.trace_window();
+  ASSERT_TRUE(window);
+  EXPECT_EQ(polls_of(*window, waiting->id), waiting->polls);
+  std::size_t by_setter = 0;
+  for (const auto& w : window->wakes) {
+    if (w.task_id != waiting->id) continue;
+    EXPECT_EQ(w.waker, coroscope::timeline::waker_kind::task);
+    by_setter += w.waker_task_id == setting->id;
+  }
+  EXPECT_EQ(by_setter, static_cast<std::size_t>(kSets));
+  // Each wake is an instant inside one of the setter's polls, flowing to the waiter.
+  coroscope::test::trace_view view(coroscope::encode_perfetto(*window));
+  EXPECT_EQ(wake_flows(view, "setter #" + std::to_string(setting->id),
+                       "parked #" + std::to_string(waiting->id)),
+            static_cast<std::size_t>(kSets));
 }
 
 TEST(FlightRecorder, ATimerCancelledByAnotherTaskIsAWakeByThatTask) {

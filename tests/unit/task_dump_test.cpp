@@ -57,6 +57,11 @@ awaitable<void> receive_order(channel& ch) {
 }
 awaitable<void> order_loop(channel& ch) { co_await receive_order(ch); }
 
+// Found, waiting, and with `frames` frames when that is not 0.
+bool waits(const coroscope::dumped_task* t, std::size_t frames = 0) {
+  return t && t->state == coroscope::dump_state::waiting && (frames == 0 || t->async_stack.size() == frames);
+}
+
 std::vector<std::string> functions(const coroscope::dumped_task& t) {
   std::vector<std::string> out;
   for (const auto& f : t.async_stack) out.push_back(f.function);
@@ -81,10 +86,7 @@ TEST(TaskDump, SuspendedTasksShowTheirChainLeafFirst) {
     worker w{p};
     ASSERT_TRUE(eventually([&] {
       dump = p.dump_tasks();
-      const auto* s = find(dump, "session");
-      const auto* o = find(dump, "orders");
-      return s && o && s->state == coroscope::dump_state::waiting &&
-             o->state == coroscope::dump_state::waiting;
+      return waits(find(dump, "session")) && waits(find(dump, "orders"));
     }));
     boost::asio::post(io, [&] {
       timer.cancel();
@@ -171,9 +173,10 @@ TEST(TaskDump, ATaskWokenByAChannelSendIsQueued) {
       return before.tasks.size() == 1 && before.tasks[0].state == coroscope::dump_state::waiting;
     }));
     boost::asio::co_spawn(io, send_and_hold(ch, sent, release), boost::asio::detached);
-    ASSERT_TRUE(eventually([&] { return sent.load(); }));
-    after = p.dump_tasks();
-    release = true;
+    const bool was_sent = eventually([&] { return sent.load(); });
+    if (was_sent) after = p.dump_tasks();
+    release = true;  // before the worker is joined, whatever happened
+    ASSERT_TRUE(was_sent);
   }
   const auto consumer = std::find_if(after.tasks.begin(), after.tasks.end(),
                                      [&](const auto& t) { return t.id == before.tasks[0].id; });
@@ -289,9 +292,10 @@ TEST(TaskDump, SlowAwaitIsToldWhileItStillWaitsWithTheStack) {
   EXPECT_EQ(slow->occurrences, 1u);
 }
 
-// Lines of the co_awaits the next test's task waits on, set as the coroutines pass them.
+// Lines of the co_awaits the next test's tasks wait on, set as the coroutines pass them.
 std::uint32_t g_leaf_wait_line = 0;
 std::uint32_t g_caller_wait_line = 0;
+std::uint32_t g_first_wait_line = 0;
 
 awaitable<void> wait_between(boost::asio::steady_timer& passed, boost::asio::steady_timer& gate) {
   boost::system::error_code ec;
@@ -306,6 +310,14 @@ awaitable<void> call_between(boost::asio::steady_timer& passed, boost::asio::ste
   co_await wait_between(passed, gate);
   co_await boost::asio::post(co_await boost::asio::this_coro::executor, use_awaitable);
 }
+// The first of three awaits of one type: an order read backwards would name the last.
+awaitable<void> wait_first(boost::asio::steady_timer& gate, boost::asio::steady_timer& passed) {
+  boost::system::error_code ec;
+  g_first_wait_line = __LINE__ + 1;
+  co_await gate.async_wait(boost::asio::redirect_error(use_awaitable, ec));
+  co_await passed.async_wait(boost::asio::redirect_error(use_awaitable, ec));
+  co_await passed.async_wait(boost::asio::redirect_error(use_awaitable, ec));
+}
 
 TEST(TaskDump, EachFrameSaysTheLineItWaitsOn) {
   boost::asio::io_context io;
@@ -313,26 +325,30 @@ TEST(TaskDump, EachFrameSaysTheLineItWaitsOn) {
   boost::asio::steady_timer passed{io, std::chrono::steady_clock::time_point{}};
   boost::asio::steady_timer gate{io, std::chrono::hours(1)};
   boost::asio::co_spawn(io, call_between(passed, gate), boost::asio::detached);
+  boost::asio::co_spawn(io, wait_first(gate, passed), boost::asio::detached);
   coroscope::task_dump dump;
   {
     worker w{p};
     ASSERT_TRUE(eventually([&] {
       dump = p.dump_tasks();
-      return dump.tasks.size() == 1 && dump.tasks[0].state == coroscope::dump_state::waiting &&
-             dump.tasks[0].async_stack.size() == 2;
+      return waits(find(dump, "call_between"), 2) && waits(find(dump, "wait_first"), 1);
     }));
     boost::asio::post(io, [&] { gate.cancel(); });
   }
-  const auto& stack = dump.tasks[0].async_stack;
-  ASSERT_EQ(functions(dump.tasks[0]), (std::vector<std::string>{"wait_between", "call_between"}));
+  const auto& stack = find(dump, "call_between")->async_stack;
+  ASSERT_EQ(functions(*find(dump, "call_between")),
+            (std::vector<std::string>{"wait_between", "call_between"}));
+  const auto& first = find(dump, "wait_first")->async_stack[0];
 #if defined(__OPTIMIZE__) && !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
   // An optimized build inlines each await_suspend with its co_await's position.
   EXPECT_EQ(stack[0].line, g_leaf_wait_line);
   EXPECT_EQ(stack[1].line, g_caller_wait_line);
+  EXPECT_EQ(first.line, g_first_wait_line);
 #else
   // Unoptimized, the points cannot be told apart: a frame keeps its function's line.
   EXPECT_LE(stack[0].line, g_leaf_wait_line);
   EXPECT_LE(stack[1].line, g_caller_wait_line);
+  EXPECT_LE(first.line, g_first_wait_line);
 #endif
   for (const auto& f : stack) EXPECT_NE(f.file.find("task_dump_test.cpp"), std::string::npos) << f.file;
   EXPECT_NE(coroscope::to_string(dump).find("task_dump_test.cpp:" + std::to_string(stack[0].line)),

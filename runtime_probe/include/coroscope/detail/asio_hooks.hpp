@@ -227,10 +227,15 @@ class asio_location {
       return;
     }
     if (t == nullptr) return;
-    if (t == st.current_task)
+    if (t == st.current_task) {
       st.ran = true;
-    else
+      // Its frames are still: named here too, as a coroutine may start no Asio operation of
+      // its own (it parks its handler for another task to post).
+      if (COROSCOPE_UNLIKELY(t->entry_fn.load(std::memory_order_relaxed) == 0))
+        note_running_entry_function(*t);
+    } else if (st.active_frame == nullptr || !st.active_frame->adopt(*t)) {
       count_inline_poll(*t);  // Asio resumed it inline (dispatch), with no invocation hook
+    }
   }
 
   COROSCOPE_HOT void leave() noexcept {

@@ -58,8 +58,9 @@ void count_inline_poll(task_record& t) noexcept;  ///< resumed with no hook (Asi
 void end_inline_first_poll(task_record& t, std::uint64_t begin) noexcept;
 void note_steal(worker_slot& w, std::int16_t from) noexcept;
 void note_migration(task_record& t, worker_slot* w) noexcept;  ///< polled on another worker
-/// `waker`'s poll made `t` runnable (an event while a flight recorder is on).
-void note_wake(task_record& t, const task_record& waker) noexcept;
+/// `waker`'s poll made `t` runnable (an event while a flight recorder is on), at `tick`
+/// (0: now).
+void note_wake(task_record& t, const task_record& waker, std::uint64_t tick = 0) noexcept;
 /// This operation is timed: its start, and the I/O object it runs on.
 void sample_op(op_tag& tag, const void* object, std::uintmax_t native_handle) noexcept;
 /// Notes the entry function of `t`, which is running on this thread (its coroutine frames
@@ -143,8 +144,8 @@ class poll_frame {
     }
     if (COROSCOPE_UNLIKELY(timed_)) begin_ = ticks();
     if (t) {
-      t->poll_begins.store(t->poll_begins.load(std::memory_order_relaxed) + 1,
-                           std::memory_order_release);
+      begins_ = t->poll_begins.load(std::memory_order_relaxed) + 1;
+      t->poll_begins.store(begins_, std::memory_order_release);
       // Now, not at the end: the sampler walks the task's frames only on its latest poller.
       migrated_ = t->last_worker.load(std::memory_order_relaxed) != st.worker_index;
       if (COROSCOPE_UNLIKELY(migrated_))
@@ -154,6 +155,13 @@ class poll_frame {
       w->current_poll.store(pack_current_poll(seq_, t ? t->slot + 1 : 0),
                             std::memory_order_relaxed);
   }
+
+  /// A coroutine of task `t` resumes inside this invocation, the innermost one, which is
+  /// type-erased and has run no coroutine of its own task: a handler of `t` that another
+  /// task (the tagged one) or other code posted, such as a waiter's handler an event
+  /// parked for its setter to post. The invocation becomes `t`'s poll, woken by the task
+  /// that posted it. False (nothing changed) for any other invocation. Out of line.
+  bool adopt(task_record& t) noexcept;
 
   COROSCOPE_HOT void end() noexcept {
     thread_state& st = t_state;
@@ -171,8 +179,9 @@ class poll_frame {
     // a wake, not a poll. Its poll is the invocation that runs it.
     if (COROSCOPE_UNLIKELY(typed_ && t && !ran) &&
         (t->forwards || (prev_task_ != nullptr && prev_task_ != t))) {
-      // Scheduled until its next poll begins (this invocation counted as a begin already).
-      t->wake_mark.store(t->poll_begins.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+      // Scheduled until its next poll begins, which another worker may have begun already
+      // (then the mark is stale at once): this invocation counted as begin `begins_`.
+      t->wake_mark.store(begins_ + 1, std::memory_order_relaxed);
       if (prev_task_ != nullptr && prev_task_ != t) note_wake(*t, *prev_task_);
       return;
     }
@@ -205,12 +214,14 @@ class poll_frame {
 
  private:
   // No initializers: a frame is built for every handler invocation, hooks on or off, and
-  // `begin` sets each field `end` reads (begin_ only when timed_, migrated_ only with a task).
+  // `begin` sets each field `end` reads (begin_ only when timed_, begins_ and migrated_ only
+  // with a task).
   task_record* task_;
   task_record* prev_task_;
   task_record* prev_initiating_;
   poll_frame* prev_frame_;
   std::uint64_t begin_;
+  std::uint64_t begins_;  // the task's poll_begins after this invocation's (with a task)
   std::uint64_t seq_;
   const op_tag* tag_;  // the invocation's copy (asio_completion), alive until end
   bool typed_;
