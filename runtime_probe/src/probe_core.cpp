@@ -90,10 +90,10 @@ probe_core::probe_core(boost::asio::io_context& io_context, const probe_options&
   if (recording_) g_live_probes.fetch_add(1, std::memory_order_acq_rel);
   if (options_.flight_recorder_bytes != 0) {
     g_flight_recorders.fetch_add(1, std::memory_order_relaxed);
-    // The window's CPU samples: kept while sampling runs, which the recorder keeps on.
+    // CPU samples are kept for the window while sampling runs; the recorder does not start
+    // the sampler (README, "Flight recorder").
     lost_recent_samples_at_start_ = recent_cpu_samples().lost();
     recent_cpu_samples().keep(options_.flight_recorder_window);
-    profiles_.hold_sampling();
   }
 }
 
@@ -104,7 +104,6 @@ void probe_core::detach() noexcept {
   if (recording_) g_live_probes.fetch_sub(1, std::memory_order_acq_rel);
   if (options_.flight_recorder_bytes != 0) {
     g_flight_recorders.fetch_sub(1, std::memory_order_relaxed);
-    profiles_.release_sampling();
     recent_cpu_samples().release(options_.flight_recorder_window);
   }
   probe_registry::remove(id_);
