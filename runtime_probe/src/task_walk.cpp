@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "coroscope/detail/asio_layout.hpp"
 #include "coroscope/function_names.hpp"
@@ -37,10 +38,6 @@ bool plumbing(const frame& f, const std::string& name) {
   return f.file.find("/boost/asio/") != std::string::npos || name.starts_with("boost::asio::") ||
          name.starts_with("coroscope::detail::");
 }
-
-}  // namespace
-
-namespace {
 
 /// After the frames of `chain` were read: whether its task is still as the walk saw it
 /// when it began (same record, no poll begun or ended, same root, the leaf still on top
@@ -146,15 +143,10 @@ std::vector<async_frame> stack_of(const walked_chain& chain, const std::vector<c
 }  // namespace
 
 std::vector<async_frame> symbolize_async_stack(const walked_chain& chain) {
-  if (chain.pcs.empty()) return {};
-  std::vector<coroutine> seen;
-  {
-    shared_symbolizer symbols;
-    for (const std::uintptr_t pc : chain.pcs) seen.push_back(coroutine_at(*symbols, pc));
-  }
-  std::vector<const coroutine*> coroutines;
-  for (const coroutine& c : seen) coroutines.push_back(&c);
-  return stack_of(chain, coroutines);
+  std::vector<walked_task> one(1);
+  one[0].chain = chain;
+  symbolize_async_stacks(one);
+  return std::move(one[0].task.async_stack);
 }
 
 void symbolize_async_stacks(std::vector<walked_task>& tasks) {
