@@ -13,6 +13,7 @@
 #include "coroscope/base/hex.hpp"
 #include "coroscope/base/thread_cpu.hpp"
 #include "coroscope/core/heap_link.hpp"
+#include "recent_samples.hpp"
 #include "task_naming.hpp"
 #include "thread_sched.hpp"
 #include "workers.hpp"
@@ -89,7 +90,7 @@ aggregator::aggregator(const resolved_options& options, const worker_table& work
       recorder_(options.flight_recorder_window.count() > 0
                     ? to_ticks(options.flight_recorder_window)
                     : 0,
-                options.flight_recorder_bytes) {}
+                options.flight_recorder_bytes - recorder_sample_bytes(options.flight_recorder_bytes)) {}
 
 aggregator::~aggregator() = default;
 

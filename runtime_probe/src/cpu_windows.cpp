@@ -84,9 +84,11 @@ std::uint64_t unix_now_ns() {
 
 class cpu_window {
  public:
-  explicit cpu_window(std::int64_t period_ns) : period_ns_(period_ns), start_ns_(unix_now_ns()) {}
+  cpu_window(std::int64_t period_ns, bool keep_profile)
+      : keeps_profile(keep_profile), period_ns_(period_ns), start_ns_(unix_now_ns()) {}
 
   void add(const sampling::raw_sample& s) {
+    if (!keeps_profile) return;
     std::string key = key_of(s);
     auto it = stacks_.find(key);
     if (it == stacks_.end()) {
@@ -102,6 +104,7 @@ class cpu_window {
   }
 
   bool open = true;
+  const bool keeps_profile;
   std::int64_t period_ns_;
   std::uint64_t start_ns_;
   std::unordered_map<std::string, folded> stacks_;
@@ -118,7 +121,7 @@ class profiling_hub {
     return *hub;
   }
 
-  std::shared_ptr<cpu_window> open(const sampling::sampler_options& options) {
+  std::shared_ptr<cpu_window> open(const sampling::sampler_options& options, bool keep_profile) {
     std::lock_guard lock(mutex_);
     if (windows_.empty()) {
       if (!sampling::running()) {
@@ -131,7 +134,7 @@ class profiling_hub {
       if (!drainer_.joinable()) drainer_ = std::jthread([this](std::stop_token stop) { drain_loop(stop); });
     }
     const double hz = std::max(1u, sampling::options().frequency_hz);
-    auto window = std::make_shared<cpu_window>(static_cast<std::int64_t>(1e9 / hz));
+    auto window = std::make_shared<cpu_window>(static_cast<std::int64_t>(1e9 / hz), keep_profile);
     windows_.push_back(window);
     return window;
   }
@@ -152,7 +155,7 @@ class profiling_hub {
       }
     }
     if (finished_drainer.joinable()) finished_drainer.join();
-    return build(*window);
+    return window->keeps_profile ? build(*window) : cpu_profile{};
   }
 
  private:
@@ -210,8 +213,9 @@ class profiling_hub {
 
 }  // namespace
 
-std::shared_ptr<cpu_window> open_cpu_window(const sampling::sampler_options& options) {
-  return profiling_hub::instance().open(options);
+std::shared_ptr<cpu_window> open_cpu_window(const sampling::sampler_options& options,
+                                            bool keep_profile) {
+  return profiling_hub::instance().open(options, keep_profile);
 }
 
 cpu_profile close_cpu_window(const std::shared_ptr<cpu_window>& window) {

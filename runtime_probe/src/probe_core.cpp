@@ -90,10 +90,11 @@ probe_core::probe_core(boost::asio::io_context& io_context, const probe_options&
   if (recording_) g_live_probes.fetch_add(1, std::memory_order_acq_rel);
   if (options_.flight_recorder_bytes != 0) {
     g_flight_recorders.fetch_add(1, std::memory_order_relaxed);
-    // CPU samples are kept for the window while sampling runs; the recorder does not start
-    // the sampler (README, "Flight recorder").
+    // The window's CPU samples: kept while sampling runs, which the recorder keeps on.
     lost_recent_samples_at_start_ = recent_cpu_samples().lost();
-    recent_cpu_samples().keep(options_.flight_recorder_window);
+    recent_cpu_samples().keep(options_.flight_recorder_window,
+                              recorder_sample_bytes(options_.flight_recorder_bytes));
+    profiles_.hold_sampling();
   }
 }
 
@@ -104,7 +105,9 @@ void probe_core::detach() noexcept {
   if (recording_) g_live_probes.fetch_sub(1, std::memory_order_acq_rel);
   if (options_.flight_recorder_bytes != 0) {
     g_flight_recorders.fetch_sub(1, std::memory_order_relaxed);
-    recent_cpu_samples().release(options_.flight_recorder_window);
+    profiles_.release_sampling();
+    recent_cpu_samples().release(options_.flight_recorder_window,
+                                 recorder_sample_bytes(options_.flight_recorder_bytes));
   }
   probe_registry::remove(id_);
   collector::instance().remove_probe(id_);
@@ -181,8 +184,12 @@ std::optional<timeline> probe_core::trace_window(std::chrono::nanoseconds last, 
     return aggregator_.trace_window(
         last, count_since(c.dropped_events(), dropped_events_at_start_) + lost_samples, queued);
   });
-  if (window) add_counters(*window, queued, counter_step_ns(window->end_ns - window->begin_ns));
-  if (window && cpu_samples) add_recent_samples(*window, since);  // off the collector's lock
+  if (!window) return window;
+  add_counters(*window, queued, counter_step_ns(window->end_ns - window->begin_ns));
+  // Samples older than the oldest event kept would start the window where its events have
+  // been evicted: the window's span is its events'.
+  if (window->end_ns != 0) since = std::max(since, window->begin_ns);
+  if (cpu_samples) add_recent_samples(*window, since);  // off the collector's lock
   return window;
 }
 

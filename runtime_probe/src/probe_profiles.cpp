@@ -3,7 +3,12 @@
 #include "probe_profiles.hpp"
 
 #include <condition_variable>
+#include <cstdio>
+#include <exception>
 #include <mutex>
+#include <string>
+
+#include <coroscope/base/env_error_line.hpp>
 
 namespace coroscope::detail {
 
@@ -24,6 +29,28 @@ probe_profiles::probe_profiles(const resolved_options& options)
 probe_profiles::~probe_profiles() {
   std::lock_guard lock(mutex_);
   if (api_window_) close_cpu_window(api_window_);
+  if (held_) close_cpu_window(held_);
+}
+
+void probe_profiles::hold_sampling() {
+  std::lock_guard lock(mutex_);
+  if (held_) return;
+  try {
+    held_ = open_cpu_window(sampler_, false);
+  } catch (const std::exception& e) {
+    const std::string text = std::string("flight recorder: CPU sampling could not start (") +
+                             e.what() + "); the window has no CPU samples";
+    std::fputs(env::error_line(text).c_str(), stderr);
+  }
+}
+
+void probe_profiles::release_sampling() {
+  std::shared_ptr<cpu_window> held;
+  {
+    std::lock_guard lock(mutex_);
+    held = std::move(held_);
+  }
+  if (held) close_cpu_window(held);
 }
 
 void probe_profiles::start() {

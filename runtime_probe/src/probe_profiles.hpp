@@ -29,10 +29,17 @@ class probe_profiles {
 
   const sampling::sampler_options& sampler_options() const noexcept { return sampler_; }
 
+  /// Keeps the sampler running until `release_sampling` without keeping a profile: the
+  /// flight recorder's CPU samples. When the sampler cannot start, says why on stderr in
+  /// one line and the recorder goes on without samples.
+  void hold_sampling();
+  void release_sampling();
+
  private:
   const sampling::sampler_options sampler_;
   std::mutex mutex_;
   std::shared_ptr<cpu_window> api_window_;
+  std::shared_ptr<cpu_window> held_;
 };
 
 }  // namespace coroscope::detail

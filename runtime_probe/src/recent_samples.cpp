@@ -17,16 +17,16 @@ std::int64_t clock_ns(clockid_t clock) noexcept {
 
 }  // namespace
 
-void recent_samples::keep(std::chrono::nanoseconds window) {
+void recent_samples::keep(std::chrono::nanoseconds window, std::size_t max_bytes) {
   std::lock_guard lock(mutex_);
-  windows_.push_back(window);
+  holders_.push_back({window, max_bytes});
 }
 
-void recent_samples::release(std::chrono::nanoseconds window) {
+void recent_samples::release(std::chrono::nanoseconds window, std::size_t max_bytes) {
   std::lock_guard lock(mutex_);
-  auto it = std::find(windows_.begin(), windows_.end(), window);
-  if (it != windows_.end()) windows_.erase(it);
-  if (windows_.empty()) {
+  auto it = std::find(holders_.begin(), holders_.end(), holder{window, max_bytes});
+  if (it != holders_.end()) holders_.erase(it);
+  if (holders_.empty()) {
     samples_.clear();
     bytes_ = 0;
   }
@@ -34,16 +34,23 @@ void recent_samples::release(std::chrono::nanoseconds window) {
 
 bool recent_samples::on() const {
   std::lock_guard lock(mutex_);
-  return !windows_.empty();
+  return !holders_.empty();
 }
 
 std::chrono::nanoseconds recent_samples::longest_window_locked() const {
   std::chrono::nanoseconds longest{0};
-  for (std::chrono::nanoseconds w : windows_) {
-    if (w.count() <= 0) return std::chrono::nanoseconds{0};  // one recorder bounded by bytes only
-    longest = std::max(longest, w);
+  for (const holder& h : holders_) {
+    if (h.window.count() <= 0) return std::chrono::nanoseconds{0};  // one recorder bounded by bytes only
+    longest = std::max(longest, h.window);
   }
   return longest;
+}
+
+// The smallest: every recorder's events and samples stay within its own bound.
+std::size_t recent_samples::smallest_bytes_locked() const {
+  std::size_t smallest = kNoByteBound;
+  for (const holder& h : holders_) smallest = std::min(smallest, h.max_bytes);
+  return smallest;
 }
 
 void recent_samples::add(std::span<const sampling::raw_sample> batch) {
@@ -57,7 +64,7 @@ void recent_samples::add(std::span<const sampling::raw_sample> batch) {
 void recent_samples::add(std::span<const sampling::raw_sample> batch, std::uint64_t now_ns,
                          std::int64_t realtime_minus_monotonic_ns) {
   std::lock_guard lock(mutex_);
-  if (windows_.empty()) return;
+  if (holders_.empty()) return;
   const std::chrono::nanoseconds window = longest_window_locked();
   const std::uint64_t oldest =
       window.count() > 0 && now_ns > static_cast<std::uint64_t>(window.count())
@@ -89,7 +96,8 @@ void recent_samples::add(std::span<const sampling::raw_sample> batch, std::uint6
     samples_.push_back(std::move(k));
   }
   while (!samples_.empty() && samples_.front().time_ns < oldest) pop_front_locked();
-  while (samples_.size() > max_samples_) {
+  const std::size_t max_bytes = smallest_bytes_locked();
+  while (!samples_.empty() && (samples_.size() > max_samples_ || bytes_ > max_bytes)) {
     pop_front_locked();
     ++lost_;
   }

@@ -15,7 +15,8 @@
 namespace coroscope::detail {
 
 /// The CPU samples the flight recorder's window shows (issue 16): the most recent ones,
-/// unsymbolized, bounded by count and by the longest window of the recorders that keep it.
+/// unsymbolized, bounded by count, by the longest window of the recorders that keep it and
+/// by the smallest byte share they give it (recorder_sample_bytes).
 /// Filled by the CPU windows' drain thread from the samples it drains anyway (every 50 ms,
 /// never in the signal handler nor on a worker); read when a window is taken. Its own
 /// mutex, never the collector's: the drain thread and the collector do not wait on each
@@ -37,15 +38,19 @@ class recent_samples {
 
   explicit recent_samples(std::size_t max_samples = kDefaultMaxSamples) : max_samples_(max_samples) {}
 
-  /// A recorder that keeps the last `window` (0: bounded by count only) starts or stops
-  /// keeping samples. Each `keep` is undone by one `release` with the same window.
-  void keep(std::chrono::nanoseconds window);
-  void release(std::chrono::nanoseconds window);
+  static constexpr std::size_t kNoByteBound = SIZE_MAX;
+
+  /// A recorder that keeps the last `window` (0: bounded by count only) in at most
+  /// `max_bytes` of samples starts or stops keeping them. Each `keep` is undone by one
+  /// `release` with the same bounds.
+  void keep(std::chrono::nanoseconds window, std::size_t max_bytes = kNoByteBound);
+  void release(std::chrono::nanoseconds window, std::size_t max_bytes = kNoByteBound);
   bool on() const;
 
   /// Keeps the workers' samples of `batch` (CLOCK_REALTIME timestamps): each time is moved to CLOCK_MONOTONIC
   /// with one offset between the clocks read now, so a clock step between a sample and
-  /// its drain (at most the drain interval) shifts it. Then evicts by time, then by count.
+  /// its drain (at most the drain interval) shifts it. Then evicts by time, then by count
+  /// and bytes.
   void add(std::span<const sampling::raw_sample> batch);
   /// The same with the clocks given (`now_ns` CLOCK_MONOTONIC, `realtime_minus_monotonic_ns`
   /// the offset between the clocks): what `add` calls, and what tests call.
@@ -55,8 +60,8 @@ class recent_samples {
   /// Copies of the kept samples taken at or after `since_ns` (CLOCK_MONOTONIC), oldest
   /// first.
   std::vector<kept> since(std::uint64_t since_ns) const;
-  /// Samples evicted by the count bound while still inside the time bound: lost to the
-  /// window. (Evicted by time is not lost.)
+  /// Samples evicted by the count or byte bound while still inside the time bound: lost to
+  /// the window. (Evicted by time is not lost.)
   std::uint64_t lost() const;
   std::size_t size() const;
   /// Memory the kept samples hold, about.
@@ -66,14 +71,25 @@ class recent_samples {
   static std::size_t cost(const kept& k) noexcept { return sizeof(kept) + k.pcs.capacity() * sizeof(std::uintptr_t); }
   void pop_front_locked();
   std::chrono::nanoseconds longest_window_locked() const;  // 0: no time bound
+  std::size_t smallest_bytes_locked() const;
+
+  struct holder {
+    std::chrono::nanoseconds window;
+    std::size_t max_bytes;
+    bool operator==(const holder&) const = default;
+  };
 
   const std::size_t max_samples_;
   mutable std::mutex mutex_;
-  std::vector<std::chrono::nanoseconds> windows_;  // one per recorder keeping samples
+  std::vector<holder> holders_;  // one per recorder keeping samples
   std::deque<kept> samples_;
   std::size_t bytes_ = 0;
   std::uint64_t lost_ = 0;
 };
+
+/// The part of a recorder's byte bound its CPU samples may hold; its events hold the rest,
+/// so events and samples together stay within the bound.
+constexpr std::size_t recorder_sample_bytes(std::size_t recorder_bytes) noexcept { return recorder_bytes / 4; }
 
 /// The process's store: the sampler and its drain thread are process-wide, so is this.
 /// Leaked, like the drain thread's state.

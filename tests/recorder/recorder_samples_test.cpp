@@ -21,6 +21,7 @@
 
 #include "co_test.hpp"
 #include "coroscope/coroscope.hpp"
+#include "coroscope/sampler.hpp"
 #include "snapshot_lookup.hpp"
 #include "temp_dir.hpp"
 #include "trace_view.hpp"
@@ -68,8 +69,8 @@ std::string read_trace_file(const std::filesystem::path& path) {
 TEST(FlightRecorderSamples, ABurningTaskHasItsSamplesOnItsWorker) {
   constexpr std::size_t kWanted = 5;
   asio::io_context io;
+  // No CPU profile: the recorder keeps the sampler running.
   coroscope::probe probe{io, {.flight_recorder = "30s", .read_environment = false}};
-  probe.start_cpu_profile();
   std::atomic<bool> stop{false};
   std::atomic<pid_t> runner_tid{0};
   asio::co_spawn(probe.executor("burner"), burner(stop), asio::detached);
@@ -94,7 +95,6 @@ TEST(FlightRecorderSamples, ABurningTaskHasItsSamplesOnItsWorker) {
   }
   stop = true;
   runner.join();
-  probe.stop_cpu_profile();
   ASSERT_NE(id, 0u);
 
   const std::optional<coroscope::timeline> window = probe.trace_window();
@@ -138,16 +138,19 @@ TEST(FlightRecorderSamples, ABurningTaskHasItsSamplesOnItsWorker) {
   EXPECT_EQ(with_burn, burning);
 }
 
-TEST(FlightRecorderSamples, NoneWhileSamplingIsOff) {
-  // The recorder does not start the sampler: without a profile, the window has no samples.
+TEST(FlightRecorderSamples, TheSamplerRunsWhileARecorderIsOn) {
+  ASSERT_FALSE(coroscope::sampling::running());
+  {
+    asio::io_context io;
+    coroscope::probe probe{io, {.flight_recorder = "30s", .read_environment = false}};
+    EXPECT_TRUE(coroscope::sampling::running());
+    // A CPU profile taken meanwhile shares the sampler and leaves it running.
+    probe.start_cpu_profile();
+    (void)probe.stop_cpu_profile();
+    EXPECT_TRUE(coroscope::sampling::running());
+  }
+  EXPECT_FALSE(coroscope::sampling::running());
   asio::io_context io;
-  coroscope::probe probe{io, {.flight_recorder = "30s", .read_environment = false}};
-  coroscope::test::run_task(probe, "busy", [](std::chrono::nanoseconds cpu) -> asio::awaitable<void> {
-    coroscope::test::burn_cpu(cpu);
-    co_return;
-  }(50ms));
-  const std::optional<coroscope::timeline> window = probe.trace_window();
-  ASSERT_TRUE(window);
-  EXPECT_FALSE(window->polls.empty());
-  EXPECT_TRUE(window->samples.empty());
+  coroscope::probe without{io, {.read_environment = false}};
+  EXPECT_FALSE(coroscope::sampling::running());
 }

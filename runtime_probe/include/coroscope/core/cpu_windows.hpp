@@ -22,8 +22,11 @@ namespace coroscope::detail {
 class cpu_window;
 
 /// Opens a window; starts sampling if this is the only window. Throws std::system_error
-/// or std::invalid_argument when the sampler cannot start with `options`.
-std::shared_ptr<cpu_window> open_cpu_window(const sampling::sampler_options& options);
+/// or std::invalid_argument when the sampler cannot start with `options`. A window opened
+/// with `keep_profile` false folds nothing (closing it gives an empty profile): it only
+/// keeps sampling running, for the flight recorder's recent samples.
+std::shared_ptr<cpu_window> open_cpu_window(const sampling::sampler_options& options,
+                                            bool keep_profile = true);
 
 /// Closes `window` and returns its profile, symbolized (the caller's thread does the work).
 /// Stops sampling if no window is left open. Idempotent: a closed window gives an empty
