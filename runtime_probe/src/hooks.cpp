@@ -173,10 +173,7 @@ bool poll_frame::adopt(task_record& t) noexcept {
   task_ = &t;
   st.current_task = &t;
   st.ran = true;
-  begins_ = t.poll_begins.load(std::memory_order_relaxed) + 1;
-  t.poll_begins.store(begins_, std::memory_order_release);
-  migrated_ = t.last_worker.load(std::memory_order_relaxed) != st.worker_index;
-  if (migrated_) t.last_worker.store(st.worker_index, std::memory_order_relaxed);
+  begin_task_poll(t, st.worker_index);
   if (st.worker && !prev_task_)
     st.worker->current_poll.store(pack_current_poll(seq_, t.slot + 1), std::memory_order_relaxed);
   // Inside the poster's poll when the post was timed (a recorder times every operation).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-// The flight recorder's store of recent CPU samples: bounded by count (evictions counted
+// The flight recorder's store of recent CPU samples: bounded by count and bytes (evictions counted
 // as lost) and by time (not counted), off until a recorder keeps it, on CLOCK_MONOTONIC.
 #include <gtest/gtest.h>
 
@@ -122,4 +122,38 @@ TEST(RecentSamples, ThreadsDrainedOneAfterTheOtherComeOutInTimeOrder) {
             5 * kMs, 0);
   EXPECT_EQ(times_of(store.since(0)), (std::vector<std::uint64_t>{2 * kMs, 3 * kMs, 4 * kMs}));
   EXPECT_EQ(store.lost(), 1u);
+}
+
+TEST(RecentSamples, ByteBoundEvictsTheOldestAndCountsThem) {
+  recent_samples store(100);
+  std::vector<raw_sample> batch;
+  for (std::uint64_t i = 1; i <= 10; ++i) batch.push_back(store_sample(i * kMs));
+  // Room for three samples of this size.
+  recent_samples sizing(100);
+  sizing.keep(30s);
+  sizing.add(std::vector<raw_sample>{batch[0]}, 11 * kMs, 0);
+  const std::size_t one = sizing.bytes();
+  ASSERT_GT(one, 0u);
+  store.keep(30s, 3 * one + one / 2);
+  store.add(batch, 11 * kMs, 0);
+  EXPECT_EQ(times_of(store.since(0)), (std::vector<std::uint64_t>{8 * kMs, 9 * kMs, 10 * kMs}));
+  EXPECT_LE(store.bytes(), 3 * one + one / 2);
+  EXPECT_EQ(store.lost(), 7u);
+}
+
+TEST(RecentSamples, TheSmallestRecorderByteBoundHolds) {
+  recent_samples sizing(100);
+  sizing.keep(30s);
+  sizing.add(std::vector<raw_sample>{store_sample(1 * kMs)}, 2 * kMs, 0);
+  const std::size_t one = sizing.bytes();
+  recent_samples store(100);
+  store.keep(30s, 10 * one);
+  store.keep(30s, 2 * one);
+  std::vector<raw_sample> batch;
+  for (std::uint64_t i = 1; i <= 5; ++i) batch.push_back(store_sample(i * kMs));
+  store.add(batch, 6 * kMs, 0);
+  EXPECT_EQ(store.size(), 2u) << "within the 2-sample recorder's bound";
+  store.release(30s, 2 * one);
+  store.add(batch, 6 * kMs, 0);
+  EXPECT_GT(store.size(), 2u) << "the other recorder's bound is larger";
 }

@@ -143,14 +143,7 @@ class poll_frame {
       timed_ = true;
     }
     if (COROSCOPE_UNLIKELY(timed_)) begin_ = ticks();
-    if (t) {
-      begins_ = t->poll_begins.load(std::memory_order_relaxed) + 1;
-      t->poll_begins.store(begins_, std::memory_order_release);
-      // Now, not at the end: the sampler walks the task's frames only on its latest poller.
-      migrated_ = t->last_worker.load(std::memory_order_relaxed) != st.worker_index;
-      if (COROSCOPE_UNLIKELY(migrated_))
-        t->last_worker.store(st.worker_index, std::memory_order_relaxed);
-    }
+    if (t) begin_task_poll(*t, st.worker_index);
     if (w && !prev_task_)
       w->current_poll.store(pack_current_poll(seq_, t ? t->slot + 1 : 0),
                             std::memory_order_relaxed);
@@ -213,6 +206,16 @@ class poll_frame {
   }
 
  private:
+  /// This invocation is a poll of `t` on worker `worker`: counts its begin and notes a
+  /// migration now, not at the end (the sampler walks a task's frames only on its latest
+  /// poller).
+  COROSCOPE_HOT void begin_task_poll(task_record& t, std::int16_t worker) noexcept {
+    begins_ = t.poll_begins.load(std::memory_order_relaxed) + 1;
+    t.poll_begins.store(begins_, std::memory_order_release);
+    migrated_ = t.last_worker.load(std::memory_order_relaxed) != worker;
+    if (COROSCOPE_UNLIKELY(migrated_)) t.last_worker.store(worker, std::memory_order_relaxed);
+  }
+
   // No initializers: a frame is built for every handler invocation, hooks on or off, and
   // `begin` sets each field `end` reads (begin_ only when timed_, begins_ and migrated_ only
   // with a task).
