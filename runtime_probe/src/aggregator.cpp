@@ -116,7 +116,7 @@ void aggregator::apply(const event& e) {
     case event_kind::blocking_call: return on_blocking(e);
     case event_kind::park:
     case event_kind::wake:
-    case event_kind::timer_cancel: return;  // the recorder's only (above)
+    case event_kind::object_cancel: return;  // the recorder's only (above)
     case event_kind::worker_start:
       if (worker_stats* w = worker(e.worker)) {
         const worker_start_fields f = e.as_worker_start();

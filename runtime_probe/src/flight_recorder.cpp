@@ -17,6 +17,22 @@ namespace {
 // await is lost (and counted).
 constexpr std::size_t kMaxPendingAwaits = 4096;
 
+/// Operations on an I/O object whose cancel or close (by another task) wakes their waiter.
+bool cancellable(op_kind kind) {
+  switch (kind) {
+    case op_kind::socket_read:
+    case op_kind::socket_write:
+    case op_kind::socket_accept:
+    case op_kind::socket_connect:
+    case op_kind::socket_other:
+    case op_kind::timer_wait:
+    case op_kind::resolve:
+    case op_kind::signal_wait:
+    case op_kind::descriptor: return true;
+    default: return false;
+  }
+}
+
 std::uint64_t to_ns(std::uint64_t tick) {
   const std::int64_t ns = ticks_to_monotonic_ns(tick);
   return ns < 0 ? 0 : static_cast<std::uint64_t>(ns);
@@ -65,7 +81,7 @@ void flight_recorder::record(const event& e) {
       x.end = std::max(f.begin, f.end);
       x.aux = f.wake_tick;
       x.op_kind = f.op_kind;
-      x.woken_by_cancel = timer_wakes_.polled(e.task_id, f.begin);
+      x.woken_by_cancel = cancel_wakes_.polled(e.task_id, f.begin);
       push(x);
       // The await this task resumed from ended when this poll began.
       if (auto it = pending_awaits_.find(e.task_id); it != pending_awaits_.end()) {
@@ -101,19 +117,19 @@ void flight_recorder::record(const event& e) {
     }
     case event_kind::op_start: {
       const op_start_fields f = e.as_op_start();
-      if (e.task_id != 0 && static_cast<op_kind>(f.op_kind) == op_kind::timer_wait)
-        timer_wakes_.wait_started(e.task_id, f.object, f.tick);
+      if (e.task_id != 0 && cancellable(static_cast<op_kind>(f.op_kind)))
+        cancel_wakes_.wait_started(e.task_id, f.object, f.tick);
       return;
     }
-    case event_kind::timer_cancel: {
-      const timer_cancel_fields f = e.as_timer_cancel();
+    case event_kind::object_cancel: {
+      const object_cancel_fields f = e.as_object_cancel();
       woken_.clear();
-      timer_wakes_.cancelled(f.timer, e.task_id, f.tick, f.all, woken_);
-      for (const timer_wakes::wake& w : woken_) push_wake(w.task_id, w.waker_id, w.tick, e.worker);
+      cancel_wakes_.cancelled(f.object, e.task_id, f.tick, f.all, woken_);
+      for (const cancel_wakes::wake& w : woken_) push_wake(w.task_id, w.waker_id, w.tick, e.worker);
       return;
     }
     case event_kind::task_complete:
-      timer_wakes_.ended(e.task_id);
+      cancel_wakes_.ended(e.task_id);
       pending_awaits_.erase(e.task_id);  // an await with no poll after it never ends
       x.what = kind::complete;
       x.begin = x.end = e.as_complete().tick;

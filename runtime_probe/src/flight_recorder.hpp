@@ -12,7 +12,7 @@
 #include "coroscope/detail/event.hpp"
 #include "coroscope/timeline.hpp"
 #include "timeline_counters.hpp"
-#include "timer_wakes.hpp"
+#include "cancel_wakes.hpp"
 
 namespace coroscope::detail {
 
@@ -28,7 +28,8 @@ class flight_recorder {
 
   bool on() const noexcept { return max_bytes_ != 0; }
   /// Keeps what the window shows of `e` (polls, spawns, ends, timed awaits, parks, wakes by
-  /// a task, including a timer's cancel by another task); ignores the rest.
+  /// a task, including another task's cancel or close of the timer or socket a task waits
+  /// on); ignores the rest.
   void record(const event& e);
   /// A lint fired at `tick`. `lint` is a string literal (the aggregator's lint names).
   void record_lint(const char* lint, std::uint64_t task_id, std::uint64_t tick,
@@ -60,7 +61,7 @@ class flight_recorder {
     kind what;
     std::uint8_t flags;
     std::uint8_t op_kind;
-    bool woken_by_cancel;  ///< poll: another task cancelled the timer it waited on
+    bool woken_by_cancel;  ///< poll: another task cancelled or closed what it waited on
   };
   struct lint_entry {
     const char* name;
@@ -88,8 +89,8 @@ class flight_recorder {
   std::deque<entry> entries_;
   std::deque<lint_entry> lints_;
   std::unordered_map<std::uint64_t, pending_await> pending_awaits_;  // by task id
-  timer_wakes timer_wakes_;
-  std::vector<timer_wakes::wake> woken_;  // scratch for timer_wakes::cancelled
+  cancel_wakes cancel_wakes_;
+  std::vector<cancel_wakes::wake> woken_;  // scratch for cancel_wakes::cancelled
 };
 
 }  // namespace coroscope::detail

@@ -186,9 +186,11 @@ void on_object_operation(const void* object, const char* op_name) noexcept {
   if (g_flight_recorders.load(std::memory_order_relaxed) == 0) return;
   const task_record* t = t_state.current_task;
   if (t == nullptr || op_name == nullptr) return;
+  // A timer's cancel_one wakes its oldest wait; cancel and close (a socket's, an
+  // acceptor's, a destructor's) wake every wait on the object.
   const bool one = std::strcmp(op_name, "cancel_one") == 0;
-  if (!one && std::strcmp(op_name, "cancel") != 0) return;
-  emit_event(make_timer_cancel_event(source_of(*t), {ticks(), object, !one}));
+  if (!one && std::strcmp(op_name, "cancel") != 0 && std::strcmp(op_name, "close") != 0) return;
+  emit_event(make_object_cancel_event(source_of(*t), {ticks(), object, !one}));
 }
 
 void sample_op(op_tag& tag, const void* object, std::uintmax_t native_handle) noexcept {

@@ -21,6 +21,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/channel.hpp>
+#include <boost/asio/local/connect_pair.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -103,6 +105,29 @@ asio::awaitable<void> signaller(asio::steady_timer& signal, int n) {
     pause.expires_after(1ms);
     co_await pause.async_wait(asio::use_awaitable);
     signal.cancel_one();
+  }
+}
+
+/// Reads `n` times from a socket on which nothing arrives: another task's cancels and
+/// close wake it, as a session's writer closes the socket its reader waits on.
+asio::awaitable<void> reader(asio::local::stream_protocol::socket& socket, int n) {
+  char byte;
+  for (int i = 0; i < n; ++i) {
+    boost::system::error_code ec;
+    co_await socket.async_read_some(asio::buffer(&byte, 1), asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+/// Cancels `socket`'s operations `n - 1` times, then closes it, 1 ms apart.
+asio::awaitable<void> closer(asio::local::stream_protocol::socket& socket, int n) {
+  asio::steady_timer pause(co_await asio::this_coro::executor);
+  for (int i = 0; i < n; ++i) {
+    pause.expires_after(1ms);
+    co_await pause.async_wait(asio::use_awaitable);
+    if (i + 1 < n)
+      socket.cancel();
+    else
+      socket.close();
   }
 }
 
@@ -374,6 +399,37 @@ TEST(FlightRecorder, ATimerCancelledByAnotherTaskIsAWakeByThatTask) {
   EXPECT_EQ(wake_flows(view, "signaller #" + std::to_string(signalling->id),
                        "signalled #" + std::to_string(waiting->id)),
             static_cast<std::size_t>(kSignals));
+}
+
+TEST(FlightRecorder, ASocketCancelledOrClosedByAnotherTaskIsAWakeByThatTask) {
+  // One thread: the reader reads again long before the closer's next 1 ms pause ends.
+  constexpr int kWakes = 4;  // three cancels, then the close
+  asio::io_context io;
+  coroscope::probe probe{io, {.flight_recorder = "30s", .read_environment = false}};
+  asio::local::stream_protocol::socket ours{io}, peer{io};
+  asio::local::connect_pair(ours, peer);
+  asio::co_spawn(io, reader(ours, kWakes), asio::detached);
+  asio::co_spawn(io, closer(ours, kWakes), asio::detached);
+  io.run();
+  const coroscope::snapshot s = probe.snapshot();
+  const auto* reading = find_task(s, "reader");
+  const auto* closing = find_task(s, "closer");
+  ASSERT_TRUE(reading && closing);
+  EXPECT_EQ(reading->state, coroscope::task_state::completed) << "every read was woken";
+
+  const std::optional<coroscope::timeline> window = probe.trace_window();
+  ASSERT_TRUE(window);
+  std::size_t by_closer = 0;
+  for (const auto& w : window->wakes)
+    if (w.task_id == reading->id) {
+      EXPECT_EQ(w.waker, coroscope::timeline::waker_kind::task) << "not its socket";
+      by_closer += w.waker_task_id == closing->id;
+    }
+  EXPECT_EQ(by_closer, static_cast<std::size_t>(kWakes));
+  coroscope::test::trace_view view(coroscope::encode_perfetto(*window));
+  EXPECT_EQ(wake_flows(view, "closer #" + std::to_string(closing->id),
+                       "reader #" + std::to_string(reading->id)),
+            static_cast<std::size_t>(kWakes));
 }
 
 TEST(FlightRecorder, AWorkerThatHasExitedKeepsItsName) {

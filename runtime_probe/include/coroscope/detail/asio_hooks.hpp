@@ -101,7 +101,8 @@ COROSCOPE_HOT void asio_deregistration(Context& context, std::uintmax_t native_h
 }
 
 /// BOOST_ASIO_HANDLER_OPERATION: an operation on an I/O object that is not asynchronous
-/// (in Asio 1.81, a timer's cancel and cancel_one).
+/// (in Asio 1.81: a timer's cancel and cancel_one; a socket's, acceptor's or descriptor's
+/// cancel, close and release; a resolver's or signal set's cancel).
 void on_object_operation(const void* object, const char* op_name) noexcept;
 template <typename Context>
 void asio_operation(Context&, const char*, const void* object, std::uintmax_t,

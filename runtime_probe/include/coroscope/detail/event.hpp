@@ -26,8 +26,9 @@ enum class event_kind : std::uint8_t {
   park,             ///< a worker parked, only while a flight recorder is on (park_fields)
   wake,             ///< another task's code made the task runnable without running it (a
                     ///< channel send), only while a flight recorder is on (wake_fields)
-  timer_cancel,     ///< the task cancelled a timer's waits, only while a flight recorder is
-                    ///< on (timer_cancel_fields)
+  object_cancel,    ///< the task cancelled or closed an I/O object (a timer, a socket...)
+                    ///< with waits on it, only while a flight recorder is on
+                    ///< (object_cancel_fields)
 };
 
 /// Bits of `event::flags`.
@@ -105,10 +106,10 @@ struct wake_fields {
   std::uint64_t tick;
   std::uint64_t waker_id;  ///< the task whose code woke it
 };
-struct timer_cancel_fields {
+struct object_cancel_fields {
   std::uint64_t tick;
-  const void* timer;  ///< the timer's implementation (the object of its waits' op_start)
-  bool all;           ///< cancel (every wait), not cancel_one
+  const void* object;  ///< the object's implementation (the object of its waits' op_start)
+  bool all;            ///< cancel or close (every wait), not a timer's cancel_one
 };
 
 /// One fixed-size record in a thread's event ring. 48 bytes; written only by its thread.
@@ -139,7 +140,7 @@ struct event {
   blocking_fields as_blocking() const noexcept { return {a, b}; }
   park_fields as_park() const noexcept { return {a, b}; }
   wake_fields as_wake() const noexcept { return {a, b}; }
-  timer_cancel_fields as_timer_cancel() const noexcept { return {a, pointer(b), aux != 0}; }
+  object_cancel_fields as_object_cancel() const noexcept { return {a, pointer(b), aux != 0}; }
 
  private:
   static const void* pointer(std::uint64_t v) noexcept { return reinterpret_cast<const void*>(v); }
@@ -217,9 +218,9 @@ inline event make_park_event(const event_source& from, const park_fields& f) noe
 inline event make_wake_event(const event_source& from, const wake_fields& f) noexcept {
   return make_event(event_kind::wake, from, f.tick, f.waker_id);
 }
-inline event make_timer_cancel_event(const event_source& from,
-                                    const timer_cancel_fields& f) noexcept {
-  return make_event(event_kind::timer_cancel, from, f.tick, event_word(f.timer), 0, f.all ? 1 : 0);
+inline event make_object_cancel_event(const event_source& from,
+                                     const object_cancel_fields& f) noexcept {
+  return make_event(event_kind::object_cancel, from, f.tick, event_word(f.object), 0, f.all ? 1 : 0);
 }
 
 }  // namespace coroscope::detail

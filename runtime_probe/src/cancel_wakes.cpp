@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-#include "timer_wakes.hpp"
+#include "cancel_wakes.hpp"
 
 #include <algorithm>
 
 namespace coroscope::detail {
 
-void timer_wakes::wait_started(std::uint64_t task, const void* timer, std::uint64_t tick) {
+void cancel_wakes::wait_started(std::uint64_t task, const void* object, std::uint64_t tick) {
   auto it = tasks_.find(task);
   if (it == tasks_.end()) {
     if (tasks_.size() >= kMaxTasks) return;
@@ -16,14 +16,14 @@ void timer_wakes::wait_started(std::uint64_t task, const void* timer, std::uint6
   if (s.last_poll > tick) return;  // a poll after this wait began was drained first: it is over
   unlink(task, s);
   // `woken_at` stays: the poll a cancel woke drains after the wait it starts.
-  s.timer = timer;
+  s.object = object;
   s.start = tick;
-  waiters_[timer].push_back(task);
+  waiters_[object].push_back(task);
 }
 
-void timer_wakes::cancelled(const void* timer, std::uint64_t canceller, std::uint64_t tick,
+void cancel_wakes::cancelled(const void* object, std::uint64_t canceller, std::uint64_t tick,
                             bool all, std::vector<wake>& out) {
-  const auto list = waiters_.find(timer);
+  const auto list = waiters_.find(object);
   if (list == waiters_.end()) return;
   std::vector<std::uint64_t>& waiting = list->second;
   // Waits that began before the cancel; cancel_one takes the oldest of them, as Asio does.
@@ -45,7 +45,7 @@ void timer_wakes::cancelled(const void* timer, std::uint64_t canceller, std::uin
       continue;
     }
     task_state& s = tasks_.at(task);
-    s.timer = nullptr;
+    s.object = nullptr;
     s.woken_at = tick;
     out.push_back({task, canceller, tick});
   }
@@ -53,19 +53,19 @@ void timer_wakes::cancelled(const void* timer, std::uint64_t canceller, std::uin
   if (waiting.empty()) waiters_.erase(list);
 }
 
-bool timer_wakes::polled(std::uint64_t task, std::uint64_t begin) {
+bool cancel_wakes::polled(std::uint64_t task, std::uint64_t begin) {
   const auto it = tasks_.find(task);
   if (it == tasks_.end()) return false;
   task_state& s = it->second;
   s.last_poll = std::max(s.last_poll, begin);
   const bool by_cancel = s.woken_at != 0 && begin >= s.woken_at;
   if (by_cancel) s.woken_at = 0;
-  if (s.timer != nullptr && begin >= s.start) unlink(task, s);  // the timer fired
+  if (s.object != nullptr && begin >= s.start) unlink(task, s);  // the operation completed
   if (s.ended && s.woken_at == 0) tasks_.erase(it);
   return by_cancel;
 }
 
-void timer_wakes::ended(std::uint64_t task) {
+void cancel_wakes::ended(std::uint64_t task) {
   const auto it = tasks_.find(task);
   if (it == tasks_.end()) return;
   unlink(task, it->second);
@@ -76,13 +76,13 @@ void timer_wakes::ended(std::uint64_t task) {
     tasks_.erase(it);
 }
 
-void timer_wakes::unlink(std::uint64_t task, task_state& s) {
-  if (s.timer == nullptr) return;
-  if (const auto list = waiters_.find(s.timer); list != waiters_.end()) {
+void cancel_wakes::unlink(std::uint64_t task, task_state& s) {
+  if (s.object == nullptr) return;
+  if (const auto list = waiters_.find(s.object); list != waiters_.end()) {
     std::erase(list->second, task);
     if (list->second.empty()) waiters_.erase(list);
   }
-  s.timer = nullptr;
+  s.object = nullptr;
 }
 
 }  // namespace coroscope::detail

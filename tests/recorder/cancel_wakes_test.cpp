@@ -6,27 +6,27 @@
 
 #include <vector>
 
-#include "timer_wakes.hpp"
+#include "cancel_wakes.hpp"
 
 namespace {
 
-using coroscope::detail::timer_wakes;
+using coroscope::detail::cancel_wakes;
 
 char timers[2];
 const void* const A = &timers[0];
 const void* const B = &timers[1];
 
-std::vector<timer_wakes::wake> cancel(timer_wakes& t, const void* timer, std::uint64_t by,
+std::vector<cancel_wakes::wake> cancel(cancel_wakes& t, const void* timer, std::uint64_t by,
                                       std::uint64_t tick, bool all) {
-  std::vector<timer_wakes::wake> out;
+  std::vector<cancel_wakes::wake> out;
   t.cancelled(timer, by, tick, all, out);
   return out;
 }
 
 }  // namespace
 
-TEST(TimerWakes, ACancelWakesTheWaiterAndItsNextPollIsThatWake) {
-  timer_wakes t;
+TEST(CancelWakes, ACancelWakesTheWaiterAndItsNextPollIsThatWake) {
+  cancel_wakes t;
   t.wait_started(1, A, 100);
   const auto woken = cancel(t, A, 9, 150, true);
   ASSERT_EQ(woken.size(), 1u);
@@ -42,15 +42,15 @@ TEST(TimerWakes, ACancelWakesTheWaiterAndItsNextPollIsThatWake) {
   EXPECT_TRUE(cancel(t, A, 9, 200, true).empty()) << "no longer waiting";
 }
 
-TEST(TimerWakes, AFiredTimerIsNotWokenByALaterCancel) {
-  timer_wakes t;
+TEST(CancelWakes, AFiredTimerIsNotWokenByALaterCancel) {
+  cancel_wakes t;
   t.wait_started(1, A, 100);
   EXPECT_FALSE(t.polled(1, 200));  // the timer fired
   EXPECT_TRUE(cancel(t, A, 9, 300, true).empty());
 }
 
-TEST(TimerWakes, CancelOneWakesTheOldestAndCancelWakesEveryWaiter) {
-  timer_wakes t;
+TEST(CancelWakes, CancelOneWakesTheOldestAndCancelWakesEveryWaiter) {
+  cancel_wakes t;
   t.wait_started(2, A, 110);
   t.wait_started(1, A, 100);  // drained later from another thread, began earlier
   t.wait_started(3, A, 120);
@@ -66,8 +66,8 @@ TEST(TimerWakes, CancelOneWakesTheOldestAndCancelWakesEveryWaiter) {
   EXPECT_EQ(cancel(t, B, 9, 170, true).size(), 1u);
 }
 
-TEST(TimerWakes, AWaitDrainedAfterALaterPollOfItsTaskIsOver) {
-  timer_wakes t;
+TEST(CancelWakes, AWaitDrainedAfterALaterPollOfItsTaskIsOver) {
+  cancel_wakes t;
   t.wait_started(1, A, 100);
   EXPECT_FALSE(t.polled(1, 200));
   t.wait_started(1, B, 150);  // began before the poll drained above: over already
@@ -76,8 +76,8 @@ TEST(TimerWakes, AWaitDrainedAfterALaterPollOfItsTaskIsOver) {
   EXPECT_EQ(cancel(t, B, 9, 300, true).size(), 1u);
 }
 
-TEST(TimerWakes, ANewWaitReplacesTheOldAndAnEndedTaskIsForgotten) {
-  timer_wakes t;
+TEST(CancelWakes, ANewWaitReplacesTheOldAndAnEndedTaskIsForgotten) {
+  cancel_wakes t;
   t.wait_started(1, A, 100);
   t.wait_started(1, B, 120);  // its wait on A was cut short (it is running again)
   EXPECT_TRUE(cancel(t, A, 9, 150, true).empty());
@@ -86,8 +86,8 @@ TEST(TimerWakes, ANewWaitReplacesTheOldAndAnEndedTaskIsForgotten) {
   EXPECT_EQ(t.tasks(), 0u);
 }
 
-TEST(TimerWakes, ATaskThatEndsInTheWokenPollKeepsThatWake) {
-  timer_wakes t;
+TEST(CancelWakes, ATaskThatEndsInTheWokenPollKeepsThatWake) {
+  cancel_wakes t;
   t.wait_started(1, A, 100);
   EXPECT_EQ(cancel(t, A, 9, 150, true).size(), 1u);
   t.ended(1);  // drained before the poll in which it ended
@@ -96,9 +96,9 @@ TEST(TimerWakes, ATaskThatEndsInTheWokenPollKeepsThatWake) {
   EXPECT_EQ(t.tasks(), 0u);
 }
 
-TEST(TimerWakes, FollowsABoundedNumberOfTasks) {
-  timer_wakes t;
-  for (std::uint64_t task = 1; task <= timer_wakes::kMaxTasks + 10; ++task) t.wait_started(task, A, task);
-  EXPECT_EQ(t.tasks(), timer_wakes::kMaxTasks);
-  EXPECT_EQ(cancel(t, A, 0, ~0ull, true).size(), timer_wakes::kMaxTasks);
+TEST(CancelWakes, FollowsABoundedNumberOfTasks) {
+  cancel_wakes t;
+  for (std::uint64_t task = 1; task <= cancel_wakes::kMaxTasks + 10; ++task) t.wait_started(task, A, task);
+  EXPECT_EQ(t.tasks(), cancel_wakes::kMaxTasks);
+  EXPECT_EQ(cancel(t, A, 0, ~0ull, true).size(), cancel_wakes::kMaxTasks);
 }
