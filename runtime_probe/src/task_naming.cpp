@@ -9,10 +9,11 @@
 namespace coroscope::detail {
 namespace {
 
-/// Code a user did not write: where a spawn site is not.
+/// Code a user did not write: where a spawn site is not. coroscope's headers are under
+/// `include/coroscope/` both in its tree and where it is installed.
 bool internal_file(std::string_view file) {
   for (std::string_view part : {"/boost/asio/", "/boost/beast/", "/include/c++/", "/bits/",
-                                "/runtime_probe/", "/coro/include/coroscope/", "/coro/src/"})
+                                "/runtime_probe/", "/include/coroscope/", "/coro/src/"})
     if (file.find(part) != std::string_view::npos) return true;
   return file.empty();
 }

@@ -3,7 +3,8 @@
 //
 // coroscope::agent alone: a probe (the recording core plus its services) started with the
 // console and the HTTP endpoints on free loopback ports runs a task; both services listen,
-// and the probe's snapshot holds the task.
+// and the probe's snapshot holds the task, and a task spawned with plain co_spawn with
+// this file as its spawn site (not coroscope's installed headers).
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -33,10 +34,17 @@ int main() {
   check(probe.console_port() != probe.http_port(), "on ports of their own");
 
   asio::co_spawn(probe.executor("agent-task"), agent_task(), asio::detached);
+  asio::co_spawn(io, agent_task(), asio::detached);
   probe.run(1);
   const coroscope::snapshot s = probe.snapshot();
   std::size_t found = 0;
-  for (const auto& t : s.tasks) found += t.name == "agent-task";
+  std::string plain_site = "(no plain task)";
+  for (const auto& t : s.tasks) {
+    found += t.name == "agent-task";
+    if (t.name != "agent-task") plain_site = t.spawn_location.file + ":" + std::to_string(t.spawn_location.line);
+  }
   check(found == 1, "the snapshot holds the task (" + std::to_string(found) + ")");
+  check(plain_site.find("agent_program.cpp:") != std::string::npos,
+        "a plain co_spawn's site is the program's: " + plain_site);
   return install_test::finish("agent_program");
 }
