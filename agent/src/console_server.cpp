@@ -93,9 +93,10 @@ class console_server_impl {
   const console_source& source() const { return source_; }
   frame_ptr hello_frame() const { return hello_frame_; }
   frame_ptr full_state_frame();
-  /// The reply to a TimelineRequest: the source's window, taken afresh at most once per
-  /// `timeline_interval`.
-  frame_ptr timeline_frame();
+  /// The reply to a console's TimelineRequest, `after` its cursor: at its first (a
+  /// default cursor) the source's whole window, taken afresh at most once per
+  /// `timeline_interval`; then only what was recorded after its last reply.
+  frame_ptr timeline_frame(timeline_cursor& after);
   void remove(const std::shared_ptr<console_connection>& c);
 
   std::atomic<std::uint64_t> slow_disconnects{0}, bad_frames{0}, refused{0}, requests{0},
@@ -121,7 +122,8 @@ class console_server_impl {
   snapshot last_;
   std::uint64_t sequence_ = 0;
   frame_ptr full_frame_;  ///< full state of last_, built on demand
-  frame_ptr timeline_frame_;  ///< the last TimelineRequest's reply
+  frame_ptr timeline_frame_;  ///< the last whole window sent
+  timeline_cursor timeline_frame_end_;  ///< where it ends
   std::chrono::steady_clock::time_point timeline_taken_{};
   std::optional<heap_view> heap_;  ///< the last heap view sent
   std::uint64_t heap_every_ = 1;   ///< publish ticks per heap refresh
@@ -269,7 +271,7 @@ class console_connection : public std::enable_shared_from_this<console_connectio
         return true;
       case pb::ClientMessage::kTimeline:
         ++server_.requests;
-        send(server_.timeline_frame(), true);
+        send(server_.timeline_frame(timeline_after_), true);
         return true;
       case pb::ClientMessage::kPause:
         ++server_.requests;
@@ -383,6 +385,7 @@ class console_connection : public std::enable_shared_from_this<console_connectio
   bool throttled_ = false;  ///< not read until replies are taken
   bool writing_ = false;
   bool ready_ = false;    ///< hello accepted
+  timeline_cursor timeline_after_;  ///< where its last timeline ended
   bool paused_ = false;
   bool closing_ = false;  ///< close once the queue is written
   bool closed_ = false;
@@ -554,15 +557,19 @@ frame_ptr console_server_impl::full_state_frame() {
   return full_frame_;
 }
 
-frame_ptr console_server_impl::timeline_frame() {
+frame_ptr console_server_impl::timeline_frame(timeline_cursor& after) {
   const auto now = std::chrono::steady_clock::now();
-  if (timeline_frame_ && now - timeline_taken_ < options_.timeline_interval) return timeline_frame_;
+  const bool whole = after.events == 0 && after.lints == 0;
+  if (whole && timeline_frame_ && now - timeline_taken_ < options_.timeline_interval) {
+    after = timeline_frame_end_;
+    return timeline_frame_;
+  }
   pb::ServerMessage m;
   auto* reply = m.mutable_timeline();
   std::optional<timeline> window;
   if (source_.timeline) {
     try {
-      window = source_.timeline();
+      window = source_.timeline(after);
     } catch (const std::exception& e) {
       log_line("console", std::string("timeline failed: ") + e.what());
     }
@@ -572,9 +579,13 @@ frame_ptr console_server_impl::timeline_frame() {
   } else {
     reply->set_recording(false);
   }
-  timeline_frame_ = make_frame(m);
-  timeline_taken_ = now;
-  return timeline_frame_;
+  frame_ptr frame = make_frame(m);
+  if (whole) {
+    timeline_frame_ = frame;
+    timeline_frame_end_ = after;
+    timeline_taken_ = now;
+  }
+  return frame;
 }
 
 void console_server_impl::fill_update(const snapshot* previous, const snapshot& current,

@@ -135,10 +135,10 @@ console_source make_console_source(const core::snapshot_source& source) {
       if (w.task_id == task_id) d.warnings.push_back(std::move(w));
     return d;
   };
-  // The timeline tab: the flight recorder's whole window ("not recording" when it is off),
-  // without CPU samples (the tab does not show them; symbolizing them costs up to tens of
-  // ms, twice a second).
-  s.timeline = [&source] { return source.trace_window({}, false); };
+  // The timeline tab: the flight recorder's window ("not recording" when it is off), then
+  // what was recorded since, without CPU samples (the tab does not show them; symbolizing
+  // them costs up to tens of ms each time).
+  s.timeline = [&source](timeline_cursor& after) { return source.trace_window({}, false, &after); };
   return s;
 }
 

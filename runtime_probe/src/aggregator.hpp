@@ -73,9 +73,10 @@ class aggregator {
 
   /// The flight recorder's window: the last `last` of it (0: all), workers and task names
   /// filled; `dropped` ring drops are added to its own losses; `queued` as
-  /// flight_recorder::fill gives it. Empty when it is off.
+  /// flight_recorder::fill gives it, and `after` as there. Empty when it is off.
   std::optional<timeline> trace_window(std::chrono::nanoseconds last, std::uint64_t dropped,
-                                       std::vector<queued_interval>& queued) const;
+                                       std::vector<queued_interval>& queued,
+                                       timeline_cursor* after = nullptr) const;
   bool recorder_on() const noexcept { return recorder_.on(); }
   std::size_t recorder_bytes() const noexcept { return recorder_.bytes(); }
   /// Lint firings the recorder kept, numbered from 1; those numbered after `after` (at most

@@ -10,14 +10,15 @@
 namespace coroscope::detail {
 std::optional<timeline> aggregator::trace_window(std::chrono::nanoseconds last,
                                                  std::uint64_t dropped,
-                                                 std::vector<queued_interval>& queued) const {
+                                                 std::vector<queued_interval>& queued,
+                                                 timeline_cursor* after) const {
   if (!recorder_.on()) return std::nullopt;
   timeline out;
   out.process_name = options_.service_name;
   out.pid = ::getpid();
   const std::uint64_t newest = std::max(recorder_.newest_tick(), ticks());
   const std::uint64_t span = last.count() > 0 ? ns_to_ticks(last.count()) : 0;
-  recorder_.fill(out, span != 0 && newest > span ? newest - span : 0, queued);
+  recorder_.fill(out, span != 0 && newest > span ? newest - span : 0, queued, after);
   out.dropped_events = dropped + recorder_.lost();
   for (std::size_t i = 0; i < workers_.size(); ++i) {
     const worker_stats& w = workers_[i];

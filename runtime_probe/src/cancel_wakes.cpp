@@ -21,10 +21,10 @@ void cancel_wakes::wait_started(std::uint64_t task, const void* object, std::uin
   waiters_[object].push_back(task);
 }
 
-void cancel_wakes::cancelled(const void* object, std::uint64_t canceller, std::uint64_t tick,
-                            bool all, std::vector<wake>& out) {
+std::size_t cancel_wakes::cancelled(const void* object, std::uint64_t canceller, std::uint64_t tick,
+                                   bool all, std::int16_t worker) {
   const auto list = waiters_.find(object);
-  if (list == waiters_.end()) return;
+  if (list == waiters_.end()) return 0;
   std::vector<std::uint64_t>& waiting = list->second;
   // Waits that began before the cancel; cancel_one takes the oldest of them, as Asio does.
   const auto woken = [&](std::uint64_t task) {
@@ -36,8 +36,9 @@ void cancel_wakes::cancelled(const void* object, std::uint64_t canceller, std::u
     for (const std::uint64_t task : waiting)
       if (woken(task) && (oldest == 0 || tasks_.at(task).start < tasks_.at(oldest).start))
         oldest = task;
-    if (oldest == 0) return;
+    if (oldest == 0) return 0;
   }
+  std::size_t cut = 0;
   auto kept = waiting.begin();
   for (const std::uint64_t task : waiting) {
     if (all ? !woken(task) : task != oldest) {
@@ -47,22 +48,32 @@ void cancel_wakes::cancelled(const void* object, std::uint64_t canceller, std::u
     task_state& s = tasks_.at(task);
     s.object = nullptr;
     s.woken_at = tick;
-    out.push_back({task, canceller, tick});
+    s.woken_start = s.start;
+    s.woken_by = canceller;
+    s.woken_on = worker;
+    ++cut;
   }
   waiting.erase(kept, waiting.end());
   if (waiting.empty()) waiters_.erase(list);
+  return cut;
 }
 
-bool cancel_wakes::polled(std::uint64_t task, std::uint64_t begin) {
+std::optional<cancel_wakes::wake> cancel_wakes::polled(std::uint64_t task, std::uint64_t begin,
+                                                      std::uint64_t wake_tick) {
   const auto it = tasks_.find(task);
-  if (it == tasks_.end()) return false;
+  if (it == tasks_.end()) return std::nullopt;
   task_state& s = it->second;
   s.last_poll = std::max(s.last_poll, begin);
-  const bool by_cancel = s.woken_at != 0 && begin >= s.woken_at;
-  if (by_cancel) s.woken_at = 0;
+  std::optional<wake> out;
+  if (s.woken_at != 0 && begin >= s.woken_at) {
+    // The first poll after the cancel: its wake only if it completes the wait cut short.
+    if (wake_tick == 0 || wake_tick == s.woken_start) out = wake{task, s.woken_by, s.woken_at, s.woken_on};
+    s.woken_at = 0;
+  }
   if (s.object != nullptr && begin >= s.start) unlink(task, s);  // the operation completed
-  if (s.ended && s.woken_at == 0) tasks_.erase(it);
-  return by_cancel;
+  // An ended task's last poll drains after its end: nothing more comes.
+  if (s.ended) tasks_.erase(it);
+  return out;
 }
 
 void cancel_wakes::ended(std::uint64_t task) {

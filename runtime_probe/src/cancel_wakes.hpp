@@ -2,7 +2,9 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -17,6 +19,13 @@ namespace coroscope::detail {
 /// cancel drained before the wait it cancelled finds no waiter (the wake stays the
 /// object's); a wait drained after a later poll of its task is known to be over
 /// (`wait_started` checks).
+///
+/// A cancel is a wake only once the poll it caused is seen: the next poll of the task that
+/// completes the very wait the cancel found (its operation's start tick is the poll's
+/// wake tick). A wait whose completion went unseen leaves a stale entry, and a cancel of
+/// another object at the same address later (a timer destroyed in another task's frame)
+/// would otherwise be taken for a wake; so would a close in a destructor that runs after
+/// its task ended.
 class cancel_wakes {
  public:
   /// Tasks followed at once; waits of further tasks stay their object's wakes.
@@ -26,17 +35,20 @@ class cancel_wakes {
     std::uint64_t task_id;   ///< woken
     std::uint64_t waker_id;  ///< the task that cancelled or closed the object
     std::uint64_t tick;      ///< when
+    std::int16_t worker;     ///< where the waker ran then
   };
 
   /// `task` began waiting on `object` at `tick`.
   void wait_started(std::uint64_t task, const void* object, std::uint64_t tick);
-  /// `canceller` cancelled or closed `object` at `tick`: every waiter (`all`) or the oldest.
-  /// Appends a wake per task woken to `out`.
-  void cancelled(const void* object, std::uint64_t canceller, std::uint64_t tick, bool all,
-                 std::vector<wake>& out);
-  /// A poll of `task` began at `begin`: true when it is the poll a cancel woke (so it was
-  /// not the object's completion that woke it).
-  bool polled(std::uint64_t task, std::uint64_t begin);
+  /// `canceller`, running on `worker`, cancelled or closed `object` at `tick`: every
+  /// waiter (`all`) or the oldest. Returns how many waits it cut short.
+  std::size_t cancelled(const void* object, std::uint64_t canceller, std::uint64_t tick, bool all,
+                        std::int16_t worker);
+  /// A poll of `task` began at `begin`, resumed by the completion of the operation started
+  /// at `wake_tick` (0: unknown). The cancel's wake when this is the poll a cancel caused
+  /// (so the object's completion did not wake it). A handler handed on by a strand has the
+  /// strand's start as its wake tick: its cancel stays unseen.
+  std::optional<wake> polled(std::uint64_t task, std::uint64_t begin, std::uint64_t wake_tick);
   /// `task` ended (it is forgotten, after the poll a cancel woke if that is still to come).
   void ended(std::uint64_t task);
 
@@ -47,7 +59,10 @@ class cancel_wakes {
     const void* object = nullptr;  ///< waiting on it since `start`; nullptr: not waiting
     std::uint64_t start = 0;
     std::uint64_t last_poll = 0;  ///< begin of its latest poll seen
-    std::uint64_t woken_at = 0;   ///< a cancel woke it then; its next poll is that wake's
+    std::uint64_t woken_at = 0;   ///< a cancel cut its wait short then
+    std::uint64_t woken_start = 0;  ///< the start of the wait it cut short
+    std::uint64_t woken_by = 0;     ///< the canceller
+    std::int16_t woken_on = -1;     ///< the canceller's worker
     bool ended = false;           ///< forgotten once that poll is seen
   };
   void unlink(std::uint64_t task, task_state& s);

@@ -81,8 +81,10 @@ void flight_recorder::record(const event& e) {
       x.end = std::max(f.begin, f.end);
       x.aux = f.wake_tick;
       x.op_kind = f.op_kind;
-      x.woken_by_cancel = cancel_wakes_.polled(e.task_id, f.begin);
+      const std::optional<cancel_wakes::wake> cancel = cancel_wakes_.polled(e.task_id, f.begin, f.wake_tick);
+      x.woken_by_cancel = cancel.has_value();
       push(x);
+      if (cancel) push_wake(cancel->task_id, cancel->waker_id, cancel->tick, cancel->worker);
       // The await this task resumed from ended when this poll began.
       if (auto it = pending_awaits_.find(e.task_id); it != pending_awaits_.end()) {
         entry a{};
@@ -123,9 +125,7 @@ void flight_recorder::record(const event& e) {
     }
     case event_kind::object_cancel: {
       const object_cancel_fields f = e.as_object_cancel();
-      woken_.clear();
-      cancel_wakes_.cancelled(f.object, e.task_id, f.tick, f.all, woken_);
-      for (const cancel_wakes::wake& w : woken_) push_wake(w.task_id, w.waker_id, w.tick, e.worker);
+      cancel_wakes_.cancelled(f.object, e.task_id, f.tick, f.all, e.worker);
       return;
     }
     case event_kind::task_complete:
@@ -164,6 +164,7 @@ void flight_recorder::record_lint(const char* lint, std::uint64_t task_id, std::
                                   const std::string& message) {
   if (!on()) return;
   lints_.push_back({lint, task_id, tick, message});
+  ++lints_taken_;
   bytes_ += cost(lints_.back());
   newest_ = std::max(newest_, tick);
   evict();
@@ -171,6 +172,7 @@ void flight_recorder::record_lint(const char* lint, std::uint64_t task_id, std::
 
 void flight_recorder::push(const entry& e) {
   entries_.push_back(e);
+  ++entries_taken_;
   bytes_ += sizeof(entry);
   newest_ = std::max(newest_, e.end);
   evict();
@@ -206,7 +208,21 @@ void flight_recorder::evict() {
 }
 
 void flight_recorder::fill(timeline& out, std::uint64_t since_tick,
-                           std::vector<queued_interval>& queued) const {
+                           std::vector<queued_interval>& queued, timeline_cursor* after) const {
+  // The first entry and lint after the cursor (a default cursor asks for the whole window,
+  // and one ahead of this recorder is not its own: the whole window then too).
+  std::size_t first_entry = 0, first_lint = 0;
+  out.partial = after != nullptr && (after->events != 0 || after->lints != 0) &&
+                after->events <= entries_taken_ && after->lints <= lints_taken_;
+  if (out.partial) {
+    const auto index = [](std::uint64_t cursor, std::uint64_t taken, std::size_t held) {
+      const std::uint64_t oldest = taken - held;
+      return static_cast<std::size_t>(cursor > oldest ? cursor - oldest : 0);
+    };
+    first_entry = index(after->events, entries_taken_, entries_.size());
+    first_lint = index(after->lints, lints_taken_, lints_.size());
+  }
+  if (after != nullptr) *after = {entries_taken_, lints_taken_};
   std::uint64_t first = ~std::uint64_t{0}, last = 0;
   std::unordered_set<std::uint64_t> tasks;
   const auto note_task = [&](std::uint64_t id, std::uint64_t parent) {
@@ -214,9 +230,11 @@ void flight_recorder::fill(timeline& out, std::uint64_t since_tick,
     if (tasks.insert(id).second) out.tasks.push_back({id, parent, {}});
   };
   // Spawns first, so tasks get their parents without a search.
-  for (const entry& e : entries_)
-    if (e.what == kind::spawn && e.end >= since_tick) note_task(e.task_id, e.aux);
-  for (const entry& e : entries_) {
+  const auto from = entries_.begin() + static_cast<std::ptrdiff_t>(first_entry);
+  for (auto e = from; e != entries_.end(); ++e)
+    if (e->what == kind::spawn && e->end >= since_tick) note_task(e->task_id, e->aux);
+  for (auto it = from; it != entries_.end(); ++it) {
+    const entry& e = *it;
     if (e.end < since_tick) continue;
     first = std::min(first, e.begin);
     last = std::max(last, e.end);
@@ -256,7 +274,8 @@ void flight_recorder::fill(timeline& out, std::uint64_t since_tick,
       case kind::complete: note_task(e.task_id, 0); break;
     }
   }
-  for (const lint_entry& l : lints_) {
+  for (auto it = lints_.begin() + static_cast<std::ptrdiff_t>(first_lint); it != lints_.end(); ++it) {
+    const lint_entry& l = *it;
     if (l.tick < since_tick) continue;
     first = std::min(first, l.tick);
     last = std::max(last, l.tick);
@@ -269,6 +288,16 @@ void flight_recorder::fill(timeline& out, std::uint64_t since_tick,
     // Slices may start before the window's start (a poll that began before `since_tick`).
     for (const timeline::poll& p : out.polls) out.begin_ns = std::min(out.begin_ns, p.begin_ns);
     for (const timeline::timed_await& a : out.awaits) out.begin_ns = std::min(out.begin_ns, a.begin_ns);
+  }
+  // A partial window spans the whole one: the asker keeps its events from the oldest still
+  // held (events of one deque arrive nearly in time order: its front is about the oldest).
+  if (out.partial && (!entries_.empty() || !lints_.empty())) {
+    std::uint64_t oldest = ~std::uint64_t{0};
+    if (!entries_.empty()) oldest = entries_.front().end;
+    if (!lints_.empty()) oldest = std::min(oldest, lints_.front().tick);
+    oldest = std::max(oldest, since_tick);
+    out.begin_ns = last != 0 ? std::min(out.begin_ns, to_ns(oldest)) : to_ns(oldest);
+    out.end_ns = std::max(out.end_ns, to_ns(newest_));
   }
 }
 

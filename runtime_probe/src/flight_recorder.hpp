@@ -44,8 +44,11 @@ class flight_recorder {
   /// the caller's) with what was recorded at or after `since_tick`, in CLOCK_MONOTONIC ns,
   /// and its `begin_ns`/`end_ns`, and `queued` with the posted tasks' waits (for the
   /// counters, derived by the caller off the collector's lock). Workers, names and drops
-  /// are the caller's.
-  void fill(timeline& out, std::uint64_t since_tick, std::vector<queued_interval>& queued) const;
+  /// are the caller's. With `after` (a cursor this recorder set, or a default one), only
+  /// what was taken in after it, as a partial window whose `begin_ns` is still the whole
+  /// window's start; `after` is then set to where this window ends.
+  void fill(timeline& out, std::uint64_t since_tick, std::vector<queued_interval>& queued,
+            timeline_cursor* after = nullptr) const;
   /// The newest tick recorded (0: nothing yet).
   std::uint64_t newest_tick() const noexcept { return newest_; }
 
@@ -88,9 +91,10 @@ class flight_recorder {
   std::uint64_t lost_ = 0;
   std::deque<entry> entries_;
   std::deque<lint_entry> lints_;
+  std::uint64_t entries_taken_ = 0;  // pushed ever: entries_[i] is number taken - size + i
+  std::uint64_t lints_taken_ = 0;
   std::unordered_map<std::uint64_t, pending_await> pending_awaits_;  // by task id
   cancel_wakes cancel_wakes_;
-  std::vector<cancel_wakes::wake> woken_;  // scratch for cancel_wakes::cancelled
 };
 
 }  // namespace coroscope::detail

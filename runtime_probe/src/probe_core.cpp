@@ -166,7 +166,8 @@ snapshot probe_core::take_snapshot() const {
   return s;
 }
 
-std::optional<timeline> probe_core::trace_window(std::chrono::nanoseconds last, bool cpu_samples) const {
+std::optional<timeline> probe_core::trace_window(std::chrono::nanoseconds last, bool cpu_samples,
+                                                 timeline_cursor* after) const {
   if (!aggregator_.recorder_on()) return std::nullopt;
   // The window's samples: those of its last `last`, never older than this recorder's time
   // bound (the store keeps samples for the longest window of all recorders).
@@ -182,7 +183,7 @@ std::optional<timeline> probe_core::trace_window(std::chrono::nanoseconds last, 
   std::optional<timeline> window = c.with_drained([&] {
     aggregator_.tick();  // task names resolved as of now
     return aggregator_.trace_window(
-        last, count_since(c.dropped_events(), dropped_events_at_start_) + lost_samples, queued);
+        last, count_since(c.dropped_events(), dropped_events_at_start_) + lost_samples, queued, after);
   });
   if (!window) return window;
   add_counters(*window, queued, counter_step_ns(window->end_ns - window->begin_ns));

@@ -33,7 +33,8 @@ class probe_core final : public core::recording {
   task_dump dump_tasks() const override;
   task_dump dump_task(std::uint64_t id) const override;
   const resolved_options& options() const noexcept override { return options_; }
-  std::optional<timeline> trace_window(std::chrono::nanoseconds last, bool cpu_samples) const override;
+  std::optional<timeline> trace_window(std::chrono::nanoseconds last, bool cpu_samples,
+                                       timeline_cursor* after = nullptr) const override;
   std::vector<core::lint_firing> lints_since(std::uint64_t after) const override;
   std::uint16_t id() const noexcept override { return id_; }
   cpu_profile profile_for(std::chrono::nanoseconds duration, std::stop_token stop) override {

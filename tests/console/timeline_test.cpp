@@ -5,6 +5,7 @@
 // window of a fixed source, and of none.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <tuple>
@@ -155,24 +156,109 @@ struct timeline_console {
   }
 };
 
-TEST(ConsoleServerTimeline, AnswersFromTheSourceAtMostOncePerInterval) {
+/// What a recorder gives after `window()`: one poll and one wake 10 us after its end.
+timeline newer_than_window() {
+  timeline t;
+  t.process_name = "echo";
+  t.pid = 4242;
+  t.partial = true;
+  t.begin_ns = T0 + 1000;  // the recorder has evicted the window's events that end earlier
+  t.end_ns = T0 + 60'000;
+  t.dropped_events = 5;
+  t.workers = {{0, "coroscope-w0", 100}, {1, "coroscope-w1", 101}};
+  t.tasks = {{3, 2, "child"}, {2, 0, ""}};  // a new task; task 2 again, without its name
+  t.polls = {{1, 3, T0 + 59'000, T0 + 60'000}};
+  t.wakes = {{3, T0 + 58'000, timeline::waker_kind::task, 2}};
+  return t;
+}
+
+TEST(ConsoleServerTimeline, AWholeWindowOncePerIntervalThenWhatIsNew) {
   test::fake_source fake;
   auto source = fake.make();
-  std::atomic<int> taken{0};
-  source.timeline = [&]() -> std::optional<timeline> {
-    ++taken;
-    return window();
+  std::mutex m;
+  std::vector<timeline_cursor> asked;
+  source.timeline = [&](timeline_cursor& after) -> std::optional<timeline> {
+    std::lock_guard lock(m);
+    asked.push_back(after);
+    const bool whole = after.events == 0;
+    after.events += whole ? 9 : 2;  // as a recorder moves it: past what it gave
+    return whole ? window() : newer_than_window();
   };
   console_server server(std::move(source), {.port = 0, .publish_interval = 10ms, .timeline_interval = 1h});
-  timeline_console console(server);
-  ASSERT_TRUE(console.client->wait_for(connection_state::connected, 20s));
-  console.client->request_timeline();
-  console.client->request_timeline();
-  ASSERT_TRUE(test::eventually([&] { return console.replies() == 2; }));
-  ASSERT_NE(console.got[0], nullptr);
-  expectEqual(window(), *console.got[0]);
-  EXPECT_EQ(taken.load(), 1);  // the second console request reused the window
-  EXPECT_EQ(server.stats().requests, 2u);
+  timeline_console first(server), second(server);
+  ASSERT_TRUE(first.client->wait_for(connection_state::connected, 20s));
+  ASSERT_TRUE(second.client->wait_for(connection_state::connected, 20s));
+  first.client->request_timeline();
+  ASSERT_TRUE(test::eventually([&] { return first.replies() == 1; }));
+  second.client->request_timeline();
+  ASSERT_TRUE(test::eventually([&] { return second.replies() == 1; }));
+  first.client->request_timeline();
+  ASSERT_TRUE(test::eventually([&] { return first.replies() == 2; }));
+  second.client->request_timeline();
+  ASSERT_TRUE(test::eventually([&] { return second.replies() == 2; }));
+
+  // The whole window once for both consoles, then each one's own cursor.
+  std::lock_guard lock(m);
+  ASSERT_EQ(asked.size(), 3u);
+  EXPECT_EQ(asked[0].events, 0u);
+  EXPECT_EQ(asked[1].events, 9u) << "the shared window's end";
+  EXPECT_EQ(asked[2].events, 9u);
+  EXPECT_EQ(server.stats().requests, 4u);
+  for (timeline_console* c : {&first, &second}) {
+    std::lock_guard got_lock(c->m);
+    ASSERT_NE(c->got[0], nullptr);
+    expectEqual(window(), *c->got[0]);
+    // The second reply is the window with the new events added, and without those
+    // evicted since: a whole window again.
+    ASSERT_NE(c->got[1], nullptr);
+    const timeline& merged = *c->got[1];
+    EXPECT_FALSE(merged.partial);
+    EXPECT_EQ(merged.dropped_events, 5u);
+    EXPECT_EQ(merged.end_ns, T0 + 60'000);
+    EXPECT_EQ(merged.workers.size(), 2u);
+    EXPECT_EQ(merged.workers[1].thread_name, "coroscope-w1");
+    // Polls ending before T0 + 1000 are gone; the one that ends at it stays.
+    ASSERT_EQ(merged.polls.size(), 3u);
+    EXPECT_EQ(merged.polls[0].begin_ns, T0 + 1000);
+    EXPECT_EQ(merged.polls[2].task_id, 3u);
+    EXPECT_EQ(merged.wakes.size(), 4u) << "3 of the window's (one before the start), 1 new";
+    EXPECT_TRUE(merged.parks.size() == 1 && merged.awaits.size() == 1 && merged.lints.empty());
+    // Task 1 is still named by a wake; task 2 keeps its name from the older window.
+    std::map<std::uint64_t, const timeline::task*> tasks;
+    for (const auto& t : merged.tasks) tasks[t.id] = &t;
+    ASSERT_EQ(tasks.size(), 3u);
+    EXPECT_EQ(tasks.at(2)->name, "session");
+    EXPECT_EQ(tasks.at(2)->parent_id, 1u);
+    EXPECT_EQ(tasks.at(3)->name, "child");
+    EXPECT_LE(merged.begin_ns, T0 + 1000);
+  }
+}
+
+TEST(TimelineProtocol, APartialReplyCrossesTheWireAsOne) {
+  for (const timeline& sent : {newer_than_window(), window()}) {
+    pb::Timeline m;
+    to_proto(sent, &m);
+    timeline back;
+    std::string error;
+    ASSERT_TRUE(from_proto(m, back, error)) << error;
+    EXPECT_EQ(back.partial, sent.partial);
+  }
+}
+
+TEST(TimelineProtocol, AnotherConnectionsWholeWindowReplacesThePartsBefore) {
+  console_state_builder b;
+  const auto apply = [&](const timeline& t) {
+    pb::ServerMessage m;
+    to_proto(t, m.mutable_timeline());
+    return b.apply(m.SerializeAsString()).window;
+  };
+  apply(window());
+  ASSERT_EQ(apply(newer_than_window())->polls.size(), 3u);
+  timeline fresh = window();
+  fresh.polls.resize(1);
+  EXPECT_EQ(apply(fresh)->polls.size(), 1u) << "a whole window is taken as it is";
+  b.reset();
+  EXPECT_EQ(apply(newer_than_window())->polls.size(), 1u) << "nothing to add it to: the part alone";
 }
 
 TEST(ConsoleServerTimeline, SaysNotRecordingWithoutASource) {

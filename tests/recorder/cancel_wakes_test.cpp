@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-// Which task woke a task waiting on a timer: the flight recorder's bookkeeping of timer
+// Which task woke a task waiting on an I/O object: the flight recorder's bookkeeping of
 // waits, cancels and polls, fed in the orders the collector may drain them.
 #include <gtest/gtest.h>
 
@@ -12,15 +12,19 @@ namespace {
 
 using coroscope::detail::cancel_wakes;
 
-char timers[2];
-const void* const A = &timers[0];
-const void* const B = &timers[1];
+char objects[2];
+const void* const A = &objects[0];
+const void* const B = &objects[1];
 
-std::vector<cancel_wakes::wake> cancel(cancel_wakes& t, const void* timer, std::uint64_t by,
-                                      std::uint64_t tick, bool all) {
-  std::vector<cancel_wakes::wake> out;
-  t.cancelled(timer, by, tick, all, out);
-  return out;
+/// Waits cut short by `by`'s cancel (or close) of `object` at `tick`, on worker 3.
+std::size_t cancel(cancel_wakes& t, const void* object, std::uint64_t by, std::uint64_t tick, bool all) {
+  return t.cancelled(object, by, tick, all, 3);
+}
+
+/// Whether `task`'s poll from `begin`, completing the wait started at `wait`, was a
+/// cancel's wake.
+bool woken(cancel_wakes& t, std::uint64_t task, std::uint64_t begin, std::uint64_t wait) {
+  return t.polled(task, begin, wait).has_value();
 }
 
 }  // namespace
@@ -28,25 +32,52 @@ std::vector<cancel_wakes::wake> cancel(cancel_wakes& t, const void* timer, std::
 TEST(CancelWakes, ACancelWakesTheWaiterAndItsNextPollIsThatWake) {
   cancel_wakes t;
   t.wait_started(1, A, 100);
-  const auto woken = cancel(t, A, 9, 150, true);
-  ASSERT_EQ(woken.size(), 1u);
-  EXPECT_EQ(woken[0].task_id, 1u);
-  EXPECT_EQ(woken[0].waker_id, 9u);
-  EXPECT_EQ(woken[0].tick, 150u);
+  EXPECT_EQ(cancel(t, A, 9, 150, true), 1u);
   // The woken poll (from 160) waits again at 165: that wait drains before the poll.
   t.wait_started(1, A, 165);
-  EXPECT_TRUE(t.polled(1, 160));
-  EXPECT_EQ(cancel(t, A, 9, 175, true).size(), 1u) << "the new wait";
-  EXPECT_TRUE(t.polled(1, 180));
-  EXPECT_FALSE(t.polled(1, 190)) << "one wake, one poll";
-  EXPECT_TRUE(cancel(t, A, 9, 200, true).empty()) << "no longer waiting";
+  const auto wake = t.polled(1, 160, 100);
+  ASSERT_TRUE(wake);
+  EXPECT_EQ(wake->task_id, 1u);
+  EXPECT_EQ(wake->waker_id, 9u);
+  EXPECT_EQ(wake->tick, 150u);
+  EXPECT_EQ(wake->worker, 3);
+  EXPECT_EQ(cancel(t, A, 9, 175, true), 1u) << "the new wait";
+  EXPECT_TRUE(woken(t, 1, 180, 165));
+  EXPECT_FALSE(woken(t, 1, 190, 165)) << "one wake, one poll";
+  EXPECT_EQ(cancel(t, A, 9, 200, true), 0u) << "no longer waiting";
 }
 
 TEST(CancelWakes, AFiredTimerIsNotWokenByALaterCancel) {
   cancel_wakes t;
   t.wait_started(1, A, 100);
-  EXPECT_FALSE(t.polled(1, 200));  // the timer fired
-  EXPECT_TRUE(cancel(t, A, 9, 300, true).empty());
+  EXPECT_FALSE(woken(t, 1, 200, 100));  // the timer fired
+  EXPECT_EQ(cancel(t, A, 9, 300, true), 0u);
+}
+
+TEST(CancelWakes, AStaleWaitIsNoWakeWhenAnotherObjectAtItsAddressIsCancelled) {
+  cancel_wakes t;
+  // Task 1 waited on a timer at A; that wait completed, and its poll was never seen; nor
+  // was the start of its next wait (at 130). Another task's timer at A is destroyed (its
+  // destructor cancels): task 1's entry is stale, and its next poll completes the wait
+  // started at 130, not the one the cancel found.
+  t.wait_started(1, A, 100);
+  EXPECT_EQ(cancel(t, A, 9, 150, true), 1u);
+  EXPECT_FALSE(woken(t, 1, 160, 130));
+  // Nor is a poll whose wait is unknown (0) taken as anything but that cancel's.
+  t.wait_started(1, A, 200);
+  EXPECT_EQ(cancel(t, A, 9, 250, true), 1u);
+  EXPECT_TRUE(woken(t, 1, 260, 0));
+}
+
+TEST(CancelWakes, ACloseAfterItsTaskEndedIsNoWake) {
+  cancel_wakes t;
+  t.wait_started(1, A, 100);
+  // The task's end drains after the close (another worker's ring), and the poll it ended
+  // in began before the close.
+  EXPECT_EQ(cancel(t, A, 9, 150, true), 1u);
+  t.ended(1);
+  EXPECT_FALSE(woken(t, 1, 140, 100));
+  EXPECT_EQ(t.tasks(), 0u) << "its last poll seen, the task is forgotten";
 }
 
 TEST(CancelWakes, CancelOneWakesTheOldestAndCancelWakesEveryWaiter) {
@@ -55,44 +86,42 @@ TEST(CancelWakes, CancelOneWakesTheOldestAndCancelWakesEveryWaiter) {
   t.wait_started(1, A, 100);  // drained later from another thread, began earlier
   t.wait_started(3, A, 120);
   t.wait_started(4, B, 105);
-  auto one = cancel(t, A, 9, 150, false);
-  ASSERT_EQ(one.size(), 1u);
-  EXPECT_EQ(one[0].task_id, 1u) << "the oldest wait, not the first drained";
-  const auto all = cancel(t, A, 9, 160, true);
-  ASSERT_EQ(all.size(), 2u);
-  EXPECT_EQ(all[0].task_id, 2u);
-  EXPECT_EQ(all[1].task_id, 3u);
-  EXPECT_TRUE(cancel(t, B, 9, 90, true).empty()) << "a wait that began after the cancel";
-  EXPECT_EQ(cancel(t, B, 9, 170, true).size(), 1u);
+  EXPECT_EQ(cancel(t, A, 9, 150, false), 1u);
+  EXPECT_TRUE(woken(t, 1, 155, 100)) << "the oldest wait, not the first drained";
+  EXPECT_EQ(cancel(t, A, 9, 160, true), 2u);
+  EXPECT_TRUE(woken(t, 2, 165, 110));
+  EXPECT_TRUE(woken(t, 3, 165, 120));
+  EXPECT_EQ(cancel(t, B, 9, 90, true), 0u) << "a wait that began after the cancel";
+  EXPECT_EQ(cancel(t, B, 9, 170, true), 1u);
 }
 
 TEST(CancelWakes, AWaitDrainedAfterALaterPollOfItsTaskIsOver) {
   cancel_wakes t;
   t.wait_started(1, A, 100);
-  EXPECT_FALSE(t.polled(1, 200));
+  EXPECT_FALSE(woken(t, 1, 200, 100));
   t.wait_started(1, B, 150);  // began before the poll drained above: over already
-  EXPECT_TRUE(cancel(t, B, 9, 300, true).empty());
+  EXPECT_EQ(cancel(t, B, 9, 300, true), 0u);
   t.wait_started(1, B, 250);  // a new wait
-  EXPECT_EQ(cancel(t, B, 9, 300, true).size(), 1u);
+  EXPECT_EQ(cancel(t, B, 9, 300, true), 1u);
 }
 
 TEST(CancelWakes, ANewWaitReplacesTheOldAndAnEndedTaskIsForgotten) {
   cancel_wakes t;
   t.wait_started(1, A, 100);
   t.wait_started(1, B, 120);  // its wait on A was cut short (it is running again)
-  EXPECT_TRUE(cancel(t, A, 9, 150, true).empty());
+  EXPECT_EQ(cancel(t, A, 9, 150, true), 0u);
   t.ended(1);
-  EXPECT_TRUE(cancel(t, B, 9, 160, true).empty());
+  EXPECT_EQ(cancel(t, B, 9, 160, true), 0u);
   EXPECT_EQ(t.tasks(), 0u);
 }
 
 TEST(CancelWakes, ATaskThatEndsInTheWokenPollKeepsThatWake) {
   cancel_wakes t;
   t.wait_started(1, A, 100);
-  EXPECT_EQ(cancel(t, A, 9, 150, true).size(), 1u);
+  EXPECT_EQ(cancel(t, A, 9, 150, true), 1u);
   t.ended(1);  // drained before the poll in which it ended
   EXPECT_EQ(t.tasks(), 1u);
-  EXPECT_TRUE(t.polled(1, 160));
+  EXPECT_TRUE(woken(t, 1, 160, 100));
   EXPECT_EQ(t.tasks(), 0u);
 }
 
@@ -100,5 +129,5 @@ TEST(CancelWakes, FollowsABoundedNumberOfTasks) {
   cancel_wakes t;
   for (std::uint64_t task = 1; task <= cancel_wakes::kMaxTasks + 10; ++task) t.wait_started(task, A, task);
   EXPECT_EQ(t.tasks(), cancel_wakes::kMaxTasks);
-  EXPECT_EQ(cancel(t, A, 0, ~0ull, true).size(), cancel_wakes::kMaxTasks);
+  EXPECT_EQ(cancel(t, A, 0, ~0ull, true), cancel_wakes::kMaxTasks);
 }

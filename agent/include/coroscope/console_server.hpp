@@ -35,10 +35,12 @@ struct console_source {
   /// connected. Optional.
   std::function<std::optional<heap_view>()> heap;
   /// The flight recorder's window, for a console's TimelineRequest; nullopt (or an empty
-  /// function) when nothing records one: the console is told "not recording". Called at
-  /// most once per `console_options::timeline_interval`, shared by every console that
-  /// asks within it. Optional.
-  std::function<std::optional<coroscope::timeline>()> timeline;
+  /// function) when nothing records one: the console is told "not recording". `after` is
+  /// the console's cursor (`core::recording::trace_window`): default at its first request,
+  /// for the whole window, taken at most once per `console_options::timeline_interval`
+  /// and shared by every console that asks within it; after that only what was recorded
+  /// since its last reply (a partial window). Optional.
+  std::function<std::optional<coroscope::timeline>(timeline_cursor& after)> timeline;
 };
 
 /// How a console server listens and publishes.
@@ -53,8 +55,9 @@ struct console_options {
   /// How often the heap view is refreshed (rounded up to whole publish intervals): it
   /// walks the heap sampler's tables, so it runs less often than a tick when ticks are fast.
   std::chrono::nanoseconds heap_interval = std::chrono::seconds(1);
-  /// The shortest time between two calls of `console_source::timeline`: consoles that
-  /// ask sooner get the window taken last. Bounds what encoding windows costs.
+  /// The shortest time between two whole windows taken from `console_source::timeline`:
+  /// consoles that ask for one sooner get the one taken last. Bounds what encoding windows
+  /// costs; a console's later requests get only what was recorded since its last.
   std::chrono::nanoseconds timeline_interval = std::chrono::milliseconds(500);
   /// Connections beyond this are refused with an error message.
   std::size_t max_clients = 16;

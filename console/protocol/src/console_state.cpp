@@ -44,8 +44,7 @@ console_state_builder::result console_state_builder::apply(std::string_view payl
   }
   switch (m.kind_case()) {
     case pb::ServerMessage::kHello:
-      state_ = {};
-      synced_ = false;
+      reset();
       state_.identity = from_proto(m.hello());
       r.kind = result::hello;
       return r;
@@ -55,13 +54,19 @@ console_state_builder::result console_state_builder::apply(std::string_view payl
       return r;
     case pb::ServerMessage::kTimeline: {
       r.kind = result::timeline;
-      if (!m.timeline().recording()) return r;
+      if (!m.timeline().recording()) {
+        window_.reset();
+        return r;
+      }
       auto t = std::make_shared<coroscope::timeline>();
       if (!from_proto(m.timeline(), *t, r.message)) {
         r.kind = result::malformed;
         r.message = "malformed timeline from the probe: " + r.message;
         return r;
       }
+      // A copy: the previous window may still be drawn.
+      if (t->partial && window_) t = std::make_shared<coroscope::timeline>(add_partial(*window_, std::move(*t)));
+      window_ = t;
       r.window = std::move(t);
       return r;
     }

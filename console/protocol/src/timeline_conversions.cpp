@@ -3,7 +3,10 @@
 #include "coroscope/console/timeline_conversions.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace coroscope::console::detail {
@@ -60,6 +63,7 @@ std::uint64_t add(std::uint64_t a, std::uint64_t b) {
 
 void to_proto(const timeline& t, pb::Timeline* out, std::size_t max_events) {
   out->set_recording(true);
+  out->set_partial(t.partial);
   out->set_process_name(t.process_name);
   out->set_pid(t.pid);
   out->set_dropped_events(t.dropped_events);
@@ -141,6 +145,7 @@ bool from_proto(const pb::Timeline& m, timeline& out, std::string& error) {
   out.begin_ns = base;
   out.end_ns = std::max(base, m.end_nanos());
   out.dropped_events = m.dropped_events();
+  out.partial = m.partial();
   for (const auto& w : m.workers()) out.workers.push_back({w.index(), w.thread_name(), w.tid()});
   for (const auto& k : m.tasks()) out.tasks.push_back({k.id(), k.parent_id(), k.name()});
   out.polls.reserve(std::size_t(m.poll_workers_size()));
@@ -175,6 +180,59 @@ bool from_proto(const pb::Timeline& m, timeline& out, std::string& error) {
   for (const auto& w : out.wakes) out.end_ns = std::max(out.end_ns, w.time_ns);
   for (const auto& l : out.lints) out.end_ns = std::max(out.end_ns, l.time_ns);
   return true;
+}
+
+timeline add_partial(const timeline& window, timeline&& partial) {
+  timeline out;
+  out.process_name = std::move(partial.process_name);
+  out.pid = partial.pid;
+  out.begin_ns = partial.begin_ns;
+  out.end_ns = std::max(window.end_ns, partial.end_ns);
+  out.dropped_events = partial.dropped_events;
+  out.workers = std::move(partial.workers);
+  const std::uint64_t start = partial.begin_ns;
+  // The kept events of `window`, then the partial one's.
+  const auto keep = [](const auto& old, auto& fresh, auto still_in, auto& into) {
+    for (const auto& e : old)
+      if (still_in(e)) into.push_back(e);
+    into.insert(into.end(), std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()));
+  };
+  keep(window.polls, partial.polls, [&](const timeline::poll& p) { return p.end_ns >= start; }, out.polls);
+  keep(window.wakes, partial.wakes, [&](const timeline::wake& w) { return w.time_ns >= start; }, out.wakes);
+  keep(window.parks, partial.parks, [&](const timeline::park& p) { return p.end_ns >= start; }, out.parks);
+  keep(window.awaits, partial.awaits, [&](const timeline::timed_await& a) { return a.end_ns >= start; }, out.awaits);
+  keep(window.lints, partial.lints, [&](const timeline::lint& l) { return l.time_ns >= start; }, out.lints);
+  // A kept slice may have begun before the start.
+  for (const auto& p : out.polls) out.begin_ns = std::min(out.begin_ns, p.begin_ns);
+  for (const auto& a : out.awaits) out.begin_ns = std::min(out.begin_ns, a.begin_ns);
+
+  // Tasks: those the kept events name, the partial reply's entries (newer) first.
+  std::unordered_set<std::uint64_t> named;
+  for (const auto& p : out.polls) named.insert(p.task_id);
+  for (const auto& w : out.wakes) {
+    named.insert(w.task_id);
+    named.insert(w.waker_task_id);
+  }
+  for (const auto& a : out.awaits) named.insert(a.task_id);
+  for (const auto& l : out.lints) named.insert(l.task_id);
+  std::unordered_map<std::uint64_t, std::size_t> index;
+  for (timeline::task& k : partial.tasks) {
+    index.emplace(k.id, out.tasks.size());
+    out.tasks.push_back(std::move(k));
+  }
+  for (const timeline::task& k : window.tasks) {
+    if (!named.contains(k.id)) continue;
+    auto [it, added] = index.emplace(k.id, out.tasks.size());
+    if (added) {
+      out.tasks.push_back(k);
+      continue;
+    }
+    // Known to both: a name or parent the newer entry lacks comes from the older.
+    timeline::task& newer = out.tasks[it->second];
+    if (newer.name.empty()) newer.name = k.name;
+    if (newer.parent_id == 0) newer.parent_id = k.parent_id;
+  }
+  return out;
 }
 
 }  // namespace coroscope::console::detail

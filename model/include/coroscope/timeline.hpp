@@ -116,6 +116,10 @@ struct timeline {
   /// Events the recorder lost in this window (its rings were full, its byte bound or its
   /// CPU samples' count bound evicted them while inside its time bound). Shown in the trace.
   std::uint64_t dropped_events = 0;
+  /// Only what the recorder took in after a `timeline_cursor` (the console's live
+  /// timeline): the window's older events are the asker's, those ending at or after
+  /// `begin_ns` still in the window.
+  bool partial = false;
 
   std::vector<worker> workers;
   std::vector<task> tasks;
@@ -126,6 +130,15 @@ struct timeline {
   std::vector<lint> lints;
   std::vector<cpu_sample> samples;
   std::vector<counter_point> counters;
+};
+
+/// Where a window ends in the recorder's stream of events. A window asked for with it
+/// holds only what the recorder took in since (`timeline::partial`), so a live view need
+/// not take the whole window each time. A default cursor asks for the whole window.
+/// Opaque: valid only for the recorder that set it.
+struct timeline_cursor {
+  std::uint64_t events = 0;  ///< events taken in before it
+  std::uint64_t lints = 0;   ///< lint firings taken in before it
 };
 
 }  // namespace coroscope

@@ -77,18 +77,24 @@ class console_state_builder {
     std::string message;  ///< error text (error, out_of_sync, malformed)
     int error_code = 0;   ///< `coroscope.console.v1.Error.Code` for `error`
     std::optional<coroscope::task_details> details;
-    /// For `timeline`: the probe's recorded window; null when it records none.
+    /// For `timeline`: the probe's recorded window (a partial reply added to the window
+    /// of the previous ones); null when it records none.
     std::shared_ptr<const coroscope::timeline> window;
   };
 
   result apply(std::string_view payload);
   const console_state& state() const noexcept { return state_; }
   /// Forgets everything (a new connection).
-  void reset() { state_ = {}; synced_ = false; }
+  void reset() {
+    state_ = {};
+    synced_ = false;
+    window_.reset();
+  }
 
  private:
   console_state state_;
   bool synced_ = false;  ///< a full state has been applied
+  std::shared_ptr<const coroscope::timeline> window_;  ///< the last timeline, merged
 };
 
 }  // namespace coroscope

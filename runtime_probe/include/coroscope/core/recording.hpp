@@ -44,8 +44,11 @@ class snapshot_source {
   /// it), or nothing when the recorder is off. Safe while workers run; costs them nothing.
   /// `cpu_samples`: with the CPU samples kept for it, symbolized by the caller's thread
   /// (up to tens of ms for a full store); false for a caller that shows no samples.
+  /// `after`: a live view's cursor (default-constructed at first); the window then holds
+  /// only what was recorded after it (`timeline::partial`) and the cursor moves to its end.
   virtual std::optional<coroscope::timeline> trace_window(std::chrono::nanoseconds last,
-                                                          bool cpu_samples) const = 0;
+                                                          bool cpu_samples,
+                                                          timeline_cursor* after = nullptr) const = 0;
   /// Lint firings recorded since firing number `after` (see `lint_firing`), oldest first;
   /// empty when the recorder is off. Drains every ring first.
   virtual std::vector<lint_firing> lints_since(std::uint64_t after) const = 0;

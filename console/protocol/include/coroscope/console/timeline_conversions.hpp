@@ -27,4 +27,10 @@ void to_proto(const timeline& t, v1::Timeline* out, std::size_t max_events = kMa
 /// kind); times that overflow are clamped. `recording` is the caller's to check.
 bool from_proto(const v1::Timeline& m, timeline& out, std::string& error);
 
+/// `window` (the windows received so far) with a partial reply added: its events that end
+/// before the partial one's `begin_ns` go (the recorder has evicted them), then the partial
+/// one's are appended; tasks no event names any more go, the partial one's workers,
+/// counts and end replace `window`'s. The result is a whole window (not partial).
+timeline add_partial(const timeline& window, timeline&& partial);
+
 }  // namespace coroscope::console::detail
