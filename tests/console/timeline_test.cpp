@@ -234,6 +234,24 @@ TEST(ConsoleServerTimeline, AWholeWindowOncePerIntervalThenWhatIsNew) {
   }
 }
 
+TEST(TimelineProtocol, PartialRepliesAddUpToABoundedWindow) {
+  // A peer that never moves the window's start: the newest events stay, about the bound.
+  timeline merged = window();  // 10 events
+  for (int i = 0; i < 20; ++i) {
+    timeline part = newer_than_window();  // 2 events
+    part.begin_ns = T0;
+    for (auto& p : part.polls) p.begin_ns = p.end_ns = T0 + 100'000 + 10 * i;
+    for (auto& w : part.wakes) w.time_ns = T0 + 100'000 + 10 * i;
+    merged = console::detail::add_partial(merged, std::move(part), 16);
+  }
+  const std::size_t events = merged.polls.size() + merged.wakes.size() + merged.parks.size() +
+                             merged.awaits.size() + merged.lints.size();
+  EXPECT_GE(events, 16u);
+  EXPECT_LE(events, 18u) << "events at the cut itself may pass";
+  EXPECT_EQ(merged.polls.back().begin_ns, T0 + 100'000 + 190) << "the newest";
+  for (const auto& p : merged.polls) EXPECT_GE(p.end_ns, merged.begin_ns);
+}
+
 TEST(TimelineProtocol, APartialReplyCrossesTheWireAsOne) {
   for (const timeline& sent : {newer_than_window(), window()}) {
     pb::Timeline m;

@@ -3,7 +3,7 @@
 #include "coroscope/console/timeline_conversions.hpp"
 
 #include <algorithm>
-#include <iterator>
+#include <initializer_list>
 #include <limits>
 #include <unordered_map>
 #include <unordered_set>
@@ -35,18 +35,23 @@ bool from_proto(int k, timeline::waker_kind& out) {
   }
 }
 
-/// The earliest time an event may have to be kept when only the newest `max_events`
-/// fit (0: all fit). Events at the cut itself are kept, so a few more may pass.
-std::uint64_t cutoff(const timeline& t, std::size_t max_events) {
-  const std::size_t total = t.polls.size() + t.wakes.size() + t.parks.size() + t.awaits.size() + t.lints.size();
+/// The earliest time an event may have to be kept when only the newest `max_events` of
+/// `parts` together fit (0: all fit). Events at the cut itself are kept, so a few more
+/// may pass.
+std::uint64_t cutoff(std::initializer_list<const timeline*> parts, std::size_t max_events) {
+  std::size_t total = 0;
+  for (const timeline* t : parts)
+    total += t->polls.size() + t->wakes.size() + t->parks.size() + t->awaits.size() + t->lints.size();
   if (max_events == 0 || total <= max_events) return 0;
   std::vector<std::uint64_t> times;
   times.reserve(total);
-  for (const auto& p : t.polls) times.push_back(p.begin_ns);
-  for (const auto& w : t.wakes) times.push_back(w.time_ns);
-  for (const auto& p : t.parks) times.push_back(p.begin_ns);
-  for (const auto& a : t.awaits) times.push_back(a.begin_ns);
-  for (const auto& l : t.lints) times.push_back(l.time_ns);
+  for (const timeline* t : parts) {
+    for (const auto& p : t->polls) times.push_back(p.begin_ns);
+    for (const auto& w : t->wakes) times.push_back(w.time_ns);
+    for (const auto& p : t->parks) times.push_back(p.begin_ns);
+    for (const auto& a : t->awaits) times.push_back(a.begin_ns);
+    for (const auto& l : t->lints) times.push_back(l.time_ns);
+  }
   const auto nth = times.begin() + std::ptrdiff_t(total - max_events);
   std::nth_element(times.begin(), nth, times.end());
   return *nth;
@@ -67,7 +72,7 @@ void to_proto(const timeline& t, pb::Timeline* out, std::size_t max_events) {
   out->set_process_name(t.process_name);
   out->set_pid(t.pid);
   out->set_dropped_events(t.dropped_events);
-  const std::uint64_t cut = cutoff(t, max_events);
+  const std::uint64_t cut = cutoff({&t}, max_events);
   const std::uint64_t base = std::max(t.begin_ns, cut);
   out->set_begin_nanos(base);
   out->set_end_nanos(std::max(t.end_ns, base));
@@ -182,20 +187,21 @@ bool from_proto(const pb::Timeline& m, timeline& out, std::string& error) {
   return true;
 }
 
-timeline add_partial(const timeline& window, timeline&& partial) {
+timeline add_partial(const timeline& window, timeline&& partial, std::size_t max_events) {
   timeline out;
   out.process_name = std::move(partial.process_name);
   out.pid = partial.pid;
-  out.begin_ns = partial.begin_ns;
   out.end_ns = std::max(window.end_ns, partial.end_ns);
   out.dropped_events = partial.dropped_events;
   out.workers = std::move(partial.workers);
-  const std::uint64_t start = partial.begin_ns;
+  const std::uint64_t start = std::max(partial.begin_ns, cutoff({&window, &partial}, max_events));
+  out.begin_ns = start;
   // The kept events of `window`, then the partial one's.
   const auto keep = [](const auto& old, auto& fresh, auto still_in, auto& into) {
     for (const auto& e : old)
       if (still_in(e)) into.push_back(e);
-    into.insert(into.end(), std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()));
+    for (auto& e : fresh)
+      if (still_in(e)) into.push_back(std::move(e));
   };
   keep(window.polls, partial.polls, [&](const timeline::poll& p) { return p.end_ns >= start; }, out.polls);
   keep(window.wakes, partial.wakes, [&](const timeline::wake& w) { return w.time_ns >= start; }, out.wakes);

@@ -30,7 +30,10 @@ bool from_proto(const v1::Timeline& m, timeline& out, std::string& error);
 /// `window` (the windows received so far) with a partial reply added: its events that end
 /// before the partial one's `begin_ns` go (the recorder has evicted them), then the partial
 /// one's are appended; tasks no event names any more go, the partial one's workers,
-/// counts and end replace `window`'s. The result is a whole window (not partial).
-timeline add_partial(const timeline& window, timeline&& partial);
+/// counts and end replace `window`'s. The result is a whole window (not partial) of at
+/// most about `max_events` events, the newest: a peer that never moves the start cannot
+/// make it grow without bound.
+timeline add_partial(const timeline& window, timeline&& partial,
+                     std::size_t max_events = kMaxTimelineEvents);
 
 }  // namespace coroscope::console::detail
