@@ -17,22 +17,6 @@ namespace {
 // await is lost (and counted).
 constexpr std::size_t kMaxPendingAwaits = 4096;
 
-/// Operations on an I/O object whose cancel or close (by another task) wakes their waiter.
-bool cancellable(op_kind kind) {
-  switch (kind) {
-    case op_kind::socket_read:
-    case op_kind::socket_write:
-    case op_kind::socket_accept:
-    case op_kind::socket_connect:
-    case op_kind::socket_other:
-    case op_kind::timer_wait:
-    case op_kind::resolve:
-    case op_kind::signal_wait:
-    case op_kind::descriptor: return true;
-    default: return false;
-  }
-}
-
 std::uint64_t to_ns(std::uint64_t tick) {
   const std::int64_t ns = ticks_to_monotonic_ns(tick);
   return ns < 0 ? 0 : static_cast<std::uint64_t>(ns);
@@ -119,7 +103,7 @@ void flight_recorder::record(const event& e) {
     }
     case event_kind::op_start: {
       const op_start_fields f = e.as_op_start();
-      if (e.task_id != 0 && cancellable(static_cast<op_kind>(f.op_kind)))
+      if (e.task_id != 0 && on_io_object(static_cast<op_kind>(f.op_kind)))
         cancel_wakes_.wait_started(e.task_id, f.object, f.tick);
       return;
     }

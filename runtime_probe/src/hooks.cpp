@@ -182,6 +182,14 @@ bool poll_frame::adopt(task_record& t) noexcept {
   return true;
 }
 
+bool take_completion(op_tag& tag, const op_tag& from) noexcept {
+  if (!on_io_object(static_cast<op_kind>(from.kind))) return false;  // posts, channels: their own wakes
+  tag.kind = from.kind;
+  tag.flags = static_cast<std::uint8_t>((tag.flags & ~op_sampled) | (from.flags & op_sampled));
+  tag.tick = from.tick;
+  return true;
+}
+
 void on_object_operation(const void* object, const char* op_name) noexcept {
   if (g_flight_recorders.load(std::memory_order_relaxed) == 0) return;
   const task_record* t = t_state.current_task;

@@ -26,6 +26,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -105,6 +106,15 @@ asio::awaitable<void> signaller(asio::steady_timer& signal, int n) {
     pause.expires_after(1ms);
     co_await pause.async_wait(asio::use_awaitable);
     signal.cancel_one();
+  }
+}
+
+/// Waits `n` times on a timer of 1 ms, on the executor it was spawned on.
+asio::awaitable<void> sleeper(int n) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (int i = 0; i < n; ++i) {
+    timer.expires_after(1ms);
+    co_await timer.async_wait(asio::use_awaitable);
   }
 }
 
@@ -430,6 +440,31 @@ TEST(FlightRecorder, ASocketCancelledOrClosedByAnotherTaskIsAWakeByThatTask) {
   EXPECT_EQ(wake_flows(view, "closer #" + std::to_string(closing->id),
                        "reader #" + std::to_string(reading->id)),
             static_cast<std::size_t>(kWakes));
+}
+
+TEST(FlightRecorder, ATaskOnAStrandIsWokenByItsTimerNotByTheStrand) {
+  // A strand per connection, as Beast's examples do: each completion's continuation goes
+  // through the strand's queue, a post, before the coroutine runs.
+  constexpr int kWaits = 3;
+  asio::io_context io;
+  coroscope::probe probe{io, {.flight_recorder = "30s", .read_environment = false}};
+  asio::co_spawn(asio::make_strand(io), sleeper(kWaits), asio::detached);
+  io.run();
+  const coroscope::snapshot s = probe.snapshot();
+  const auto* sleeping = find_task(s, "sleeper");
+  ASSERT_TRUE(sleeping);
+  const std::optional<coroscope::timeline> window = probe.trace_window();
+  ASSERT_TRUE(window);
+  std::size_t by_timer = 0;
+  for (const auto& w : window->wakes)
+    by_timer += w.task_id == sleeping->id && w.waker == coroscope::timeline::waker_kind::timer;
+  EXPECT_EQ(by_timer, static_cast<std::size_t>(kWaits));
+  // Each wait is measured, from the wait's start to the poll after the strand's hop.
+  const auto kind = std::find_if(s.operation_kinds.begin(), s.operation_kinds.end(),
+                                 [](const auto& k) { return k.kind == "timer_wait"; });
+  ASSERT_NE(kind, s.operation_kinds.end());
+  EXPECT_EQ(kind->waits.count, static_cast<std::uint64_t>(kWaits));
+  EXPECT_GE(kind->waits.min, 1ms);
 }
 
 TEST(FlightRecorder, AWorkerThatHasExitedKeepsItsName) {

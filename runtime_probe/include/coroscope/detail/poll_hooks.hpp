@@ -156,6 +156,12 @@ class poll_frame {
   /// that posted it. False (nothing changed) for any other invocation. Out of line.
   bool adopt(task_record& t) noexcept;
 
+  /// The completed operation whose continuation of task `t` this invocation hands on (to a
+  /// strand or another executor) without running it; null for any other invocation.
+  const op_tag* handing_on(const task_record* t) const noexcept {
+    return typed_ && task_ == t ? tag_ : nullptr;
+  }
+
   COROSCOPE_HOT void end() noexcept {
     thread_state& st = t_state;
     task_record* t = task_;
@@ -241,6 +247,12 @@ COROSCOPE_HOT task_record* tagged_task(const op_tag& tag) noexcept {
   return t;
 }
 
+/// Where a completion's continuation is handed on: `tag`, the post that hands it on (a
+/// strand's queued handler), takes the kind and start of the I/O or timer operation
+/// `from` that completed, so the poll that runs it is that operation's wake, and the hop
+/// part of its wait. False (nothing changed) for other operations. Out of line.
+bool take_completion(op_tag& tag, const op_tag& from) noexcept;
+
 /// Called when an operation is created (Asio's BOOST_ASIO_HANDLER_CREATION): the task whose
 /// code started it, its kind, and whether it is timed.
 COROSCOPE_HOT void tag_new_op(op_tag& tag, const char* object_type, const char* op_name,
@@ -289,6 +301,10 @@ COROSCOPE_HOT void tag_new_op(op_tag& tag, const char* object_type, const char* 
     }
     tag.kind = st.last_op_kind;
   }
+  // A post made by an invocation that runs no coroutine: maybe a completion handed on.
+  if (COROSCOPE_UNLIKELY(tag.kind == static_cast<std::int8_t>(op_kind::post) && !st.ran) &&
+      st.active_frame != nullptr && !continuation)
+    if (const op_tag* from = st.active_frame->handing_on(t); from && take_completion(tag, *from)) return;
   if (COROSCOPE_UNLIKELY(--st.op_countdown == 0)) sample_op(tag, object, native_handle);
 }
 

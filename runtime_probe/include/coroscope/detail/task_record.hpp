@@ -33,6 +33,23 @@ enum class op_kind : std::uint8_t {
 inline constexpr unsigned kOpKinds = static_cast<unsigned>(op_kind::count_);
 const char* to_string(op_kind kind) noexcept;
 
+/// An operation on an I/O object (a socket, timer, resolver, signal set or descriptor):
+/// the object's own completion wakes its task, and its cancel or close cuts it short.
+constexpr bool on_io_object(op_kind kind) noexcept {
+  switch (kind) {
+    case op_kind::socket_read:
+    case op_kind::socket_write:
+    case op_kind::socket_accept:
+    case op_kind::socket_connect:
+    case op_kind::socket_other:
+    case op_kind::timer_wait:
+    case op_kind::resolve:
+    case op_kind::signal_wait:
+    case op_kind::descriptor: return true;
+    default: return false;
+  }
+}
+
 enum class record_state : std::uint32_t { free, created, live, completed, abandoned };
 
 /// Return addresses of the code that spawned a task (innermost first), symbolized off the
