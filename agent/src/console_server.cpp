@@ -271,6 +271,7 @@ class console_connection : public std::enable_shared_from_this<console_connectio
         return true;
       case pb::ClientMessage::kTimeline:
         ++server_.requests;
+        if (m.timeline().whole()) timeline_after_ = {};
         send(server_.timeline_frame(timeline_after_), true);
         return true;
       case pb::ClientMessage::kPause:
@@ -567,11 +568,14 @@ frame_ptr console_server_impl::timeline_frame(timeline_cursor& after) {
   pb::ServerMessage m;
   auto* reply = m.mutable_timeline();
   std::optional<timeline> window;
+  bool failed = false;
   if (source_.timeline) {
     try {
       window = source_.timeline(after);
     } catch (const std::exception& e) {
       log_line("console", std::string("timeline failed: ") + e.what());
+      failed = true;
+      after = {};  // the next request asks for the whole window again
     }
   }
   if (window) {
@@ -580,7 +584,7 @@ frame_ptr console_server_impl::timeline_frame(timeline_cursor& after) {
     reply->set_recording(false);
   }
   frame_ptr frame = make_frame(m);
-  if (whole) {
+  if (whole && !failed) {
     timeline_frame_ = frame;
     timeline_frame_end_ = after;
     timeline_taken_ = now;

@@ -59,7 +59,8 @@ std::size_t cancel_wakes::cancelled(const void* object, std::uint64_t canceller,
 }
 
 std::optional<cancel_wakes::wake> cancel_wakes::polled(std::uint64_t task, std::uint64_t begin,
-                                                      std::uint64_t wake_tick) {
+                                                      std::uint64_t wake_tick,
+                                                      std::int16_t worker) {
   const auto it = tasks_.find(task);
   if (it == tasks_.end()) return std::nullopt;
   task_state& s = it->second;
@@ -71,20 +72,23 @@ std::optional<cancel_wakes::wake> cancel_wakes::polled(std::uint64_t task, std::
     s.woken_at = 0;
   }
   if (s.object != nullptr && begin >= s.start) unlink(task, s);  // the operation completed
-  // An ended task's last poll drains after its end: nothing more comes.
-  if (s.ended) tasks_.erase(it);
+  // An ended task's last poll drains right after its end, from its worker's ring (an
+  // earlier poll on another worker may drain later still): nothing more comes.
+  if (s.ended && worker == s.ended_on) tasks_.erase(it);
   return out;
 }
 
-void cancel_wakes::ended(std::uint64_t task) {
+void cancel_wakes::ended(std::uint64_t task, std::int16_t worker) {
   const auto it = tasks_.find(task);
   if (it == tasks_.end()) return;
   unlink(task, it->second);
   // A task that ends in the poll a cancel woke drains its end before that poll.
-  if (it->second.woken_at != 0)
+  if (it->second.woken_at != 0) {
     it->second.ended = true;
-  else
+    it->second.ended_on = worker;
+  } else {
     tasks_.erase(it);
+  }
 }
 
 void cancel_wakes::unlink(std::uint64_t task, task_state& s) {

@@ -46,11 +46,14 @@ class cancel_wakes {
                         std::int16_t worker);
   /// A poll of `task` began at `begin`, resumed by the completion of the operation started
   /// at `wake_tick` (0: unknown). The cancel's wake when this is the poll a cancel caused
-  /// (so the object's completion did not wake it). A handler handed on by a strand has the
-  /// strand's start as its wake tick: its cancel stays unseen.
-  std::optional<wake> polled(std::uint64_t task, std::uint64_t begin, std::uint64_t wake_tick);
-  /// `task` ended (it is forgotten, after the poll a cancel woke if that is still to come).
-  void ended(std::uint64_t task);
+  /// (so the object's completion did not wake it). A handler handed on by a strand carries
+  /// the operation's start too (take_completion).
+  /// `worker`: where the poll ran.
+  std::optional<wake> polled(std::uint64_t task, std::uint64_t begin, std::uint64_t wake_tick,
+                             std::int16_t worker);
+  /// `task` ended on `worker` (it is forgotten, after its last poll if a cancel cut its
+  /// wait short: that poll drains after the end, from the same worker).
+  void ended(std::uint64_t task, std::int16_t worker);
 
   std::size_t tasks() const { return tasks_.size(); }
 
@@ -63,7 +66,8 @@ class cancel_wakes {
     std::uint64_t woken_start = 0;  ///< the start of the wait it cut short
     std::uint64_t woken_by = 0;     ///< the canceller
     std::int16_t woken_on = -1;     ///< the canceller's worker
-    bool ended = false;           ///< forgotten once that poll is seen
+    bool ended = false;           ///< forgotten once its last poll is seen
+    std::int16_t ended_on = -1;   ///< the worker that ran its last poll
   };
   void unlink(std::uint64_t task, task_state& s);
 

@@ -26,23 +26,9 @@ std::uint64_t to_ns(std::uint64_t tick) {
 /// task gives none here: its wake is an event of its own (event_kind::wake) when the task
 /// is known, and unknown when the post came from outside the probe's tasks.
 std::optional<timeline::waker_kind> waker_of(op_kind kind, bool self_wake) {
-  switch (kind) {
-    case op_kind::timer_wait: return timeline::waker_kind::timer;
-    case op_kind::socket_read:
-    case op_kind::socket_write:
-    case op_kind::socket_accept:
-    case op_kind::socket_connect:
-    case op_kind::socket_other:
-    case op_kind::descriptor:
-    case op_kind::resolve:
-    case op_kind::signal_wait: return timeline::waker_kind::io;
-    case op_kind::post:
-      if (self_wake) return timeline::waker_kind::task;
-      return std::nullopt;
-    case op_kind::channel:
-    case op_kind::other:
-    case op_kind::count_: break;
-  }
+  if (kind == op_kind::timer_wait) return timeline::waker_kind::timer;
+  if (on_io_object(kind)) return timeline::waker_kind::io;
+  if (kind == op_kind::post && self_wake) return timeline::waker_kind::task;
   return std::nullopt;
 }
 
@@ -65,7 +51,7 @@ void flight_recorder::record(const event& e) {
       x.end = std::max(f.begin, f.end);
       x.aux = f.wake_tick;
       x.op_kind = f.op_kind;
-      const std::optional<cancel_wakes::wake> cancel = cancel_wakes_.polled(e.task_id, f.begin, f.wake_tick);
+      const std::optional<cancel_wakes::wake> cancel = cancel_wakes_.polled(e.task_id, f.begin, f.wake_tick, e.worker);
       x.woken_by_cancel = cancel.has_value();
       push(x);
       if (cancel) push_wake(cancel->task_id, cancel->waker_id, cancel->tick, cancel->worker);
@@ -113,7 +99,7 @@ void flight_recorder::record(const event& e) {
       return;
     }
     case event_kind::task_complete:
-      cancel_wakes_.ended(e.task_id);
+      cancel_wakes_.ended(e.task_id, e.worker);
       pending_awaits_.erase(e.task_id);  // an await with no poll after it never ends
       x.what = kind::complete;
       x.begin = x.end = e.as_complete().tick;

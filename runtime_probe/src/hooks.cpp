@@ -186,7 +186,7 @@ bool take_completion(op_tag& tag, const op_tag& from) noexcept {
   if (!on_io_object(static_cast<op_kind>(from.kind))) return false;  // posts, channels: their own wakes
   tag.kind = from.kind;
   tag.flags = static_cast<std::uint8_t>((tag.flags & ~op_sampled) | (from.flags & op_sampled));
-  tag.tick = from.tick;
+  if (from.flags & op_sampled) tag.tick = from.tick;
   return true;
 }
 

@@ -5,6 +5,9 @@
 // window of a fixed source, and of none.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -232,6 +235,35 @@ TEST(ConsoleServerTimeline, AWholeWindowOncePerIntervalThenWhatIsNew) {
     EXPECT_EQ(tasks.at(3)->name, "child");
     EXPECT_LE(merged.begin_ns, T0 + 1000);
   }
+}
+
+TEST(ConsoleServerTimeline, ARecordingStartsWithTheWholeWindow) {
+  // A replay has none of the replies before the recording: its first must be whole.
+  test::fake_source fake;
+  auto source = fake.make();
+  source.timeline = [&](timeline_cursor& after) -> std::optional<timeline> {
+    const bool whole = after.events == 0;
+    after.events += whole ? 9 : 2;
+    return whole ? window() : newer_than_window();
+  };
+  console_server server(std::move(source), {.port = 0, .publish_interval = 10ms, .timeline_interval = 0s});
+  timeline_console console(server);
+  ASSERT_TRUE(console.client->wait_for(connection_state::connected, 20s));
+  console.client->request_timeline();
+  ASSERT_TRUE(test::eventually([&] { return console.replies() == 1; }));
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("console-timeline-" + std::to_string(getpid()) + ".cscrec")).string();
+  std::string error;
+  ASSERT_TRUE(console.client->start_recording(path, error)) << error;
+  console.client->request_timeline();
+  ASSERT_TRUE(test::eventually([&] { return console.replies() == 2; }));
+  console.client->request_timeline();
+  ASSERT_TRUE(test::eventually([&] { return console.replies() == 3; }));
+  console.client->stop_recording();
+  std::filesystem::remove(path);
+  std::lock_guard lock(console.m);
+  expectEqual(window(), *console.got[1]);  // whole again, not the events since the first
+  EXPECT_EQ(console.got[2]->polls.size(), 3u) << "then what came since, added";
 }
 
 TEST(TimelineProtocol, PartialRepliesAddUpToABoundedWindow) {

@@ -21,10 +21,11 @@ std::size_t cancel(cancel_wakes& t, const void* object, std::uint64_t by, std::u
   return t.cancelled(object, by, tick, all, 3);
 }
 
-/// Whether `task`'s poll from `begin`, completing the wait started at `wait`, was a
-/// cancel's wake.
-bool woken(cancel_wakes& t, std::uint64_t task, std::uint64_t begin, std::uint64_t wait) {
-  return t.polled(task, begin, wait).has_value();
+/// Whether `task`'s poll from `begin` on `worker`, completing the wait started at `wait`,
+/// was a cancel's wake.
+bool woken(cancel_wakes& t, std::uint64_t task, std::uint64_t begin, std::uint64_t wait,
+           std::int16_t worker = 0) {
+  return t.polled(task, begin, wait, worker).has_value();
 }
 
 }  // namespace
@@ -35,7 +36,7 @@ TEST(CancelWakes, ACancelWakesTheWaiterAndItsNextPollIsThatWake) {
   EXPECT_EQ(cancel(t, A, 9, 150, true), 1u);
   // The woken poll (from 160) waits again at 165: that wait drains before the poll.
   t.wait_started(1, A, 165);
-  const auto wake = t.polled(1, 160, 100);
+  const auto wake = t.polled(1, 160, 100, 0);
   ASSERT_TRUE(wake);
   EXPECT_EQ(wake->task_id, 1u);
   EXPECT_EQ(wake->waker_id, 9u);
@@ -75,9 +76,20 @@ TEST(CancelWakes, ACloseAfterItsTaskEndedIsNoWake) {
   // The task's end drains after the close (another worker's ring), and the poll it ended
   // in began before the close.
   EXPECT_EQ(cancel(t, A, 9, 150, true), 1u);
-  t.ended(1);
+  t.ended(1, 0);
   EXPECT_FALSE(woken(t, 1, 140, 100));
   EXPECT_EQ(t.tasks(), 0u) << "its last poll seen, the task is forgotten";
+}
+
+TEST(CancelWakes, AnEarlierPollDrainedAfterTheEndLeavesTheLastPollItsWake) {
+  cancel_wakes t;
+  t.wait_started(1, A, 100);
+  EXPECT_EQ(cancel(t, A, 9, 150, true), 1u);
+  t.ended(1, 0);  // in the poll the cancel caused, on worker 0
+  EXPECT_FALSE(woken(t, 1, 90, 0, 1)) << "a poll on worker 1 from before, drained late";
+  EXPECT_EQ(t.tasks(), 1u);
+  EXPECT_TRUE(woken(t, 1, 160, 100, 0)) << "its last poll";
+  EXPECT_EQ(t.tasks(), 0u);
 }
 
 TEST(CancelWakes, CancelOneWakesTheOldestAndCancelWakesEveryWaiter) {
@@ -110,7 +122,7 @@ TEST(CancelWakes, ANewWaitReplacesTheOldAndAnEndedTaskIsForgotten) {
   t.wait_started(1, A, 100);
   t.wait_started(1, B, 120);  // its wait on A was cut short (it is running again)
   EXPECT_EQ(cancel(t, A, 9, 150, true), 0u);
-  t.ended(1);
+  t.ended(1, 0);
   EXPECT_EQ(cancel(t, B, 9, 160, true), 0u);
   EXPECT_EQ(t.tasks(), 0u);
 }
@@ -119,7 +131,7 @@ TEST(CancelWakes, ATaskThatEndsInTheWokenPollKeepsThatWake) {
   cancel_wakes t;
   t.wait_started(1, A, 100);
   EXPECT_EQ(cancel(t, A, 9, 150, true), 1u);
-  t.ended(1);  // drained before the poll in which it ended
+  t.ended(1, 0);  // drained before the poll in which it ended
   EXPECT_EQ(t.tasks(), 1u);
   EXPECT_TRUE(woken(t, 1, 160, 100));
   EXPECT_EQ(t.tasks(), 0u);

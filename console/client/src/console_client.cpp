@@ -113,7 +113,8 @@ class console_client_impl {
   }
   void request_timeline() {
     pb::ClientMessage m;
-    m.mutable_timeline();
+    // After a recording starts, the whole window: a replay has no earlier replies.
+    m.mutable_timeline()->set_whole(whole_timeline_next_.exchange(false));
     post_send(m);
   }
   void pause() {
@@ -133,6 +134,7 @@ class console_client_impl {
   bool start_recording(const std::string& path, std::string& error) {
     std::shared_ptr<session_recorder> rec = session_recorder::create(path, error);
     if (!rec) return false;
+    whole_timeline_next_ = true;  // before the next request_timeline, whichever thread asks
     asio::post(io_, [this, rec] {
       recorder_ = rec;
       recording_awaits_full_ = true;
@@ -368,6 +370,7 @@ class console_client_impl {
   std::string hello_payload_;
   std::shared_ptr<session_recorder> recorder_;
   bool recording_awaits_full_ = false;  ///< no full state recorded yet: deltas are left out
+  std::atomic<bool> whole_timeline_next_{false};  ///< a recording has no timeline yet
 };
 
 }  // namespace detail

@@ -211,6 +211,7 @@ timeline add_partial(const timeline& window, timeline&& partial, std::size_t max
   // A kept slice may have begun before the start.
   for (const auto& p : out.polls) out.begin_ns = std::min(out.begin_ns, p.begin_ns);
   for (const auto& a : out.awaits) out.begin_ns = std::min(out.begin_ns, a.begin_ns);
+  for (const auto& p : out.parks) out.begin_ns = std::min(out.begin_ns, p.begin_ns);
 
   // Tasks: those the kept events name, the partial reply's entries (newer) first.
   std::unordered_set<std::uint64_t> named;

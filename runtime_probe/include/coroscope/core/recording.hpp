@@ -46,6 +46,8 @@ class snapshot_source {
   /// (up to tens of ms for a full store); false for a caller that shows no samples.
   /// `after`: a live view's cursor (default-constructed at first); the window then holds
   /// only what was recorded after it (`timeline::partial`) and the cursor moves to its end.
+  /// Use it with `last` 0 and without `cpu_samples`: samples and counters are not cut at
+  /// the cursor.
   virtual std::optional<coroscope::timeline> trace_window(std::chrono::nanoseconds last,
                                                           bool cpu_samples,
                                                           timeline_cursor* after = nullptr) const = 0;
