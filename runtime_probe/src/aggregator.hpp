@@ -79,6 +79,7 @@ class aggregator {
                                        timeline_cursor* after = nullptr) const;
   bool recorder_on() const noexcept { return recorder_.on(); }
   std::size_t recorder_bytes() const noexcept { return recorder_.bytes(); }
+  std::uint64_t recorder_lost() const noexcept { return recorder_.lost(); }
   /// Lint firings the recorder kept, numbered from 1; those numbered after `after` (at most
   /// the last kMaxRecentLints), for automatic traces.
   std::vector<core::lint_firing> lints_since(std::uint64_t after) const;

@@ -154,13 +154,18 @@ snapshot probe_core::take_snapshot() const {
     self_inputs.events = aggregator_.events_applied();
     self_inputs.table_bytes = aggregator_.table_bytes();
     self_inputs.recorder_bytes = aggregator_.recorder_bytes();
+    self_inputs.recorder_lost_events = aggregator_.recorder_lost();
     return aggregator_.build(count_since(c.dropped_events(), dropped_events_at_start_),
                              untracked_spawns() +
                                  g_untracked_executors.load(std::memory_order_relaxed),
                              c.live_sites_locked(id_));
   });
   for (const worker_info& w : s.workers) self_inputs.polls += w.polls;
-  if (aggregator_.recorder_on()) self_inputs.recorder_bytes += recent_cpu_samples().bytes();
+  if (aggregator_.recorder_on()) {
+    self_inputs.recorder_bytes += recent_cpu_samples().bytes();
+    self_inputs.recorder_lost_samples =
+        count_since(recent_cpu_samples().lost(), lost_recent_samples_at_start_);
+  }
   s.self = self_cost_.measure(self_inputs);
   s.dropped_cpu_samples = count_since(dropped_cpu_samples_total(), dropped_samples_at_start_);
   return s;

@@ -83,6 +83,8 @@ self_cost self_cost_meter::measure(const self_cost_inputs& in) const {
                   static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(wall).count());
   c.ring_bytes = ring_registry::instance().bytes() + sample_ring_bytes();
   c.recorder_bytes = in.recorder_bytes;
+  c.recorder_lost_events = in.recorder_lost_events;
+  c.recorder_lost_samples = in.recorder_lost_samples;
   c.table_bytes = in.table_bytes + task_pool::capacity() * sizeof(task_record);
   return c;
 }

@@ -21,6 +21,8 @@ struct self_cost_inputs {
   std::uint64_t events = 0;
   std::uint64_t table_bytes = 0;  ///< the aggregator's; the task pool is added here
   std::uint64_t recorder_bytes = 0;  ///< the flight recorder's window (0: off)
+  std::uint64_t recorder_lost_events = 0;
+  std::uint64_t recorder_lost_samples = 0;
 };
 
 /// Measures a probe's own cost (snapshot::self). Made with the probe: it notes the

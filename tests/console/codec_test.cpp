@@ -151,6 +151,8 @@ pb::ServerMessage sample_full_update() {
   u->mutable_self_cost()->set_nanos_per_poll(38.5);
   u->mutable_self_cost()->set_collector_cpu_nanos(1500);
   u->mutable_self_cost()->set_ring_bytes(4096);
+  u->mutable_self_cost()->set_recorder_lost_events(12);
+  u->mutable_self_cost()->set_recorder_lost_samples(5);
   u->add_string_table("");
   u->add_string_table("main");
   u->add_string_table("handler");
@@ -211,6 +213,8 @@ TEST(StateBuilder, MergesFullStateThenDeltas) {
   EXPECT_DOUBLE_EQ(s.self.ns_per_poll, 38.5);
   EXPECT_EQ(s.self.collector_cpu, std::chrono::nanoseconds(1500));
   EXPECT_EQ(s.self.ring_bytes, 4096u);
+  EXPECT_EQ(s.self.recorder_lost_events, 12u);
+  EXPECT_EQ(s.self.recorder_lost_samples, 5u);
 
   pb::ServerMessage delta;
   auto* u = delta.mutable_update();

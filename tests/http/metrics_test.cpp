@@ -202,6 +202,8 @@ TEST(prometheus_text, self_cost) {
   EXPECT_EQ(value_of(samples, "coroscope_self_memory_bytes", {{"part", "recorder"}}), "0");
   EXPECT_EQ(value_of(samples, "coroscope_self_memory_bytes", {{"part", "tables"}}), "65536");
   EXPECT_EQ(value_of(samples, "coroscope_self_dropped_cpu_samples_total"), "4");
+  EXPECT_EQ(value_of(samples, "coroscope_self_recorder_lost_total", {{"what", "events"}}), "900");
+  EXPECT_EQ(value_of(samples, "coroscope_self_recorder_lost_total", {{"what", "cpu_samples"}}), "3");
 }
 
 TEST(prometheus_text, label_values_with_newlines_stay_on_one_line) {

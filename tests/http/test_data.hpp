@@ -60,6 +60,8 @@ inline snapshot small_snapshot() {
   s.self.cpu_ratio = 0.005;
   s.self.ring_bytes = 786432;
   s.self.table_bytes = 65536;
+  s.self.recorder_lost_events = 900;
+  s.self.recorder_lost_samples = 3;
   worker_info w0;
   w0.index = 0;
   w0.polls = 1000;

@@ -558,6 +558,9 @@ TEST(FlightRecorder, ByteBoundKeepsTheNewestAndCountsTheRest) {
   EXPECT_LT(kept, 64u * 1024 / 32);  // entries are at least 32 bytes
   // Every poll is kept or counted (ring drops count too, so at least).
   EXPECT_GE(kept + window->dropped_events, kYields + 1u);
+  // The byte bound's losses are in coroscope's own cost too (ring drops only in the file's).
+  EXPECT_GT(s.self.recorder_lost_events, 0u);
+  EXPECT_LE(s.self.recorder_lost_events, window->dropped_events);
   // The newest are the ones kept: the oldest would start the window before half way.
   ASSERT_LT(kept, kYields / 2u);
   EXPECT_GT(window->begin_ns, half_way_ns) << "kept " << kept << " of " << kYields << " polls";

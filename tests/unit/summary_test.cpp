@@ -228,6 +228,14 @@ TEST(Summary, EndsWithCoroscopesOwnCost) {
   EXPECT_EQ(tail[0], "coroscope's own cost: 46 ns per poll (1020 polls, 300 events at 20ns)");
   EXPECT_EQ(tail[1], "  CPU 0.50% of one core: collector 40.0ms, sampler 20.0ms");
   EXPECT_EQ(tail[2], "  memory held: rings 768.0 KiB, recorder -, tables 64.0 KiB");
+
+  s.self.recorder_bytes = 48 * 1024;
+  s.self.recorder_lost_events = 1200;
+  s.self.recorder_lost_samples = 7;
+  const auto with_recorder = lines_of(coroscope::format_summary(s));
+  ASSERT_GE(with_recorder.size(), 2u);
+  EXPECT_EQ(with_recorder[with_recorder.size() - 2], "  memory held: rings 768.0 KiB, recorder 48.0 KiB, tables 64.0 KiB");
+  EXPECT_EQ(with_recorder.back(), "  the recorder's byte bound took 1200 events and 7 CPU samples from its window");
 }
 
 boost::asio::awaitable<void> waits_twice() {

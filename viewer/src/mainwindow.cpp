@@ -332,13 +332,16 @@ void MainWindow::refreshStatus() {
       tr("coroscope's own cost since the probe started\n"
          "%1 polls, %2 events at %3 each on the hot path\n"
          "collector CPU %4, sampler CPU %5\n"
-         "rings %6, recorder %7, tables %8")
+         "rings %6, recorder %7, tables %8\n"
+         "taken from the recorder's window by its byte bound: %9 events, %10 CPU samples")
           .arg(own.polls)
           .arg(own.events)
           .arg(formatDuration(own.event_cost), formatDuration(own.collector_cpu), formatDuration(own.sampler_cpu),
                formatBytes(static_cast<std::int64_t>(own.ring_bytes)),
                own.recorder_bytes ? formatBytes(static_cast<std::int64_t>(own.recorder_bytes)) : tr("none"),
-               formatBytes(static_cast<std::int64_t>(own.table_bytes))));
+               formatBytes(static_cast<std::int64_t>(own.table_bytes)))
+          .arg(own.recorder_lost_events)
+          .arg(own.recorder_lost_samples));
 }
 
 void MainWindow::applyResults(const ResultsPtr& results) {

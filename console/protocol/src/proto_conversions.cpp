@@ -493,6 +493,8 @@ void to_proto(const self_cost& c, pb::SelfCost* out) {
   out->set_ring_bytes(c.ring_bytes);
   out->set_recorder_bytes(c.recorder_bytes);
   out->set_table_bytes(c.table_bytes);
+  out->set_recorder_lost_events(c.recorder_lost_events);
+  out->set_recorder_lost_samples(c.recorder_lost_samples);
 }
 
 self_cost from_proto(const pb::SelfCost& c) {
@@ -507,6 +509,8 @@ self_cost from_proto(const pb::SelfCost& c) {
   out.ring_bytes = c.ring_bytes();
   out.recorder_bytes = c.recorder_bytes();
   out.table_bytes = c.table_bytes();
+  out.recorder_lost_events = c.recorder_lost_events();
+  out.recorder_lost_samples = c.recorder_lost_samples();
   return out;
 }
 
