@@ -198,6 +198,7 @@ class console_connection : public std::enable_shared_from_this<console_connectio
     closed_ = true;
     if (paused_) --server_.paused_clients;
     hello_timer_.cancel();
+    timeline_timer_.cancel();
     boost::system::error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
@@ -210,6 +211,28 @@ class console_connection : public std::enable_shared_from_this<console_connectio
   }
 
  private:
+  /// Answers a TimelineRequest. A whole window goes at once (the server shares one per
+  /// `timeline_interval`); what came since this console's last reply goes at most once per
+  /// `timeline_partial_interval`: asked sooner, it is sent when that has passed, and the
+  /// requests in between share it. Each partial reply drains the rings: a console asking
+  /// without pause must not make the server drain without pause.
+  void timeline() {
+    const bool whole = timeline_after_.events == 0 && timeline_after_.lints == 0;
+    const auto due = last_timeline_ + server_.options().timeline_partial_interval;
+    if (whole || (!timeline_held_ && std::chrono::steady_clock::now() >= due)) return send_timeline();
+    if (std::exchange(timeline_held_, true)) return;
+    timeline_timer_.expires_at(due);
+    timeline_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      self->timeline_held_ = false;
+      if (!ec && !self->closed_ && !self->closing_) self->send_timeline();
+    });
+  }
+
+  void send_timeline() {
+    last_timeline_ = std::chrono::steady_clock::now();
+    send(server_.timeline_frame(timeline_after_), true);
+  }
+
   void read() {
     socket_.async_read_some(asio::buffer(buffer_),
                             [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
@@ -272,7 +295,7 @@ class console_connection : public std::enable_shared_from_this<console_connectio
       case pb::ClientMessage::kTimeline:
         ++server_.requests;
         if (m.timeline().whole()) timeline_after_ = {};
-        send(server_.timeline_frame(timeline_after_), true);
+        timeline();
         return true;
       case pb::ClientMessage::kPause:
         ++server_.requests;
@@ -387,6 +410,9 @@ class console_connection : public std::enable_shared_from_this<console_connectio
   bool writing_ = false;
   bool ready_ = false;    ///< hello accepted
   timeline_cursor timeline_after_;  ///< where its last timeline ended
+  std::chrono::steady_clock::time_point last_timeline_{};  ///< its last timeline reply
+  asio::steady_timer timeline_timer_{socket_.get_executor()};  ///< a held partial reply
+  bool timeline_held_ = false;  ///< a partial reply waits for timeline_timer_
   bool paused_ = false;
   bool closing_ = false;  ///< close once the queue is written
   bool closed_ = false;

@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -264,6 +265,47 @@ TEST(ConsoleServerTimeline, ARecordingStartsWithTheWholeWindow) {
   std::lock_guard lock(console.m);
   expectEqual(window(), *console.got[1]);  // whole again, not the events since the first
   EXPECT_EQ(console.got[2]->polls.size(), 3u) << "then what came since, added";
+}
+
+TEST(ConsoleServerTimeline, APeerAskingWithoutPauseGetsOnePartialReplyPerInterval) {
+  test::fake_source fake;
+  auto source = fake.make();
+  std::atomic<int> taken{0};
+  source.timeline = [&](timeline_cursor& after) -> std::optional<timeline> {
+    ++taken;
+    const bool whole = after.events == 0;
+    after.events += whole ? 9 : 2;
+    return whole ? window() : newer_than_window();
+  };
+  console_server server(std::move(source), {.port = 0,
+                                            .publish_interval = 10ms,
+                                            .timeline_interval = 1h,
+                                            .timeline_partial_interval = 2s});
+  auto console = std::make_unique<timeline_console>(server);
+  ASSERT_TRUE(console->client->wait_for(connection_state::connected, 20s));
+  console->client->request_timeline();
+  ASSERT_TRUE(test::eventually([&] { return console->replies() == 1; }));
+  EXPECT_EQ(taken, 1);  // the whole window goes at once
+  for (int i = 0; i < 5; ++i) console->client->request_timeline();
+  ASSERT_TRUE(test::eventually([&] { return console->replies() == 2; }));
+  // Five requests within the interval: held until it passed, then one drain, one reply.
+  EXPECT_EQ(taken, 2);
+  EXPECT_EQ(server.stats().requests, 6u);
+  {
+    std::lock_guard lock(console->m);
+    ASSERT_NE(console->got[1], nullptr);
+    EXPECT_EQ(console->got[1]->polls.size(), 3u) << "the window with what came since";
+  }
+  // A console that leaves while its reply is held: nothing is sent to it, the server
+  // serves the next console.
+  console->client->request_timeline();
+  ASSERT_TRUE(test::eventually([&] { return server.stats().requests == 7u; }));
+  console.reset();
+  timeline_console next(server);
+  ASSERT_TRUE(next.client->wait_for(connection_state::connected, 20s));
+  next.client->request_timeline();
+  ASSERT_TRUE(test::eventually([&] { return next.replies() == 1; }));
+  EXPECT_EQ(taken, 2) << "the next console gets the shared whole window";
 }
 
 TEST(TimelineProtocol, PartialRepliesAddUpToABoundedWindow) {

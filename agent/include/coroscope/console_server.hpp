@@ -59,6 +59,10 @@ struct console_options {
   /// consoles that ask for one sooner get the one taken last. Bounds what encoding windows
   /// costs; a console's later requests get only what was recorded since its last.
   std::chrono::nanoseconds timeline_interval = std::chrono::milliseconds(500);
+  /// The shortest time between two timeline replies to one console after its first (each
+  /// drains the rings for what came since its last): a request sooner is answered when
+  /// this has passed, and the requests in between share that reply.
+  std::chrono::nanoseconds timeline_partial_interval = std::chrono::milliseconds(100);
   /// Connections beyond this are refused with an error message.
   std::size_t max_clients = 16;
   /// A connection whose send queue holds more than this is a slow client and is dropped.
