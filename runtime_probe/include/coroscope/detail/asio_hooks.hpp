@@ -61,8 +61,10 @@ struct no_handler {};
 
 /// The root frame of the coroutine thread a completion handler resumes, or nullptr when the
 /// handler is not (or does not wrap) an Asio coroutine continuation of `any_io_executor`.
-/// Wrappers with a public `handler_` (binders, as_tuple, redirect_error, ...) are looked
-/// through.
+/// Wrappers with a public `handler_` (binders, as_tuple, redirect_error, Asio's composed
+/// operations) are looked through, and so are Beast's composed operations (async_base keeps
+/// its handler private and gives it by `handler()`), so that their completions on a strand
+/// hand the coroutine on as Asio's do.
 template <typename Handler>
 COROSCOPE_HOT const void* awaitable_root(Handler& h) noexcept {
   if constexpr (requires {
@@ -75,6 +77,9 @@ COROSCOPE_HOT const void* awaitable_root(Handler& h) noexcept {
       return nullptr;
   } else if constexpr (requires { h.handler_; }) {
     return awaitable_root(h.handler_);
+  } else if constexpr (requires { requires std::is_lvalue_reference_v<decltype(h.handler())>; }) {
+    using inner = std::remove_cvref_t<decltype(h.handler())>;
+    return awaitable_root(const_cast<inner&>(h.handler()));  // entry_point() is not const
   } else {
     return nullptr;
   }
