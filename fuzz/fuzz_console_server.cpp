@@ -53,6 +53,8 @@ coroscope::console_source fake_source() {
     d.async_stack.push_back({"f()", "f.cpp", 1});
     return d;
   };
+  // A TraceRequest's reply, without writing a file.
+  s.write_trace = [] { return coroscope::trace_written{"/nonexistent/console.perfetto-trace", 1, {}}; };
   return s;
 }
 

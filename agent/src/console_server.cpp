@@ -97,6 +97,9 @@ class console_server_impl {
   /// default cursor) the source's whole window, taken afresh at most once per
   /// `timeline_interval`; then only what was recorded after its last reply.
   frame_ptr timeline_frame(timeline_cursor& after);
+  /// The reply to a TraceRequest: a trace written by the source, at most once per
+  /// `trace_interval` (sooner, the last one's reply again).
+  frame_ptr trace_frame();
   void remove(const std::shared_ptr<console_connection>& c);
 
   std::atomic<std::uint64_t> slow_disconnects{0}, bad_frames{0}, refused{0}, requests{0},
@@ -125,6 +128,8 @@ class console_server_impl {
   frame_ptr timeline_frame_;  ///< the last whole window sent
   timeline_cursor timeline_frame_end_;  ///< where it ends
   std::chrono::steady_clock::time_point timeline_taken_{};
+  frame_ptr trace_frame_;  ///< the reply to the last TraceRequest that wrote a trace
+  std::chrono::steady_clock::time_point trace_taken_{};
   std::optional<heap_view> heap_;  ///< the last heap view sent
   std::uint64_t heap_every_ = 1;   ///< publish ticks per heap refresh
   std::uint64_t ticks_since_heap_ = 0;
@@ -297,6 +302,10 @@ class console_connection : public std::enable_shared_from_this<console_connectio
         if (m.timeline().whole()) timeline_after_ = {};
         timeline();
         return true;
+      case pb::ClientMessage::kTrace:
+        ++server_.requests;
+        send(server_.trace_frame(), true);
+        return true;
       case pb::ClientMessage::kPause:
         ++server_.requests;
         if (!paused_) ++server_.paused_clients;
@@ -460,6 +469,7 @@ console_server_impl::console_server_impl(console_source source, console_options 
   identity.publish_interval = options_.publish_interval;
   identity.server_version = COROSCOPE_VERSION_STRING;
   identity.serves_timeline = true;  // with or without a source: "not recording" is an answer
+  identity.serves_trace = true;     // the same: an error says why no trace was written
   pb::ServerMessage hello;
   console::detail::to_proto(identity, hello.mutable_hello());
   hello_frame_ = make_frame(hello);
@@ -614,6 +624,32 @@ frame_ptr console_server_impl::timeline_frame(timeline_cursor& after) {
     timeline_frame_ = frame;
     timeline_frame_end_ = after;
     timeline_taken_ = now;
+  }
+  return frame;
+}
+
+frame_ptr console_server_impl::trace_frame() {
+  const auto now = std::chrono::steady_clock::now();
+  if (trace_frame_ && now - trace_taken_ < options_.trace_interval) return trace_frame_;
+  pb::ServerMessage m;
+  auto* reply = m.mutable_trace_written();
+  if (!source_.write_trace) {
+    reply->set_error("this probe writes no traces");
+  } else {
+    try {
+      const trace_written written = source_.write_trace();
+      reply->set_path(written.path);
+      reply->set_bytes(written.bytes);
+      reply->set_error(written.error);
+    } catch (const std::exception& e) {
+      log_line("console", std::string("trace failed: ") + e.what());
+      reply->set_error(e.what());
+    }
+  }
+  frame_ptr frame = make_frame(m);
+  if (!reply->path().empty()) {
+    trace_frame_ = frame;
+    trace_taken_ = now;
   }
   return frame;
 }

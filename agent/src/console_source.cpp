@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <random>
 #include <sstream>
 
@@ -20,6 +21,8 @@
 #include "coroscope/core/recording.hpp"
 #include "console_source.hpp"
 #include "heap_view_builder.hpp"
+#include "coroscope/perfetto.hpp"
+#include "trace_dumper.hpp"
 
 namespace coroscope {
 namespace {
@@ -139,6 +142,21 @@ console_source make_console_source(const core::snapshot_source& source) {
   // what was recorded since, without CPU samples (the tab does not show them; symbolizing
   // them costs up to tens of ms each time).
   s.timeline = [&source](timeline_cursor& after) { return source.trace_window({}, false, &after); };
+  // The console's "Write trace": the whole window with its CPU samples, as SIGUSR2 writes
+  // it, into COROSCOPE_TRACE_DIR (the system's temporary directory without one).
+  s.write_trace = [&source]() -> trace_written {
+    const std::optional<timeline> window = source.trace_window({}, true);
+    if (!window) return {{}, 0, "the flight recorder is off (COROSCOPE_FLIGHT_RECORDER)"};
+    const std::string& dir = source.options().trace_dir;
+    const std::filesystem::path path =
+        (dir.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(dir)) /
+        trace_file_name("console", std::chrono::system_clock::now());
+    write_perfetto(*window, path.string());  // throws naming the path
+    keep_newest_traces(path.parent_path().string(), trace_dumper::options{}.keep_files);
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(path, ec);
+    return {path.string(), ec ? 0 : static_cast<std::uint64_t>(bytes), {}};
+  };
   return s;
 }
 

@@ -3,6 +3,7 @@
 #include "trace_dumper.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -31,6 +32,20 @@ std::string trace_file_name(const std::string& reason, std::chrono::system_clock
   return reason + '-' + stamp + std::string(kSuffix);
 }
 
+bool is_trace_file_name(std::string_view name) {
+  // `-YYYYMMDDTHHMMSS.mmmZ` before the suffix, after a reason of at least one character.
+  constexpr std::string_view layout = "-ddddddddTdddddd.dddZ";
+  if (!name.ends_with(kSuffix)) return false;
+  name.remove_suffix(kSuffix.size());
+  if (name.size() <= layout.size()) return false;
+  const std::string_view stamp = name.substr(name.size() - layout.size());
+  for (std::size_t i = 0; i < layout.size(); ++i) {
+    const char c = stamp[i];
+    if (layout[i] == 'd' ? !std::isdigit(static_cast<unsigned char>(c)) : c != layout[i]) return false;
+  }
+  return true;
+}
+
 trace_dumper::trace_dumper(const core::snapshot_source& source, options options)
     : source_(source), options_(std::move(options)) {}
 
@@ -51,7 +66,7 @@ std::vector<std::string> trace_dumper::poll(std::chrono::steady_clock::time_poin
   }
   if (requested) written.push_back(write("sigusr2"));
   std::erase(written, std::string());
-  if (!written.empty()) trim_directory();
+  if (!written.empty()) keep_newest_traces(options_.dir, options_.keep_files);
   return written;
 }
 
@@ -65,17 +80,17 @@ std::string trace_dumper::write(const std::string& reason) {
   return path;
 }
 
-void trace_dumper::trim_directory() const {
+void keep_newest_traces(const std::string& dir, std::size_t keep) {
   std::error_code ec;
   std::vector<std::pair<std::filesystem::file_time_type, std::filesystem::path>> traces;
-  for (const auto& entry : std::filesystem::directory_iterator(options_.dir, ec)) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (!entry.is_regular_file(ec) || !name.ends_with(kSuffix)) continue;
+    if (!entry.is_regular_file(ec) || !is_trace_file_name(name)) continue;  // not ours: left alone
     traces.emplace_back(entry.last_write_time(ec), entry.path());
   }
-  if (traces.size() <= options_.keep_files) return;
+  if (traces.size() <= keep) return;
   std::sort(traces.begin(), traces.end());  // oldest first (then by name)
-  for (std::size_t i = 0; i + options_.keep_files < traces.size(); ++i)
+  for (std::size_t i = 0; i + keep < traces.size(); ++i)
     std::filesystem::remove(traces[i].second, ec);
 }
 

@@ -35,7 +35,6 @@ class trace_dumper {
 
  private:
   std::string write(const std::string& reason);
-  void trim_directory() const;
 
   const core::snapshot_source& source_;
   options options_;
@@ -46,5 +45,9 @@ class trace_dumper {
 /// `<reason>-<UTC time to the millisecond>.perfetto-trace`, e.g.
 /// `long-poll-20261205T101502.042Z.perfetto-trace`.
 std::string trace_file_name(const std::string& reason, std::chrono::system_clock::time_point when);
+/// True for a name `trace_file_name` makes: the files a trace directory's bound counts.
+bool is_trace_file_name(std::string_view name);
+/// Removes all but the newest `keep` such files from `dir` (others are left alone).
+void keep_newest_traces(const std::string& dir, std::size_t keep);
 
 }  // namespace coroscope::agent

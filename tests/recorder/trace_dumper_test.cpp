@@ -3,14 +3,17 @@
 // Automatic traces (agent/src/trace_dumper): one file per lint kind, rate-limited, the
 // directory bounded. Driven with explicit times, so no test waits for a minute.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <set>
 #include <source_location>
 #include <string>
+#include <thread>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -19,6 +22,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "co_test.hpp"
+#include "coroscope/coroscope.hpp"
 #include "coroscope/core/recording.hpp"
 #include "temp_dir.hpp"
 #include "trace_dumper.hpp"
@@ -56,12 +60,26 @@ std::set<std::string> traces_in(const std::filesystem::path& dir) {
   return names;
 }
 
+/// Waits until `done` (checked every 10 ms), at most 20 s.
+bool eventually(const std::function<bool()>& done) {
+  const auto end = std::chrono::steady_clock::now() + 20s;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(10ms);
+  }
+  return true;
+}
+
 }  // namespace
 
 TEST(TraceDumper, FileName) {
   const auto when = std::chrono::sys_days{std::chrono::year{2026} / 12 / 5} + 10h + 15min + 2s + 42ms;
   EXPECT_EQ(coroscope::agent::trace_file_name("long-poll", when),
             "long-poll-20261205T101502.042Z.perfetto-trace");
+  EXPECT_TRUE(coroscope::agent::is_trace_file_name(coroscope::agent::trace_file_name("console", when)));
+  for (const char* other : {"mine.perfetto-trace", "-20261205T101502.042Z.perfetto-trace",
+                            "a-20261205T101502.04Z.perfetto-trace", "a-20261205T101502.042Z.pb.gz"})
+    EXPECT_FALSE(coroscope::agent::is_trace_file_name(other)) << other;
 }
 
 TEST(TraceDumper, OneFilePerLintKindAndRateLimited) {
@@ -95,20 +113,49 @@ TEST(TraceDumper, OneFilePerLintKindAndRateLimited) {
 TEST(TraceDumper, RequestedTraceAndBoundedDirectory) {
   recorded r;
   coroscope::test::temp_dir dir;
-  // Three older traces and a file that is not a trace.
+  // Three older traces, a trace another program wrote and a file that is not a trace.
   for (int i = 0; i < 3; ++i) {
-    const auto path = dir.path() / ("old-" + std::to_string(i) + ".perfetto-trace");
+    const auto path = dir.path() / ("old-2026010" + std::to_string(i + 1) + "T000000.000Z.perfetto-trace");
     std::ofstream(path) << "x";
     std::filesystem::last_write_time(path, std::filesystem::file_time_type::clock::now() -
                                                std::chrono::hours(3 - i));
   }
   std::ofstream(dir.path() / "notes.txt") << "keep me";
+  std::ofstream(dir.path() / "mine.perfetto-trace") << "not coroscope's";
   coroscope::agent::trace_dumper dumper(*r.recording,
                                         {.dir = dir.path().string(), .keep_files = 2});
   const auto written = dumper.poll(std::chrono::steady_clock::now(), true);
   ASSERT_EQ(written.size(), 1u);
   const std::string name = std::filesystem::path(written[0]).filename().string();
   EXPECT_TRUE(name.starts_with("sigusr2-")) << name;
-  EXPECT_EQ(traces_in(dir.path()), (std::set<std::string>{"old-2.perfetto-trace", name}));
+  EXPECT_EQ(traces_in(dir.path()),
+            (std::set<std::string>{"old-20260103T000000.000Z.perfetto-trace", name, "mine.perfetto-trace"}));
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "notes.txt"));
+}
+
+TEST(TraceDirService, Sigusr2WritesATraceWhenAskedFor) {
+  coroscope::test::temp_dir dir;
+  asio::io_context io;
+  {
+    coroscope::probe probe{io, {.flight_recorder = "30s",
+                                .trace_dir = dir.path().string(),
+                                .trace_on_sigusr2 = true,
+                                .read_environment = false}};
+    asio::co_spawn(probe.executor("slow"), two_slow_polls(), asio::detached);
+    probe.run(1);
+    // The service's handler is in place (the default action would end the test binary).
+    struct sigaction now {};
+    ASSERT_EQ(sigaction(SIGUSR2, nullptr, &now), 0);
+    ASSERT_NE(now.sa_handler, SIG_DFL);
+    ASSERT_EQ(raise(SIGUSR2), 0);
+    ASSERT_TRUE(eventually([&] {
+      for (const std::string& name : traces_in(dir.path()))
+        if (name.starts_with("sigusr2-")) return true;
+      return false;
+    })) << "no sigusr2-*.perfetto-trace in " << dir.path();
+  }
+  // The probe has gone: SIGUSR2's disposition is what it was before.
+  struct sigaction after {};
+  ASSERT_EQ(sigaction(SIGUSR2, nullptr, &after), 0);
+  EXPECT_EQ(after.sa_handler, SIG_DFL);
 }

@@ -63,6 +63,13 @@ void ConsoleBackend::connectTo(const QString& host, quint16 port, const QString&
         },
         Qt::QueuedConnection);
   };
+  callbacks.on_trace_written = [this](const trace_written& t) {
+    QMetaObject::invokeMethod(
+        this,
+        [this, path = QString::fromStdString(t.path), bytes = quint64{t.bytes},
+         error = QString::fromStdString(t.error)] { emit traceWritten(path, bytes, error); },
+        Qt::QueuedConnection);
+  };
   callbacks.on_error = [this](const std::string& message) {
     QMetaObject::invokeMethod(
         this, [this, m = QString::fromStdString(message)] { emit errorReported(m); },
@@ -132,6 +139,18 @@ void ConsoleBackend::requestTimeline() {
   }
   m_timelinePending = true;
   m_client->request_timeline();
+}
+
+void ConsoleBackend::requestTrace() {
+  if (!m_client || m_client->connection() != connection_state::connected) {
+    emit traceWritten({}, 0, tr("Not connected to a probe: a trace is written by the probe."));
+    return;
+  }
+  if (!m_client->state()->identity.serves_trace) {
+    emit traceWritten({}, 0, tr("This probe cannot write traces on request: it is older than this console."));
+    return;
+  }
+  m_client->request_trace();
 }
 
 connection_state ConsoleBackend::connectionState() const {

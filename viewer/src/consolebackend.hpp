@@ -54,6 +54,9 @@ class ConsoleBackend : public QObject {
   /// `timelineAvailable` (the index built on the client's thread) or
   /// `timelineUnavailable`.
   void requestTimeline();
+  /// Asks the probe to write its flight recorder's window as a Perfetto trace file on its
+  /// host; the answer comes as `traceWritten`.
+  void requestTrace();
 
   /// Current connection state (as `coroscope::connection_state`).
   connection_state connectionState() const;
@@ -68,6 +71,9 @@ class ConsoleBackend : public QObject {
   void timelineAvailable(const coroscope::viewer::TimelineIndexPtr& index);
   /// Why there is no window: the probe records none, or is too old to send one.
   void timelineUnavailable(const QString& why);
+  /// Where the probe wrote the trace `requestTrace` asked for (on its host), or why not
+  /// (`path` empty, `error` says).
+  void traceWritten(const QString& path, quint64 bytes, const QString& error);
 
  private:
   void deliverResults();

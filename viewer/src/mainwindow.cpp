@@ -52,6 +52,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_backend(new Con
   connect(m_timeline, &TimelinePage::timelineWanted, m_backend, &ConsoleBackend::requestTimeline);
   connect(m_backend, &ConsoleBackend::timelineAvailable, m_timeline, &TimelinePage::setIndex);
   connect(m_backend, &ConsoleBackend::timelineUnavailable, m_timeline, &TimelinePage::setUnavailable);
+  connect(m_timeline, &TimelinePage::traceWanted, m_backend, &ConsoleBackend::requestTrace);
+  connect(m_backend, &ConsoleBackend::traceWritten, m_timeline, &TimelinePage::setTraceWritten);
   connect(m_timeline, &TimelinePage::taskActivated, this, [this](quint64 id) { m_tasks->selectTask(id); });
   buildActions();
   setWindowTitle(tr("coroscope console"));

@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <QPushButton>
+
+#include "format.hpp"
 #include "pages/timelinepage.hpp"
 #include "timeline/timelineview.hpp"
 
@@ -176,6 +179,19 @@ TEST(TimelinePage, AsksForAWindowWhileVisibleAndSaysWhenThereIsNone) {
   page.setUnavailable("The probe records no timeline");
   EXPECT_EQ(page.infoText(), "The probe records no timeline");
   EXPECT_EQ(page.view()->index(), nullptr);
+}
+
+TEST(TimelinePage, WriteTraceAsksTheProbeAndSaysWhereItWrote) {
+  TimelinePage page;
+  QSignalSpy wanted(&page, &TimelinePage::traceWanted);
+  page.writeTraceButton()->click();
+  EXPECT_EQ(wanted.size(), 1);
+  page.setTraceWritten("/tmp/traces/console-20261206T090000.000Z.perfetto-trace", 3 << 20, {});
+  EXPECT_EQ(page.traceText(),
+            "Trace written on the probe's host: /tmp/traces/console-20261206T090000.000Z.perfetto-trace "
+            "(" + formatBytes(3 << 20) + ")");
+  page.setTraceWritten({}, 0, "the flight recorder is off (COROSCOPE_FLIGHT_RECORDER)");
+  EXPECT_EQ(page.traceText(), "No trace written: the flight recorder is off (COROSCOPE_FLIGHT_RECORDER)");
 }
 
 }  // namespace

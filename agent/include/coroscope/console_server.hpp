@@ -41,6 +41,11 @@ struct console_source {
   /// and shared by every console that asks within it; after that only what was recorded
   /// since its last reply (a partial window). Optional.
   std::function<std::optional<coroscope::timeline>(timeline_cursor& after)> timeline;
+  /// Writes the flight recorder's window as a Perfetto trace file, for a console's
+  /// TraceRequest: where, or why not (`trace_written::error`, or an exception). Runs on the
+  /// server's thread, at most once per `console_options::trace_interval`. Optional: without
+  /// it the console is told this probe writes no traces.
+  std::function<trace_written()> write_trace;
 };
 
 /// How a console server listens and publishes.
@@ -63,6 +68,10 @@ struct console_options {
   /// drains the rings for what came since its last): a request sooner is answered when
   /// this has passed, and the requests in between share that reply.
   std::chrono::nanoseconds timeline_partial_interval = std::chrono::milliseconds(100);
+  /// The shortest time between two traces written for consoles (`console_source::write_trace`
+  /// encodes the whole window: up to seconds of CPU for a large one); a console that asks
+  /// sooner is told the last one's file.
+  std::chrono::nanoseconds trace_interval = std::chrono::seconds(5);
   /// Connections beyond this are refused with an error message.
   std::size_t max_clients = 16;
   /// A connection whose send queue holds more than this is a slow client and is dropped.

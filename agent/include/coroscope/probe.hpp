@@ -69,8 +69,8 @@ class probe {
 
   /// The flight recorder's window (`flight_recorder` / `COROSCOPE_FLIGHT_RECORDER`): its
   /// last `last` (0: all of it), or nothing when the recorder is off. It holds the CPU
-  /// samples taken on the workers while sampling ran (a CPU profile of any kind), which
-  /// the calling thread symbolizes. Safe while the workers run; costs them nothing.
+  /// samples taken on the workers (the recorder keeps the sampler running), which the
+  /// calling thread symbolizes. Safe while the workers run; costs them nothing.
   std::optional<coroscope::timeline> trace_window(std::chrono::nanoseconds last = {}) const;
   /// Writes `trace_window(last)` to `path` as a Perfetto trace (open it in
   /// ui.perfetto.dev). False when the recorder is off; throws `std::runtime_error` naming

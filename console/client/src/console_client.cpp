@@ -117,6 +117,11 @@ class console_client_impl {
     m.mutable_timeline()->set_whole(whole_timeline_next_.exchange(false));
     post_send(m);
   }
+  void request_trace() {
+    pb::ClientMessage m;
+    m.mutable_trace();
+    post_send(m);
+  }
   void pause() {
     paused_ = true;
     pb::ClientMessage m;
@@ -256,6 +261,9 @@ class console_client_impl {
       case console_state_builder::result::timeline:
         if (callbacks_.on_timeline) callbacks_.on_timeline(r.window);
         break;
+      case console_state_builder::result::trace_written:
+        if (callbacks_.on_trace_written) callbacks_.on_trace_written(*r.trace);
+        break;
       case console_state_builder::result::error:
         if (r.error_code == pb::Error::CODE_VERSION_MISMATCH ||
             r.error_code == pb::Error::CODE_UNAUTHENTICATED) {
@@ -393,6 +401,7 @@ bool console_client::wait_for(connection_state s, std::chrono::milliseconds time
 void console_client::request_task_details(std::uint64_t task_id) { impl_->request_task_details(task_id); }
 std::shared_ptr<const task_details> console_client::last_details() const { return impl_->last_details(); }
 void console_client::request_timeline() { impl_->request_timeline(); }
+void console_client::request_trace() { impl_->request_trace(); }
 void console_client::pause() { impl_->pause(); }
 void console_client::resume() { impl_->resume(); }
 bool console_client::paused() const { return impl_->paused(); }

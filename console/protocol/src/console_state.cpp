@@ -70,6 +70,11 @@ console_state_builder::result console_state_builder::apply(std::string_view payl
       r.window = std::move(t);
       return r;
     }
+    case pb::ServerMessage::kTraceWritten:
+      r.kind = result::trace_written;
+      r.trace = coroscope::trace_written{m.trace_written().path(), m.trace_written().bytes(),
+                                         m.trace_written().error()};
+      return r;
     case pb::ServerMessage::kError:
       r.kind = result::error;
       r.error_code = m.error().code();

@@ -221,6 +221,7 @@ void to_proto(const console_identity& id, pb::ServerHello* out) {
   out->set_max_frame_size(static_cast<std::uint32_t>(kMaxFrameSize));
   out->set_server_version(id.server_version);
   out->set_serves_timeline(id.serves_timeline);
+  out->set_serves_trace(id.serves_trace);
 }
 
 console_identity from_proto(const pb::ServerHello& h) {
@@ -237,6 +238,7 @@ console_identity from_proto(const pb::ServerHello& h) {
   out.publish_interval = dur(h.publish_interval_nanos());
   out.server_version = h.server_version();
   out.serves_timeline = h.serves_timeline();
+  out.serves_trace = h.serves_trace();
   return out;
 }
 

@@ -27,6 +27,15 @@ struct console_identity {
   std::string server_version;
   /// The probe answers TimelineRequest (older probes close a connection that sends one).
   bool serves_timeline = false;
+  /// The probe answers TraceRequest (writes a trace file on request).
+  bool serves_trace = false;
+};
+
+/// A trace file the probe wrote at a console's request (the console's "Write trace").
+struct trace_written {
+  std::string path;  ///< on the probe's host; empty when none was written
+  std::uint64_t bytes = 0;
+  std::string error;  ///< why none was written
 };
 
 /// What a console gets when it asks about one task.

@@ -15,7 +15,9 @@ namespace coroscope {
 /// One frame of a task's async (logical) stack: a coroutine of the chain.
 struct async_frame {
   std::string function;  ///< short form (`short_function_name`)
-  std::string file;      ///< where the coroutine is defined; empty when not known
+  std::string file;      ///< the coroutine's source file; empty when not known
+  /// The line of the `co_await` it is suspended at; the line of its definition where that
+  /// cannot be told (README, "Task dumps").
   std::uint32_t line = 0;
   bool operator==(const async_frame&) const = default;
 };
@@ -50,8 +52,8 @@ struct dumped_task {
   std::chrono::nanoseconds waiting_for{0};
   std::uint64_t polls = 0;
   /// Leaf first: the coroutine that awaits an operation, then the one awaiting it, up to
-  /// the task's own coroutine. Each frame is the coroutine (function, and the file:line of
-  /// its definition; the suspension point's line is not known).
+  /// the task's own coroutine. Each frame is the coroutine: its function, and the file:line
+  /// of the `co_await` it waits at (see async_frame::line).
   std::vector<async_frame> async_stack;
   /// The walk stopped before the task's own coroutine: memory it could not read (or more
   /// than 32 frames). `async_stack` is then the part walked, leaf first; empty: not known.

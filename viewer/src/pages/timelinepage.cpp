@@ -2,7 +2,9 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "pages/timelinepage.hpp"
 
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QVBoxLayout>
 
 #include <chrono>
@@ -13,16 +15,32 @@
 namespace coroscope::viewer {
 
 TimelinePage::TimelinePage(QWidget* parent)
-    : ResultsPage(parent), m_view(new TimelineView(this)), m_info(new QLabel(this)) {
+    : ResultsPage(parent),
+      m_view(new TimelineView(this)),
+      m_info(new QLabel(this)),
+      m_writeTrace(new QPushButton(tr("Write trace"), this)),
+      m_trace(new QLabel(this)) {
   m_info->setText(tr("No timeline yet: the probe sends one when its flight recorder runs "
                      "(COROSCOPE_FLIGHT_RECORDER)."));
   m_info->setWordWrap(true);
   auto* hint = new QLabel(tr("Wheel or +/- to zoom, drag or arrows to pan, 0 to see all; "
                              "click a poll to select its task and show its wakes."), this);
   hint->setEnabled(false);
+  m_writeTrace->setToolTip(tr("The probe writes its flight recorder's window, CPU samples "
+                              "included, as a Perfetto trace file on its host "
+                              "(COROSCOPE_TRACE_DIR, or its temporary directory)"));
+  m_trace->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  connect(m_writeTrace, &QPushButton::clicked, this, [this] {
+    m_trace->setText(tr("Writing a trace…"));
+    emit traceWanted();
+  });
+  auto* top = new QHBoxLayout;
+  top->addWidget(m_info, 1);
+  top->addWidget(m_trace);
+  top->addWidget(m_writeTrace);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(4, 4, 4, 4);
-  layout->addWidget(m_info);
+  layout->addLayout(top);
   layout->addWidget(m_view, 1);
   layout->addWidget(hint);
   m_refresh.setInterval(1000);
@@ -65,6 +83,16 @@ void TimelinePage::setRefreshInterval(int ms) {
 }
 
 QString TimelinePage::infoText() const { return m_info->text(); }
+
+QString TimelinePage::traceText() const { return m_trace->text(); }
+
+void TimelinePage::setTraceWritten(const QString& path, quint64 bytes, const QString& error) {
+  if (path.isEmpty())
+    m_trace->setText(tr("No trace written: %1").arg(error));
+  else
+    m_trace->setText(tr("Trace written on the probe's host: %1 (%2)")
+                         .arg(path, formatBytes(static_cast<std::int64_t>(bytes))));
+}
 
 void TimelinePage::showEvent(QShowEvent* event) {
   ResultsPage::showEvent(event);

@@ -11,6 +11,7 @@
 #include "timeline/timelineindex.hpp"
 
 class QLabel;
+class QPushButton;
 
 namespace coroscope::viewer {
 
@@ -20,7 +21,9 @@ class TimelineView;
 /// with a line saying what the window holds. While the tab is visible it asks for a
 /// fresh window with `timelineWanted` once per `refreshInterval` (live sessions answer;
 /// replay hands the recorded one to `setTimeline`). A click on a poll selects its task
-/// here (its wake arrows) and asks the window to select it with `taskActivated`.
+/// here (its wake arrows) and asks the window to select it with `taskActivated`. "Write
+/// trace" asks the probe to write its window (with CPU samples and counters, which the
+/// tab leaves out) as a Perfetto trace file on its host (`traceWanted`).
 class TimelinePage : public ResultsPage {
   Q_OBJECT
  public:
@@ -36,6 +39,8 @@ class TimelinePage : public ResultsPage {
   void setIndex(TimelineIndexPtr index);
   /// Says why there is no window (e.g. the probe records none); clears the view.
   void setUnavailable(const QString& why);
+  /// Says where the probe wrote the trace the "Write trace" button asked for, or why not.
+  void setTraceWritten(const QString& path, quint64 bytes, const QString& error);
   /// How often a visible page asks for a window; 0 stops asking.
   void setRefreshInterval(int ms);
 
@@ -43,9 +48,13 @@ class TimelinePage : public ResultsPage {
   bool isRefreshing() const { return m_refresh.isActive(); }
   TimelineView* view() const { return m_view; }
   QString infoText() const;
+  QString traceText() const;
+  QPushButton* writeTraceButton() const { return m_writeTrace; }
 
  signals:
   void timelineWanted();
+  /// The "Write trace" button: the probe should write its window as a trace file.
+  void traceWanted();
   void taskActivated(quint64 taskId);
 
  protected:
@@ -55,6 +64,8 @@ class TimelinePage : public ResultsPage {
  private:
   TimelineView* m_view;
   QLabel* m_info;
+  QPushButton* m_writeTrace;
+  QLabel* m_trace;  ///< where the last trace was written
   QTimer m_refresh;
 };
 

@@ -46,6 +46,8 @@ struct console_client_callbacks {
   /// The reply to `request_timeline`: the probe's recorded window, or null when the
   /// probe records none (no flight recorder).
   std::function<void(std::shared_ptr<const timeline>)> on_timeline;
+  /// The reply to `request_trace`: where the probe wrote the trace, or why it did not.
+  std::function<void(const trace_written&)> on_trace_written;
   /// Error messages of the probe that do not end the connection (e.g. unknown task).
   std::function<void(const std::string&)> on_error;
 };
@@ -95,6 +97,10 @@ class console_client {
   /// Each asks the probe once: callers bound the rate (the probe also reuses a window
   /// taken less than its `timeline_interval` ago).
   void request_timeline();
+  /// Asks the probe to write its flight recorder's window as a Perfetto trace file on its
+  /// host; the reply arrives through `on_trace_written`. Only when
+  /// `state()->identity.serves_trace` (older probes close the connection instead).
+  void request_trace();
   void pause();
   void resume();
   bool paused() const;

@@ -73,13 +73,14 @@ class console_state_builder {
  public:
   /// What one payload was.
   struct result {
-    enum kind_t { hello, update, task_details, timeline, error, out_of_sync, malformed } kind = malformed;
+    enum kind_t { hello, update, task_details, timeline, trace_written, error, out_of_sync, malformed } kind = malformed;
     std::string message;  ///< error text (error, out_of_sync, malformed)
     int error_code = 0;   ///< `coroscope.console.v1.Error.Code` for `error`
     std::optional<coroscope::task_details> details;
     /// For `timeline`: the probe's recorded window (a partial reply added to the window
     /// of the previous ones); null when it records none.
     std::shared_ptr<const coroscope::timeline> window;
+    std::optional<coroscope::trace_written> trace;  ///< for `trace_written`
   };
 
   result apply(std::string_view payload);
