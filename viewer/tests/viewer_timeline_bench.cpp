@@ -3,7 +3,9 @@
 // How long the timeline tab takes with a big window: 10k tasks and 1M events (800k
 // polls, 150k wakes, 50k parks on 4 workers over 10 s). Times the console protocol's
 // encoding and decoding of it, setting the window (the index build) and painting one frame (offscreen, 1600x400) at full zoom-out and zoomed
-// to 10 ms, with a selected task's wake arrows. Prints medians; asserts nothing.
+// to 10 ms, with a selected task's wake arrows, and a live second: a partial reply of a
+// tenth of the window's events added to it (what the console's client does each second
+// while the tab is visible). Prints medians; asserts nothing.
 //   ./viewer_timeline_bench [events]
 #include <QApplication>
 #include <QElapsedTimer>
@@ -75,6 +77,28 @@ int main(int argc, char** argv) {
     std::string error;
     coroscope::console::detail::from_proto(m, out, error);
   });
+  // A live second: the events recorded since the last reply, after the window's end, with
+  // the window's start moved on by a second (the recorder evicted the oldest).
+  timeline part = *bigWindow(events / 10);
+  part.partial = true;
+  const std::uint64_t shift = window->end_ns - part.begin_ns;
+  for (auto& p : part.polls) p.begin_ns += shift, p.end_ns += shift;
+  for (auto& w : part.wakes) w.time_ns += shift;
+  for (auto& k : part.parks) k.begin_ns += shift, k.end_ns += shift;
+  part.begin_ns = window->begin_ns + 1'000'000'000;
+  part.end_ns += shift;
+  std::string partBytes;
+  {
+    coroscope::console::v1::Timeline m;
+    coroscope::console::detail::to_proto(part, &m);
+    partBytes = m.SerializeAsString();
+  }
+  std::vector<timeline> parts(3, part);
+  std::size_t mergedEvents = 0;
+  const double merge = medianMs(3, [&](int i) {
+    const timeline merged = coroscope::console::detail::add_partial(*window, std::move(parts[i]));
+    mergedEvents = merged.polls.size() + merged.wakes.size() + merged.parks.size();
+  });
   TimelinePage page;
   page.setRefreshInterval(0);
   page.resize(1600, 400);
@@ -101,6 +125,9 @@ int main(int argc, char** argv) {
               window->polls.size(), window->wakes.size(), window->parks.size(), view->width(), view->height());
   std::printf("  wire: encode %.1f ms, %.1f MB (%.1f bytes/event), decode %.1f ms\n", encode,
               double(bytes.size()) / 1e6, double(bytes.size()) / double(events), decode);
+  std::printf("  a live second: %zu events, %.1f MB on the wire, added to the window in %.1f ms (%zu events after)\n",
+              part.polls.size() + part.wakes.size() + part.parks.size(), double(partBytes.size()) / 1e6,
+              merge, mergedEvents);
   std::printf("  set the window (index build): %7.1f ms\n", set);
   std::printf("  select a task (wake arrows):  %7.1f ms (%zu arrows)\n", select, view->wakeArrows().size());
   std::printf("  paint, full zoom-out:         %7.1f ms (no selection)\n", all);
