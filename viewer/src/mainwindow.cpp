@@ -333,7 +333,7 @@ void MainWindow::refreshStatus() {
   m_statusSelf->setToolTip(
       tr("coroscope's own cost since the probe started\n"
          "%1 polls, %2 events at %3 each on the hot path\n"
-         "collector CPU %4, sampler CPU %5\n"
+         "collector CPU %4, sampler CPU %5 (%11% of one core)\n"
          "rings %6, recorder %7, tables %8\n"
          "taken from the recorder's window by its byte bound: %9 events, %10 CPU samples")
           .arg(own.polls)
@@ -343,7 +343,11 @@ void MainWindow::refreshStatus() {
                own.recorder_bytes ? formatBytes(static_cast<std::int64_t>(own.recorder_bytes)) : tr("none"),
                formatBytes(static_cast<std::int64_t>(own.table_bytes)))
           .arg(own.recorder_lost_events)
-          .arg(own.recorder_lost_samples));
+          .arg(own.recorder_lost_samples)
+          .arg(m_results->uptime.count() > 0 ? 100.0 * double(own.sampler_cpu.count()) /
+                                                   double(m_results->uptime.count())
+                                             : 0.0,
+               0, 'f', 2));
 }
 
 void MainWindow::applyResults(const ResultsPtr& results) {
