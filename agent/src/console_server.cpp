@@ -98,7 +98,7 @@ class console_server_impl {
   /// `timeline_interval`; then only what was recorded after its last reply.
   frame_ptr timeline_frame(timeline_cursor& after);
   /// The reply to a TraceRequest: a trace written by the source, at most once per
-  /// `trace_interval` (sooner, the last one's reply again).
+  /// `trace_interval` from the end of the last attempt (sooner, its reply again).
   frame_ptr trace_frame();
   void remove(const std::shared_ptr<console_connection>& c);
 
@@ -128,7 +128,7 @@ class console_server_impl {
   frame_ptr timeline_frame_;  ///< the last whole window sent
   timeline_cursor timeline_frame_end_;  ///< where it ends
   std::chrono::steady_clock::time_point timeline_taken_{};
-  frame_ptr trace_frame_;  ///< the reply to the last TraceRequest that wrote a trace
+  frame_ptr trace_frame_;  ///< the reply to the last TraceRequest that asked the source
   std::chrono::steady_clock::time_point trace_taken_{};
   std::optional<heap_view> heap_;  ///< the last heap view sent
   std::uint64_t heap_every_ = 1;   ///< publish ticks per heap refresh
@@ -222,7 +222,7 @@ class console_connection : public std::enable_shared_from_this<console_connectio
   /// requests in between share it. Each partial reply drains the rings: a console asking
   /// without pause must not make the server drain without pause.
   void timeline() {
-    const bool whole = timeline_after_.events == 0 && timeline_after_.lints == 0;
+    const bool whole = timeline_after_.at_start();
     const auto due = last_timeline_ + server_.options().timeline_partial_interval;
     if (whole || (!timeline_held_ && std::chrono::steady_clock::now() >= due)) return send_timeline();
     if (std::exchange(timeline_held_, true)) return;
@@ -596,7 +596,7 @@ frame_ptr console_server_impl::full_state_frame() {
 
 frame_ptr console_server_impl::timeline_frame(timeline_cursor& after) {
   const auto now = std::chrono::steady_clock::now();
-  const bool whole = after.events == 0 && after.lints == 0;
+  const bool whole = after.at_start();
   if (whole && timeline_frame_ && now - timeline_taken_ < options_.timeline_interval) {
     after = timeline_frame_end_;
     return timeline_frame_;
@@ -629,8 +629,8 @@ frame_ptr console_server_impl::timeline_frame(timeline_cursor& after) {
 }
 
 frame_ptr console_server_impl::trace_frame() {
-  const auto now = std::chrono::steady_clock::now();
-  if (trace_frame_ && now - trace_taken_ < options_.trace_interval) return trace_frame_;
+  if (trace_frame_ && std::chrono::steady_clock::now() - trace_taken_ < options_.trace_interval)
+    return trace_frame_;
   pb::ServerMessage m;
   auto* reply = m.mutable_trace_written();
   if (!source_.write_trace) {
@@ -646,12 +646,11 @@ frame_ptr console_server_impl::trace_frame() {
       reply->set_error(e.what());
     }
   }
-  frame_ptr frame = make_frame(m);
-  if (!reply->path().empty()) {
-    trace_frame_ = frame;
-    trace_taken_ = now;
-  }
-  return frame;
+  // A failed write counts too (it encoded the window before the file would not open), and
+  // the interval runs from the end of the write, however long it took.
+  trace_frame_ = make_frame(m);
+  trace_taken_ = std::chrono::steady_clock::now();
+  return trace_frame_;
 }
 
 void console_server_impl::fill_update(const snapshot* previous, const snapshot& current,

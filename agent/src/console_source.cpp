@@ -21,7 +21,6 @@
 #include "coroscope/core/recording.hpp"
 #include "console_source.hpp"
 #include "heap_view_builder.hpp"
-#include "coroscope/perfetto.hpp"
 #include "trace_dumper.hpp"
 
 namespace coroscope {
@@ -143,19 +142,15 @@ console_source make_console_source(const core::snapshot_source& source) {
   // them costs up to tens of ms each time).
   s.timeline = [&source](timeline_cursor& after) { return source.trace_window({}, false, &after); };
   // The console's "Write trace": the whole window with its CPU samples, as SIGUSR2 writes
-  // it, into COROSCOPE_TRACE_DIR (the system's temporary directory without one).
+  // it, into COROSCOPE_TRACE_DIR (without one, a private directory under the system's
+  // temporary directory).
   s.write_trace = [&source]() -> trace_written {
-    const std::optional<timeline> window = source.trace_window({}, true);
-    if (!window) return {{}, 0, "the flight recorder is off (COROSCOPE_FLIGHT_RECORDER)"};
     const std::string& dir = source.options().trace_dir;
-    const std::filesystem::path path =
-        (dir.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(dir)) /
-        trace_file_name("console", std::chrono::system_clock::now());
-    write_perfetto(*window, path.string());  // throws naming the path
-    keep_newest_traces(path.parent_path().string(), trace_dumper::options{}.keep_files);
+    const std::string path = write_trace_file(source, dir.empty() ? private_trace_dir() : dir, "console");
+    if (path.empty()) return {{}, 0, "the flight recorder is off (COROSCOPE_FLIGHT_RECORDER)"};
     std::error_code ec;
     const auto bytes = std::filesystem::file_size(path, ec);
-    return {path.string(), ec ? 0 : static_cast<std::uint64_t>(bytes), {}};
+    return {path, ec ? 0 : static_cast<std::uint64_t>(bytes), {}};
   };
   return s;
 }

@@ -2,7 +2,13 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include "trace_dumper.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -62,22 +68,34 @@ std::vector<std::string> trace_dumper::poll(std::chrono::steady_clock::time_poin
   }
   for (const std::string& lint : due) {
     last_written_[lint] = now;
-    written.push_back(write(lint));
+    written.push_back(write_trace_file(source_, options_.dir, lint, options_.keep_files));
   }
-  if (requested) written.push_back(write("sigusr2"));
+  if (requested) written.push_back(write_trace_file(source_, options_.dir, "sigusr2", options_.keep_files));
   std::erase(written, std::string());
-  if (!written.empty()) keep_newest_traces(options_.dir, options_.keep_files);
   return written;
 }
 
-std::string trace_dumper::write(const std::string& reason) {
-  const std::optional<timeline> window = source_.trace_window({}, true);
+std::string write_trace_file(const core::snapshot_source& source, const std::string& dir,
+                             const std::string& reason, std::size_t keep) {
+  const std::optional<timeline> window = source.trace_window({}, true);
   if (!window) return {};
-  const std::string path = (std::filesystem::path(options_.dir) /
-                            trace_file_name(reason, std::chrono::system_clock::now()))
-                               .string();
+  const std::string path =
+      (std::filesystem::path(dir) / trace_file_name(reason, std::chrono::system_clock::now())).string();
   write_perfetto(*window, path);
+  keep_newest_traces(dir, keep);
   return path;
+}
+
+std::string private_trace_dir(const std::filesystem::path& tmp) {
+  const std::filesystem::path dir = tmp / ("coroscope-traces-" + std::to_string(::getuid()));
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    throw std::runtime_error(dir.string() + " cannot be created: " + std::strerror(errno));
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid() ||
+      (st.st_mode & 077) != 0)
+    throw std::runtime_error(dir.string() +
+                             " is not a private directory of this user; set COROSCOPE_TRACE_DIR");
+  return dir.string();
 }
 
 void keep_newest_traces(const std::string& dir, std::size_t keep) {

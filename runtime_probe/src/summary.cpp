@@ -229,7 +229,7 @@ void append_self_cost(std::string& out, const snapshot& s) {
   append(out, "  memory held: rings %s, recorder %s, tables %s\n", bytes(c.ring_bytes).c_str(),
          c.recorder_bytes ? bytes(c.recorder_bytes).c_str() : "-", bytes(c.table_bytes).c_str());
   if (c.recorder_lost_events || c.recorder_lost_samples)
-    append(out, "  the recorder's byte bound took %llu events and %llu CPU samples from its window\n",
+    append(out, "  the recorder's bounds took %llu events and %llu CPU samples from its window\n",
            static_cast<unsigned long long>(c.recorder_lost_events),
            static_cast<unsigned long long>(c.recorder_lost_samples));
 }

@@ -4,8 +4,11 @@
 // directory bounded. Driven with explicit times, so no test waits for a minute.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <stdexcept>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -131,6 +134,23 @@ TEST(TraceDumper, RequestedTraceAndBoundedDirectory) {
   EXPECT_EQ(traces_in(dir.path()),
             (std::set<std::string>{"old-20260103T000000.000Z.perfetto-trace", name, "mine.perfetto-trace"}));
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "notes.txt"));
+}
+
+TEST(TraceDumper, PrivateTraceDirIsThisUsersAndNoOneElses) {
+  coroscope::test::temp_dir tmp;
+  const std::filesystem::path expected = tmp.path() / ("coroscope-traces-" + std::to_string(getuid()));
+  EXPECT_EQ(coroscope::agent::private_trace_dir(tmp.path()), expected.string());
+  struct stat st {};
+  ASSERT_EQ(lstat(expected.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  EXPECT_EQ(coroscope::agent::private_trace_dir(tmp.path()), expected.string()) << "made once, then reused";
+  // Opened up to others, or a symlink planted in its place: refused, nothing written there.
+  std::filesystem::permissions(expected, std::filesystem::perms::others_read | std::filesystem::perms::others_exec,
+                               std::filesystem::perm_options::add);
+  EXPECT_THROW(coroscope::agent::private_trace_dir(tmp.path()), std::runtime_error);
+  std::filesystem::remove(expected);
+  std::filesystem::create_directory_symlink(tmp.path(), expected);
+  EXPECT_THROW(coroscope::agent::private_trace_dir(tmp.path()), std::runtime_error);
 }
 
 TEST(TraceDirService, Sigusr2WritesATraceWhenAskedFor) {

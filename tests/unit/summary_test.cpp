@@ -235,7 +235,7 @@ TEST(Summary, EndsWithCoroscopesOwnCost) {
   const auto with_recorder = lines_of(coroscope::format_summary(s));
   ASSERT_GE(with_recorder.size(), 2u);
   EXPECT_EQ(with_recorder[with_recorder.size() - 2], "  memory held: rings 768.0 KiB, recorder 48.0 KiB, tables 64.0 KiB");
-  EXPECT_EQ(with_recorder.back(), "  the recorder's byte bound took 1200 events and 7 CPU samples from its window");
+  EXPECT_EQ(with_recorder.back(), "  the recorder's bounds took 1200 events and 7 CPU samples from its window");
 }
 
 boost::asio::awaitable<void> waits_twice() {

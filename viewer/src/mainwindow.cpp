@@ -335,7 +335,7 @@ void MainWindow::refreshStatus() {
          "%1 polls, %2 events at %3 each on the hot path\n"
          "collector CPU %4, sampler CPU %5 (%11% of one core)\n"
          "rings %6, recorder %7, tables %8\n"
-         "taken from the recorder's window by its byte bound: %9 events, %10 CPU samples")
+         "taken from the recorder's window by its bounds: %9 events, %10 CPU samples")
           .arg(own.polls)
           .arg(own.events)
           .arg(formatDuration(own.event_cost), formatDuration(own.collector_cpu), formatDuration(own.sampler_cpu),

@@ -43,7 +43,7 @@ struct console_source {
   std::function<std::optional<coroscope::timeline>(timeline_cursor& after)> timeline;
   /// Writes the flight recorder's window as a Perfetto trace file, for a console's
   /// TraceRequest: where, or why not (`trace_written::error`, or an exception). Runs on the
-  /// server's thread, at most once per `console_options::trace_interval`. Optional: without
+  /// server's thread, at most once per `console_options::trace_interval` (failures too). Optional: without
   /// it the console is told this probe writes no traces.
   std::function<trace_written()> write_trace;
 };
@@ -69,8 +69,8 @@ struct console_options {
   /// this has passed, and the requests in between share that reply.
   std::chrono::nanoseconds timeline_partial_interval = std::chrono::milliseconds(100);
   /// The shortest time between two traces written for consoles (`console_source::write_trace`
-  /// encodes the whole window: up to seconds of CPU for a large one); a console that asks
-  /// sooner is told the last one's file.
+  /// encodes the whole window: up to seconds of CPU for a large one), counted from the end
+  /// of the last attempt, failed or not; a console that asks sooner gets its reply again.
   std::chrono::nanoseconds trace_interval = std::chrono::seconds(5);
   /// Connections beyond this are refused with an error message.
   std::size_t max_clients = 16;

@@ -250,8 +250,8 @@ void self_metrics(prom_writer& w, const snapshot& s) {
            "CPU samples lost: full sampler rings, unregistered threads, full profile windows.");
   w.sample("coroscope_self_dropped_cpu_samples_total", {}, s.dropped_cpu_samples);
   w.family("coroscope_self_recorder_lost_total", "counter",
-           "What the flight recorder's byte bound took from inside its time window: events "
-           "and CPU samples.");
+           "What the flight recorder lost from inside its time window to its own bounds: "
+           "events and CPU samples.");
   w.sample("coroscope_self_recorder_lost_total", {{"what", "events"}}, c.recorder_lost_events);
   w.sample("coroscope_self_recorder_lost_total", {{"what", "cpu_samples"}}, c.recorder_lost_samples);
 }

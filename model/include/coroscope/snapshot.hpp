@@ -150,9 +150,10 @@ struct self_cost {
   double cpu_ratio = 0;
   std::uint64_t ring_bytes = 0;      ///< event rings and CPU sample rings held now
   std::uint64_t recorder_bytes = 0;  ///< the flight recorder's window (0: off)
-  /// What the flight recorder's byte bound took from its window while still inside its
-  /// time bound: events, and CPU samples of the window's store (ring drops are not here:
-  /// they are `dropped_events` and `dropped_cpu_samples`).
+  /// What the flight recorder lost from its window while still inside its time bound:
+  /// events its byte bound evicted (and timed awaits it could not keep pending, at most
+  /// 4096 at once), and CPU samples its store's bounds evicted. Ring drops are not here:
+  /// they are `dropped_events` and `dropped_cpu_samples`.
   std::uint64_t recorder_lost_events = 0;
   std::uint64_t recorder_lost_samples = 0;
   /// Task record pool and this probe's aggregator tables (tasks, sites, resources,

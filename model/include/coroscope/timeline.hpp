@@ -139,6 +139,8 @@ struct timeline {
 struct timeline_cursor {
   std::uint64_t events = 0;  ///< events taken in before it
   std::uint64_t lints = 0;   ///< lint firings taken in before it
+  /// Nothing taken in yet: a request from here is for the whole window.
+  bool at_start() const noexcept { return events == 0 && lints == 0; }
 };
 
 }  // namespace coroscope

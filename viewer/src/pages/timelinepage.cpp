@@ -28,7 +28,7 @@ TimelinePage::TimelinePage(QWidget* parent)
   hint->setEnabled(false);
   m_writeTrace->setToolTip(tr("The probe writes its flight recorder's window, CPU samples "
                               "included, as a Perfetto trace file on its host "
-                              "(COROSCOPE_TRACE_DIR, or its temporary directory)"));
+                              "(COROSCOPE_TRACE_DIR, or a private directory under its temporary directory)"));
   m_trace->setTextInteractionFlags(Qt::TextSelectableByMouse);
   connect(m_writeTrace, &QPushButton::clicked, this, [this] {
     m_trace->setText(tr("Writing a trace…"));
