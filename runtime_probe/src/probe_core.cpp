@@ -163,12 +163,15 @@ snapshot probe_core::take_snapshot() const {
   for (const worker_info& w : s.workers) self_inputs.polls += w.polls;
   if (aggregator_.recorder_on()) {
     self_inputs.recorder_bytes += recent_cpu_samples().bytes();
-    self_inputs.recorder_lost_samples =
-        count_since(recent_cpu_samples().lost(), lost_recent_samples_at_start_);
+    self_inputs.recorder_lost_samples = recent_samples_lost();
   }
   s.self = self_cost_.measure(self_inputs);
   s.dropped_cpu_samples = count_since(dropped_cpu_samples_total(), dropped_samples_at_start_);
   return s;
+}
+
+std::uint64_t probe_core::recent_samples_lost() const {
+  return count_since(recent_cpu_samples().lost(), lost_recent_samples_at_start_);
 }
 
 std::optional<timeline> probe_core::trace_window(std::chrono::nanoseconds last, bool cpu_samples,
@@ -181,8 +184,7 @@ std::optional<timeline> probe_core::trace_window(std::chrono::nanoseconds last, 
   for (std::chrono::nanoseconds bound : {last, options_.flight_recorder_window})
     if (bound.count() > 0 && now > static_cast<std::uint64_t>(bound.count()))
       since = std::max(since, now - static_cast<std::uint64_t>(bound.count()));
-  const std::uint64_t lost_samples =
-      cpu_samples ? count_since(recent_cpu_samples().lost(), lost_recent_samples_at_start_) : 0;
+  const std::uint64_t lost_samples = cpu_samples ? recent_samples_lost() : 0;
   collector& c = collector::instance();
   std::vector<queued_interval> queued;
   std::optional<timeline> window = c.with_drained([&] {

@@ -50,6 +50,8 @@ class probe_core final : public core::recording {
   void detach() noexcept override;
 
  private:
+  /// CPU samples the recent-samples store lost while this probe's recorder held it.
+  std::uint64_t recent_samples_lost() const;
   void worker_main(unsigned index);
   task_dump dump(std::uint64_t only) const;  // 0: every task
 

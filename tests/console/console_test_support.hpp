@@ -9,20 +9,9 @@
 #include <thread>
 
 #include "coroscope/console_server.hpp"
+#include "eventually.hpp"
 
 namespace coroscope::test {
-
-/// Polls `done` until it holds or `timeout` passes (for conditions no one notifies,
-/// such as server counters). The poll period is not a synchronisation.
-inline bool eventually(const std::function<bool()>& done,
-                       std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-  const auto end = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return true;
-}
 
 /// A console_source without a probe: two tasks whose poll and operation counts grow with
 /// every snapshot (so every publish tick has a delta), one worker, one await site, the

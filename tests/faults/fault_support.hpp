@@ -17,18 +17,15 @@
 
 #include <coroscope/coroscope.hpp>
 
+#include "eventually.hpp"
+
 namespace coroscope::fault_test {
 
-/// Polls `done` until it holds or `timeout` passes: for conditions nobody notifies (a
-/// counter of another thread). The poll period is not a synchronisation.
+/// coroscope::test::eventually with the fault tests' longer wait (they run beside
+/// injected faults).
 inline bool eventually(const std::function<bool()>& done,
                        std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
-  const auto end = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return true;
+  return test::eventually(done, timeout);
 }
 
 /// Burns CPU: enough iterations that CPU-time timers fire during it.

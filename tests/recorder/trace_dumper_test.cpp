@@ -10,13 +10,11 @@
 #include <filesystem>
 #include <stdexcept>
 #include <fstream>
-#include <functional>
 #include <iterator>
 #include <memory>
 #include <set>
 #include <source_location>
 #include <string>
-#include <thread>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -25,6 +23,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "co_test.hpp"
+#include "eventually.hpp"
 #include "coroscope/coroscope.hpp"
 #include "coroscope/core/recording.hpp"
 #include "temp_dir.hpp"
@@ -61,16 +60,6 @@ std::set<std::string> traces_in(const std::filesystem::path& dir) {
   for (const auto& e : std::filesystem::directory_iterator(dir))
     if (e.path().extension() == ".perfetto-trace") names.insert(e.path().filename().string());
   return names;
-}
-
-/// Waits until `done` (checked every 10 ms), at most 20 s.
-bool eventually(const std::function<bool()>& done) {
-  const auto end = std::chrono::steady_clock::now() + 20s;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
 }
 
 }  // namespace
@@ -168,7 +157,7 @@ TEST(TraceDirService, Sigusr2WritesATraceWhenAskedFor) {
     ASSERT_EQ(sigaction(SIGUSR2, nullptr, &now), 0);
     ASSERT_NE(now.sa_handler, SIG_DFL);
     ASSERT_EQ(raise(SIGUSR2), 0);
-    ASSERT_TRUE(eventually([&] {
+    ASSERT_TRUE(coroscope::test::eventually([&] {
       for (const std::string& name : traces_in(dir.path()))
         if (name.starts_with("sigusr2-")) return true;
       return false;

@@ -43,8 +43,8 @@ struct console_source {
   std::function<std::optional<coroscope::timeline>(timeline_cursor& after)> timeline;
   /// Writes the flight recorder's window as a Perfetto trace file, for a console's
   /// TraceRequest: where, or why not (`trace_written::error`, or an exception). Runs on the
-  /// server's thread, at most once per `console_options::trace_interval` (failures too). Optional: without
-  /// it the console is told this probe writes no traces.
+  /// server's thread, at most once per `console_options::trace_interval` (failures too).
+  /// Optional: without it the console is told this probe writes no traces.
   std::function<trace_written()> write_trace;
 };
 
