@@ -56,15 +56,21 @@ configure_and_build() {
   local preset=$1 dir=$2
   shift 2
   cmake --preset "$preset" -B "$dir" "$@"
-  cmake --build "$dir" -j "$jobs" -- -k 0
+  cmake --build "$dir" -j "$jobs" -- -k 0 2>&1 | tee "$dir/build.log" || {
+    { echo "--- $dir: the build failed"; { grep -A 15 '^FAILED: ' "$dir/build.log" || true; } | head -n 60; } \
+      >> "$failure_details"
+    return 1
+  }
 }
 
 # Runs a build's ctest suite. Serially: several tests measure time on purpose, and this
 # machine has few cores.
+# A failure's output is also kept for the end of the log (scripts/ctest-failures.sh).
 run_ctest() {
   local dir=$1
   shift
-  ctest --test-dir "$dir" --output-on-failure --no-tests=error --timeout 300 "$@"
+  ctest --test-dir "$dir" --output-on-failure --no-tests=error --timeout 300 "$@" ||
+    { bash scripts/ctest-failures.sh "$dir" >> "$failure_details"; return 1; }
 }
 
 stage_release() {
@@ -157,6 +163,8 @@ stage_layers() {
 }
 stage_fresh_root() { bash scripts/fresh-root.sh; }
 
+failure_details=$(mktemp)
+trap 'rm -f "$failure_details"' EXIT
 passed=0
 failed=0
 skipped=0
@@ -192,6 +200,11 @@ run_stage tsan
 run_stage fuzz
 
 echo
+if [[ -s $failure_details ]]; then
+  echo "=== failed tests, the end of each one's output"
+  cat "$failure_details"
+  echo
+fi
 if ((failed > 0)); then echo "failed stages: ${failures[*]}"; fi
 echo "$passed passed, $failed failed, $skipped skipped, in $SECONDS s"
 ((failed == 0))
