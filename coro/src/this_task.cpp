@@ -19,7 +19,7 @@ std::uint64_t load_be64(const std::uint8_t* p) {
 
 bool set_trace_context(const trace_context& ctx) noexcept {
   using namespace coroscope::detail;
-  task_record* t = t_state.current_task;
+  task_record* t = t_state.ctx.current_task;
   if (!t) return false;
   std::copy(ctx.trace_id.begin(), ctx.trace_id.end(), t->trace_id);
   std::copy(ctx.span_id.begin(), ctx.span_id.end(), t->span_id);
@@ -31,7 +31,7 @@ bool set_trace_context(const trace_context& ctx) noexcept {
 }
 
 std::optional<trace_context> current_trace_context() noexcept {
-  const detail::task_record* t = detail::t_state.current_task;
+  const detail::task_record* t = detail::t_state.ctx.current_task;
   if (!t || !t->has_trace) return std::nullopt;
   trace_context ctx;
   std::copy(t->trace_id, t->trace_id + 16, ctx.trace_id.begin());
@@ -41,7 +41,7 @@ std::optional<trace_context> current_trace_context() noexcept {
 }
 
 std::uint64_t id() noexcept {
-  const detail::task_record* t = detail::t_state.current_task;
+  const detail::task_record* t = detail::t_state.ctx.current_task;
   return t ? t->id : 0;
 }
 

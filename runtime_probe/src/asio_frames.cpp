@@ -30,6 +30,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/version.hpp>
 
 #include "coroscope/detail/task_record.hpp"
@@ -52,9 +53,18 @@ using entry_awaitable =
     boost::asio::awaitable<boost::asio::detail::awaitable_thread_entry_point, executor>;
 using executor_base = boost::asio::execution::detail::any_executor_base;
 
-// The function table type is a protected member of any_executor_base.
+// The function table type, Asio's tables and its copy function are protected members of
+// any_executor_base.
 struct table_access : executor_base {
   using fns = executor_base::object_fns;
+  template <typename Obj>
+  static const fns* table_of() noexcept {
+    return object_fns_table<Obj>();
+  }
+  template <typename Obj>
+  static void copy_of(executor_base& to, const executor_base& from) noexcept {
+    copy_object<Obj>(to, from);
+  }
 };
 using object_fns = table_access::fns;
 static_assert(sizeof(object_fns) == 4 * sizeof(void*));
@@ -137,6 +147,14 @@ void hooked_copy(executor_base& to, const executor_base& from) {
   to.*member(object_fns_tag{}) = original;  // a copy is a plain executor
 }
 
+// Most roots' executors target the io_context's own executor, and a copy is made on every
+// co_await: for those, Asio's copy inline here rather than through its table.
+using io_target = boost::asio::io_context::executor_type;
+void hooked_copy_io(executor_base& to, const executor_base& from) {
+  table_access::copy_of<io_target>(to, from);
+  to.*member(object_fns_tag{}) = table_access::table_of<io_target>();
+}
+
 void hooked_move(executor_base& to, executor_base& from) {
   // Asio moved the table pointer to `to` already: the task now ends with `to`.
   static_cast<const object_fns*>(hook_of(to).original)->move(to, from);
@@ -171,7 +189,8 @@ bool install_end_hook(const void* root, task_end_hook& hook) noexcept {
   // untyped pointers. The cast goes through void(*)(), the type GCC takes for "any function".
   using any_fn = void (*)();
   hook.destroy = reinterpret_cast<void (*)(void*)>(reinterpret_cast<any_fn>(&hooked_destroy));
-  hook.copy = reinterpret_cast<void (*)(void*, const void*)>(reinterpret_cast<any_fn>(&hooked_copy));
+  auto* copy = original == table_access::table_of<io_target>() ? &hooked_copy_io : &hooked_copy;
+  hook.copy = reinterpret_cast<void (*)(void*, const void*)>(reinterpret_cast<any_fn>(copy));
   hook.move = reinterpret_cast<void (*)(void*, void*)>(reinterpret_cast<any_fn>(&hooked_move));
   hook.target =
       reinterpret_cast<const void* (*)(const void*)>(reinterpret_cast<any_fn>(original->target));

@@ -102,7 +102,7 @@ task_record* on_spawn(const void* root) noexcept {
   }
   t->root.store(root, std::memory_order_relaxed);
   t->forwards = ex.target<boost::asio::io_context::executor_type>() == nullptr;
-  t->parent_id = st.current_task ? st.current_task->id : 0;
+  t->parent_id = st.ctx.current_task ? st.ctx.current_task->id : 0;
   if (!request) caller_pcs(t->spawn_pcs, kSpawnFrames);
   t->state.store(record_state::live, std::memory_order_release);
   emit_event(make_spawn_event(source_of(*t), {t->parent_id, ticks()}));
@@ -111,11 +111,11 @@ task_record* on_spawn(const void* root) noexcept {
 
 void on_task_end(task_record& t) noexcept {
   thread_state& st = t_state;
-  if (&t == st.current_task)
-    st.ran = true;
+  if (&t == st.ctx.current_task)
+    st.ctx.ran = true;
   // Else its handler, posted by other code, runs here (this invocation becomes its last
   // poll), or Asio resumed it inline inside another task's poll, and it ended.
-  else if ((st.active_frame == nullptr || !st.active_frame->adopt(t)) && st.current_task != nullptr)
+  else if ((st.ctx.active_frame == nullptr || !st.ctx.active_frame->adopt(t)) && st.ctx.current_task != nullptr)
     count_inline_poll(t);
   t.root.store(nullptr, std::memory_order_relaxed);
   record_state expected = record_state::live;
@@ -168,13 +168,13 @@ void note_wake(task_record& t, const task_record& waker, std::uint64_t tick) noe
 
 bool poll_frame::adopt(task_record& t) noexcept {
   thread_state& st = t_state;
-  if (st.active_frame != this || typed_ || st.ran || task_ == &t) return false;
+  if (st.ctx.active_frame != this || typed_ || st.ctx.ran || task_ == &t) return false;
   task_record* poster = task_;  // the task whose code posted it (the tag's), if any
   task_ = &t;
-  st.current_task = &t;
-  st.ran = true;
+  st.ctx.current_task = &t;
+  st.ctx.ran = true;
   begin_task_poll(t, st.worker_index);
-  if (st.worker && !prev_task_)
+  if (st.worker && !prev_.current_task)
     st.worker->current_poll.store(pack_current_poll(seq_, t.slot + 1), std::memory_order_relaxed);
   // Inside the poster's poll when the post was timed (a recorder times every operation).
   if (poster != nullptr && poster != &t)
@@ -192,7 +192,7 @@ bool take_completion(op_tag& tag, const op_tag& from) noexcept {
 
 void on_object_operation(const void* object, const char* op_name) noexcept {
   if (g_flight_recorders.load(std::memory_order_relaxed) == 0) return;
-  const task_record* t = t_state.current_task;
+  const task_record* t = t_state.ctx.current_task;
   if (t == nullptr || op_name == nullptr) return;
   // A timer's cancel_one wakes its oldest wait; cancel and close (a socket's, an
   // acceptor's, a destructor's) wake every wait on the object.

@@ -35,8 +35,8 @@ class park_scope {
     thread_state& st = t_state;
     const std::uint64_t end = ticks();
     st.last_tick = end;
-    if (st.current_task) {
-      emit_event(make_blocking_event(source_of(*st.current_task), {begin_, end}));
+    if (st.ctx.current_task) {
+      emit_event(make_blocking_event(source_of(*st.ctx.current_task), {begin_, end}));
       return;
     }
     worker_slot& w = *st.worker;

@@ -66,7 +66,7 @@ std::uint64_t dropped_cpu_samples_total() {
 }  // namespace
 
 void mark_current_task_failed() noexcept {
-  if (task_record* t = t_state.current_task) t->failed = true;
+  if (task_record* t = t_state.ctx.current_task) t->failed = true;
 }
 
 probe_core::probe_core(boost::asio::io_context& io_context, const probe_options& opts)

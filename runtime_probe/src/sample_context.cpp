@@ -15,7 +15,7 @@ namespace coroscope::detail {
 void fill_sample_context(sampling::sample_context& context) noexcept {
   const thread_state& st = t_state;
   context.worker = st.worker_index;
-  const task_record* task = st.current_task;
+  const task_record* task = st.ctx.current_task;
   if (task == nullptr) return;
   context.task_id = task->id;
   task->copy_name(context.task_name, sizeof(context.task_name));

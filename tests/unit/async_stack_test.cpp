@@ -22,7 +22,7 @@ using stack = std::vector<std::uintptr_t>;
 
 // What the sampler's signal handler would read right now on this thread.
 stack current_async_stack() {
-  const auto* task = coroscope::detail::t_state.current_task;
+  const auto* task = coroscope::detail::t_state.ctx.current_task;
   if (!task) return {};
   const void* root = task->root.load();
   if (!root) return {};
@@ -104,7 +104,7 @@ TEST(AsyncStack, RootIsClearedWhenTheTaskEnds) {
       p.executor("short"),
       [](const coroscope::detail::task_record*& out) -> awaitable<void> {
         TIMED_AWAIT(yield());
-        out = coroscope::detail::t_state.current_task;
+        out = coroscope::detail::t_state.ctx.current_task;
         EXPECT_NE(out->root.load(), nullptr);
       }(record),
       boost::asio::detached);

@@ -26,7 +26,7 @@ class await_timer {
   COROSCOPE_HOT explicit await_timer(const await_site& site) noexcept : site_(&site) {
     if (!hooks_active()) return;
     thread_state& st = t_state;
-    task_ = st.current_task;
+    task_ = st.ctx.current_task;
     probe_ = task_ ? task_->probe : st.probe;
     seq_ = g_coarse_clock.read_seq();
     if (task_) {

@@ -204,7 +204,7 @@ class asio_location {
   /// the running task's own, and its record names its root: the executor's hook table
   /// (more dependent loads) is read only for the others.
   COROSCOPE_HOT static task_record* task_of_root(const thread_state& st, const void* root) noexcept {
-    task_record* t = st.current_task;
+    task_record* t = st.ctx.current_task;
     if (t != nullptr && t->root.load(std::memory_order_relaxed) == root) return t;
     const task_end_hook* hook = end_hook_of_root(root);
     return hook ? hook->task : nullptr;
@@ -218,39 +218,39 @@ class asio_location {
     if (t == nullptr && is_spawn_marker(where.function))
       spawned_ = (t = on_spawn(root)) != nullptr;
     entered_ = true;
-    prev_initiating_ = st.initiating;
-    st.initiating = t ? t : kUntrackedInitiation;
+    prev_initiating_ = st.ctx.initiating;
+    st.ctx.initiating = t ? t : kUntrackedInitiation;
     if (spawned_) {
       // The new coroutine may run right here (Asio dispatches to it inline): that is the
       // new task's first poll.
       task_ = t;
-      prev_task_ = st.current_task;
-      prev_ran_ = st.ran;
-      st.current_task = t;
-      st.ran = false;
+      prev_task_ = st.ctx.current_task;
+      prev_ran_ = st.ctx.ran;
+      st.ctx.current_task = t;
+      st.ctx.ran = false;
       // Timed when every poll is (a flight recorder, a fixed interval of 1): its event.
       first_poll_begin_ = st.interval == 1 && st.worker ? ticks() : 0;
       return;
     }
     if (t == nullptr) return;
-    if (t == st.current_task) {
-      st.ran = true;
+    if (t == st.ctx.current_task) {
+      st.ctx.ran = true;
       // Its frames are still: named here too, as a coroutine may start no Asio operation of
       // its own (it parks its handler for another task to post).
       if (COROSCOPE_UNLIKELY(t->entry_fn.load(std::memory_order_relaxed) == 0))
         note_running_entry_function(*t);
-    } else if (st.active_frame == nullptr || !st.active_frame->adopt(*t)) {
+    } else if (st.ctx.active_frame == nullptr || !st.ctx.active_frame->adopt(*t)) {
       count_inline_poll(*t);  // Asio resumed it inline (dispatch), with no invocation hook
     }
   }
 
   COROSCOPE_HOT void leave() noexcept {
     thread_state& st = t_state;
-    st.initiating = prev_initiating_;
+    st.ctx.initiating = prev_initiating_;
     if (!spawned_) return;
-    const bool ran = st.ran;
-    st.current_task = prev_task_;
-    st.ran = prev_ran_;
+    const bool ran = st.ctx.ran;
+    st.ctx.current_task = prev_task_;
+    st.ctx.ran = prev_ran_;
     if (ran) end_inline_first_poll(*task_, first_poll_begin_);
   }
 

@@ -44,7 +44,7 @@ enum op_flag : std::uint8_t {
   op_sampled = 1u << 2,       ///< timed: `tick` is set, its poll reads the clock
 };
 
-/// `thread_state::initiating` inside the initiation of a coroutine that is no task.
+/// `poll_context::initiating` (t_state.ctx) inside the initiation of a coroutine that is no task.
 inline task_record* const kUntrackedInitiation = reinterpret_cast<task_record*>(alignof(task_record));
 
 /// Slow paths, out of line.
@@ -125,17 +125,11 @@ class poll_frame {
     tag_ = &tag;
     typed_ = typed;
     had_nested_ = false;
-    prev_task_ = st.current_task;
-    prev_ran_ = st.ran;
-    prev_frame_ = st.active_frame;
+    prev_ = st.ctx;
+    if (prev_.active_frame) prev_.active_frame->had_nested_ = true;
     // An invocation nested in an initiation (a channel send completing a waiting receive)
     // is not part of it: operations its handler creates belong to its own task.
-    prev_initiating_ = st.initiating;
-    st.initiating = nullptr;
-    if (prev_frame_) prev_frame_->had_nested_ = true;
-    st.active_frame = this;
-    st.current_task = t;
-    st.ran = false;
+    st.ctx = {.current_task = t, .initiating = nullptr, .active_frame = this, .ran = false};
     seq_ = g_coarse_clock.read_seq();
     timed_ = (tag.flags & op_sampled) != 0;
     if (COROSCOPE_UNLIKELY(--st.poll_countdown == 0)) {
@@ -144,7 +138,7 @@ class poll_frame {
     }
     if (COROSCOPE_UNLIKELY(timed_)) begin_ = ticks();
     if (t) begin_task_poll(*t, st.worker_index);
-    if (w && !prev_task_)
+    if (w && !prev_.current_task)
       w->current_poll.store(pack_current_poll(seq_, t ? t->slot + 1 : 0),
                             std::memory_order_relaxed);
   }
@@ -165,23 +159,21 @@ class poll_frame {
   COROSCOPE_HOT void end() noexcept {
     thread_state& st = t_state;
     task_record* t = task_;
-    const bool ran = st.ran;
-    st.current_task = prev_task_;
-    st.ran = prev_ran_;
-    st.active_frame = prev_frame_;
-    st.initiating = prev_initiating_;
+    const bool ran = st.ctx.ran;
+    st.ctx = prev_;
     worker_slot* w = st.worker;
-    const bool outermost = prev_task_ == nullptr;
+    const bool outermost = prev_.current_task == nullptr;
     if (w && outermost) w->current_poll.store(0, std::memory_order_relaxed);
     // A continuation that did not run the coroutine here: handed to a strand (or another
     // executor), or posted from another task's poll (a channel send completing a receive):
     // a wake, not a poll. Its poll is the invocation that runs it.
     if (COROSCOPE_UNLIKELY(typed_ && t && !ran) &&
-        (t->forwards || (prev_task_ != nullptr && prev_task_ != t))) {
+        (t->forwards || (prev_.current_task != nullptr && prev_.current_task != t))) {
       // Scheduled until its next poll begins, which another worker may have begun already
       // (then the mark is stale at once): this invocation counted as begin `begins_`.
       t->wake_mark.store(begins_ + 1, std::memory_order_relaxed);
-      if (prev_task_ != nullptr && prev_task_ != t) note_wake(*t, *prev_task_);
+      if (prev_.current_task != nullptr && prev_.current_task != t)
+        note_wake(*t, *prev_.current_task);
       return;
     }
     // A type-erased handler that ran other handlers inside it and no coroutine of its task:
@@ -226,16 +218,13 @@ class poll_frame {
   // `begin` sets each field `end` reads (begin_ only when timed_, begins_ and migrated_ only
   // with a task).
   task_record* task_;
-  task_record* prev_task_;
-  task_record* prev_initiating_;
-  poll_frame* prev_frame_;
+  poll_context prev_;  // the thread's, restored at the end
   std::uint64_t begin_;
   std::uint64_t begins_;  // the task's poll_begins after this invocation's (with a task)
   std::uint64_t seq_;
   const op_tag* tag_;  // the invocation's copy (asio_completion), alive until end
   bool typed_;
   bool timed_;
-  bool prev_ran_;
   bool had_nested_;
   bool migrated_;
 };
@@ -258,10 +247,10 @@ bool take_completion(op_tag& tag, const op_tag& from) noexcept;
 COROSCOPE_HOT void tag_new_op(op_tag& tag, const char* object_type, const char* op_name,
                               const void* object, std::uintmax_t native_handle) noexcept {
   thread_state& st = t_state;
-  task_record* t = st.initiating;
+  task_record* t = st.ctx.initiating;
   const bool continuation = t != nullptr;
   if (!continuation)
-    t = st.current_task;
+    t = st.ctx.current_task;
   else if (t == kUntrackedInitiation)
     t = nullptr;
   tag.worker = st.worker_index;
@@ -283,14 +272,14 @@ COROSCOPE_HOT void tag_new_op(op_tag& tag, const char* object_type, const char* 
       if (kind == static_cast<std::int8_t>(op_kind::post)) {
         // The task scheduling its own continuation while it runs (not co_spawn's first
         // dispatch of a new task, before its coroutine ran).
-        if (t == st.current_task && st.ran) tag.flags = op_continuation | op_self_wake;
+        if (t == st.ctx.current_task && st.ctx.ran) tag.flags = op_continuation | op_self_wake;
         t->wake_mark.store(t->poll_begins.load(std::memory_order_relaxed) + 1,
                            std::memory_order_relaxed);
       }
     }
     // Its coroutine is running here (not co_spawn's first dispatch, before it ran).
     if (COROSCOPE_UNLIKELY(t->entry_fn.load(std::memory_order_relaxed) == 0) &&
-        t == st.current_task && st.ran)
+        t == st.ctx.current_task && st.ctx.ran)
       note_running_entry_function(*t);
   } else {
     if (continuation) tag.flags = op_continuation;
@@ -302,9 +291,9 @@ COROSCOPE_HOT void tag_new_op(op_tag& tag, const char* object_type, const char* 
     tag.kind = st.last_op_kind;
   }
   // A post made by an invocation that runs no coroutine: maybe a completion handed on.
-  if (COROSCOPE_UNLIKELY(tag.kind == static_cast<std::int8_t>(op_kind::post) && !st.ran) &&
-      st.active_frame != nullptr && !continuation)
-    if (const op_tag* from = st.active_frame->handing_on(t); from && take_completion(tag, *from)) return;
+  if (COROSCOPE_UNLIKELY(tag.kind == static_cast<std::int8_t>(op_kind::post) && !st.ctx.ran) &&
+      st.ctx.active_frame != nullptr && !continuation)
+    if (const op_tag* from = st.ctx.active_frame->handing_on(t); from && take_completion(tag, *from)) return;
   if (COROSCOPE_UNLIKELY(--st.op_countdown == 0)) sample_op(tag, object, native_handle);
 }
 
