@@ -290,11 +290,18 @@ TEST(FlightRecorder, PingPongOnTwoWorkersDecodesAsScheduled) {
         << "a 'woken by timer' instant per timer";
     for (const auto& instant : view.instants_of(label)) EXPECT_EQ(instant.name, "woken by timer");
   }
-  // Each worker waited for the timers: parks, between its polls.
-  for (unsigned w = 0; w < 2; ++w)
-    EXPECT_TRUE(std::any_of(window->parks.begin(), window->parks.end(),
-                            [&](const auto& p) { return p.worker == w && p.end_ns > p.begin_ns; }))
-        << "worker " << w;
+  // The workers waited for the timers: parks, between their polls. Each worker that
+  // parked has its parks in the window. Not every worker need have parked: on a loaded
+  // machine one can be off the CPU through every idle moment and always find work.
+  std::uint64_t parked_workers = 0;
+  for (const auto& sw : s.workers) {
+    if (sw.parks == 0) continue;
+    ++parked_workers;
+    EXPECT_TRUE(std::any_of(window->parks.begin(), window->parks.end(), [&](const auto& p) {
+      return p.worker == sw.index && p.end_ns > p.begin_ns;
+    })) << "worker " << sw.index << " parked " << sw.parks << " times";
+  }
+  EXPECT_GE(parked_workers, 1u);
   // The worker tracks hold every poll, named by task.
   std::size_t on_workers = 0;
   for (const auto& w : window->workers) {
