@@ -471,7 +471,10 @@ TEST(FlightRecorder, ATaskOnAStrandIsWokenByItsTimerNotByTheStrand) {
                                  [](const auto& k) { return k.kind == "timer_wait"; });
   ASSERT_NE(kind, s.operation_kinds.end());
   EXPECT_EQ(kind->waits.count, static_cast<std::uint64_t>(kWaits));
-  EXPECT_GE(kind->waits.min, 1ms);
+  // The timer's expiry is set before its wait starts, so a wait preempted in between (under
+  // a sanitizer, on a loaded machine) reads a little under 1 ms: 945 us was seen. The bug
+  // this guards, a wait measured from the strand's hop only, reads microseconds.
+  EXPECT_GE(kind->waits.min, 500us);
 }
 
 TEST(FlightRecorder, AWorkerThatHasExitedKeepsItsName) {
