@@ -292,10 +292,11 @@ TEST(TaskDump, SlowAwaitIsToldWhileItStillWaitsWithTheStack) {
   EXPECT_EQ(slow->occurrences, 1u);
 }
 
-// Lines of the co_awaits the next test's tasks wait on, set as the coroutines pass them.
-std::uint32_t g_leaf_wait_line = 0;
-std::uint32_t g_caller_wait_line = 0;
-std::uint32_t g_first_wait_line = 0;
+// Lines of the co_awaits the next test's tasks wait on, set as the coroutines pass them
+// (on the worker; the test reads them while it runs).
+std::atomic<std::uint32_t> g_leaf_wait_line{0};
+std::atomic<std::uint32_t> g_caller_wait_line{0};
+std::atomic<std::uint32_t> g_first_wait_line{0};
 
 awaitable<void> wait_between(boost::asio::steady_timer& passed, boost::asio::steady_timer& gate) {
   boost::system::error_code ec;
@@ -329,7 +330,10 @@ TEST(TaskDump, EachFrameSaysTheLineItWaitsOn) {
   coroscope::task_dump dump;
   {
     worker w{p};
+    // Dumps taken once both tasks have passed the line before their gate wait: earlier,
+    // a task suspended for a moment on `passed` may be polled again while it is dumped.
     ASSERT_TRUE(eventually([&] {
+      if (g_leaf_wait_line == 0 || g_first_wait_line == 0) return false;
       dump = p.dump_tasks();
       return waits(find(dump, "call_between"), 2) && waits(find(dump, "wait_first"), 1);
     }));
@@ -341,14 +345,14 @@ TEST(TaskDump, EachFrameSaysTheLineItWaitsOn) {
   const auto& first = find(dump, "wait_first")->async_stack[0];
 #if defined(__OPTIMIZE__) && !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
   // An optimized build inlines each await_suspend with its co_await's position.
-  EXPECT_EQ(stack[0].line, g_leaf_wait_line);
-  EXPECT_EQ(stack[1].line, g_caller_wait_line);
-  EXPECT_EQ(first.line, g_first_wait_line);
+  EXPECT_EQ(stack[0].line, g_leaf_wait_line.load());
+  EXPECT_EQ(stack[1].line, g_caller_wait_line.load());
+  EXPECT_EQ(first.line, g_first_wait_line.load());
 #else
   // Unoptimized, the points cannot be told apart: a frame keeps its function's line.
-  EXPECT_LE(stack[0].line, g_leaf_wait_line);
-  EXPECT_LE(stack[1].line, g_caller_wait_line);
-  EXPECT_LE(first.line, g_first_wait_line);
+  EXPECT_LE(stack[0].line, g_leaf_wait_line.load());
+  EXPECT_LE(stack[1].line, g_caller_wait_line.load());
+  EXPECT_LE(first.line, g_first_wait_line.load());
 #endif
   for (const auto& f : stack) EXPECT_NE(f.file.find("task_dump_test.cpp"), std::string::npos) << f.file;
   EXPECT_NE(coroscope::to_string(dump).find("task_dump_test.cpp:" + std::to_string(stack[0].line)),
