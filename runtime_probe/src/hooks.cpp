@@ -115,7 +115,8 @@ void on_task_end(task_record& t) noexcept {
     st.ctx.ran = true;
   // Else its handler, posted by other code, runs here (this invocation becomes its last
   // poll), or Asio resumed it inline inside another task's poll, and it ended.
-  else if ((st.ctx.active_frame == nullptr || !st.ctx.active_frame->adopt(t)) && st.ctx.current_task != nullptr)
+  else if ((st.ctx.active_frame == nullptr || !st.ctx.active_frame->adopt(t)) &&
+           st.ctx.current_task != nullptr)
     count_inline_poll(t);
   t.root.store(nullptr, std::memory_order_relaxed);
   record_state expected = record_state::live;
