@@ -174,6 +174,7 @@ bool poll_frame::adopt(task_record& t) noexcept {
   task_ = &t;
   st.ctx.current_task = &t;
   st.ctx.ran = true;
+  if (t.entry_fn.load(std::memory_order_relaxed) == 0) note_running_entry_function(t);
   begin_task_poll(t, st.worker_index);
   if (st.worker && !prev_.current_task)
     st.worker->current_poll.store(pack_current_poll(seq_, t.slot + 1), std::memory_order_relaxed);
@@ -315,6 +316,22 @@ op_kind classify_op(const char* object_type, const char* op_name) noexcept {
       is(op_name, "execute"))
     return op_kind::post;
   return op_kind::other;
+}
+
+std::int8_t classify_op_uncached(thread_state& st, const char* object_type,
+                                 const char* op_name) noexcept {
+  std::int8_t kind;
+  if (op_name == st.op_names[1] && object_type == st.object_types[1])
+    kind = st.op_kinds[1];
+  else
+    kind = static_cast<std::int8_t>(classify_op(object_type, op_name));
+  st.op_names[1] = st.op_names[0];
+  st.object_types[1] = st.object_types[0];
+  st.op_kinds[1] = st.op_kinds[0];
+  st.op_names[0] = op_name;
+  st.object_types[0] = object_type;
+  st.op_kinds[0] = kind;
+  return kind;
 }
 
 namespace {

@@ -41,7 +41,7 @@ struct probe_options {
   /// `COROSCOPE_COLLECT_MS`; default 10 ms (it speeds up to 1 ms under load).
   std::optional<std::chrono::nanoseconds> collect_interval{};
   /// Exact timing of polls, operations and timed awaits: 0 (the default) adapts, timing
-  /// every poll while polls average 10 µs or more and about one in up to 256 while they
+  /// every poll while polls average 50 µs or more and about one in up to 256 while they
   /// are very short (counts are always exact; see docs/ARCHITECTURE.md); N times about one
   /// in N, 1 every one. Env `COROSCOPE_TIMING_INTERVAL` (0 to 1024).
   std::optional<unsigned> timing_interval{};

@@ -68,12 +68,17 @@ void sample_op(op_tag& tag, const void* object, std::uintmax_t native_handle) no
 void note_running_entry_function(task_record& t) noexcept;
 /// The kind of an operation from the names Asio's handler tracking gives it.
 op_kind classify_op(const char* object_type, const char* op_name) noexcept;
+/// The same through the thread's second cached name (see op_kind_of), else classify_op.
+std::int8_t classify_op_uncached(thread_state& st, const char* object_type,
+                                 const char* op_name) noexcept;
 
-/// What one timed poll costs in all (two timestamps, an event, its aggregation on the
-/// collector: about 200 ns) stays near 1% of the polls' time: every poll is timed while
-/// polls average 10 µs or more; shorter, one in N (a power of two), so that a timed poll
-/// comes once per 10 to 20 µs of polling, down to one in kMaxInterval.
-inline constexpr std::uint64_t kSamplingTargetNs = 20000;
+/// What timing costs stays near 1% of the polls' time. A timed poll reads the clock twice
+/// and writes an event the collector aggregates, and the operations and awaits around it
+/// are timed at the same interval: about 1 µs in all, the collector's share included (the
+/// echo loop on one core lost 4% at one timed poll per 10-20 µs of polling). Every poll is
+/// timed while polls average 50 µs or more; shorter, one in N (a power of two), so that a
+/// timed poll comes once per 50 to 100 µs of polling, down to one in kMaxInterval.
+inline constexpr std::uint64_t kSamplingTargetNs = 100000;
 inline constexpr std::uint32_t kMaxInterval = 256;
 /// Set by each probe's constructor (probes may start on several threads at once), read on
 /// the workers: relaxed atomics, plain loads and stores on x86.
@@ -242,6 +247,15 @@ COROSCOPE_HOT task_record* tagged_task(const op_tag& tag) noexcept {
 /// part of its wait. False (nothing changed) for other operations. Out of line.
 bool take_completion(op_tag& tag, const op_tag& from) noexcept;
 
+/// The kind of an operation: the thread's newest cached name is a few loads, the rest
+/// out of line.
+COROSCOPE_HOT std::int8_t op_kind_of(thread_state& st, const char* object_type,
+                                     const char* op_name) noexcept {
+  if (__builtin_expect(op_name == st.op_names[0] && object_type == st.object_types[0], 1))
+    return st.op_kinds[0];
+  return classify_op_uncached(st, object_type, op_name);
+}
+
 /// Called when an operation is created (Asio's BOOST_ASIO_HANDLER_CREATION): the task whose
 /// code started it, its kind, and whether it is timed.
 COROSCOPE_HOT void tag_new_op(op_tag& tag, const char* object_type, const char* op_name,
@@ -257,13 +271,7 @@ COROSCOPE_HOT void tag_new_op(op_tag& tag, const char* object_type, const char* 
   if (t) {
     tag.task = t;
     tag.generation = t->generation.load(std::memory_order_relaxed);
-    // Operation names are string literals: the last one seen classifies most calls.
-    if (COROSCOPE_UNLIKELY(op_name != st.last_op_name || object_type != st.last_object_type)) {
-      st.last_op_name = op_name;
-      st.last_object_type = object_type;
-      st.last_op_kind = static_cast<std::int8_t>(classify_op(object_type, op_name));
-    }
-    const std::int8_t kind = st.last_op_kind;
+    const std::int8_t kind = op_kind_of(st, object_type, op_name);
     tag.kind = kind;
     auto& count = t->ops[static_cast<unsigned>(kind)];
     count.store(count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
@@ -276,23 +284,20 @@ COROSCOPE_HOT void tag_new_op(op_tag& tag, const char* object_type, const char* 
         t->wake_mark.store(t->poll_begins.load(std::memory_order_relaxed) + 1,
                            std::memory_order_relaxed);
       }
-    }
-    // Its coroutine is running here (not co_spawn's first dispatch, before it ran).
-    if (COROSCOPE_UNLIKELY(t->entry_fn.load(std::memory_order_relaxed) == 0) &&
-        t == st.ctx.current_task && st.ctx.ran)
+    } else if (COROSCOPE_UNLIKELY(t->entry_fn.load(std::memory_order_relaxed) == 0) &&
+               t == st.ctx.current_task && st.ctx.ran) {
+      // Its coroutine is running here (not co_spawn's first dispatch, before it ran). A
+      // continuation's initiation (asio_location, poll_frame::adopt) has named it already.
       note_running_entry_function(*t);
+    }
   } else {
     if (continuation) tag.flags = op_continuation;
-    if (COROSCOPE_UNLIKELY(op_name != st.last_op_name || object_type != st.last_object_type)) {
-      st.last_op_name = op_name;
-      st.last_object_type = object_type;
-      st.last_op_kind = static_cast<std::int8_t>(classify_op(object_type, op_name));
-    }
-    tag.kind = st.last_op_kind;
+    tag.kind = op_kind_of(st, object_type, op_name);
   }
   // A post made by an invocation that runs no coroutine: maybe a completion handed on.
-  if (COROSCOPE_UNLIKELY(tag.kind == static_cast<std::int8_t>(op_kind::post) && !st.ctx.ran) &&
-      st.ctx.active_frame != nullptr && !continuation)
+  if (COROSCOPE_UNLIKELY(!continuation && tag.kind == static_cast<std::int8_t>(op_kind::post) &&
+                         !st.ctx.ran) &&
+      st.ctx.active_frame != nullptr)
     if (const op_tag* from = st.ctx.active_frame->handing_on(t); from && take_completion(tag, *from)) return;
   if (COROSCOPE_UNLIKELY(--st.op_countdown == 0)) sample_op(tag, object, native_handle);
 }

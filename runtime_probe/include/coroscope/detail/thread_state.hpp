@@ -111,10 +111,11 @@ struct thread_state {
   /// Set by coroscope::co_spawn: the next spawned task's name.
   spawn_request pending_spawn{};
   std::uint32_t checked_epoch = 0;
-  /// The last operation name classified (names are string literals) and its op_kind.
-  const char* last_op_name = nullptr;
-  const char* last_object_type = nullptr;
-  std::int8_t last_op_kind = 0;
+  /// The two operation names classified last (names are string literals), newest first,
+  /// and their op_kind: a loop that reads and writes alternates between two.
+  const char* op_names[2] = {};
+  const char* object_types[2] = {};
+  std::int8_t op_kinds[2] = {};
 };
 
 // constinit: the initializer is constant, so the compiler calls no TLS init wrapper (a
