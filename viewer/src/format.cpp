@@ -21,6 +21,18 @@ QString formatDuration(std::chrono::nanoseconds d) {
   return QStringLiteral("%1h%2m").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0'));
 }
 
+QString formatOffset(std::chrono::nanoseconds offset, std::chrono::nanoseconds step) {
+  const double ns = double(offset.count());
+  if (ns < 1e3 || ns >= 60e9) return formatDuration(offset);
+  const double unit = ns < 1e6 ? 1e3 : ns < 1e9 ? 1e6 : 1e9;
+  const char* name = ns < 1e6 ? "µs" : ns < 1e9 ? "ms" : "s";
+  // Enough decimals for the step: 0.5 ms needs one, 20 µs (0.02 ms) two.
+  int decimals = 0;
+  for (double resolved = 1; decimals < 6 && double(step.count()) / unit < resolved; resolved /= 10)
+    ++decimals;
+  return QString::number(ns / unit, 'f', decimals) + QString::fromUtf8(name);
+}
+
 QString stateName(task_state s) {
   // Not coroscope::to_string: that lives in the probe library, which the console never links.
   switch (s) {

@@ -14,6 +14,9 @@ namespace coroscope::viewer {
 
 /// "850ns", "12.3µs", "4.56ms", "1.20s", "2m05s": three significant digits.
 QString formatDuration(std::chrono::nanoseconds d);
+/// `offset` as an axis label among ticks `step` apart: in the unit `formatDuration` picks
+/// for it, with as many decimals as tell neighbouring ticks apart ("296.5ms", not "297ms").
+QString formatOffset(std::chrono::nanoseconds offset, std::chrono::nanoseconds step);
 /// "running", "scheduled", "idle", "completed".
 QString stateName(task_state s);
 /// "file.cpp:42" with the directories dropped; empty when unknown.

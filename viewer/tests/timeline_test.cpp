@@ -194,5 +194,17 @@ TEST(TimelinePage, WriteTraceAsksTheProbeAndSaysWhereItWrote) {
   EXPECT_EQ(page.traceText(), "No trace written: the flight recorder is off (COROSCOPE_FLIGHT_RECORDER)");
 }
 
+TEST(TimelineView, AxisLabelsTellTicksHalfAMillisecondApart) {
+  using std::chrono::microseconds;
+  using std::chrono::milliseconds;
+  EXPECT_EQ(formatOffset(microseconds(296500), microseconds(500)), "296.5ms");
+  EXPECT_EQ(formatOffset(microseconds(297000), microseconds(500)), "297.0ms");
+  EXPECT_EQ(formatOffset(milliseconds(298), milliseconds(1)), "298ms");
+  EXPECT_EQ(formatOffset(microseconds(1020), microseconds(20)), "1.02ms");
+  EXPECT_EQ(formatOffset(microseconds(150), microseconds(50)), "150µs");
+  EXPECT_EQ(formatOffset(milliseconds(2500), milliseconds(500)), "2.5s");
+  EXPECT_EQ(formatOffset(std::chrono::nanoseconds(0), microseconds(500)), "0ns");
+}
+
 }  // namespace
 }  // namespace coroscope::viewer

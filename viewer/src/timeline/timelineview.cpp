@@ -265,7 +265,8 @@ void TimelineView::paintAxis(QPainter& p) const {
     const int x = int(timeToX(t));
     p.drawLine(x, kAxisHeight - 6, x, kAxisHeight);
     p.drawText(QRect(x + 3, 0, 100, kAxisHeight - 4), Qt::AlignBottom | Qt::AlignLeft,
-               "+" + formatDuration(std::chrono::nanoseconds(t - origin)));
+               "+" + formatOffset(std::chrono::nanoseconds(t - origin),
+                                  std::chrono::nanoseconds(stepNs)));
   }
   p.drawLine(kLabelWidth, kAxisHeight - 1, width(), kAxisHeight - 1);
 }
