@@ -318,8 +318,8 @@ op_kind classify_op(const char* object_type, const char* op_name) noexcept {
   return op_kind::other;
 }
 
-std::int8_t classify_op_uncached(thread_state& st, const char* object_type,
-                                 const char* op_name) noexcept {
+std::int8_t op_kind_of_slow(thread_state& st, const char* object_type,
+                            const char* op_name) noexcept {
   std::int8_t kind;
   if (op_name == st.op_names[1] && object_type == st.object_types[1])
     kind = st.op_kinds[1];

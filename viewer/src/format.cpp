@@ -6,16 +6,33 @@
 
 namespace coroscope::viewer {
 
+namespace {
+
+// The unit of a duration from 1 µs to under a minute: microseconds, milliseconds, seconds.
+struct unit {
+  double ns;
+  const char* name;
+};
+unit unitOf(double ns) {
+  if (ns < 1e6) return {1e3, "µs"};
+  if (ns < 1e9) return {1e6, "ms"};
+  return {1e9, "s"};
+}
+
+QString inUnit(double ns, unit u, int decimals) {
+  return QString::number(ns / u.ns, 'f', decimals) + QString::fromUtf8(u.name);
+}
+
+}  // namespace
+
 QString formatDuration(std::chrono::nanoseconds d) {
   const double ns = double(d.count());
-  auto three = [](double v, const char* unit) {
-    const int decimals = v < 10 ? 2 : v < 100 ? 1 : 0;
-    return QString::number(v, 'f', decimals) + QString::fromUtf8(unit);
-  };
   if (ns < 1e3) return QString::number(d.count()) + QStringLiteral("ns");
-  if (ns < 1e6) return three(ns / 1e3, "µs");
-  if (ns < 1e9) return three(ns / 1e6, "ms");
-  if (ns < 60e9) return three(ns / 1e9, "s");
+  if (ns < 60e9) {
+    const unit u = unitOf(ns);
+    const double v = ns / u.ns;
+    return inUnit(ns, u, v < 10 ? 2 : v < 100 ? 1 : 0);  // three significant digits
+  }
   const auto s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
   if (s < 3600) return QStringLiteral("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
   return QStringLiteral("%1h%2m").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0'));
@@ -24,13 +41,12 @@ QString formatDuration(std::chrono::nanoseconds d) {
 QString formatOffset(std::chrono::nanoseconds offset, std::chrono::nanoseconds step) {
   const double ns = double(offset.count());
   if (ns < 1e3 || ns >= 60e9) return formatDuration(offset);
-  const double unit = ns < 1e6 ? 1e3 : ns < 1e9 ? 1e6 : 1e9;
-  const char* name = ns < 1e6 ? "µs" : ns < 1e9 ? "ms" : "s";
+  const unit u = unitOf(ns);
   // Enough decimals for the step: 0.5 ms needs one, 20 µs (0.02 ms) two.
   int decimals = 0;
-  for (double resolved = 1; decimals < 6 && double(step.count()) / unit < resolved; resolved /= 10)
+  for (double resolved = 1; decimals < 6 && double(step.count()) / u.ns < resolved; resolved /= 10)
     ++decimals;
-  return QString::number(ns / unit, 'f', decimals) + QString::fromUtf8(name);
+  return inUnit(ns, u, decimals);
 }
 
 QString stateName(task_state s) {

@@ -68,9 +68,10 @@ void sample_op(op_tag& tag, const void* object, std::uintmax_t native_handle) no
 void note_running_entry_function(task_record& t) noexcept;
 /// The kind of an operation from the names Asio's handler tracking gives it.
 op_kind classify_op(const char* object_type, const char* op_name) noexcept;
-/// The same through the thread's second cached name (see op_kind_of), else classify_op.
-std::int8_t classify_op_uncached(thread_state& st, const char* object_type,
-                                 const char* op_name) noexcept;
+/// op_kind_of's slow path: the thread's second cached name, else classify_op; either
+/// becomes the newest.
+std::int8_t op_kind_of_slow(thread_state& st, const char* object_type,
+                            const char* op_name) noexcept;
 
 /// What timing costs stays near 1% of the polls' time. A timed poll reads the clock twice
 /// and writes an event the collector aggregates, and the operations and awaits around it
@@ -253,7 +254,7 @@ COROSCOPE_HOT std::int8_t op_kind_of(thread_state& st, const char* object_type,
                                      const char* op_name) noexcept {
   if (__builtin_expect(op_name == st.op_names[0] && object_type == st.object_types[0], 1))
     return st.op_kinds[0];
-  return classify_op_uncached(st, object_type, op_name);
+  return op_kind_of_slow(st, object_type, op_name);
 }
 
 /// Called when an operation is created (Asio's BOOST_ASIO_HANDLER_CREATION): the task whose
