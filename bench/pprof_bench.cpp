@@ -9,12 +9,14 @@
 // BM_EncodeServiceProfileCold: the same, but malloc gives its free memory back to the
 // kernel before each encode (malloc_trim, outside the timing), so the encoder's buffers
 // are faulted in afresh, as in a service that exports every few seconds.
+// BM_BuildServiceProfile: the step before encoding, raw samples -> cpu_profile.
 // BM_EncodeRandomStacks: the older synthetic input, 32 frames drawn at random from 400
 // functions, so no two stacks are alike and nothing merges.
 // Run: build/release/bench/pprof_bench --benchmark_repetitions=3
 #include <benchmark/benchmark.h>
 
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <random>
 #include <string>
@@ -67,18 +69,50 @@ void BM_EncodeServiceProfile(benchmark::State& state) {
 }
 BENCHMARK(BM_EncodeServiceProfile)->Arg(100000)->Unit(benchmark::kMillisecond);
 
+rusage usage() {
+  rusage r{};
+  getrusage(RUSAGE_SELF, &r);
+  return r;
+}
+
+double milliseconds(const timeval& t) {
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3;
+}
+
 void BM_EncodeServiceProfileCold(benchmark::State& state) {
   const auto profile = coroscope::bench::service_profile(static_cast<std::size_t>(state.range(0)));
   std::size_t bytes = 0;
+  double faults = 0, system_ms = 0;
   for (auto _ : state) {
     state.PauseTiming();
     malloc_trim(0);
+    const rusage before = usage();
     state.ResumeTiming();
     bytes = coroscope::encode_pprof(profile).size();
+    state.PauseTiming();
+    const rusage after = usage();
+    faults += static_cast<double>(after.ru_minflt - before.ru_minflt);
+    system_ms += milliseconds(after.ru_stime) - milliseconds(before.ru_stime);
+    state.ResumeTiming();
   }
   state.counters["gzipped_bytes"] = static_cast<double>(bytes);
+  // Per encode: the page faults of its buffers, and the kernel time they took.
+  state.counters["page_faults"] = benchmark::Counter(faults, benchmark::Counter::kAvgIterations);
+  state.counters["system_ms"] = benchmark::Counter(system_ms, benchmark::Counter::kAvgIterations);
 }
 BENCHMARK(BM_EncodeServiceProfileCold)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+// The other half of serving /debug/pprof/profile: the service profile's 100k raw samples
+// through `build_cpu_profile` (symbolized, async chains spliced in, labels), and the
+// profile freed again; encoding it is BM_EncodeServiceProfile.
+void BM_BuildServiceProfile(benchmark::State& state) {
+  const auto raw = coroscope::bench::service_raw_samples(static_cast<std::size_t>(state.range(0)));
+  for (auto _ : state) {
+    coroscope::cpu_profile profile = coroscope::build_cpu_profile(raw.raws, *raw.symbols, raw.period_ns);
+    benchmark::DoNotOptimize(profile.samples.data());
+  }
+}
+BENCHMARK(BM_BuildServiceProfile)->Arg(100000)->Unit(benchmark::kMillisecond);
 
 // The same profile with every frame id taken away (0), as a decoded file or a hand-made
 // profile comes: the encoder keys its tables by each frame's strings.

@@ -230,7 +230,7 @@ class service {
     return raw;
   }
 
-  service_symbols& symbols() { return symbols_; }
+  std::shared_ptr<service_symbols> take_symbols() { return std::make_shared<service_symbols>(std::move(symbols_)); }
 
  private:
   struct span_ids {
@@ -246,12 +246,18 @@ class service {
 
 }  // namespace
 
-cpu_profile service_profile(std::size_t samples, service_profile_shape* shape) {
+service_samples service_raw_samples(std::size_t samples) {
   service s;
-  std::vector<raw_sample> raws;
-  raws.reserve(samples);
-  for (std::size_t i = 0; i < samples; ++i) raws.push_back(s.next());
-  cpu_profile profile = build_cpu_profile(raws, s.symbols(), 10'101'010);
+  service_samples out;
+  out.raws.reserve(samples);
+  for (std::size_t i = 0; i < samples; ++i) out.raws.push_back(s.next());
+  out.symbols = s.take_symbols();
+  return out;
+}
+
+cpu_profile service_profile(std::size_t samples, service_profile_shape* shape) {
+  const service_samples raw = service_raw_samples(samples);
+  cpu_profile profile = build_cpu_profile(raw.raws, *raw.symbols, raw.period_ns);
   profile.main_module = modules[0].path;
   if (shape != nullptr) {
     *shape = {.min_depth = ~std::size_t{0}};

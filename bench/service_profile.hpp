@@ -3,8 +3,11 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <vector>
 
 #include "coroscope/profile.hpp"
+#include "coroscope/sampler.hpp"
 
 namespace coroscope::bench {
 
@@ -25,5 +28,14 @@ struct service_profile_shape {
 /// after the builder has replaced the worker's frames with the async chain and added the
 /// task frame. The same `samples` always give the same profile.
 cpu_profile service_profile(std::size_t samples, service_profile_shape* shape = nullptr);
+
+/// What `service_profile` builds its profile from: the raw samples, as the sampler takes
+/// them, and the resolver that answers for their addresses (period 99 Hz).
+struct service_samples {
+  std::vector<sampling::raw_sample> raws;
+  std::shared_ptr<frame_resolver> symbols;
+  std::int64_t period_ns = 10'101'010;
+};
+service_samples service_raw_samples(std::size_t samples);
 
 }  // namespace coroscope::bench

@@ -99,4 +99,10 @@ frame_role frame_role_cache::role(const std::string& function) {
   return roles_.emplace(function, role_of_function(function)).first->second;
 }
 
+frame_role frame_role_cache::role(const frame& f) {
+  if (f.id == 0) return role(f.function);
+  if (auto it = by_id_.find(f.id); it != by_id_.end()) return it->second;
+  return by_id_.emplace(f.id, role(f.function)).first->second;
+}
+
 }  // namespace coroscope::detail

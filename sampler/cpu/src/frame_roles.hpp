@@ -2,9 +2,12 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "coroscope/profile.hpp"
 
 namespace coroscope::detail {
 
@@ -33,9 +36,13 @@ frame_role role_of_function(std::string_view function);
 class frame_role_cache {
  public:
   frame_role role(const std::string& function);
+  /// The role of `f`'s function, kept by the frame's id when it has one: a profile asks
+  /// once per frame of every sample, and a long name costs a hash and a compare each time.
+  frame_role role(const frame& f);
 
  private:
   std::unordered_map<std::string, frame_role> roles_;
+  std::unordered_map<std::uint64_t, frame_role> by_id_;
 };
 
 }  // namespace coroscope::detail

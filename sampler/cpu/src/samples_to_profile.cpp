@@ -55,14 +55,23 @@ class task_stack_builder {
  public:
   task_stack_builder(std::vector<frame>& stack, detail::frame_role_cache& roles) : stack_(stack), roles_(roles) {}
 
-  // Appends the frames of one address (innermost inlined frame first).
-  void append(const std::vector<frame>& frames) {
+  // Appends the frames of one address (innermost inlined frame first). Frames of the
+  // native walk (`native`) stop at the leaf-most poll boundary, which is not appended:
+  // what lies beyond it is the worker's, and a task's stack never keeps it (so it is
+  // neither copied nor, further out, symbolized).
+  void append(const std::vector<frame>& frames, bool native = false) {
     const bool in_probe_function = !frames.empty() && role(frames.back()) == detail::frame_role::probe_internal;
     for (const frame& f : frames) {
+      const detail::frame_role r = role(f);
+      if (native && r == detail::frame_role::poll_boundary) {
+        boundary_ = stack_.size();
+        return;
+      }
       stack_.push_back(f);
-      probe_.push_back(in_probe_function || role(f) == detail::frame_role::probe_internal);
+      probe_.push_back(in_probe_function || r == detail::frame_role::probe_internal);
     }
   }
+  bool reached_boundary() const { return boundary_ != npos; }
 
   // The index of the leaf-most frame of `wanted` role before `end`, or `end`.
   std::size_t first_of(detail::frame_role wanted, std::size_t end) {
@@ -70,7 +79,8 @@ class task_stack_builder {
     while (i < end && role(stack_[i]) != wanted) ++i;
     return i;
   }
-  std::size_t boundary() { return first_of(detail::frame_role::poll_boundary, stack_.size()); }
+  // Where the native frames end: the leaf-most poll boundary, or the walk's end.
+  std::size_t boundary() const { return reached_boundary() ? boundary_ : stack_.size(); }
 
   void truncate(std::size_t size) {
     stack_.resize(size);
@@ -88,11 +98,14 @@ class task_stack_builder {
   }
 
  private:
-  detail::frame_role role(const frame& f) { return roles_.role(f.function); }
+  detail::frame_role role(const frame& f) { return roles_.role(f); }
+
+  static constexpr std::size_t npos = ~std::size_t{0};
 
   std::vector<frame>& stack_;
   detail::frame_role_cache& roles_;
   std::vector<char> probe_;
+  std::size_t boundary_ = npos;  // set by a native append
 };
 
 // The function a code address lies in: the outermost of its (inlined) frames.
@@ -130,7 +143,8 @@ std::vector<frame> build_stack(const raw_sample& raw, frame_resolver& symbols, d
   }
 
   task_stack_builder task(stack, roles);
-  for (std::size_t i = 0; i < depth; ++i) task.append(symbols.symbolize(raw.pcs[i], i > 0));
+  for (std::size_t i = 0; i < depth && !task.reached_boundary(); ++i)
+    task.append(symbols.symbolize(raw.pcs[i], i > 0), true);
   // The task's frames are those above the leaf-most poll boundary.
   const std::size_t boundary = task.boundary();
   std::size_t task_end = boundary;
