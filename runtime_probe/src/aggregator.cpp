@@ -26,7 +26,7 @@ using base::thread_cpu_ns;
 constexpr std::size_t kMaxWarnings = 1000;
 constexpr std::size_t kMaxSites = 4096;
 constexpr std::size_t kMaxResources = 4096;
-constexpr std::size_t kMaxStartedOps = 8192;  // timed operations awaiting completion
+constexpr std::size_t kStartedOpSlots = 8192;  // timed operations awaiting completion (a power of 2)
 constexpr std::uint64_t kMinWakesForSelfWakeLint = 10;
 // Completed tasks looked at per completion when over the count bound (records still in
 // use are skipped, so more than one); the tick looks at all of them.
@@ -298,25 +298,27 @@ void aggregator::on_op_start(const event& e) {
   if (has_descriptor(kind) && f.native_handle != ~std::uint64_t{0})
     r.handle = static_cast<std::int64_t>(f.native_handle);
   r.last_active_tick = f.tick;
-  // Bounded: the oldest go first (completed ones leave their order entry behind; some
-  // timed operations never complete: destroyed with their io_context).
-  while (!started_order_.empty() && (started_ops_.size() >= kMaxStartedOps ||
-                                     started_order_.size() >= 2 * kMaxStartedOps)) {
-    started_ops_.erase(started_order_.front());
-    started_order_.pop_front();
-  }
-  if (started_ops_.emplace(f.tick, started_op{object, kind}).second)
-    started_order_.push_back(f.tick);
+  // Some timed operations never complete (destroyed with their io_context): their slots
+  // are taken over by later ones.
+  if (f.tick != 0) started_slot(f.tick) = {f.tick, object};
+}
+
+aggregator::started_op& aggregator::started_slot(std::uint64_t tick) {
+  if (started_ops_.empty()) started_ops_.resize(kStartedOpSlots);
+  // Start ticks of nearby operations differ in their low bits; a multiply spreads them.
+  const std::uint64_t mixed = tick * 0x9e3779b97f4a7c15ULL;
+  return started_ops_[(mixed >> 32) & (kStartedOpSlots - 1)];
 }
 
 void aggregator::note_op_wait(op_kind kind, std::uint64_t start, std::uint64_t resumed,
                               const task_stats* t) {
   const std::uint64_t wait = to_ns(resumed - start);
   if (static_cast<unsigned>(kind) < kOpKinds) op_waits_[static_cast<unsigned>(kind)].record(wait);
-  auto started = started_ops_.find(start);
-  if (started == started_ops_.end()) return;
-  auto r = resources_.find(started->second.object);
-  started_ops_.erase(started);  // its started_order_ entry goes when it reaches the front
+  if (start == 0 || started_ops_.empty()) return;
+  started_op& started = started_slot(start);
+  if (started.tick != start) return;
+  auto r = resources_.find(started.object);
+  started = {};
   if (r == resources_.end()) return;
   ++r->second.timed;
   r->second.waits.record(wait);

@@ -162,10 +162,13 @@ class aggregator {
     std::string last_task_name;
     log_histogram waits;
   };
+  /// A timed operation started and not completed yet, in a slot chosen by its start tick
+  /// (`started_slot`): `tick` 0 is an empty slot.
   struct started_op {
-    const void* object;
-    op_kind kind;
+    std::uint64_t tick = 0;
+    const void* object = nullptr;
   };
+  started_op& started_slot(std::uint64_t tick);
 
   task_stats* find_task(std::uint64_t id, std::uint32_t slot);
   void on_op_start(const event& e);
@@ -228,8 +231,10 @@ class aggregator {
   std::array<log_histogram, kOpKinds> op_waits_;
   std::unordered_map<const void*, resource_stats> resources_;
   std::uint64_t next_resource_id_ = 1, dropped_resources_ = 0;
-  std::unordered_map<std::uint64_t, started_op> started_ops_;
-  std::deque<std::uint64_t> started_order_;
+  // Direct-mapped and allocated at the first operation: a newer operation whose start tick
+  // maps to a taken slot forgets the older one (its wait still counts for its kind, not
+  // for its resource), so the table never grows and no operation allocates.
+  std::vector<started_op> started_ops_;
 
   struct warning_key {
     std::string lint;

@@ -43,7 +43,7 @@ std::uint64_t aggregator::table_bytes() const {
   for (const auto& [site, st] : sites_) bytes += heap_of(st.name) + heap_of(st.file);
   bytes += hash_table_bytes(resources_);
   for (const auto& [object, r] : resources_) bytes += heap_of(r.last_task_name);
-  bytes += hash_table_bytes(started_ops_) + deque_bytes(started_order_);
+  bytes += started_ops_.capacity() * sizeof(started_op);
   for (const auto& [key, w] : warnings_)
     bytes += sizeof(std::pair<const warning_key, warning_info>) + 4 * sizeof(void*) +
              heap_of(key.lint) + heap_of(w.lint) + heap_of(w.task_name) + heap_of(w.message) +

@@ -60,6 +60,10 @@ class cancel_wakes {
  private:
   struct task_state {
     const void* object = nullptr;  ///< waiting on it since `start`; nullptr: not waiting
+    /// The object whose waiter list holds the task: the one it waited on last. A task
+    /// stays listed after its wait ends, so that a loop waiting on one socket or timer
+    /// again and again changes no list (each list change costs an allocation here).
+    const void* listed_on = nullptr;
     std::uint64_t start = 0;
     std::uint64_t last_poll = 0;  ///< begin of its latest poll seen
     std::uint64_t woken_at = 0;   ///< a cancel cut its wait short then
@@ -69,10 +73,13 @@ class cancel_wakes {
     bool ended = false;           ///< forgotten once its last poll is seen
     std::int16_t ended_on = -1;   ///< the worker that ran its last poll
   };
-  void unlink(std::uint64_t task, task_state& s);
+  /// Takes `task` off the waiter list it is on, if any.
+  void delist(std::uint64_t task, task_state& s);
 
   std::unordered_map<std::uint64_t, task_state> tasks_;
-  std::unordered_map<const void*, std::vector<std::uint64_t>> waiters_;  ///< oldest first
+  /// Tasks listed on each object (`listed_on`): at most one list a task, so bounded by
+  /// kMaxTasks.
+  std::unordered_map<const void*, std::vector<std::uint64_t>> waiters_;
 };
 
 }  // namespace coroscope::detail

@@ -56,7 +56,7 @@ void flight_recorder::record(const event& e) {
       push(x);
       if (cancel) push_wake(cancel->task_id, cancel->waker_id, cancel->tick, cancel->worker);
       // The await this task resumed from ended when this poll began.
-      if (auto it = pending_awaits_.find(e.task_id); it != pending_awaits_.end()) {
+      if (auto it = pending_awaits_.find(e.task_id); it != pending_awaits_.end() && it->second.site != 0) {
         entry a{};
         a.what = kind::await;
         a.task_id = e.task_id;
@@ -64,7 +64,8 @@ void flight_recorder::record(const event& e) {
         a.aux = it->second.site;
         a.end = f.begin;
         a.begin = f.begin > it->second.length ? f.begin - it->second.length : 0;
-        pending_awaits_.erase(it);
+        it->second = {};  // kept for the task's next await: no allocation per await
+        ++idle_awaits_;
         push(a);
       }
       return;
@@ -100,7 +101,11 @@ void flight_recorder::record(const event& e) {
     }
     case event_kind::task_complete:
       cancel_wakes_.ended(e.task_id, e.worker);
-      pending_awaits_.erase(e.task_id);  // an await with no poll after it never ends
+      // An await with no poll after it never ends.
+      if (auto it = pending_awaits_.find(e.task_id); it != pending_awaits_.end()) {
+        if (it->second.site == 0) --idle_awaits_;
+        pending_awaits_.erase(it);
+      }
       x.what = kind::complete;
       x.begin = x.end = e.as_complete().tick;
       return push(x);
@@ -108,11 +113,21 @@ void flight_recorder::record(const event& e) {
       const await_fields f = e.as_await();
       if (e.task_id == 0) return;
       // Inexact (measured by the coarse clock): its shortest length is what it surely took.
-      if (pending_awaits_.size() >= kMaxPendingAwaits && !pending_awaits_.contains(e.task_id)) {
-        ++lost_;
-        return;
+      auto it = pending_awaits_.find(e.task_id);
+      if (it == pending_awaits_.end()) {
+        if (pending_awaits_.size() >= kMaxPendingAwaits && idle_awaits_ > 0) {
+          std::erase_if(pending_awaits_, [](const auto& p) { return p.second.site == 0; });
+          idle_awaits_ = 0;
+        }
+        if (pending_awaits_.size() >= kMaxPendingAwaits) {
+          ++lost_;
+          return;
+        }
+        it = pending_awaits_.emplace(e.task_id, pending_await{}).first;
+      } else if (it->second.site == 0) {
+        --idle_awaits_;
       }
-      pending_awaits_[e.task_id] = {event_word(f.site), f.shortest};
+      it->second = {event_word(f.site), f.shortest};
       return;
     }
     default: return;

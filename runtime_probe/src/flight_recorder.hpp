@@ -73,9 +73,10 @@ class flight_recorder {
     std::string message;
   };
   /// A timed await seen before its task's next poll, which gives its end (the resumption).
+  /// `site` 0: none pending (the entry stays until its task ends or room is needed).
   struct pending_await {
-    std::uint64_t site;
-    std::uint64_t length;
+    std::uint64_t site = 0;
+    std::uint64_t length = 0;
   };
 
   void push(const entry& e);
@@ -93,7 +94,8 @@ class flight_recorder {
   std::deque<lint_entry> lints_;
   std::uint64_t entries_taken_ = 0;  // pushed ever: entries_[i] is number taken - size + i
   std::uint64_t lints_taken_ = 0;
-  std::unordered_map<std::uint64_t, pending_await> pending_awaits_;  // by task id
+  std::unordered_map<std::uint64_t, pending_await> pending_awaits_;  // by task id, live tasks
+  std::size_t idle_awaits_ = 0;  // entries of pending_awaits_ with none pending
   cancel_wakes cancel_wakes_;
 };
 
