@@ -91,3 +91,47 @@ TEST(RecorderCursor, ACursorItDidNotGiveGetsTheWholeWindow) {
   EXPECT_EQ(polled(t), (std::vector<std::uint64_t>{1, 2}));
   EXPECT_EQ(foreign.events, 2u);
 }
+
+namespace {
+
+coroscope::detail::event timed_await(std::uint64_t task, const coroscope::detail::await_site& site) {
+  coroscope::detail::event_source from;
+  from.probe = 1;
+  from.worker = 0;
+  from.task_id = task;
+  return coroscope::detail::make_await_event(from, {&site, 5, 5});
+}
+
+// A timed await waits in the recorder for its task's next poll, which gives its end. The
+// table of such awaits holds 4,096 tasks: tasks whose awaits have ended make room for
+// new ones, and only an await that finds 4,096 others still waiting is lost.
+TEST(RecorderAwaits, EndedAwaitsMakeRoomAndOnlyAFullTableLosesOne) {
+  const coroscope::detail::await_site site{"read", "session.cpp", 12};
+  flight_recorder r(0, std::size_t{1} << 28);
+  constexpr std::uint64_t kTable = 4096;
+  std::uint64_t tick = 10;
+  for (std::uint64_t task = 1; task <= kTable; ++task) {
+    r.record(timed_await(task, site));
+    r.record(poll(task, tick, tick + 1));
+    tick += 2;
+  }
+  r.record(timed_await(kTable + 1, site));  // every entry is idle: this one is kept
+  r.record(poll(kTable + 1, tick, tick + 1));
+  tick += 2;
+  EXPECT_EQ(r.lost(), 0u);
+
+  for (std::uint64_t task = 1; task <= kTable; ++task) r.record(timed_await(task, site));
+  r.record(timed_await(2 * kTable, site));  // 4,096 others wait: lost
+  EXPECT_EQ(r.lost(), 1u);
+  r.record(timed_await(1, site));  // a task already in the table waits again: kept
+  EXPECT_EQ(r.lost(), 1u);
+
+  timeline_cursor whole;
+  const timeline t = fill(r, whole);
+  std::size_t of_new_task = 0;
+  for (const auto& a : t.awaits) of_new_task += a.task_id == kTable + 1;
+  EXPECT_EQ(t.awaits.size(), kTable + 1);
+  EXPECT_EQ(of_new_task, 1u);
+}
+
+}  // namespace
