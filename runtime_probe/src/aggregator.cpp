@@ -26,7 +26,8 @@ using base::thread_cpu_ns;
 constexpr std::size_t kMaxWarnings = 1000;
 constexpr std::size_t kMaxSites = 4096;
 constexpr std::size_t kMaxResources = 4096;
-constexpr std::size_t kStartedOpSlots = 8192;  // timed operations awaiting completion (a power of 2)
+// Timed operations awaiting completion: sets (a power of 2) of a few slots each.
+constexpr std::size_t kStartedOpSets = 2048, kStartedOpWays = 4;
 constexpr std::uint64_t kMinWakesForSelfWakeLint = 10;
 // Completed tasks looked at per completion when over the count bound (records still in
 // use are skipped, so more than one); the tick looks at all of them.
@@ -298,16 +299,28 @@ void aggregator::on_op_start(const event& e) {
   if (has_descriptor(kind) && f.native_handle != ~std::uint64_t{0})
     r.handle = static_cast<std::int64_t>(f.native_handle);
   r.last_active_tick = f.tick;
-  // Some timed operations never complete (destroyed with their io_context): their slots
-  // are taken over by later ones.
-  if (f.tick != 0) started_slot(f.tick) = {f.tick, object};
+  if (f.tick == 0) return;
+  // An empty slot of the set, or else the oldest operation's: some never complete
+  // (destroyed with their io_context), and a long wait outlives many short ones only
+  // when its set is full of newer ones.
+  std::span<started_op> set = started_set(f.tick);
+  started_op* slot = &set[0];
+  for (started_op& s : set) {
+    if (s.tick == 0) {
+      slot = &s;
+      break;
+    }
+    if (s.tick < slot->tick) slot = &s;
+  }
+  *slot = {f.tick, object};
 }
 
-aggregator::started_op& aggregator::started_slot(std::uint64_t tick) {
-  if (started_ops_.empty()) started_ops_.resize(kStartedOpSlots);
+std::span<aggregator::started_op> aggregator::started_set(std::uint64_t tick) {
+  if (started_ops_.empty()) started_ops_.resize(kStartedOpSets * kStartedOpWays);
   // Start ticks of nearby operations differ in their low bits; a multiply spreads them.
   const std::uint64_t mixed = tick * 0x9e3779b97f4a7c15ULL;
-  return started_ops_[(mixed >> 32) & (kStartedOpSlots - 1)];
+  const std::size_t set = (mixed >> 32) & (kStartedOpSets - 1);
+  return {started_ops_.data() + set * kStartedOpWays, kStartedOpWays};
 }
 
 void aggregator::note_op_wait(op_kind kind, std::uint64_t start, std::uint64_t resumed,
@@ -315,10 +328,11 @@ void aggregator::note_op_wait(op_kind kind, std::uint64_t start, std::uint64_t r
   const std::uint64_t wait = to_ns(resumed - start);
   if (static_cast<unsigned>(kind) < kOpKinds) op_waits_[static_cast<unsigned>(kind)].record(wait);
   if (start == 0 || started_ops_.empty()) return;
-  started_op& started = started_slot(start);
-  if (started.tick != start) return;
-  auto r = resources_.find(started.object);
-  started = {};
+  const std::span<started_op> set = started_set(start);
+  const auto started = std::find_if(set.begin(), set.end(), [start](const started_op& s) { return s.tick == start; });
+  if (started == set.end()) return;
+  auto r = resources_.find(started->object);
+  *started = {};
   if (r == resources_.end()) return;
   ++r->second.timed;
   r->second.waits.record(wait);

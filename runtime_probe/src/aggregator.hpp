@@ -9,6 +9,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -162,13 +163,13 @@ class aggregator {
     std::string last_task_name;
     log_histogram waits;
   };
-  /// A timed operation started and not completed yet, in a slot chosen by its start tick
-  /// (`started_slot`): `tick` 0 is an empty slot.
+  /// A timed operation started and not completed yet, in the set of slots its start tick
+  /// chooses (`started_set`): `tick` 0 is an empty slot.
   struct started_op {
     std::uint64_t tick = 0;
     const void* object = nullptr;
   };
-  started_op& started_slot(std::uint64_t tick);
+  std::span<started_op> started_set(std::uint64_t tick);
 
   task_stats* find_task(std::uint64_t id, std::uint32_t slot);
   void on_op_start(const event& e);
@@ -231,9 +232,9 @@ class aggregator {
   std::array<log_histogram, kOpKinds> op_waits_;
   std::unordered_map<const void*, resource_stats> resources_;
   std::uint64_t next_resource_id_ = 1, dropped_resources_ = 0;
-  // Direct-mapped and allocated at the first operation: a newer operation whose start tick
-  // maps to a taken slot forgets the older one (its wait still counts for its kind, not
-  // for its resource), so the table never grows and no operation allocates.
+  // Set-associative (2,048 sets of 4), allocated at the first operation (128 KiB): a new
+  // operation whose set is full takes the oldest one's slot (that wait still counts for
+  // its kind, not for its resource), so the table never grows and no operation allocates.
   std::vector<started_op> started_ops_;
 
   struct warning_key {

@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "coroscope/detail/await_site.hpp"
 #include "coroscope/detail/clock.hpp"
 #include "coroscope/detail/event.hpp"
 #include "flight_recorder.hpp"
