@@ -103,6 +103,8 @@ coroscope::detail::event timed_await(std::uint64_t task, const coroscope::detail
   return coroscope::detail::make_await_event(from, {&site, 5, 5});
 }
 
+}  // namespace
+
 // A timed await waits in the recorder for its task's next poll, which gives its end. The
 // table of such awaits holds 4,096 tasks: tasks whose awaits have ended make room for
 // new ones, and only an await that finds 4,096 others still waiting is lost.
@@ -118,7 +120,6 @@ TEST(RecorderAwaits, EndedAwaitsMakeRoomAndOnlyAFullTableLosesOne) {
   }
   r.record(timed_await(kTable + 1, site));  // every entry is idle: this one is kept
   r.record(poll(kTable + 1, tick, tick + 1));
-  tick += 2;
   EXPECT_EQ(r.lost(), 0u);
 
   for (std::uint64_t task = 1; task <= kTable; ++task) r.record(timed_await(task, site));
@@ -134,5 +135,3 @@ TEST(RecorderAwaits, EndedAwaitsMakeRoomAndOnlyAFullTableLosesOne) {
   EXPECT_EQ(t.awaits.size(), kTable + 1);
   EXPECT_EQ(of_new_task, 1u);
 }
-
-}  // namespace

@@ -46,6 +46,8 @@ awaitable<void> many_short_waits(coroscope::probe& probe, asio::steady_timer& ga
   gate.cancel();
 }
 
+}  // namespace
+
 TEST(ResourceWaits, ALongWaitOutlivesManyShortOperations) {
   asio::io_context io;
   coroscope::probe probe{io, {.timing_interval = 1}};  // every operation timed
@@ -73,5 +75,3 @@ TEST(ResourceWaits, ALongWaitOutlivesManyShortOperations) {
   const std::vector<std::uint64_t> expected{1, kShortWaits};
   EXPECT_EQ(timed, expected);
 }
-
-}  // namespace
