@@ -263,8 +263,10 @@ cpu_profile service_profile(std::size_t samples, service_profile_shape* shape) {
     *shape = {.min_depth = ~std::size_t{0}};
     std::unordered_set<std::string> distinct;
     for (const sample& x : profile.samples) {
-      for (const frame& f : x.stack)
+      for (const std::uint32_t index : x.stack) {
+        const frame& f = profile.frames[index];
         distinct.insert(f.function + '\0' + f.module + '\0' + std::to_string(f.address) + ':' + std::to_string(f.line));
+      }
       shape->frames += x.stack.size();
       shape->min_depth = std::min(shape->min_depth, x.stack.size());
       shape->max_depth = std::max(shape->max_depth, x.stack.size());

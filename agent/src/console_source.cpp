@@ -73,9 +73,10 @@ std::vector<cpu_stack_sample> to_stacks(const cpu_profile& profile) {
   out.reserve(profile.samples.size());
   for (const sample& s : profile.samples) {
     cpu_stack_sample stack;
-    for (auto f = s.stack.rbegin(); f != s.stack.rend(); ++f) {
-      stack.frames.push_back(display_name(*f));
-      stack.is_task_frame.push_back(f->is_task_frame);
+    for (auto index = s.stack.rbegin(); index != s.stack.rend(); ++index) {
+      const frame& f = profile.frames[*index];
+      stack.frames.push_back(display_name(f));
+      stack.is_task_frame.push_back(f.is_task_frame);
     }
     stack.count = static_cast<std::uint64_t>(s.count);
     if (const auto id = s.labels.find("task_id"); id != s.labels.end())

@@ -10,6 +10,7 @@
 namespace coroscope {
 
 std::string collapsed_stacks(const cpu_profile& profile, name_style names) {
+  check_stacks(profile);
   frame_namer namer(names);
   // std::map keeps the lines sorted and merges equal stacks.
   std::map<std::string, std::int64_t> totals;
@@ -19,7 +20,7 @@ std::string collapsed_stacks(const cpu_profile& profile, name_style names) {
     key.clear();
     for (auto it = s.stack.rbegin(); it != s.stack.rend(); ++it) {
       if (it != s.stack.rbegin()) key += ';';
-      key += namer.name(*it);
+      key += namer.name(profile.frames[*it]);
     }
     totals[key] += s.count;
   }

@@ -42,8 +42,9 @@ std::string describe_node(const detail::flame_tree& tree, const detail::flame_bo
 }  // namespace
 
 std::string render_flamegraph_svg(const cpu_profile& profile, const flamegraph_options& options) {
+  check_stacks(profile);
   detail::flame_tree tree(options.weight, options.names);
-  for (const sample& s : profile.samples) tree.add(s);
+  for (const sample& s : profile.samples) tree.add(profile, s);
   tree.finish();
   const double plot = detail::plot_width(options);
   const auto boxes = detail::layout(tree, std::max(options.min_frame_width, 0.0) / plot);

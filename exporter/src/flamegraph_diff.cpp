@@ -41,8 +41,9 @@ double share(std::int64_t value, std::int64_t total) {
 }
 
 flame_tree build(const cpu_profile& profile, const flamegraph_options& options) {
+  check_stacks(profile);
   flame_tree tree(options.weight, options.names);
-  for (const sample& s : profile.samples) tree.add(s);
+  for (const sample& s : profile.samples) tree.add(profile, s);
   tree.finish();
   return tree;
 }

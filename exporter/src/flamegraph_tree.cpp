@@ -35,7 +35,7 @@ std::uint32_t flame_tree::name_of(const frame& f, std::uint32_t& full) {
   return short_ids_[id];
 }
 
-void flame_tree::add(const sample& s) {
+void flame_tree::add(const cpu_profile& profile, const sample& s) {
   const std::int64_t weight = weight_of(s, weight_);
   if (weight == 0) return;
   node_id current = 0;
@@ -48,7 +48,7 @@ void flame_tree::add(const sample& s) {
   account(current);
   std::size_t depth = 0;
   for (auto it = s.stack.rbegin(); it != s.stack.rend(); ++it) {
-    const frame& f = *it;
+    const frame& f = profile.frames[*it];
     std::uint32_t full = 0;
     const std::uint32_t name = name_of(f, full);
     auto [child, inserted] = child_ids_.try_emplace(child_key(current, name, f.is_task_frame),

@@ -47,7 +47,7 @@ class flame_tree {
   explicit flame_tree(sample_weight weight, name_style names = name_style::short_names);
 
   /// Adds one sample (its stack is leaf first). Samples of zero weight are ignored.
-  void add(const sample& s);
+  void add(const cpu_profile& profile, const sample& s);
   /// Sorts every node's children by name; call once after the last `add`.
   void finish();
 

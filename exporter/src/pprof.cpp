@@ -116,9 +116,10 @@ struct location_key_hash {
 // the same stack and labels are merged into one pprof Sample with summed values, as Go's
 // profile builder does; pprof carries no timestamps.
 //
-// Frames with an id (`frame::id`) are looked at once per id: the first one seen goes
-// through the tables keyed by the frame's strings, later ones take its location from a
-// table keyed by the id. The output is the same as without ids.
+// Each entry of the profile's frame table is looked at once: the first sample to name it
+// finds its location through the tables keyed by the frame's strings (so equal frames at
+// different indices share a location), later ones take the location from a vector
+// indexed by the frame's index.
 class pprof_encoder {
  public:
   explicit pprof_encoder(pb::Profile& out) : out_(out), strings_(out) {}
@@ -137,6 +138,8 @@ class pprof_encoder {
     out_.set_duration_nanos(static_cast<std::int64_t>(profile.duration_ns));
 
     if (!profile.main_module.empty()) mapping_for(profile.main_module);
+    profile_ = &profile;
+    location_by_frame_.assign(profile.frames.size(), 0);
 
     // Sized once: the ids of every sample, as if none merged (each id is 4 bytes, so a
     // profile's worth stays a small part of the profile it encodes).
@@ -149,7 +152,7 @@ class pprof_encoder {
     for (const sample& s : profile.samples) {
       const std::size_t first = used;
       std::uint32_t* out = ids_.get() + first;
-      for (const frame& f : s.stack) *out++ = location_id(f);
+      for (const std::uint32_t f : s.stack) *out++ = location_id(f);
       std::size_t position = 0;
       for (const auto& [label_key, label_value] : s.labels) {
         *out++ = label_key_id(position++, label_key);
@@ -431,27 +434,12 @@ class pprof_encoder {
     return info.mapping->id();
   }
 
-  // Frame ids are handed out in order from 1, so a process's are mostly small: those
-  // index a plain vector, any others a hash table whose hash is the id itself. The
-  // vector's entry 0 stays 0, so frames without an id take the slow path too.
-  std::uint32_t location_id(const frame& f) {
-    if (f.id < location_by_small_frame_id_.size()) {
-      if (const std::uint32_t known = location_by_small_frame_id_[f.id]; known != 0) return known;
-    }
-    return new_location_id(f);
-  }
-
-  std::uint32_t new_location_id(const frame& f) {
-    if (f.id == 0) return location_of_strings(f);
-    if (f.id < kDirectFrameIds) {
-      if (f.id >= location_by_small_frame_id_.size()) location_by_small_frame_id_.resize(std::bit_ceil(f.id + 1));
-      return location_by_small_frame_id_[f.id] = location_of_strings(f);
-    }
-    if (const std::uint32_t* known = location_by_frame_id_.find(f.id, [](std::uint32_t) { return true; }))
-      return *known;
-    const std::uint32_t id = location_of_strings(f);
-    location_by_frame_id_.insert(f.id, id);
-    return id;
+  // The location of the frame at `index` of the profile's frame table.
+  std::uint32_t location_id(std::uint32_t index) {
+    if (index >= location_by_frame_.size()) check_stacks(*profile_);  // throws, naming the sample
+    std::uint32_t& known = location_by_frame_[index];
+    if (known == 0) known = location_of_strings(profile_->frames[index]);
+    return known;
   }
 
   std::uint32_t location_of_strings(const frame& f) {
@@ -485,10 +473,6 @@ class pprof_encoder {
     }
   }
 
-  // Frame ids below this index location_by_small_frame_id_ (4 bytes each, grown to the
-  // largest id seen: at most 4 MiB).
-  static constexpr std::uint64_t kDirectFrameIds = std::uint64_t{1} << 20;
-
   struct recent_key {
     std::string_view text;
     std::uint32_t id = 0;
@@ -502,8 +486,8 @@ class pprof_encoder {
   std::vector<merged_sample> samples_;  // every sample, merged ones not kept
   std::vector<sample_order> order_;  // samples_ in output order
   detail::flat_hash_slots<std::size_t> index_;  // samples_ by their ids
-  std::vector<std::uint32_t> location_by_small_frame_id_;  // 0: not seen yet
-  detail::flat_hash_slots<std::uint32_t> location_by_frame_id_;
+  const cpu_profile* profile_ = nullptr;  // the one being encoded
+  std::vector<std::uint32_t> location_by_frame_;  // by frame index; 0: not seen yet
   std::vector<recent_key> recent_keys_;
   std::unordered_map<function_key, std::uint64_t, function_key_hash> functions_;
   std::unordered_map<location_key, std::uint32_t, location_key_hash> locations_;
@@ -558,7 +542,7 @@ class pprof_decoder {
       sample& s = out.samples.emplace_back();
       s.count = count_index >= 0 ? in_sample.value(count_index) : 1;
       s.cpu_ns = cpu_index >= 0 ? in_sample.value(cpu_index) : 0;
-      for (std::uint64_t id : in_sample.location_id()) append_location(id, s.stack);
+      for (std::uint64_t id : in_sample.location_id()) append_location(id, out, s.stack);
       for (const pb::Label& label : in_sample.label()) {
         // A string label may have the empty value (index 0); a numeric one has num/num_unit.
         const bool numeric = label.str() == 0 && (label.num() != 0 || label.num_unit() != 0);
@@ -576,11 +560,22 @@ class pprof_decoder {
     return in_.string_table(static_cast<int>(index));
   }
 
-  // Appends a location's frames leaf first: pprof lists inlined callees before callers.
-  void append_location(std::uint64_t id, std::vector<frame>& stack) const {
+  // Appends a location's frames to a stack, leaf first: pprof lists inlined callees before
+  // callers. A location's frames go into the frame table the first time a sample names it,
+  // side by side, and later samples name the same entries.
+  void append_location(std::uint64_t id, cpu_profile& out, std::vector<std::uint32_t>& stack) {
     auto it = locations_.find(id);
     if (it == locations_.end()) not_pprof("sample refers to missing location " + std::to_string(id));
-    const pb::Location& loc = *it->second;
+    auto [range, inserted] = frames_of_location_.try_emplace(id);
+    if (inserted) {
+      range->second.first = static_cast<std::uint32_t>(out.frames.size());
+      append_frames(*it->second, out.frames);
+      range->second.second = static_cast<std::uint32_t>(out.frames.size());
+    }
+    for (std::uint32_t f = range->second.first; f < range->second.second; ++f) stack.push_back(f);
+  }
+
+  void append_frames(const pb::Location& loc, std::vector<frame>& frames) const {
     frame base;
     base.address = loc.address();
     if (loc.mapping_id() != 0) {
@@ -591,11 +586,11 @@ class pprof_decoder {
       base.build_id = str(m->second->build_id());
     }
     if (loc.line_size() == 0) {
-      stack.push_back(std::move(base));
+      frames.push_back(std::move(base));
       return;
     }
     for (const pb::Line& line : loc.line()) {
-      frame& f = stack.emplace_back(base);
+      frame& f = frames.emplace_back(base);
       f.line = static_cast<std::uint32_t>(line.line());
       if (line.function_id() == 0) continue;
       auto fn = functions_.find(line.function_id());
@@ -624,6 +619,8 @@ class pprof_decoder {
   std::unordered_map<std::uint64_t, const pb::Function*> functions_;
   std::unordered_map<std::uint64_t, const pb::Mapping*> mappings_;
   std::unordered_map<std::uint64_t, const pb::Location*> locations_;
+  // A decoded location's frames: [first, end) of the frame table.
+  std::unordered_map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> frames_of_location_;
 };
 
 }  // namespace

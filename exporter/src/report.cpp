@@ -37,6 +37,7 @@ void append_row(std::string& out, const char* format, auto... args) {
 }  // namespace
 
 top_result top_report(const cpu_profile& profile, const top_options& options) {
+  check_stacks(profile);
   top_result result;
   result.weight = options.weight;
 
@@ -54,7 +55,7 @@ top_result top_report(const cpu_profile& profile, const top_options& options) {
     auto task = s.labels.find(options.task_label);
     task_values[task == s.labels.end() ? std::string(no_task_name) : task->second] += w;
     for (std::size_t depth = 0; depth < s.stack.size(); ++depth) {
-      const frame& f = s.stack[depth];
+      const frame& f = profile.frames[s.stack[depth]];
       if (f.is_task_frame) continue;
       auto [it, inserted] = function_index.try_emplace(namer.name(f), functions.size());
       if (inserted) {

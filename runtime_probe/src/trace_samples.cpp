@@ -50,7 +50,7 @@ void add_recent_samples(timeline& window, std::uint64_t since_ns) {
     cpu_profile built = build_cpu_profile(std::span(raw.data(), n), *symbols, 0);
     for (std::size_t i = 0; i < n && i < built.samples.size(); ++i) {
       const recent_samples::kept& k = kept[first + i];
-      std::vector<frame>& stack = built.samples[i].stack;
+      std::vector<frame> stack = built.frames_of(built.samples[i]);
       // The task is the sample's task_id (the trace names it); its root frame is not code.
       std::erase_if(stack, [](const frame& f) { return f.is_task_frame; });
       window.samples.push_back({k.time_ns, worker_of_tid.at(k.tid), k.task_id, std::move(stack)});

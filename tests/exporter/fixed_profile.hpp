@@ -2,15 +2,19 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 //
 // A fixed CPU profile for comparing encoders: the same on every machine (std::mt19937's
-// raw output is fixed by the standard; no distribution is used), without frame ids, so
-// that an encoder from before frame ids can encode it too (tests/exporter/data/README.md).
+// raw output is fixed by the standard; no distribution is used), each sample with its own
+// copies of its frames in the table, as every sample held them before the profile had a
+// frame table (tests/exporter/data/README.md).
 #pragma once
 
 #include <coroscope/profile.hpp>
 
 #include <cstdint>
+#include <map>
 #include <random>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace coroscope::test {
@@ -55,23 +59,25 @@ inline cpu_profile fixed_profile() {
   p.start_ns = 1'700'000'000'000'000'000ULL;
   p.duration_ns = 30'000'000'000ULL;
   p.main_module = modules[0];
-  std::vector<sample> recent;  // stacks to repeat
+  // Stacks to repeat, with their labels.
+  std::vector<std::pair<std::vector<frame>, std::map<std::string, std::string>>> recent;
   for (int i = 0; i < 3000; ++i) {
+    std::vector<frame> stack;
     sample s;
     if (!recent.empty() && pick(3) == 0) {
-      s = recent[pick(static_cast<std::uint32_t>(recent.size()))];
+      std::tie(stack, s.labels) = recent[pick(static_cast<std::uint32_t>(recent.size()))];
     } else {
       const std::uint32_t depth = 5 + pick(16);
       for (std::uint32_t d = 0; d < depth; ++d) {
         const auto& frames = addresses[pick(static_cast<std::uint32_t>(addresses.size()))];
-        s.stack.insert(s.stack.end(), frames.begin(), frames.end());
+        stack.insert(stack.end(), frames.begin(), frames.end());
       }
       if (pick(10) != 0) {  // inside a task: its frame at the root, its labels
         const std::uint32_t task = pick(4);
         frame root;
         root.function = tasks[task];
         root.is_task_frame = true;
-        s.stack.push_back(root);
+        stack.push_back(root);
         s.labels = {{"task", tasks[task]}, {"task_id", std::to_string(task + 1)},
                     {"worker", std::to_string(pick(2))}};
         if (pick(5) == 0) {
@@ -81,9 +87,10 @@ inline cpu_profile fixed_profile() {
       } else if (pick(2) == 0) {
         s.labels = {{"note", ""}};
       }
-      recent.push_back(s);
+      recent.emplace_back(stack, s.labels);
       if (recent.size() > 64) recent.erase(recent.begin());
     }
+    s.stack = p.add_frames(stack);
     s.count = 1 + pick(3);
     s.cpu_ns = s.count * p.period_ns;
     p.samples.push_back(std::move(s));

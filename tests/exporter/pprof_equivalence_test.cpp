@@ -2,8 +2,9 @@
 // SPDX-FileCopyrightText: 2026 coroscope authors
 //
 // The encoder writes the same profile as the encoder before frame ids did
-// (data/README.md), whether or not the frames carry ids: the same samples with the same
-// values and labels, the same locations, functions, mappings and strings. Both files
+// (data/README.md), whether the samples share their frames in the profile's table or each
+// has its own copies: the same samples with the same values and labels, the same
+// locations, functions, mappings and strings. Both files
 // are parsed with the classes generated from Debian's profile.proto and compared field
 // by field, so the order of fields on the wire does not matter; nor does the order of
 // the samples, which pprof gives no meaning (the encoder sorts them by their callers).
@@ -24,6 +25,7 @@
 #include <iterator>
 #include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -47,16 +49,24 @@ pb::Profile previous_encoders_profile() {
   return parse_gzipped({std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()});
 }
 
-// Gives frames ids as the symbol cache and the profile builder do: one per distinct frame.
-void give_frame_ids(coroscope::cpu_profile& profile) {
-  std::map<std::tuple<std::string, std::string, std::uint32_t, std::uint64_t, std::string, bool>, std::uint64_t> ids;
-  for (auto& s : profile.samples) {
-    for (auto& f : s.stack) {
-      auto [it, inserted] = ids.try_emplace({f.function, f.file, f.line, f.address, f.module, f.is_task_frame}, 0);
-      if (inserted) it->second = coroscope::reserve_frame_ids(1);
-      f.id = it->second;
+// The same profile with each distinct frame once in the table, as the profile builder
+// keeps it, in the order the samples first name them.
+coroscope::cpu_profile with_shared_frames(const coroscope::cpu_profile& profile) {
+  coroscope::cpu_profile shared = profile;
+  shared.frames.clear();
+  std::map<std::tuple<std::string, std::string, std::uint32_t, std::uint64_t, std::string, std::string, bool>,
+           std::uint32_t>
+      indices;
+  for (auto& s : shared.samples) {
+    for (auto& index : s.stack) {
+      const coroscope::frame& f = profile.frames.at(index);
+      auto [it, inserted] =
+          indices.try_emplace({f.function, f.file, f.line, f.address, f.module, f.build_id, f.is_task_frame}, 0);
+      if (inserted) it->second = shared.add_frame(f);
+      index = it->second;
     }
   }
+  return shared;
 }
 
 void expect_same_profile(const pb::Profile& expected, const pb::Profile& got) {
@@ -79,20 +89,27 @@ TEST(PprofEquivalence, FixedProfileEncodesAsBeforeFrameIds) {
   expect_same_profile(expected, parse_gzipped(coroscope::encode_pprof(coroscope::test::fixed_profile())));
 }
 
-TEST(PprofEquivalence, FrameIdsChangeNothingInTheOutput) {
-  coroscope::cpu_profile profile = coroscope::test::fixed_profile();
-  give_frame_ids(profile);
-  expect_same_profile(previous_encoders_profile(), parse_gzipped(coroscope::encode_pprof(profile)));
+// Equal frames at different indices of the table meet the same location, so sharing the
+// frames changes not one byte.
+TEST(PprofEquivalence, SharedFramesChangeNothingInTheOutput) {
+  const coroscope::cpu_profile own_copies = coroscope::test::fixed_profile();
+  const coroscope::cpu_profile shared = with_shared_frames(own_copies);
+  ASSERT_LT(shared.frames.size(), own_copies.frames.size());
+  const std::string bytes = coroscope::encode_pprof(shared);
+  expect_same_profile(previous_encoders_profile(), parse_gzipped(bytes));
+  EXPECT_EQ(bytes, coroscope::encode_pprof(own_copies));
 }
 
-// Some frames with ids and some without (a profile merged from a sampled one and a decoded
-// one): the frames without go by their strings and meet the same locations.
-TEST(PprofEquivalence, FramesWithAndWithoutIdsMix) {
-  coroscope::cpu_profile profile = coroscope::test::fixed_profile();
-  give_frame_ids(profile);
+// Some samples share their frames and some have their own copies (a profile merged from a
+// sampled one and a decoded one): the copies meet the same locations.
+TEST(PprofEquivalence, SharedAndOwnFramesMix) {
+  const coroscope::cpu_profile own_copies = coroscope::test::fixed_profile();
+  coroscope::cpu_profile profile = with_shared_frames(own_copies);
   for (std::size_t i = 0; i < profile.samples.size(); i += 2)
-    for (auto& f : profile.samples[i].stack) f.id = 0;
-  expect_same_profile(previous_encoders_profile(), parse_gzipped(coroscope::encode_pprof(profile)));
+    profile.samples[i].stack = profile.add_frames(own_copies.frames_of(own_copies.samples[i]));
+  const std::string bytes = coroscope::encode_pprof(profile);
+  expect_same_profile(previous_encoders_profile(), parse_gzipped(bytes));
+  EXPECT_EQ(bytes, coroscope::encode_pprof(own_copies));
 }
 
 // The encoder writes each Sample's bytes itself (not through the generated class): they
@@ -100,8 +117,7 @@ TEST(PprofEquivalence, FramesWithAndWithoutIdsMix) {
 // the corners proto3 treats specially (no locations, a label value "" that is string 0
 // and so left out, negative and 64-bit values, many labels).
 TEST(PprofEquivalence, SamplesAreWrittenAsTheGeneratedCodeWritesThem) {
-  coroscope::cpu_profile profile = coroscope::test::fixed_profile();
-  give_frame_ids(profile);
+  coroscope::cpu_profile profile = with_shared_frames(coroscope::test::fixed_profile());
   coroscope::sample empty_stack;
   empty_stack.count = 1;
   empty_stack.cpu_ns = -5;

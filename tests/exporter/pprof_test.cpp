@@ -68,10 +68,12 @@ cpu_profile make_profile(const std::vector<stack_text>& stacks) {
   p.start_ns = 1'700'000'000'000'000'000ULL;
   p.duration_ns = 2'000'000'000ULL;
   for (const stack_text& text : stacks) {
-    sample s;
+    std::vector<frame> stack;
     std::stringstream in(text.stack);
-    for (std::string name; std::getline(in, name, ';');) s.stack.push_back(make_frame(name));
-    std::reverse(s.stack.begin(), s.stack.end());  // the model is leaf first
+    for (std::string name; std::getline(in, name, ';');) stack.push_back(make_frame(name));
+    std::reverse(stack.begin(), stack.end());  // the model is leaf first
+    sample s;
+    s.stack = p.add_frames(stack);
     s.count = text.count;
     s.cpu_ns = text.count * p.period_ns;
     s.labels = text.labels;
@@ -180,16 +182,18 @@ TEST(pprof_encode, round_trip_keeps_stacks_counts_cpu_labels_and_period) {
     EXPECT_EQ(got.count, want.count);
     EXPECT_EQ(got.cpu_ns, want.cpu_ns);
     EXPECT_EQ(got.labels, want.labels);
-    ASSERT_EQ(got.stack.size(), want.stack.size());
-    for (std::size_t j = 0; j < want.stack.size(); ++j) {
+    const std::vector<frame> want_stack = original.frames_of(want);
+    const std::vector<frame> got_stack = decoded.frames_of(got);
+    ASSERT_EQ(got_stack.size(), want_stack.size());
+    for (std::size_t j = 0; j < want_stack.size(); ++j) {
       SCOPED_TRACE("frame " + std::to_string(j));
-      EXPECT_EQ(got.stack[j].function, want.stack[j].function);
-      EXPECT_EQ(got.stack[j].file, want.stack[j].file);
-      EXPECT_EQ(got.stack[j].line, want.stack[j].line);
-      EXPECT_EQ(got.stack[j].address, want.stack[j].address);
-      EXPECT_EQ(got.stack[j].module, want.stack[j].module);
-      EXPECT_EQ(got.stack[j].build_id, want.stack[j].build_id);
-      EXPECT_EQ(got.stack[j].is_task_frame, want.stack[j].is_task_frame);
+      EXPECT_EQ(got_stack[j].function, want_stack[j].function);
+      EXPECT_EQ(got_stack[j].file, want_stack[j].file);
+      EXPECT_EQ(got_stack[j].line, want_stack[j].line);
+      EXPECT_EQ(got_stack[j].address, want_stack[j].address);
+      EXPECT_EQ(got_stack[j].module, want_stack[j].module);
+      EXPECT_EQ(got_stack[j].build_id, want_stack[j].build_id);
+      EXPECT_EQ(got_stack[j].is_task_frame, want_stack[j].is_task_frame);
     }
   }
   EXPECT_EQ(coroscope::collapsed_stacks(decoded, full_names), coroscope::collapsed_stacks(original, full_names));
@@ -220,7 +224,7 @@ TEST(pprof_encode, writes_samples_with_the_same_callers_side_by_side) {
       {"main;serve;parse;split", 5},
   })));
   std::vector<std::string> order;
-  for (const sample& s : decoded.samples) order.push_back(s.stack.front().function);
+  for (const sample& s : decoded.samples) order.push_back(decoded.frames.at(s.stack.front()).function);
   EXPECT_EQ(order, (std::vector<std::string>{"parse", "split", "reply", "write", "sync"}));
 }
 
@@ -269,7 +273,7 @@ TEST(pprof_encode, function_name_is_short_and_system_name_full) {
 
   const cpu_profile decoded = coroscope::decode_pprof(bytes);
   ASSERT_EQ(decoded.samples.size(), 1u);
-  EXPECT_EQ(decoded.samples[0].stack[1].function, full);
+  EXPECT_EQ(decoded.frames_of(decoded.samples[0]).at(1).function, full);
   EXPECT_EQ(coroscope::collapsed_stacks(decoded), "main;task:audit;handle_request<...>;memcpy 2\n");
 }
 

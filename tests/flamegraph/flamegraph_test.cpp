@@ -87,7 +87,7 @@ TEST(flamegraph, task_frames_are_coloured_apart_from_code) {
 TEST(flamegraph, names_are_escaped_and_read_back_intact) {
   const std::string nasty = "operator<<(std::ostream&, \"quoted\" 'x') -> a<b>&c";
   coroscope::cpu_profile profile = make_profile({{"main;placeholder", 3}});
-  profile.samples[0].stack[0].function = nasty;
+  profile.frames[profile.samples[0].stack[0]].function = nasty;
   flamegraph_options options;
   options.title = "title <&> \"here\"";
   options.names = coroscope::name_style::full_names;  // the name exactly as it is
@@ -147,8 +147,8 @@ TEST(flamegraph, short_names_merge_what_only_the_signature_tells_apart) {
 
 TEST(flamegraph, control_characters_and_bad_utf8_keep_the_document_well_formed) {
   coroscope::cpu_profile profile = make_profile({{"main;placeholder", 3}, {"main;other", 1}});
-  profile.samples[0].stack[0].function = "bad\x01\xff\xc3(utf8)\nnewline";
-  profile.samples[1].stack[0].function = "caf\xc3\xa9::na\xc3\xafve";  // valid UTF-8 kept
+  profile.frames[profile.samples[0].stack[0]].function = "bad\x01\xff\xc3(utf8)\nnewline";
+  profile.frames[profile.samples[1].stack[0]].function = "caf\xc3\xa9::na\xc3\xafve";  // valid UTF-8 kept
   const auto svg = parse_svg(render_flamegraph_svg(profile));
   ASSERT_TRUE(svg);
   EXPECT_TRUE(svg->find("bad\x3f\x3f\x3f(utf8) newline"));
@@ -237,7 +237,7 @@ TEST(flamegraph, narrow_frames_are_merged_so_large_profiles_stay_small) {
     for (int d = 0; d < depth; ++d) {
       coroscope::frame f;
       f.function = "fn" + std::to_string(random() % 300);
-      s.stack.push_back(f);
+      s.stack.push_back(profile.add_frame(f));
     }
     s.cpu_ns = 10'000'000;
     profile.samples.push_back(std::move(s));
@@ -268,7 +268,7 @@ TEST(flamegraph, narrow_frames_are_merged_so_large_profiles_stay_small) {
   for (const auto& s : profile.samples) {
     std::string path;
     for (auto it = s.stack.rbegin(); it != s.stack.rend() && it - s.stack.rbegin() < 3; ++it) {
-      path += it->function + ';';
+      path += profile.frames[*it].function + ';';
       paths.insert(path);
     }
   }

@@ -61,10 +61,12 @@ inline cpu_profile make_profile(const std::vector<stack_text>& stacks) {
   cpu_profile p;
   p.period_ns = test_period_ns;
   for (const stack_text& text : stacks) {
-    sample s;
+    std::vector<frame> stack;
     std::stringstream in(text.stack);
-    for (std::string name; std::getline(in, name, ';');) s.stack.push_back(make_frame(name));
-    std::reverse(s.stack.begin(), s.stack.end());  // the model is leaf first
+    for (std::string name; std::getline(in, name, ';');) stack.push_back(make_frame(name));
+    std::reverse(stack.begin(), stack.end());  // the model is leaf first
+    sample s;
+    s.stack = p.add_frames(stack);
     s.count = text.count;
     s.cpu_ns = text.cpu_ns >= 0 ? text.cpu_ns : text.count * p.period_ns;
     s.labels = text.labels;

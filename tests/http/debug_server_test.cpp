@@ -100,7 +100,7 @@ TEST(debug_server, profile_returns_a_pprof_that_decodes) {
   bool saw_parse = false;
   for (const auto& s : profile.samples) {
     total += s.count;
-    saw_parse |= s.stack.front().function == "parse_request";
+    saw_parse |= profile.frames.at(s.stack.front()).function == "parse_request";
   }
   EXPECT_EQ(total, 5);
   EXPECT_TRUE(saw_parse);

@@ -27,12 +27,12 @@ inline cpu_profile small_profile() {
   frame write;
   write.function = "write_reply";
   sample a;
-  a.stack = {parse, task, main_frame};
+  a.stack = p.add_frames({parse, task, main_frame});
   a.count = 3;
   a.cpu_ns = 3 * p.period_ns;
   a.labels = {{"task", "accept-loop"}, {"task_id", "7"}};
   sample b;
-  b.stack = {write, task, main_frame};
+  b.stack = p.add_frames({write, task, main_frame});
   b.count = 2;
   b.cpu_ns = 2 * p.period_ns;
   p.samples = {a, b};

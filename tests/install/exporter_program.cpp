@@ -35,12 +35,12 @@ coroscope::cpu_profile cpu() {
   coroscope::cpu_profile p;
   p.period_ns = 10'000'000;
   coroscope::sample parse;
-  parse.stack = {named("parse", 30), named("handle", 20), named("main", 10)};
+  parse.stack = p.add_frames({named("parse", 30), named("handle", 20), named("main", 10)});
   parse.count = 3;
   parse.cpu_ns = 30'000'000;
   parse.labels = {{"task", "request"}};
   coroscope::sample idle;
-  idle.stack = {named("idle", 40), named("main", 11)};
+  idle.stack = p.add_frames({named("idle", 40), named("main", 11)});
   idle.cpu_ns = 10'000'000;
   p.samples = {parse, idle};
   return p;
@@ -64,12 +64,14 @@ coroscope::heap_profile heap(std::int64_t inuse, std::uint64_t time_ns) {
 int main() {
   const coroscope::cpu_profile decoded = coroscope::decode_pprof(coroscope::encode_pprof(cpu()));
   std::int64_t parse_count = 0;
-  for (const auto& s : decoded.samples)
-    if (!s.stack.empty() && s.stack.front().function == "parse") {
+  for (const auto& s : decoded.samples) {
+    const std::vector<coroscope::frame> stack = decoded.frames_of(s);
+    if (!stack.empty() && stack.front().function == "parse") {
       parse_count += s.count;
       check(s.labels.count("task") && s.labels.at("task") == "request", "pprof keeps the task label");
-      check(s.stack.size() == 3 && s.stack.back().function == "main", "pprof keeps the stack, leaf first");
+      check(stack.size() == 3 && stack.back().function == "main", "pprof keeps the stack, leaf first");
     }
+  }
   check(parse_count == 3, "pprof keeps the count of parse (" + std::to_string(parse_count) + ")");
   check(coroscope::collapsed_stacks(cpu()) == "main;handle;parse 3\nmain;idle 1\n", "collapsed stacks");
   const std::string svg = coroscope::render_flamegraph_svg(cpu(), {.title = "install"});

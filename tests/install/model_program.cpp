@@ -4,6 +4,7 @@
 // coroscope::model alone: the plain values every part shares are built and read without
 // any recording or encoding library; frame ids are lasting; names follow pprof's rules.
 #include <string>
+#include <vector>
 
 #include <coroscope/console_types.hpp>
 #include <coroscope/function_names.hpp>
@@ -22,17 +23,18 @@ int main() {
 
   coroscope::cpu_profile profile;
   coroscope::sample s;
-  s.stack.push_back({.function = "void ns::handle<int>(std::string const&)", .id = first});
+  s.stack.push_back(profile.add_frame({.function = "void ns::handle<int>(std::string const&)", .id = first}));
   s.labels["task"] = "session";
   profile.samples.push_back(s);
-  check(profile.samples.front().stack.front().id == first, "a frame keeps its id");
-  const std::string short_name = coroscope::short_function_name(s.stack.front().function);
+  const std::vector<coroscope::frame> stack = profile.frames_of(profile.samples.front());
+  check(stack.size() == 1 && stack.front().id == first, "a frame keeps its id");
+  const std::string short_name = coroscope::short_function_name(stack.front().function);
   check(short_name == "ns::handle<...>",
         "the short name drops return type and parameters, and elides template arguments: " +
             short_name);
 
   coroscope::heap_profile heap;
-  heap.samples.push_back({.stack = s.stack, .inuse_space = 64});
+  heap.samples.push_back({.stack = stack, .inuse_space = 64});
   coroscope::snapshot snap;
   snap.tasks.push_back({});
   coroscope::heap_view view;

@@ -35,7 +35,7 @@ coroscope::cpu_profile profile() {
   coroscope::sample s;
   coroscope::frame leaf;
   leaf.function = "encode_reply";
-  s.stack = {leaf};
+  s.stack = {p.add_frame(leaf)};
   s.count = 1;
   p.samples = {s};
   return p;

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include <coroscope/otlp.hpp>
 
@@ -26,7 +27,7 @@ coroscope::cpu_profile profile() {
   coroscope::frame leaf, root;
   leaf.function = "encode_reply";
   root.function = "main";
-  s.stack = {leaf, root};
+  s.stack = p.add_frames({leaf, root});
   s.count = 4;
   s.cpu_ns = 40'000'000;
   s.labels = {{"task", "reply"}, {"trace_id", "4bf92f3577b34da6a3ce929d0e0e4736"}, {"span_id", "00f067aa0ba902b7"}};
@@ -44,7 +45,8 @@ void check_decoded(const coroscope::otlp_decoded_profile& d, const std::string& 
     count += s.count;
     labels &= s.labels.count("task") && s.labels.at("task") == "reply" &&
               s.labels.count("trace_id") && s.labels.at("trace_id") == "4bf92f3577b34da6a3ce929d0e0e4736";
-    stack &= s.stack.size() == 2 && s.stack[0].function == "encode_reply" && s.stack[1].function == "main";
+    const std::vector<coroscope::frame> frames = d.profile.frames_of(s);
+    stack &= frames.size() == 2 && frames[0].function == "encode_reply" && frames[1].function == "main";
   }
   check(count == 4, where + ": 4 samples (" + std::to_string(count) + ")");
   check(labels, where + ": task and trace id survive");

@@ -67,7 +67,8 @@ int main() {
   for (const auto& s : profile.samples) {
     total += s.count;
     bool in_hot_function = false;
-    for (const auto& f : s.stack) in_hot_function |= f.function.find("install_hot_function") != std::string::npos;
+    for (const std::uint32_t i : s.stack)
+      in_hot_function |= profile.frames[i].function.find("install_hot_function") != std::string::npos;
     if (!in_hot_function) continue;
     hot += s.count;
     const auto task = s.labels.find("task");

@@ -76,7 +76,8 @@ int main() {
   std::int64_t in_function = 0, total = 0;
   for (const auto& s : profile.samples) {
     total += s.count;
-    if (!s.stack.empty() && s.stack.front().function == "install_sampled_function") in_function += s.count;
+    if (!s.stack.empty() && profile.frames[s.stack.front()].function == "install_sampled_function")
+      in_function += s.count;
   }
   check(total == static_cast<std::int64_t>(raw.size()), "the profile holds every sample");
   check(in_function * 2 > total, "most samples are in install_sampled_function (" + std::to_string(in_function) +

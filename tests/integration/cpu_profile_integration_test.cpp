@@ -37,9 +37,9 @@ std::string read_file(const fs::path& path) {
   return out.str();
 }
 
-bool has_frame(const coroscope::sample& s, const std::string& needle) {
-  return std::any_of(s.stack.begin(), s.stack.end(), [&](const coroscope::frame& f) {
-    return f.function.find(needle) != std::string::npos;
+bool has_frame(const coroscope::cpu_profile& p, const coroscope::sample& s, const std::string& needle) {
+  return std::any_of(s.stack.begin(), s.stack.end(), [&](std::uint32_t i) {
+    return p.frames[i].function.find(needle) != std::string::npos;
   });
 }
 
@@ -95,7 +95,7 @@ TEST_F(HotspotsProfile, HottestFunctionAndTaskComeOutOnTop) {
   std::int64_t total = 0;
   for (const auto& s : profile_->samples) {
     total += s.count;
-    if (!s.stack.empty()) self[s.stack.front().function] += s.cpu_ns;
+    if (!s.stack.empty()) self[profile_->frames[s.stack.front()].function] += s.cpu_ns;
     if (const auto t = s.labels.find("task"); t != s.labels.end()) tasks[t->second] += s.cpu_ns;
   }
   ASSERT_GT(total, 100) << "too few samples to judge";
@@ -103,7 +103,7 @@ TEST_F(HotspotsProfile, HottestFunctionAndTaskComeOutOnTop) {
   std::map<std::string, std::int64_t> planted;
   for (const auto& s : profile_->samples)
     for (const char* name : {"checksum_invoice", "tokenize_json", "hash_audit_line"})
-      if (has_frame(s, name)) planted[name] += s.cpu_ns;
+      if (has_frame(*profile_, s, name)) planted[name] += s.cpu_ns;
   EXPECT_EQ(top_key(planted), "checksum_invoice");
   EXPECT_GT(planted["checksum_invoice"], planted["tokenize_json"]);
   EXPECT_GT(planted["tokenize_json"], planted["hash_audit_line"]);
@@ -113,7 +113,7 @@ TEST_F(HotspotsProfile, HottestFunctionAndTaskComeOutOnTop) {
 TEST_F(HotspotsProfile, SamplesInTasksCarryTaskAndTraceLabels) {
   int in_task = 0;
   for (const auto& s : profile_->samples) {
-    if (!has_frame(s, "checksum_invoice")) continue;
+    if (!has_frame(*profile_, s, "checksum_invoice")) continue;
     ++in_task;
     EXPECT_EQ(s.labels.at("task"), "render-invoice");
     EXPECT_EQ(s.labels.at("trace_id").substr(0, 16), "4bf92f3577b34da6");
@@ -126,10 +126,11 @@ TEST_F(HotspotsProfile, SamplesInTasksCarryTaskAndTraceLabels) {
 TEST_F(HotspotsProfile, AsyncStackShowsTheAwaitingCoroutines) {
   int checked = 0;
   for (const auto& s : profile_->samples) {
-    if (!has_frame(s, "checksum_invoice")) continue;
+    if (!has_frame(*profile_, s, "checksum_invoice")) continue;
     ++checked;
     std::vector<std::string> names;
-    for (const auto& f : s.stack) names.push_back(f.is_task_frame ? "task:" + f.function : f.function);
+    for (const auto& f : profile_->frames_of(s))
+      names.push_back(f.is_task_frame ? "task:" + f.function : f.function);
     const auto at = [&](const char* needle) {
       return std::find_if(names.begin(), names.end(),
                           [&](const std::string& n) { return n.find(needle) != std::string::npos; }) -
@@ -160,18 +161,19 @@ TEST_F(HotspotsProfile, NoSampleHoldsBothATaskRootAndTheWorkersRunLoop) {
   };
   std::size_t task_samples = 0, deepest = 0;
   for (const auto& s : profile_->samples) {
-    if (s.stack.empty() || !s.stack.back().is_task_frame) continue;
+    const std::vector<coroscope::frame> stack = profile_->frames_of(s);
+    if (stack.empty() || !stack.back().is_task_frame) continue;
     ++task_samples;
-    deepest = std::max(deepest, s.stack.size());
+    deepest = std::max(deepest, stack.size());
     std::vector<std::string> names;
-    for (const auto& f : s.stack) names.push_back(coroscope::short_function_name(f.function));
+    for (const auto& f : stack) names.push_back(coroscope::short_function_name(f.function));
     for (std::size_t i = 0; i + 1 < names.size(); ++i) {
       EXPECT_EQ(std::find(std::begin(worker_frames), std::end(worker_frames), names[i]), std::end(worker_frames))
           << names[i] << " under task:" << names.back() << ": " << testing::PrintToString(names);
       EXPECT_FALSE(names[i].starts_with("coroscope::")) << testing::PrintToString(names);
     }
     // Asio's pump and an initiation at most above the awaiting coroutines.
-    EXPECT_LE(s.stack.size(), 40u) << testing::PrintToString(names);
+    EXPECT_LE(stack.size(), 40u) << testing::PrintToString(names);
   }
   EXPECT_GT(task_samples, 100u);
   std::printf("[ info ] %zu task samples, the deepest %zu frames\n", task_samples, deepest);
@@ -187,15 +189,16 @@ TEST_F(HotspotsProfile, PlantedHotSpotsHaveExactlyTheirLogicalStack) {
   };
   int checked = 0;
   for (const auto& s : profile_->samples) {
+    const std::vector<coroscope::frame> stack = profile_->frames_of(s);
     std::vector<std::string> names;
-    for (const auto& f : s.stack) names.push_back(coroscope::short_function_name(f.function));
+    for (const auto& f : stack) names.push_back(coroscope::short_function_name(f.function));
     if (!names.empty() && names.front() == "spin") names.erase(names.begin());
     if (names.empty()) continue;
     const auto it = expected.find(names.front());
     if (it == expected.end()) continue;
     ++checked;
     EXPECT_EQ(names, it->second);
-    EXPECT_TRUE(s.stack.back().is_task_frame);
+    EXPECT_TRUE(stack.back().is_task_frame);
   }
   EXPECT_GT(checked, 100);
 }

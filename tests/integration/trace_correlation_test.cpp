@@ -74,9 +74,9 @@ load_run run_load(const std::string& environment) {
   return run;
 }
 
-bool in_render_report(const coroscope::sample& s) {
-  return std::any_of(s.stack.begin(), s.stack.end(), [](const coroscope::frame& f) {
-    return f.function.find("render_report") != std::string::npos;
+bool in_render_report(const coroscope::cpu_profile& p, const coroscope::sample& s) {
+  return std::any_of(s.stack.begin(), s.stack.end(), [&p](std::uint32_t i) {
+    return p.frames[i].function.find("render_report") != std::string::npos;
   });
 }
 
@@ -109,7 +109,7 @@ void expect_linked_to_request_spans(const std::vector<otlp_decoded_profile>& pro
     for (const auto& s : p.profile.samples) {
       ++samples;
       const std::string trace = label(s, "trace_id");
-      if (in_render_report(s)) {
+      if (in_render_report(p.profile, s)) {
         ++in_report;
         unlinked_in_report += trace.empty();
       }

@@ -198,7 +198,7 @@ TEST(OtlpEncode, FunctionNameIsShortAndSystemNameFull) {
   const auto decoded = coroscope::decode_otlp_request(request.SerializeAsString());
   ASSERT_EQ(decoded.size(), 1u);
   ASSERT_EQ(decoded[0].profile.samples.size(), 1u);
-  EXPECT_EQ(decoded[0].profile.samples[0].stack[1].function, full);
+  EXPECT_EQ(decoded[0].profile.frames_of(decoded[0].profile.samples[0]).at(1).function, full);
 }
 
 TEST(OtlpEncode, SampleAttributesAndLinksComeFromLabels) {
@@ -235,7 +235,7 @@ TEST(OtlpEncode, MalformedOrZeroTraceIdsGiveNoLink) {
 }
 
 TEST(OtlpEncode, TablesAreDeduplicated) {
-  std::vector<coroscope::sample> samples;
+  std::vector<framed_sample> samples;
   for (int i = 0; i < 50; ++i) {
     const bool odd = i % 2 != 0;
     samples.push_back(make_sample(odd ? "main;task:a;f;g" : "main;task:b;f;lib.so+0x10",
@@ -300,10 +300,12 @@ TEST(OtlpDecode, RoundTripKeepsStacksLabelsAndTimestamps) {
     EXPECT_EQ(d.profile.samples[i].labels, profile.samples[i].labels);
     EXPECT_EQ(d.profile.samples[i].timestamp_ns, profile.samples[i].timestamp_ns);
     EXPECT_EQ(d.profile.samples[i].cpu_ns, profile.period_ns);
-    ASSERT_EQ(d.profile.samples[i].stack.size(), profile.samples[i].stack.size());
-    for (std::size_t f = 0; f < profile.samples[i].stack.size(); ++f) {
-      const auto& want = profile.samples[i].stack[f];
-      const auto& got = d.profile.samples[i].stack[f];
+    const auto want_stack = profile.frames_of(profile.samples[i]);
+    const auto got_stack = d.profile.frames_of(d.profile.samples[i]);
+    ASSERT_EQ(got_stack.size(), want_stack.size());
+    for (std::size_t f = 0; f < want_stack.size(); ++f) {
+      const auto& want = want_stack[f];
+      const auto& got = got_stack[f];
       EXPECT_EQ(got.function, want.function);
       EXPECT_EQ(got.file, want.file);
       EXPECT_EQ(got.line, want.line);

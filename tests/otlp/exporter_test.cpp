@@ -122,7 +122,7 @@ TEST(OtlpExporter, SendsDecodableRequestsWithResourceLinksAndHeaders) {
   EXPECT_EQ(samples[0].labels.at("trace_id"), coroscope::test::trace_a);
   EXPECT_EQ(samples[0].labels.at("span_id"), coroscope::test::span_a);
   EXPECT_EQ(samples[0].labels.at("task"), "checkout");
-  EXPECT_EQ(samples[0].stack.front().function, "parse_body");
+  EXPECT_EQ(decoded[0].profile.frames.at(samples[0].stack.front()).function, "parse_body");
   EXPECT_EQ(samples[1].labels.count("trace_id"), 0u);
 
   const auto stats = exporter.stats();

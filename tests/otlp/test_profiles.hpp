@@ -36,27 +36,39 @@ inline frame make_frame(const std::string& name) {
   return f;
 }
 
-/// A sample from `root;...;leaf` text (root first, as collapsed stacks are written).
-inline sample make_sample(const std::string& stack, std::map<std::string, std::string> labels = {},
-                          std::uint64_t timestamp_ns = 0, std::int64_t count = 1) {
+/// A sample whose frames are not in a profile yet: `make_profile` adds `frames` to its
+/// table and sets `s.stack` to them.
+struct framed_sample {
+  std::vector<frame> frames;  ///< leaf first
   sample s;
+};
+
+/// A sample from `root;...;leaf` text (root first, as collapsed stacks are written).
+inline framed_sample make_sample(const std::string& stack, std::map<std::string, std::string> labels = {},
+                                 std::uint64_t timestamp_ns = 0, std::int64_t count = 1) {
+  framed_sample out;
   std::stringstream in(stack);
   std::vector<frame> root_first;
   for (std::string name; std::getline(in, name, ';');) root_first.push_back(make_frame(name));
-  s.stack.assign(root_first.rbegin(), root_first.rend());
-  s.labels = std::move(labels);
-  s.timestamp_ns = timestamp_ns;
-  s.count = count;
-  s.cpu_ns = count * 10'101'010;
-  return s;
+  out.frames.assign(root_first.rbegin(), root_first.rend());
+  out.s.labels = std::move(labels);
+  out.s.timestamp_ns = timestamp_ns;
+  out.s.count = count;
+  out.s.cpu_ns = count * 10'101'010;
+  return out;
 }
 
-inline cpu_profile make_profile(std::vector<sample> samples, std::uint64_t start_ns = 1'700'000'000'000'000'000ULL) {
+/// A profile of `samples`, each with its own copies of its frames in the table.
+inline cpu_profile make_profile(std::vector<framed_sample> samples,
+                                std::uint64_t start_ns = 1'700'000'000'000'000'000ULL) {
   cpu_profile p;
   p.period_ns = 10'101'010;  // 99 Hz
   p.start_ns = start_ns;
   p.duration_ns = 10'000'000'000ULL;
-  p.samples = std::move(samples);
+  for (framed_sample& framed : samples) {
+    framed.s.stack = p.add_frames(framed.frames);
+    p.samples.push_back(std::move(framed.s));
+  }
   return p;
 }
 

@@ -18,7 +18,8 @@ using coroscope::frame;
 using coroscope::sampling::raw_sample;
 
 // A symbolizer stand-in: each pc maps to a list of function names, innermost first.
-// Unknown pcs give one unnamed frame, as the real symbolizer does. Records every lookup.
+// Unknown pcs give one unnamed frame, as the real symbolizer does. Like the symbol cache,
+// it gives each frame an id and the same frames on every answer. Records every lookup.
 class fake_symbols final : public coroscope::frame_resolver {
  public:
   fake_symbols(std::initializer_list<std::pair<const std::uintptr_t, std::vector<std::string>>> table)
@@ -26,8 +27,9 @@ class fake_symbols final : public coroscope::frame_resolver {
 
   const std::vector<frame>& symbolize(std::uintptr_t pc, bool return_address) override {
     lookups.emplace_back(pc, return_address);
-    auto& frames = cache_[pc];
-    frames.clear();
+    auto [cached, inserted] = cache_.try_emplace(pc);
+    std::vector<frame>& frames = cached->second;
+    if (!inserted) return frames;
     if (auto it = table_.find(pc); it != table_.end()) {
       for (const std::string& name : it->second) {
         frame f;
@@ -41,6 +43,8 @@ class fake_symbols final : public coroscope::frame_resolver {
       f.module = "unknown.so";
       frames.push_back(std::move(f));
     }
+    const std::uint64_t first_id = coroscope::reserve_frame_ids(frames.size());
+    for (std::size_t i = 0; i < frames.size(); ++i) frames[i].id = first_id + i;
     return frames;
   }
 
@@ -162,9 +166,9 @@ void in_task(raw_sample& s, std::uint64_t id, const char* name,
   for (std::uintptr_t pc : async_pcs) s.context.async_pcs[s.context.async_depth++] = pc;
 }
 
-std::vector<std::string> names(const coroscope::sample& s) {
+std::vector<std::string> names(const cpu_profile& p, const coroscope::sample& s) {
   std::vector<std::string> out;
-  for (const frame& f : s.stack) out.push_back((f.is_task_frame ? "task:" : "") + f.function);
+  for (const frame& f : p.frames_of(s)) out.push_back((f.is_task_frame ? "task:" : "") + f.function);
   return out;
 }
 
@@ -176,7 +180,7 @@ TEST(SamplesToProfile, OutsideTasksKeepsTheNativeStack) {
   fake_symbols symbols = service_symbols();
   const cpu_profile p = build({make_raw({0x100, 0x110, 0x130, 0x140})}, symbols);
   ASSERT_EQ(p.samples.size(), 1u);
-  EXPECT_EQ(names(p.samples[0]),
+  EXPECT_EQ(names(p, p.samples[0]),
             (std::vector<std::string>{"memcpy", "inline_helper", "parse_body", kRun, "start_thread"}));
   EXPECT_TRUE(p.samples[0].labels.empty());
   // The interrupted pc is looked up as is, the rest as return addresses.
@@ -192,11 +196,12 @@ TEST(SamplesToProfile, AsyncStackReplacesTheNativeFramesBelowTheRunningCoroutine
   in_task(s, 42, "accept-loop", {0x200, 0x210, 0x220});
   const cpu_profile p = build({s}, symbols);
   ASSERT_EQ(p.samples.size(), 1u);
-  EXPECT_EQ(names(p.samples[0]),
+  EXPECT_EQ(names(p, p.samples[0]),
             (std::vector<std::string>{"memcpy", "inline_helper", "parse_body", "handle_request",
                                       "accept_loop", "task:accept-loop"}));
-  EXPECT_TRUE(p.samples[0].stack.back().is_task_frame);
-  EXPECT_EQ(p.samples[0].stack.back().address, 0u);
+  const frame& root = p.frames[p.samples[0].stack.back()];
+  EXPECT_TRUE(root.is_task_frame);
+  EXPECT_EQ(root.address, 0u);
   // Entry addresses are not return addresses.
   for (const auto& [pc, return_address] : symbols.lookups) {
     if (pc >= 0x200) {
@@ -210,7 +215,7 @@ TEST(SamplesToProfile, AsyncStackAlsoBelowARealRunLoop) {
   raw_sample s = in_poll({0x100, 0x110, 0x120, 0x180});
   in_task(s, 42, "accept-loop", {0x200, 0x210, 0x220});
   const cpu_profile p = build({s}, symbols);
-  EXPECT_EQ(names(p.samples[0]),
+  EXPECT_EQ(names(p, p.samples[0]),
             (std::vector<std::string>{"memcpy", "inline_helper", "parse_body", "handle_request",
                                       "accept_loop", "task:accept-loop"}));
 }
@@ -223,7 +228,7 @@ TEST(SamplesToProfile, RunningCoroutineNotOnTheNativeStackCutsAtThePollBoundary)
   raw_sample s = in_poll({0x100, 0x1b0, 0x120, 0x180});
   in_task(s, 9, "audit", {0x240, 0x250, 0x210, 0x260});
   const cpu_profile p = build({s}, symbols);
-  EXPECT_EQ(names(p.samples[0]),
+  EXPECT_EQ(names(p, p.samples[0]),
             (std::vector<std::string>{"memcpy", kInitiateLambda, kInitiate, "yield()",
                                       "handle_request", "task:audit"}));
 }
@@ -236,7 +241,7 @@ TEST(SamplesToProfile, LeafWhoseCallerTheWalkLostSitsOnTheRunningCoroutine) {
   raw_sample s = in_poll({0x100, 0x280, 0x180});
   in_task(s, 42, "accept-loop", {0x200, 0x210, 0x220});
   const cpu_profile p = build({s}, symbols);
-  EXPECT_EQ(names(p.samples[0]), (std::vector<std::string>{"memcpy", "parse_body", "handle_request",
+  EXPECT_EQ(names(p, p.samples[0]), (std::vector<std::string>{"memcpy", "parse_body", "handle_request",
                                                             "accept_loop", "task:accept-loop"}));
 }
 
@@ -249,7 +254,7 @@ TEST(SamplesToProfile, InlineDispatchCutsAtTheInnermostPoll) {
   raw_sample s = in_poll({0x100, 0x120, 0x180, 0x150, 0x1a0, 0x190, 0x180});
   in_task(s, 9, "audit", {0x240, 0x250});
   const cpu_profile p = build({s}, symbols);
-  EXPECT_EQ(names(p.samples[0]),
+  EXPECT_EQ(names(p, p.samples[0]),
             (std::vector<std::string>{"memcpy", kInitiate, "yield()", "task:audit"}));
 }
 
@@ -260,7 +265,7 @@ TEST(SamplesToProfile, RunningCoroutineBelowTheBoundaryIsAnotherPoll) {
   raw_sample s = in_poll({0x100, 0x120, 0x150, 0x110, 0x120, 0x180});
   in_task(s, 42, "child", {0x200, 0x210});
   const cpu_profile p = build({s}, symbols);
-  EXPECT_EQ(names(p.samples[0]),
+  EXPECT_EQ(names(p, p.samples[0]),
             (std::vector<std::string>{"memcpy", "parse_body", "handle_request", "task:child"}));
 }
 
@@ -269,10 +274,11 @@ TEST(SamplesToProfile, UnknownRunningCoroutineCutsAtTheBoundary) {
   raw_sample s = in_poll({0x100, 0x110});
   in_task(s, 3, "jit", {0x999});  // unsymbolized: empty function never matches
   const cpu_profile p = build({s}, symbols);
-  ASSERT_EQ(p.samples[0].stack.size(), 5u) << testing::PrintToString(names(p.samples[0]));
-  EXPECT_EQ(p.samples[0].stack[3].module, "unknown.so");
-  EXPECT_EQ(p.samples[0].stack[3].address, 0x999u);
-  EXPECT_EQ(names(p.samples[0]).back(), "task:jit");
+  ASSERT_EQ(p.samples[0].stack.size(), 5u) << testing::PrintToString(names(p, p.samples[0]));
+  const frame& running = p.frames[p.samples[0].stack[3]];
+  EXPECT_EQ(running.module, "unknown.so");
+  EXPECT_EQ(running.address, 0x999u);
+  EXPECT_EQ(names(p, p.samples[0]).back(), "task:jit");
 }
 
 TEST(SamplesToProfile, WithoutABoundaryTheNativeStackStays) {
@@ -281,7 +287,7 @@ TEST(SamplesToProfile, WithoutABoundaryTheNativeStackStays) {
   raw_sample s = make_raw({0x100, 0x180});
   in_task(s, 42, "accept-loop", {0x200, 0x210});
   const cpu_profile p = build({s}, symbols);
-  EXPECT_EQ(names(p.samples[0]), (std::vector<std::string>{"memcpy", kExecutorFunction, "parse_body",
+  EXPECT_EQ(names(p, p.samples[0]), (std::vector<std::string>{"memcpy", kExecutorFunction, "parse_body",
                                                             "handle_request", "task:accept-loop"}));
 }
 
@@ -290,7 +296,7 @@ TEST(SamplesToProfile, TaskWithoutAsyncStackGetsATaskFrameAboveTheBoundary) {
   raw_sample s = in_poll({0x100, 0x110, 0x120, 0x180});
   in_task(s, 5, "worker-task", {});
   const cpu_profile p = build({s}, symbols);
-  EXPECT_EQ(names(p.samples[0]),
+  EXPECT_EQ(names(p, p.samples[0]),
             (std::vector<std::string>{"memcpy", "inline_helper", "parse_body", "task:worker-task"}));
 }
 
@@ -302,11 +308,11 @@ TEST(SamplesToProfile, CoroscopesOwnFramesAreHiddenInTasks) {
   raw_sample s = in_poll({0x1f0, 0x100, 0x270, 0x1a0, 0x110, 0x120, 0x180});
   in_task(s, 42, "accept-loop", {0x200, 0x210, 0x260});
   const cpu_profile p = build({s}, symbols);
-  EXPECT_EQ(names(p.samples[0]), (std::vector<std::string>{"memcpy", "inline_helper", "parse_body",
+  EXPECT_EQ(names(p, p.samples[0]), (std::vector<std::string>{"memcpy", "inline_helper", "parse_body",
                                                             "handle_request", "task:accept-loop"}));
   // Outside tasks nothing is hidden.
   const cpu_profile q = build({make_raw({0x1f0, 0x100})}, symbols);
-  EXPECT_EQ(names(q.samples[0]), (std::vector<std::string>{kAwaitTimer, "memcpy"}));
+  EXPECT_EQ(names(q, q.samples[0]), (std::vector<std::string>{kAwaitTimer, "memcpy"}));
 }
 
 TEST(SamplesToProfile, EveryRunLoopFrameIsABoundary) {
@@ -326,7 +332,7 @@ TEST(SamplesToProfile, EveryRunLoopFrameIsABoundary) {
       const std::vector<std::string> expected =
           async ? std::vector<std::string>{"memcpy", "parse_body", "handle_request", "task:t"}
                 : std::vector<std::string>{"memcpy", "task:t"};
-      EXPECT_EQ(names(p.samples[0]), expected) << symbols.table_name(loop_pc);
+      EXPECT_EQ(names(p, p.samples[0]), expected) << symbols.table_name(loop_pc);
     }
   }
 }
@@ -336,13 +342,13 @@ TEST(SamplesToProfile, UnnamedTaskFrameUsesTheId) {
   raw_sample s = make_raw({0x100});
   in_task(s, 17, "", {});
   const cpu_profile p = build({s}, symbols);
-  EXPECT_EQ(names(p.samples[0]).back(), "task:task#17");
+  EXPECT_EQ(names(p, p.samples[0]).back(), "task:task#17");
   EXPECT_EQ(p.samples[0].labels.count("task"), 0u);
   EXPECT_EQ(p.samples[0].labels.at("task_id"), "17");
 }
 
-// The encoders deduplicate frames by id: a task frame's id goes with its name.
-TEST(SamplesToProfile, TaskFramesOfOneNameShareAnId) {
+// A task's frame is one entry of the frame table, shared by every sample of that name.
+TEST(SamplesToProfile, TaskFramesOfOneNameShareAFrame) {
   fake_symbols symbols = service_symbols();
   std::vector<raw_sample> raws;
   for (auto [id, name] : {std::pair<std::uint64_t, const char*>{1, "accept"}, {2, "session"}, {3, "accept"}, {4, ""}}) {
@@ -352,12 +358,14 @@ TEST(SamplesToProfile, TaskFramesOfOneNameShareAnId) {
   }
   const cpu_profile p = build(raws, symbols);
   ASSERT_EQ(p.samples.size(), 4u);
-  auto root_id = [&p](std::size_t i) { return p.samples[i].stack.back().id; };
-  EXPECT_NE(root_id(0), 0u);
-  EXPECT_EQ(root_id(0), root_id(2));  // both "accept"
-  EXPECT_NE(root_id(0), root_id(1));
-  EXPECT_NE(root_id(3), root_id(0));  // "task#4"
-  EXPECT_NE(root_id(3), root_id(1));
+  auto root = [&p](std::size_t i) { return p.samples[i].stack.back(); };
+  EXPECT_EQ(p.frames[root(0)].function, "accept");
+  EXPECT_EQ(root(0), root(2));  // both "accept"
+  EXPECT_NE(root(0), root(1));
+  EXPECT_NE(root(3), root(0));  // "task#4"
+  EXPECT_NE(root(3), root(1));
+  // memcpy, which the symbolizer returned for every sample, and the three tasks' frames.
+  EXPECT_EQ(p.frames.size(), 4u);
 }
 
 TEST(SamplesToProfile, LabelsOnlyWhenKnown) {
@@ -433,7 +441,7 @@ TEST(SamplesToProfile, AcceptsAnySymbolizerShapedType) {
   const std::vector<raw_sample> raws{make_raw({0x1, 0x2})};
   const cpu_profile p = coroscope::build_cpu_profile(raws, symbols, 10);
   ASSERT_EQ(p.samples.size(), 1u);
-  EXPECT_EQ(names(p.samples[0]), (std::vector<std::string>{"duck", "duck"}));
+  EXPECT_EQ(names(p, p.samples[0]), (std::vector<std::string>{"duck", "duck"}));
 }
 
 }  // namespace

@@ -164,7 +164,8 @@ TEST_F(cli, full_names_switch_in_every_subcommand_that_names_functions) {
       "boost::asio::awaitable<void, boost::asio::any_io_executor> (*)(unsigned long))";
   const std::string short_name = "handle_request<...>";
   auto profile = make_profile({{"main;task:audit;" + full + ";(anonymous namespace)::spin(int)", 5}});
-  for (auto& f : profile.samples[0].stack) f.file = "src/service.cpp";  // not named after the function
+  // Files not named after the function.
+  for (const auto index : profile.samples[0].stack) profile.frames[index].file = "src/service.cpp";
   const std::string path = (dir_.path() / "names.pb.gz").string();
   coroscope::write_pprof(profile, path);
   const std::string otlp_path = (dir_.path() / "names.otlp").string();

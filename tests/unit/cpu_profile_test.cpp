@@ -67,9 +67,9 @@ awaitable<void> cold_path() {
   co_return;
 }
 
-bool has_frame(const coroscope::sample& s, const std::string& needle) {
-  return std::any_of(s.stack.begin(), s.stack.end(), [&](const coroscope::frame& f) {
-    return f.function.find(needle) != std::string::npos;
+bool has_frame(const coroscope::cpu_profile& p, const coroscope::sample& s, const std::string& needle) {
+  return std::any_of(s.stack.begin(), s.stack.end(), [&](std::uint32_t i) {
+    return p.frames[i].function.find(needle) != std::string::npos;
   });
 }
 
@@ -105,7 +105,7 @@ TEST_F(CpuProfile, HottestFunctionAndTaskComeOutOnTop) {
   std::int64_t total = 0;
   for (const auto& s : profile_->samples) {
     total += s.count;
-    if (!s.stack.empty()) self[s.stack.front().function] += s.count;
+    if (!s.stack.empty()) self[profile_->frames[s.stack.front()].function] += s.count;
     const auto task = s.labels.find("task");
     by_task[task == s.labels.end() ? "(none)" : task->second] += s.count;
   }
@@ -124,7 +124,7 @@ TEST_F(CpuProfile, HottestFunctionAndTaskComeOutOnTop) {
 TEST_F(CpuProfile, SamplesInATaskCarryItsLabelsAndTraceContext) {
   int hot = 0;
   for (const auto& s : profile_->samples) {
-    if (!has_frame(s, "planted_hot_function")) continue;
+    if (!has_frame(*profile_, s, "planted_hot_function")) continue;
     ++hot;
     EXPECT_EQ(s.labels.at("task"), "hot-task");
     EXPECT_EQ(s.labels.at("trace_id"), kTraceId);
@@ -138,11 +138,11 @@ TEST_F(CpuProfile, SamplesInATaskCarryItsLabelsAndTraceContext) {
 TEST_F(CpuProfile, AsyncStackShowsTheAwaitingCoroutineChainUnderTheTask) {
   int checked = 0;
   for (const auto& s : profile_->samples) {
-    if (!has_frame(s, "planted_hot_function")) continue;
+    if (!has_frame(*profile_, s, "planted_hot_function")) continue;
     ++checked;
     // Leaf first: ... planted_hot_function, parse_body, handle_request, task:hot-task.
     std::vector<std::string> names;
-    for (const auto& f : s.stack)
+    for (const auto& f : profile_->frames_of(s))
       names.push_back(f.is_task_frame ? "task:" + f.function : f.function);
     const auto at = [&](const std::string& needle) {
       return std::find_if(names.begin(), names.end(), [&](const std::string& n) {
@@ -189,13 +189,14 @@ TEST(CpuProfileOfPlainCode, SamplesOfACoroutineNobodyNamedCarryItsFunctionName) 
 
   std::int64_t hot = 0;
   for (const auto& s : profile.samples) {
-    if (!has_frame(s, "planted_hot_function")) continue;
+    if (!has_frame(profile, s, "planted_hot_function")) continue;
     hot += s.count;
     EXPECT_EQ(s.labels.at("task"), "burner_nobody_named");
     EXPECT_NE(s.labels.at("task_id"), "0");
     ASSERT_FALSE(s.stack.empty());
-    EXPECT_TRUE(s.stack.back().is_task_frame);
-    EXPECT_EQ(s.stack.back().function, "burner_nobody_named");
+    const coroscope::frame& root = profile.frames[s.stack.back()];
+    EXPECT_TRUE(root.is_task_frame);
+    EXPECT_EQ(root.function, "burner_nobody_named");
   }
   EXPECT_GT(hot, 0);
 }

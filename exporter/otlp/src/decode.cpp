@@ -58,35 +58,35 @@ class dictionary_reader {
     return str(t.type_strindex()) + "/" + str(t.unit_strindex());
   }
 
-  // Appends the frames of a stack, leaf first; inlined lines are already callee first.
-  void append_stack(std::int32_t stack_index, std::vector<frame>& out) const {
-    const otlp_pb::Stack& stack = at(d_.stack_table(), stack_index, "stack");
-    for (std::int32_t li : stack.location_indices()) {
-      const otlp_pb::Location& loc = at(d_.location_table(), li, "location");
-      frame base;
-      base.address = loc.address();
-      if (loc.mapping_index() != 0) {
-        const otlp_pb::Mapping& m = at(d_.mapping_table(), loc.mapping_index(), "mapping");
-        base.module = str(m.filename_strindex());
-        for (std::int32_t ai : m.attribute_indices()) {
-          const auto& kv = at(d_.attribute_table(), ai, "attribute");
-          if (str(kv.key_strindex()) == build_id_attribute)
-            base.build_id = value_text(any_to_value(kv.value()));
-        }
+  const otlp_pb::Stack& stack(std::int32_t index) const { return at(d_.stack_table(), index, "stack"); }
+
+  // Appends the frames of a location to a frame table; inlined lines are already callee
+  // first.
+  void append_frames(std::int32_t location_index, std::vector<frame>& out) const {
+    const otlp_pb::Location& loc = at(d_.location_table(), location_index, "location");
+    frame base;
+    base.address = loc.address();
+    if (loc.mapping_index() != 0) {
+      const otlp_pb::Mapping& m = at(d_.mapping_table(), loc.mapping_index(), "mapping");
+      base.module = str(m.filename_strindex());
+      for (std::int32_t ai : m.attribute_indices()) {
+        const auto& kv = at(d_.attribute_table(), ai, "attribute");
+        if (str(kv.key_strindex()) == build_id_attribute)
+          base.build_id = value_text(any_to_value(kv.value()));
       }
-      if (loc.lines_size() == 0) {
-        out.push_back(std::move(base));
-        continue;
-      }
-      for (const otlp_pb::Line& line : loc.lines()) {
-        frame& f = out.emplace_back(base);
-        f.line = static_cast<std::uint32_t>(line.line());
-        if (line.function_index() == 0) continue;
-        const otlp_pb::Function& fn = at(d_.function_table(), line.function_index(), "function");
-        f.is_task_frame = str(fn.system_name_strindex()).starts_with(task_system_name_prefix);
-        f.function = function_of(line.function_index(), fn);
-        f.file = str(fn.filename_strindex());
-      }
+    }
+    if (loc.lines_size() == 0) {
+      out.push_back(std::move(base));
+      return;
+    }
+    for (const otlp_pb::Line& line : loc.lines()) {
+      frame& f = out.emplace_back(base);
+      f.line = static_cast<std::uint32_t>(line.line());
+      if (line.function_index() == 0) continue;
+      const otlp_pb::Function& fn = at(d_.function_table(), line.function_index(), "function");
+      f.is_task_frame = str(fn.system_name_strindex()).starts_with(task_system_name_prefix);
+      f.function = function_of(line.function_index(), fn);
+      f.file = str(fn.filename_strindex());
     }
   }
 
@@ -136,13 +136,23 @@ otlp_decoded_profile decode_profile(const otlp_pb::Profile& p, const otlp_resour
   out.profile.period_ns = p.period();
   out.profile.start_ns = p.time_unix_nano();
   out.profile.duration_ns = p.duration_nano();
+  // A location's frames go into the profile's frame table once, side by side: [first, end).
+  std::unordered_map<std::int32_t, std::pair<std::uint32_t, std::uint32_t>> frames_of_location;
   for (const otlp_pb::Sample& in : p.samples()) {
     if (in.values_size() > 0 && in.timestamps_unix_nano_size() > 0 &&
         in.values_size() != in.timestamps_unix_nano_size())
       not_otlp("sample has " + std::to_string(in.values_size()) + " values but " +
                std::to_string(in.timestamps_unix_nano_size()) + " timestamps");
     sample proto;
-    dict.append_stack(in.stack_index(), proto.stack);
+    for (const std::int32_t location : dict.stack(in.stack_index()).location_indices()) {
+      auto [range, inserted] = frames_of_location.try_emplace(location);
+      if (inserted) {
+        range->second.first = static_cast<std::uint32_t>(out.profile.frames.size());
+        dict.append_frames(location, out.profile.frames);
+        range->second.second = static_cast<std::uint32_t>(out.profile.frames.size());
+      }
+      for (std::uint32_t f = range->second.first; f < range->second.second; ++f) proto.stack.push_back(f);
+    }
     for (std::int32_t ai : in.attribute_indices()) dict.add_attribute_labels(ai, proto.labels);
     dict.add_link_labels(in.link_index(), proto.labels);
     // One model sample per event; timestamps without values count 1 each.

@@ -47,7 +47,7 @@ void print_profile(std::ostream& out, const otlp_decoded_profile& p, frame_namer
     out << '\n';
     for (std::size_t i = 0; i < s.stack.size(); ++i) {
       out << "    #" << i << ' ';
-      print_frame(out, s.stack[i], namer);
+      print_frame(out, p.profile.frames[s.stack[i]], namer);
       out << '\n';
     }
   }

@@ -289,6 +289,7 @@ std::string random_profile_id() {
 }  // namespace
 
 std::string encode_otlp_request(const cpu_profile& profile, const otlp_resource& resource) {
+  check_stacks(profile);
   google::protobuf::Arena arena;
   auto* request =
       google::protobuf::Arena::CreateMessage<otlp_collector_pb::ExportProfilesServiceRequest>(&arena);
@@ -319,10 +320,15 @@ std::string encode_otlp_request(const cpu_profile& profile, const otlp_resource&
   // (the spec wants values and timestamps of equal length, so the two never mix).
   std::unordered_map<std::string, otlp_pb::Sample*> merged;
   std::vector<std::int32_t> locations;
+  std::vector<std::int32_t> location_of_frame(profile.frames.size(), -1);  // by frame index
   std::string key;
   for (const sample& s : profile.samples) {
     locations.clear();
-    for (const frame& f : s.stack) locations.push_back(dict.location(f));
+    for (const std::uint32_t f : s.stack) {
+      std::int32_t& location = location_of_frame[f];
+      if (location < 0) location = dict.location(profile.frames[f]);
+      locations.push_back(location);
+    }
     const std::int32_t stack = dict.stack(locations);
     const std::vector<std::int32_t> attributes = sample_attributes(s, dict);
     const std::int32_t link = sample_link(s, dict);

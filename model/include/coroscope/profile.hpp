@@ -33,9 +33,9 @@ struct frame {
   bool is_task_frame = false;
   /// The frame's deduplicated id, or 0 for none. Two frames with the same non-zero id are
   /// equal in every field above, anywhere in the process: ids come from `reserve_frame_ids`
-  /// (the symbol cache takes one per frame it caches, the profile builder one per task
-  /// frame). Encoders key their tables by it and look at the strings once per id, not once
-  /// per sample. Whoever changes a field of a frame that has an id sets the id to 0.
+  /// (the symbol cache takes one per frame it caches). The profile builder keys its frame
+  /// table by it, so that a frame the symbol cache returns for many samples is stored once.
+  /// Whoever changes a field of a frame that has an id sets the id to 0.
   std::uint64_t id = 0;
 };
 
@@ -45,8 +45,9 @@ std::uint64_t reserve_frame_ids(std::uint64_t count) noexcept;
 
 /// One sampled stack with its weights.
 struct sample {
-  /// The stack, leaf first (the innermost frame at index 0).
-  std::vector<frame> stack;
+  /// The stack, leaf first (the innermost frame at index 0), as indices into the profile's
+  /// `frames`: a sample names its frames instead of holding copies of their strings.
+  std::vector<std::uint32_t> stack;
   /// How many samples this entry stands for.
   std::int64_t count = 1;
   /// CPU time attributed to the stack, in nanoseconds.
@@ -59,6 +60,10 @@ struct sample {
 
 /// A CPU profile: a set of samples over a time window.
 struct cpu_profile {
+  /// The frames the samples' stacks index. Each distinct frame is normally here once (the
+  /// profile builder and the decoders see to it), but equal frames at several indices are
+  /// allowed: the encoders merge them as they merge equal frames of different samples.
+  std::vector<frame> frames;
   /// The samples, in no particular order; equal stacks may appear several times.
   std::vector<sample> samples;
   /// Sampling period in CPU nanoseconds (1e9 / Hz).
@@ -70,6 +75,19 @@ struct cpu_profile {
   /// Path of the profiled program's executable, as frames name it in `module`; pprof lists
   /// its mapping first (pprof takes the first mapping for the main binary). May be empty.
   std::string main_module;
+
+  /// Appends `f` to `frames` and returns its index.
+  std::uint32_t add_frame(frame f);
+  /// Appends each frame of `stack` (leaf first) to `frames` and returns their indices in
+  /// the same order: the `stack` of a sample with those frames.
+  std::vector<std::uint32_t> add_frames(const std::vector<frame>& stack);
+  /// A copy of the frames `s.stack` indexes, leaf first. Throws std::out_of_range for an
+  /// index past `frames`.
+  std::vector<frame> frames_of(const sample& s) const;
 };
+
+/// Throws std::invalid_argument, naming the sample and the index, when a sample's stack
+/// names a frame past `profile.frames`. Every encoder and report checks this first.
+void check_stacks(const cpu_profile& profile);
 
 }  // namespace coroscope

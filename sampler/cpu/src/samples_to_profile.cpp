@@ -48,17 +48,50 @@ using sampling::kMaxAsyncFrames;
 using sampling::kMaxFrames;
 using sampling::raw_sample;
 
+// The profile's frame table as the builder fills it: a frame the symbol cache returns for
+// many samples (the same `frame::id`) is stored once, and so is each task's frame.
+class frame_table {
+ public:
+  explicit frame_table(cpu_profile& profile) : profile_(profile) {}
+
+  std::uint32_t index_of(const frame& f) {
+    if (f.id == 0) return profile_.add_frame(f);
+    auto [it, inserted] = by_id_.try_emplace(f.id, 0);
+    if (inserted) it->second = profile_.add_frame(f);
+    return it->second;
+  }
+
+  std::uint32_t task_frame(std::string name) {
+    auto [it, inserted] = by_task_name_.try_emplace(std::move(name), 0);
+    if (inserted) {
+      frame root;
+      root.function = it->first;
+      root.is_task_frame = true;
+      it->second = profile_.add_frame(std::move(root));
+    }
+    return it->second;
+  }
+
+  const frame& operator[](std::uint32_t index) const { return profile_.frames[index]; }
+
+ private:
+  cpu_profile& profile_;
+  std::unordered_map<std::uint64_t, std::uint32_t> by_id_;
+  std::unordered_map<std::string, std::uint32_t> by_task_name_;
+};
+
 // The frames of a task's stack being built, and which of them are coroscope's own: a
 // probe function's frame, and the frames of code inlined into one (its helpers, which
 // DWARF names without their namespace: `pop_free`, not `coroscope::detail::pop_free`).
 class task_stack_builder {
  public:
-  task_stack_builder(std::vector<frame>& stack, detail::frame_role_cache& roles) : stack_(stack), roles_(roles) {}
+  task_stack_builder(std::vector<std::uint32_t>& stack, frame_table& table, detail::frame_role_cache& roles)
+      : stack_(stack), table_(table), roles_(roles) {}
 
   // Appends the frames of one address (innermost inlined frame first). Frames of the
   // native walk (`native`) stop at the leaf-most poll boundary, which is not appended:
   // what lies beyond it is the worker's, and a task's stack never keeps it (so it is
-  // neither copied nor, further out, symbolized).
+  // neither stored nor, further out, symbolized).
   void append(const std::vector<frame>& frames, bool native = false) {
     const bool in_probe_function = !frames.empty() && role(frames.back()) == detail::frame_role::probe_internal;
     for (const frame& f : frames) {
@@ -67,7 +100,7 @@ class task_stack_builder {
         boundary_ = stack_.size();
         return;
       }
-      stack_.push_back(f);
+      stack_.push_back(table_.index_of(f));
       probe_.push_back(in_probe_function || r == detail::frame_role::probe_internal);
     }
   }
@@ -76,7 +109,13 @@ class task_stack_builder {
   // The index of the leaf-most frame of `wanted` role before `end`, or `end`.
   std::size_t first_of(detail::frame_role wanted, std::size_t end) {
     std::size_t i = 0;
-    while (i < end && role(stack_[i]) != wanted) ++i;
+    while (i < end && role(table_[stack_[i]]) != wanted) ++i;
+    return i;
+  }
+  // The index of the leaf-most frame of `function` before `end`, or `end`.
+  std::size_t find_function(const std::string& function, std::size_t end) const {
+    std::size_t i = 0;
+    while (i < end && table_[stack_[i]].function != function) ++i;
     return i;
   }
   // Where the native frames end: the leaf-most poll boundary, or the walk's end.
@@ -91,8 +130,7 @@ class task_stack_builder {
     std::size_t kept = 0;
     for (std::size_t i = 0; i < stack_.size(); ++i) {
       if (probe_[i]) continue;
-      if (kept != i) stack_[kept] = std::move(stack_[i]);
-      ++kept;
+      stack_[kept++] = stack_[i];
     }
     truncate(kept);
   }
@@ -102,7 +140,8 @@ class task_stack_builder {
 
   static constexpr std::size_t npos = ~std::size_t{0};
 
-  std::vector<frame>& stack_;
+  std::vector<std::uint32_t>& stack_;
+  frame_table& table_;
   detail::frame_role_cache& roles_;
   std::vector<char> probe_;
   std::size_t boundary_ = npos;  // set by a native append
@@ -114,35 +153,19 @@ std::string function_at(frame_resolver& symbols, std::uintptr_t pc) {
   return frames.empty() ? std::string() : frames.back().function;
 }
 
-// One id per task frame name in a profile, so that the encoders deduplicate task frames by
-// id like the symbol cache's frames.
-class task_frame_ids {
- public:
-  std::uint64_t id_of(const std::string& name) {
-    auto [it, inserted] = ids_.try_emplace(name, 0);
-    if (inserted) it->second = reserve_frame_ids(1);
-    return it->second;
-  }
-
- private:
-  std::unordered_map<std::string, std::uint64_t> ids_;
-};
-
-std::vector<frame> build_stack(const raw_sample& raw, frame_resolver& symbols, detail::frame_role_cache& roles,
-                               task_frame_ids& task_ids) {
-  std::vector<frame> stack;
+std::vector<std::uint32_t> build_stack(const raw_sample& raw, frame_resolver& symbols, detail::frame_role_cache& roles,
+                                       frame_table& table) {
+  std::vector<std::uint32_t> stack;
   const std::size_t depth = std::min<std::size_t>(raw.depth, kMaxFrames);
   stack.reserve(depth + 8);
   const sampling::sample_context& ctx = raw.context;
   if (ctx.task_id == 0) {
-    for (std::size_t i = 0; i < depth; ++i) {
-      const std::vector<frame>& frames = symbols.symbolize(raw.pcs[i], i > 0);
-      stack.insert(stack.end(), frames.begin(), frames.end());
-    }
+    for (std::size_t i = 0; i < depth; ++i)
+      for (const frame& f : symbols.symbolize(raw.pcs[i], i > 0)) stack.push_back(table.index_of(f));
     return stack;
   }
 
-  task_stack_builder task(stack, roles);
+  task_stack_builder task(stack, table, roles);
   for (std::size_t i = 0; i < depth && !task.reached_boundary(); ++i)
     task.append(symbols.symbolize(raw.pcs[i], i > 0), true);
   // The task's frames are those above the leaf-most poll boundary.
@@ -153,10 +176,8 @@ std::vector<frame> build_stack(const raw_sample& raw, frame_resolver& symbols, d
   if (async_depth > 0) {
     const std::string running = function_at(symbols, ctx.async_pcs[0]);
     if (!running.empty()) {
-      const auto it = std::find_if(stack.begin(), stack.begin() + static_cast<std::ptrdiff_t>(boundary),
-                                   [&running](const frame& f) { return f.function == running; });
-      if (it != stack.begin() + static_cast<std::ptrdiff_t>(boundary)) {
-        task_end = static_cast<std::size_t>(it - stack.begin()) + 1;
+      if (const std::size_t at = task.find_function(running, boundary); at != boundary) {
+        task_end = at + 1;
         first_async = 1;
       } else {
         // A frame-pointer walk loses a function's caller while the function is entering or
@@ -171,13 +192,9 @@ std::vector<frame> build_stack(const raw_sample& raw, frame_resolver& symbols, d
   for (std::size_t i = first_async; i < async_depth; ++i) task.append(symbols.symbolize(ctx.async_pcs[i], false));
   task.drop_probe_frames();
 
-  frame root;
   const std::size_t name_len = std::find(ctx.task_name, ctx.task_name + sizeof ctx.task_name, '\0') - ctx.task_name;
-  root.function = name_len > 0 ? std::string(ctx.task_name, name_len)
-                               : "task#" + std::to_string(ctx.task_id);
-  root.is_task_frame = true;
-  root.id = task_ids.id_of(root.function);
-  stack.push_back(std::move(root));
+  stack.push_back(table.task_frame(name_len > 0 ? std::string(ctx.task_name, name_len)
+                                                 : "task#" + std::to_string(ctx.task_id)));
   return stack;
 }
 
@@ -206,10 +223,10 @@ cpu_profile build_cpu_profile(std::span<const sampling::raw_sample> samples,
   profile.samples.reserve(samples.size());
   std::uint64_t first = std::numeric_limits<std::uint64_t>::max(), last = 0;
   detail::frame_role_cache roles;
-  task_frame_ids task_ids;
+  frame_table table(profile);
   for (const raw_sample& raw : samples) {
     sample s;
-    s.stack = build_stack(raw, symbols, roles, task_ids);
+    s.stack = build_stack(raw, symbols, roles, table);
     s.count = 1;
     s.cpu_ns = static_cast<std::int64_t>(raw.weight_ns);
     s.labels = labels_of(raw.context);

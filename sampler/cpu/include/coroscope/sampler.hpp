@@ -148,7 +148,8 @@ class frame_resolver {
   virtual ~frame_resolver() = default;
   /// Frames at `pc`, innermost inlined frame first; never empty. `return_address`: the pc
   /// is a return address from a stack walk (look up pc-1).
-  /// Frames with an `id` (`frame::id`, as the symbol cache gives) keep it in the profile.
+  /// Frames with an `id` (`frame::id`, as the symbol cache gives) are stored once in the
+  /// profile's frame table however many samples name them.
   virtual const std::vector<frame>& symbolize(std::uintptr_t pc, bool return_address) = 0;
 };
 
@@ -158,9 +159,10 @@ class frame_resolver {
 /// are leaf first; inside a task, the awaiting coroutine chain replaces the native frames
 /// below the running coroutine (or, when it is not on the native stack, below the
 /// leaf-most poll boundary: never the worker's run loop or thread start), coroscope's own
-/// frames are left out, and a task frame (`is_task_frame`, function = task name, one `id`
-/// per task name) is the root (see samples_to_profile.cpp for the exact rules). `start_ns`
-/// and `duration_ns` of 0 are taken from the samples' timestamps.
+/// frames are left out, and a task frame (`is_task_frame`, function = task name, one
+/// entry of the frame table per task name) is the root (see samples_to_profile.cpp for
+/// the exact rules). `start_ns` and `duration_ns` of 0 are taken from the samples'
+/// timestamps.
 cpu_profile build_cpu_profile(std::span<const sampling::raw_sample> samples,
                               frame_resolver& symbols, std::int64_t period_ns,
                               std::uint64_t start_ns = 0, std::uint64_t duration_ns = 0);
