@@ -8,6 +8,8 @@
 #include <coroscope/pprof.hpp>
 #include <coroscope/profile.hpp>
 #include <coroscope/collapsed.hpp>
+#include <coroscope/flamegraph.hpp>
+#include <coroscope/report.hpp>
 
 #include <gtest/gtest.h>
 
@@ -226,6 +228,32 @@ TEST(pprof_encode, writes_samples_with_the_same_callers_side_by_side) {
   std::vector<std::string> order;
   for (const sample& s : decoded.samples) order.push_back(decoded.frames.at(s.stack.front()).function);
   EXPECT_EQ(order, (std::vector<std::string>{"parse", "split", "reply", "write", "sync"}));
+}
+
+// A hand-made profile whose stack names a frame past the table: every encoder and report
+// refuses it with the same message, naming the sample, before reading a frame.
+TEST(profile_frame_table, a_stack_naming_a_frame_past_the_table_is_refused) {
+  cpu_profile p = make_profile({{"main;serve", 1}, {"main;serve;parse", 1}});
+  p.samples[1].stack.push_back(static_cast<std::uint32_t>(p.frames.size()));
+  const std::string expected = "cpu_profile: sample 1's stack names frame 5 of 5";
+  const auto refusal = [](const auto& call) -> std::string {
+    try {
+      call();
+    } catch (const std::invalid_argument& e) {
+      return e.what();
+    }
+    return "accepted";
+  };
+  EXPECT_EQ(refusal([&] { coroscope::encode_pprof(p); }), expected);
+  EXPECT_EQ(refusal([&] { coroscope::collapsed_stacks(p, full_names); }), expected);
+  EXPECT_EQ(refusal([&] { coroscope::render_flamegraph_svg(p); }), expected);
+  EXPECT_EQ(refusal([&] { coroscope::render_diff_flamegraph_svg(make_profile({{"main", 1}}), p); }), expected);
+  EXPECT_EQ(refusal([&] { coroscope::top_report(p); }), expected);
+  EXPECT_THROW(p.frames_of(p.samples[1]), std::out_of_range);
+
+  p.samples[1].stack.pop_back();  // the same profile in range is accepted
+  EXPECT_EQ(refusal([&] { coroscope::encode_pprof(p); }), "accepted");
+  EXPECT_EQ(p.frames_of(p.samples[1]).size(), 3u);
 }
 
 TEST(pprof_encode, output_is_gzip) {

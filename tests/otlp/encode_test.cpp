@@ -270,6 +270,14 @@ TEST(OtlpEncode, TablesAreDeduplicated) {
   EXPECT_EQ(p.samples(0).timestamps_unix_nano(1), 1002u);
 }
 
+TEST(OtlpEncode, AStackNamingAFramePastTheTableIsRefused) {
+  cpu_profile profile = make_profile({make_sample("main;serve")});
+  profile.samples[0].stack.push_back(static_cast<std::uint32_t>(profile.frames.size()));
+  EXPECT_THROW(coroscope::encode_otlp_request(profile, test_resource()), std::invalid_argument);
+  profile.samples[0].stack.pop_back();
+  EXPECT_NO_THROW(coroscope::encode_otlp_request(profile, test_resource()));
+}
+
 TEST(OtlpEncode, SamplesWithoutTimestampsAreSummed) {
   const auto request = parse(coroscope::encode_otlp_request(
       make_profile({make_sample("main;f", {}, 0, 3), make_sample("main;f", {}, 0, 4)}), test_resource()));
