@@ -16,8 +16,12 @@ namespace coroscope::detail {
 /// floor for small files and a ceiling for all.
 ///
 /// Real profiles stay well inside: gzip inflates them 2 to 10 times, and their decoded
-/// model (every frame of every sample with its own strings) takes up to about 900 times
-/// their gzipped size (100k samples of one 32-frame stack, each with its own span label).
+/// model, counted as if every frame of every sample had its own strings, takes up to about
+/// 900 times their gzipped size (100k samples of one 32-frame stack, each with its own
+/// span label). A CPU profile's model holds each frame once and stacks as indices, but
+/// what reads it expands the stacks again (collapsed stacks name every frame of every
+/// line, a flamegraph every frame of every path), so the expanded size is what bounds the
+/// cost of reading a file, and it is what is counted.
 /// Gzip bombs, millions of tiny samples, and frames or long names repeated by reference
 /// take thousands of times more; they are refused before they take it.
 ///
@@ -50,9 +54,9 @@ struct pprof_input_limits {
 void parse_pprof_input(std::string_view input, perftools::profiles::Profile& out,
                        std::string_view kind);
 
-/// Bytes the decoded model of `profile` would hold: every frame each sample's stack
-/// expands to (inlined lines included), each with its own copies of its strings, the
-/// frames of every location, the samples and their labels. Counting stops once past
+/// Bytes the decoded model of `profile` would hold with its stacks expanded: every frame
+/// each sample's stack expands to (inlined lines included), each with its own copies of
+/// its strings, the frames of every location, the samples and their labels. Counting stops once past
 /// `stop_after`. Dangling ids count as nothing (the decoders reject them).
 std::size_t estimate_decoded_bytes(const perftools::profiles::Profile& profile,
                                    std::size_t stop_after);

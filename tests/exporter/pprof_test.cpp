@@ -231,7 +231,7 @@ TEST(pprof_encode, writes_samples_with_the_same_callers_side_by_side) {
 }
 
 // A hand-made profile whose stack names a frame past the table: every encoder and report
-// refuses it with the same message, naming the sample, before reading a frame.
+// refuses it with the same message, naming the sample, and writes nothing.
 TEST(profile_frame_table, a_stack_naming_a_frame_past_the_table_is_refused) {
   cpu_profile p = make_profile({{"main;serve", 1}, {"main;serve;parse", 1}});
   p.samples[1].stack.push_back(static_cast<std::uint32_t>(p.frames.size()));

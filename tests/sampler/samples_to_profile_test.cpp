@@ -368,6 +368,49 @@ TEST(SamplesToProfile, TaskFramesOfOneNameShareAFrame) {
   EXPECT_EQ(p.frames.size(), 4u);
 }
 
+// A symbolizer that gives no ids (one a user wrote): the answers of `inner` with every id 0.
+class id_less_symbols final : public coroscope::frame_resolver {
+ public:
+  explicit id_less_symbols(fake_symbols& inner) : inner_(inner) {}
+
+  const std::vector<frame>& symbolize(std::uintptr_t pc, bool return_address) override {
+    answer_ = inner_.symbolize(pc, return_address);
+    for (frame& f : answer_) f.id = 0;
+    return answer_;
+  }
+
+ private:
+  fake_symbols& inner_;
+  std::vector<frame> answer_;
+};
+
+// Frames without an id are stored for each sample that names them; the stacks read the
+// same as with ids, where each is stored once and equal stacks are equal index lists.
+TEST(SamplesToProfile, FramesWithoutIdsAreStoredPerSampleAndReadTheSame) {
+  std::vector<raw_sample> raws;
+  for (std::uint64_t id : {1u, 2u}) {
+    raw_sample s = in_poll({0x100, 0x110, 0x120, 0x180});
+    in_task(s, id, "accept-loop", {0x200, 0x210, 0x220});
+    raws.push_back(s);
+  }
+  fake_symbols with_ids = service_symbols();
+  fake_symbols inner = service_symbols();
+  id_less_symbols without_ids(inner);
+  const cpu_profile shared = build(raws, with_ids);
+  const cpu_profile apart = build(raws, without_ids);
+  ASSERT_EQ(apart.samples.size(), 2u);
+  const std::vector<std::string> expected{"memcpy",         "inline_helper", "parse_body",
+                                          "handle_request", "accept_loop",   "task:accept-loop"};
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(names(apart, apart.samples[i]), expected);
+    EXPECT_EQ(names(shared, shared.samples[i]), expected);
+  }
+  EXPECT_EQ(shared.samples[0].stack, shared.samples[1].stack);
+  EXPECT_EQ(shared.frames.size(), expected.size());
+  EXPECT_NE(apart.samples[0].stack, apart.samples[1].stack);
+  EXPECT_GE(apart.frames.size(), 2 * (expected.size() - 1) + 1);  // the task frame once
+}
+
 TEST(SamplesToProfile, LabelsOnlyWhenKnown) {
   fake_symbols symbols = service_symbols();
   raw_sample with = make_raw({0x100});

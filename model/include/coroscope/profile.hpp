@@ -87,7 +87,8 @@ struct cpu_profile {
 };
 
 /// Throws std::invalid_argument, naming the sample and the index, when a sample's stack
-/// names a frame past `profile.frames`. Every encoder and report checks this first.
+/// names a frame past `profile.frames`. Every encoder and report refuses such a profile
+/// with this error and writes nothing.
 void check_stacks(const cpu_profile& profile);
 
 }  // namespace coroscope

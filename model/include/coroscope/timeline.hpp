@@ -90,7 +90,7 @@ struct timeline {
     std::uint64_t time_ns = 0;
     unsigned worker = 0;
     std::uint64_t task_id = 0;
-    std::vector<frame> stack;  ///< leaf first, as in `sample::stack`
+    std::vector<frame> stack;  ///< leaf first, as a CPU profile's stacks are
   };
 
   /// What a counter point measures.

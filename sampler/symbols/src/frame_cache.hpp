@@ -22,7 +22,8 @@ namespace coroscope::detail {
 /// bytes: about 40 bytes per address (the map) plus 40 per frame, plus the strings.
 ///
 /// Each cached frame has its own id (`frame::id`, from `reserve_frame_ids`), handed out
-/// with it on every answer, so a profile's encoder deduplicates frames by id. An id is
+/// with it on every answer, so the profile builder stores each frame once in a profile's
+/// frame table, keyed by its id. An id is
 /// never given again, not even after `clear`: an address cached again gets new ids.
 ///
 /// Both `get` and `put` answer with one vector the cache owns and rewrites on every

@@ -149,7 +149,9 @@ class frame_resolver {
   /// Frames at `pc`, innermost inlined frame first; never empty. `return_address`: the pc
   /// is a return address from a stack walk (look up pc-1).
   /// Frames with an `id` (`frame::id`, as the symbol cache gives) are stored once in the
-  /// profile's frame table however many samples name them.
+  /// profile's frame table however many samples name them, so an id must stand for one
+  /// frame only (every field equal), as `frame::id` requires; frames with id 0 are stored
+  /// for each sample that names them.
   virtual const std::vector<frame>& symbolize(std::uintptr_t pc, bool return_address) = 0;
 };
 
