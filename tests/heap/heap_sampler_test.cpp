@@ -295,7 +295,7 @@ TEST_F(heap_sampler_test, leaking_task_is_the_top_suspect_with_its_stack) {
 TEST_F(heap_sampler_test, many_threads_with_concurrent_profiles) {
   start_every_allocation();
   constexpr int kThreads = 8, kPerThread = 5000;
-  std::atomic<int> finished{0};
+  profiling_gate gate(kThreads);
   std::vector<std::vector<void*>> kept(kThreads);
   for (auto& list : kept) list.reserve(kPerThread / 100);
   std::vector<std::thread> threads;
@@ -305,6 +305,7 @@ TEST_F(heap_sampler_test, many_threads_with_concurrent_profiles) {
       t_task.worker = t;
       std::strncpy(t_task.name, "many", sizeof t_task.name - 1);
       for (int i = 0; i < kPerThread; ++i) {
+        if (i == kPerThread / 2) gate.halfway();
         void* p = std::malloc(64 + static_cast<std::size_t>(i % 64));
         escape(p);
         if (i % 100 == 0)
@@ -313,15 +314,14 @@ TEST_F(heap_sampler_test, many_threads_with_concurrent_profiles) {
           std::free(p);
       }
       t_task = {};
-      finished.fetch_add(1);
+      gate.finished();
     });
   }
-  const int profiles = profile_until_finished(finished, kThreads);
+  gate.profile_until_finished();
   for (auto& thread : threads) thread.join();
   const auto t = task_totals(heap::profile(), "many");
   EXPECT_EQ(t.alloc_objects, kThreads * kPerThread);
   EXPECT_EQ(t.inuse_objects, kThreads * kPerThread / 100);
-  EXPECT_GE(profiles, 1);
   for (auto& list : kept)
     for (void* p : list) std::free(p);
   EXPECT_EQ(task_totals(heap::profile(), "many").inuse_objects, 0);

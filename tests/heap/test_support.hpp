@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 /// Helpers the heap tests share.
 namespace coroscope::heap_test {
@@ -60,16 +61,38 @@ inline totals task_totals(const heap_profile& profile, const std::string& task) 
   return t;
 }
 
-/// Takes heap profiles back to back until `finished` reaches `threads` (so profiles race
-/// with the allocating threads); returns how many were taken.
-inline int profile_until_finished(const std::atomic<int>& finished, int threads) {
-  int profiles = 0;
-  while (finished.load() < threads) {
-    (void)coroscope::heap::profile();
-    ++profiles;
+/// Joins the allocating threads of a concurrent heap test to the thread that takes
+/// profiles: each allocating thread waits halfway through its work until a profile has
+/// been taken with every thread halfway, so at least one profile falls in the middle of
+/// their allocations however the threads are scheduled; more race with the rest.
+class profiling_gate {
+ public:
+  explicit profiling_gate(int threads) : threads_(threads) {}
+
+  /// An allocating thread, halfway through its work.
+  void halfway() {
+    halfway_.fetch_add(1);
+    while (profiles_.load() == 0) std::this_thread::yield();
   }
-  return profiles;
-}
+  /// An allocating thread, done.
+  void finished() { finished_.fetch_add(1); }
+
+  /// Takes heap profiles back to back from when every thread is halfway until every
+  /// thread is done.
+  void profile_until_finished() {
+    while (halfway_.load() < threads_) std::this_thread::yield();
+    do {
+      (void)coroscope::heap::profile();
+      profiles_.fetch_add(1);
+    } while (finished_.load() < threads_);
+  }
+
+ private:
+  const int threads_;
+  std::atomic<int> halfway_{0};
+  std::atomic<int> finished_{0};
+  std::atomic<int> profiles_{0};
+};
 
 /// True when some frame of `stack` names a function containing `name`.
 inline bool has_function(const std::vector<frame>& stack, const std::string& name) {
