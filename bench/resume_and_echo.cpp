@@ -5,10 +5,14 @@
 //
 //   resume: one coroutine doing `co_await post(use_awaitable)` in a loop, one thread.
 //   echo:   16 loopback TCP connections, 64-byte messages, client and server on one thread.
+//   idle:   a timer every 100 ms; prints the process's CPU time per second (a probe with
+//           its defaults: an idle service's cost is the collector's wakes).
 //
 // Instrumented = everything on: a probe on the io_context (every coroutine a task, every
 // operation tagged), every await under TIMED_AWAIT, CPU sampling at 99 Hz, and a console
 // client connected to the probe's live console.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -26,6 +30,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -70,9 +76,6 @@ class spawner {
     }
   }
 
- public:
-
- private:
   asio::io_context& io_;
 };
 
@@ -162,6 +165,29 @@ double run_echo(const run_config& c, int connections) {
   return static_cast<double>(round_trips) / seconds;
 }
 
+/// Milliseconds of CPU the process (every thread) used per second of the run.
+double run_idle(const run_config& c) {
+  const auto cpu_ms = [] {
+    rusage u{};
+    ::getrusage(RUSAGE_SELF, &u);
+    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 +
+           (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
+  };
+  asio::io_context io;
+  std::optional<coroscope::probe> probe;
+  if (c.instrumented) probe.emplace(io, coroscope::probe_options{.service_name = "bench"});
+  spawner s(io, probe ? &*probe : nullptr);
+  const double cpu_before = cpu_ms();
+  const auto start = clock_type::now();
+  if (c.instrumented)
+    s.spawn("idle", instrumented::idle_ticks(start + c.duration));
+  else
+    s.spawn("idle", plain::idle_ticks(start + c.duration));
+  io.run();
+  const double seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+  return (cpu_ms() - cpu_before) / seconds;
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -182,13 +208,19 @@ void compare(const char* name, const char* unit, int rounds, std::chrono::millis
   plain.erase(plain.begin());
   instrumented.erase(instrumented.begin());
   if (plain.empty() || instrumented.empty()) {
-    std::printf("%-7s %s %12.0f %s\n", name, plain.empty() ? "instrumented" : "plain",
+    std::printf("%-7s %s %12.2f %s\n", name, plain.empty() ? "instrumented" : "plain",
                 median(plain.empty() ? instrumented : plain), unit);
     return;
   }
+  // Each instrumented round against the plain round just before it: the machine's speed
+  // drifts over seconds, so a pair's ratio holds less of the drift than a ratio of medians.
+  std::vector<double> pairs;
+  for (std::size_t r = 0; r < plain.size(); ++r) pairs.push_back(instrumented[r] / plain[r]);
   const double p = median(plain), i = median(instrumented);
-  std::printf("%-7s plain %12.0f %s   instrumented %12.0f %s   ratio %.3f\n", name, p, unit, i,
-              unit, i / p);
+  std::printf("%-7s plain %12.2f %s   instrumented %12.2f %s   ratio %.3f   paired %.3f (%.3f-%.3f)\n",
+              name, p, unit, i, unit, i / p, median(pairs),
+              *std::min_element(pairs.begin(), pairs.end()),
+              *std::max_element(pairs.begin(), pairs.end()));
   std::fflush(stdout);
 }
 
@@ -206,7 +238,8 @@ int main(int argc, char** argv) {
   app.add_option("--rounds", rounds, "alternating plain/instrumented rounds")->check(CLI::Range(1, 100));
   app.add_option("--ms", millis, "duration of one round in milliseconds")->check(CLI::Range(50, 60000));
   app.add_option("--connections", connections, "echo connections")->check(CLI::Range(1, 1000));
-  app.add_option("--only", only, "run one workload: resume or echo")->check(CLI::IsMember({"resume", "echo"}));
+  app.add_option("--only", only, "run one workload: resume, echo or idle")
+      ->check(CLI::IsMember({"resume", "echo", "idle"}));
   app.add_option("--variant", which, "run both variants (default) or one, e.g. for perf")
       ->transform(CLI::CheckedTransformer(variant_names));
   bool no_warm_up = false;
@@ -221,4 +254,6 @@ int main(int argc, char** argv) {
   if (only.empty() || only == "echo")
     compare("echo", "round-trips/s", rounds, duration, which, !no_warm_up,
             [&](const run_config& c) { return run_echo(c, connections); });
+  // A cost, not a throughput: here the ratio is how many times the plain run's CPU.
+  if (only == "idle") compare("idle", "ms CPU/s", rounds, duration, which, false, run_idle);
 }

@@ -538,6 +538,15 @@ void aggregator::check_running_polls() {
   }
 }
 
+bool aggregator::workers_idle(std::uint64_t& parks) const noexcept {
+  for (unsigned i = 0; i < worker_slots_.size(); ++i) {
+    const worker_slot* slot = worker_slots_.at(i);
+    if (slot == nullptr || !slot->idle.load(std::memory_order_relaxed)) return false;
+    parks += slot->parks.load(std::memory_order_relaxed);
+  }
+  return true;
+}
+
 void aggregator::refresh(task_stats& t) {
   if (!record_belongs_to(t.slot, t.id)) return;
   const task_record& r = task_pool::at(t.slot);

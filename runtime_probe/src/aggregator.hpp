@@ -59,6 +59,9 @@ class aggregator {
   /// suspended (task_walk.hpp).
   std::vector<walked_task> walk_live_tasks(std::uint64_t only = 0);
   std::chrono::nanoseconds collect_interval() const noexcept { return options_.collect_interval; }
+  /// Every worker of the probe is parked or gone (none, too): no poll can begin without
+  /// waking the coarse clock's stamper first. Adds the workers' parks to `parks`.
+  bool workers_idle(std::uint64_t& parks) const noexcept;
   /// Events applied since the probe started.
   std::uint64_t events_applied() const noexcept { return events_applied_; }
   /// Bytes its tables hold: an estimate from their sizes, node and string overheads

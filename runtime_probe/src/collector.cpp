@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <chrono>
 #include <new>
 
@@ -23,6 +24,10 @@ constexpr auto kStampInterval = std::chrono::milliseconds(1);
 constexpr std::size_t kBusyThreshold = ring_registry::kRingCapacity / 8;
 constexpr auto kLintInterval = std::chrono::milliseconds(10);
 constexpr std::chrono::nanoseconds kDefaultInterval = std::chrono::milliseconds(10);
+// While every worker is parked: how long the collector sleeps (nothing begins to stamp or
+// drain until a worker unparks, and that wakes it). Well under the coarse clock's history
+// of 1024 intervals, which must keep stamps from before the doze.
+constexpr std::chrono::nanoseconds kIdleDoze = std::chrono::milliseconds(100);
 
 }  // namespace
 
@@ -124,28 +129,70 @@ std::uint64_t collector::cpu_ns() const noexcept {
   return ns < 0 ? 0 : static_cast<std::uint64_t>(ns);
 }
 
+bool collector::workers_idle_locked(std::uint64_t* parks) const noexcept {
+  std::uint64_t sum = 0;
+  for (const auto& [id, agg] : probes_)
+    if (!agg->workers_idle(sum)) return false;
+  if (parks) *parks = sum;
+  return true;
+}
+
+std::chrono::nanoseconds collector::quiet_interval_locked() const noexcept {
+  std::chrono::nanoseconds quiet = kDefaultInterval;
+  if (!probes_.empty()) {
+    quiet = probes_.begin()->second->collect_interval();
+    for (const auto& [id, agg] : probes_) quiet = std::min(quiet, agg->collect_interval());
+  }
+  return quiet;
+}
+
 void collector::thread_main() {
   pthread_setname_np(pthread_self(), "coroscope-coll");
   auto now = std::chrono::steady_clock::now();
   auto next_drain = now, next_lint = now, next_refine = now;
+  g_coarse_clock.interval_ticks.store(
+      std::max<std::uint64_t>(1, ns_to_ticks(std::chrono::nanoseconds(kStampInterval).count())),
+      std::memory_order_relaxed);
+  // The workers' park count when all were last seen parked (kNotIdle: they were not).
+  constexpr std::uint64_t kNotIdle = ~std::uint64_t{0};
+  std::uint64_t idle_parks = kNotIdle;
+  bool doze = false;
+  auto no_doze_until = now;  // a thread that is no worker runs handlers: stamp for a while
   for (;;) {
     {
       // With no probe there is nothing to drain into: sleep until one registers.
       std::unique_lock lock(thread_mutex_);
       wake_.wait(lock, [this] { return probe_count_.load(std::memory_order_relaxed) > 0; });
-      wake_.wait_for(lock, kStampInterval);
+      if (!doze) wake_.wait_for(lock, kStampInterval);
     }
-    g_coarse_clock.advance(ticks());
+    // An idle process costs a wake per 100 ms, not one per millisecond: while every worker
+    // is parked no poll or await begins, so there is nothing to stamp for.
+    if (doze) {
+      g_coarse_clock.doze(std::chrono::nanoseconds(kIdleDoze).count(), [this] {
+        std::unique_lock lock(mutex_, std::try_to_lock);
+        return lock.owns_lock() && workers_idle_locked(nullptr);
+      }, ticks());
+      idle_parks = kNotIdle;  // two stamps with every worker parked again first
+      if (g_coarse_clock.ended_by_no_worker.exchange(false, std::memory_order_relaxed))
+        no_doze_until = std::chrono::steady_clock::now() + kIdleDoze;
+    }
+    g_coarse_clock.advance_to(ticks());
     now = std::chrono::steady_clock::now();
+    {
+      // Doze once every worker has stayed in the same park since the last stamp (a busy
+      // worker's parks are short: dozing then would cost it a futex wake at each unpark).
+      // Not while a snapshot holds the drain lock: the stamps must go on.
+      std::unique_lock lock(mutex_, std::try_to_lock);
+      std::uint64_t parks = 0;
+      const bool idle = lock.owns_lock() && workers_idle_locked(&parks);
+      doze = idle && parks == idle_parks && now >= no_doze_until;
+      idle_parks = idle ? parks : kNotIdle;
+    }
     if (now < next_drain) continue;
     std::lock_guard lock(mutex_);
     const std::size_t drained = drain_locked();
-    std::chrono::nanoseconds quiet = kDefaultInterval;
-    if (!probes_.empty()) {
-      quiet = probes_.begin()->second->collect_interval();
-      for (auto& [id, agg] : probes_) quiet = std::min(quiet, agg->collect_interval());
-    }
-    next_drain = now + (drained > kBusyThreshold ? std::chrono::nanoseconds(kStampInterval) : quiet);
+    next_drain = now + (drained > kBusyThreshold ? std::chrono::nanoseconds(kStampInterval)
+                                                 : quiet_interval_locked());
     if (now >= next_lint) {
       for (auto& [id, agg] : probes_) agg->tick();
       next_lint = now + kLintInterval;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "aggregator.hpp"
+#include "coroscope/detail/coarse_clock.hpp"
 #include "ring_registry.hpp"
 
 namespace coroscope::detail {
@@ -20,9 +21,10 @@ namespace coroscope::detail {
 /// The one process-wide consumer of all event rings. Its thread starts with the first
 /// probe and lives as long as the process (idle while no probe exists), so probes created
 /// and destroyed concurrently never race to stop and restart it. While a probe exists it
-/// also stamps the coarse clock (g_coarse_clock) every millisecond. `snapshot()` callers
-/// drain synchronously under the same lock so that a snapshot contains every event
-/// recorded before it was asked for.
+/// also stamps the coarse clock (g_coarse_clock) every millisecond, and dozes for 100 ms
+/// once every worker has stayed parked since its last stamp (a worker that unparks ends
+/// the doze: coarse_clock::doze). `snapshot()` callers drain synchronously under
+/// the same lock so that a snapshot contains every event recorded before it was asked for.
 ///
 /// Locks: `mutex_` serialises drains and the aggregators (it is the rings' single reader);
 /// the ring_registry's lock guards only the ring list.
@@ -45,6 +47,7 @@ class collector {
   /// Runs `fn()` holding the drain lock after a full drain.
   template <typename Fn>
   auto with_drained(Fn&& fn) {
+    g_coarse_clock.wake_if_dozing();  // ages read from a fresh stamp
     std::lock_guard lock(mutex_);
     drain_locked();
     return fn();
@@ -65,6 +68,11 @@ class collector {
   std::size_t drain_locked();
   /// Hands the ends of tasks whose completion events were dropped to their aggregators.
   void take_unreported_locked();
+  /// Every worker of every probe is parked (hold `mutex_`); then `*parks` (if not null) is
+  /// their parks so far, which moves when any of them unparks.
+  bool workers_idle_locked(std::uint64_t* parks) const noexcept;
+  /// The shortest collect interval of the probes (hold `mutex_`).
+  std::chrono::nanoseconds quiet_interval_locked() const noexcept;
 
   mutable std::mutex mutex_;
   std::map<std::uint16_t, aggregator*> probes_;

@@ -27,6 +27,10 @@ class park_scope {
       refresh_worker();
     if (st.worker == nullptr) return;
     active_ = true;
+    if (st.ctx.current_task == nullptr && st.ctx.active_frame == nullptr) {
+      parked_ = st.worker;  // a park: no poll runs on this thread
+      parked_->idle.store(true, std::memory_order_relaxed);
+    }
     begin_ = ticks();
   }
 
@@ -35,6 +39,10 @@ class park_scope {
     thread_state& st = t_state;
     const std::uint64_t end = ticks();
     st.last_tick = end;
+    if (parked_) {
+      parked_->idle.store(false, std::memory_order_relaxed);
+      g_coarse_clock.wake_if_dozing();  // before the polls this unpark runs
+    }
     if (st.ctx.current_task) {
       emit_event(make_blocking_event(source_of(*st.ctx.current_task), {begin_, end}));
       return;
@@ -58,6 +66,7 @@ class park_scope {
   }
 
   bool active_ = false;
+  worker_slot* parked_ = nullptr;
   std::uint64_t begin_ = 0;
 };
 

@@ -73,6 +73,7 @@ void reset(worker_slot& s, std::uint16_t probe, std::int16_t index) noexcept {
   for (auto* counter : {&s.current_poll, &s.polls, &s.no_task_polls, &s.parks, &s.park_ticks,
                         &s.noop_unparks, &s.steals, &s.remote, &s.migrations})
     counter->store(0, std::memory_order_relaxed);
+  s.idle.store(false, std::memory_order_relaxed);
 }
 
 /// Keeps the calling thread's name in its slot: the collector reads it when the worker's
@@ -147,6 +148,7 @@ bool become_worker(worker_table& table, std::uint16_t probe) noexcept {
   worker_slot* s = table.slot_for(probe, static_cast<int>(::syscall(SYS_gettid)));
   if (!s) return false;
   st.worker = s;
+  s->idle.store(false, std::memory_order_relaxed);  // a slot kept from an earlier run too
   st.worker_generation = s->generation.load(std::memory_order_relaxed);
   st.probe = probe;
   st.worker_index = s->index;
@@ -159,14 +161,17 @@ bool become_worker(worker_table& table, std::uint16_t probe) noexcept {
   // a profile can start at any time. The sampler unregisters the thread when it exits.
   sampling::register_current_thread();
   t_exit_guard.armed = true;
+  g_coarse_clock.wake_if_dozing();  // its first poll may come next
   return true;
 }
 
 void stop_being_worker() noexcept {
   thread_state& st = t_state;
   if (st.worker &&
-      st.worker->generation.load(std::memory_order_relaxed) == st.worker_generation)
+      st.worker->generation.load(std::memory_order_relaxed) == st.worker_generation) {
     emit_worker_event(event_kind::worker_stop);
+    st.worker->idle.store(true, std::memory_order_relaxed);  // polls no more as this worker
+  }
   st.worker = nullptr;
   st.probe = 0;
   st.worker_index = -1;
@@ -174,6 +179,10 @@ void stop_being_worker() noexcept {
 }
 
 void refresh_worker() noexcept {
+  // Every poll on a thread that is no worker comes here (a task resumed on a thread pool):
+  // its polls and awaits need a stamping clock, which dozes only while the workers park.
+  if (g_coarse_clock.dozing.load(std::memory_order_relaxed) != coarse_clock::awake)
+    g_coarse_clock.end_doze(true);
   thread_state& st = t_state;
   if (st.worker &&
       st.worker->generation.load(std::memory_order_relaxed) != st.worker_generation) {

@@ -7,19 +7,23 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <future>
 #include <memory>
 #include <thread>
 #include <vector>
 
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "co_test.hpp"
 #include "coroscope/coroscope.hpp"
+#include "coroscope/detail/coarse_clock.hpp"
 #include "coroscope/detail/task_record.hpp"
 #include "snapshot_lookup.hpp"
 
@@ -55,6 +59,41 @@ TEST(Workers, TwoWorkersReportParks) {
   EXPECT_GE(s.workers[0].park_time + s.workers[1].park_time, 40ms);
   EXPECT_EQ(s.workers[0].polls + s.workers[1].polls, find_task(s, "timers")->polls);
 }
+
+// While every worker is parked the collector stops stamping the coarse clock (for 100 ms
+// at a time). Whoever runs a handler next stamps it first, so that the handler's poll is
+// timed from a stamp made after the doze: a worker that unparks, and a thread that is no
+// worker (a task resumed on a thread pool).
+void expect_a_stamp_before_the_handler(bool on_a_worker) {
+  using coroscope::detail::coarse_clock;
+  using coroscope::detail::g_coarse_clock;
+  asio::io_context io;
+  coroscope::probe probe{io};
+  auto guard = asio::make_work_guard(io);
+  std::thread worker([&] { io.run(); });
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (g_coarse_clock.dozing.load() != coarse_clock::asleep &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  ASSERT_EQ(g_coarse_clock.dozing.load(), coarse_clock::asleep)
+      << "the collector never dozed with its worker parked";
+  const std::uint64_t dozed_at = g_coarse_clock.read_seq();
+  std::promise<std::uint64_t> seen;
+  const auto handler = [&] { seen.set_value(g_coarse_clock.read_seq()); };
+  asio::thread_pool pool(1);
+  if (on_a_worker)
+    asio::post(io, handler);
+  else
+    asio::post(pool, handler);
+  EXPECT_GT(seen.get_future().get(), dozed_at);
+  pool.join();
+  guard.reset();
+  worker.join();
+}
+
+TEST(Workers, AnUnparkingWorkerStampsTheDozingClock) { expect_a_stamp_before_the_handler(true); }
+
+TEST(Workers, AHandlerOnAnotherThreadStampsTheDozingClock) { expect_a_stamp_before_the_handler(false); }
 
 TEST(Workers, BusyRatioReflectsCpuWork) {
   asio::io_context io;

@@ -38,7 +38,8 @@ struct probe_options {
   /// default 4096.
   std::optional<std::size_t> retain_completed_max{};
   /// How often the collector drains the event rings when they are quiet. Env
-  /// `COROSCOPE_COLLECT_MS`; default 10 ms (it speeds up to 1 ms under load).
+  /// `COROSCOPE_COLLECT_MS`; default 10 ms (it speeds up to 1 ms under load). While every
+  /// worker is parked the collector sleeps 100 ms at a time (an unparking worker wakes it).
   std::optional<std::chrono::nanoseconds> collect_interval{};
   /// Exact timing of polls, operations and timed awaits: 0 (the default) adapts, timing
   /// every poll while polls average 50 µs or more and about one in up to 256 while they

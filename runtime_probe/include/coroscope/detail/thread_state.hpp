@@ -32,6 +32,9 @@ struct alignas(64) worker_slot {
   /// The poll in progress, for the collector's watch (never-yielded, blocking): packed by
   /// `pack_current_poll`; 0 when the worker is not polling.
   std::atomic<std::uint64_t> current_poll{0};
+  /// Parked, or no longer a worker: the thread begins no poll before it wakes the coarse
+  /// clock's stamper (coarse_clock::wake_if_dozing). The stamper dozes while all are.
+  std::atomic<bool> idle{false};
   // Counters.
   std::atomic<std::uint64_t> polls{0};
   std::atomic<std::uint64_t> no_task_polls{0};  ///< polls of handlers outside any task
