@@ -27,11 +27,6 @@ long futex(std::atomic<std::uint32_t>& word, int op, std::uint32_t value,
 
 }  // namespace
 
-void coarse_clock::end_entering() noexcept {
-  // A thread may have ended the doze already (entering -> awake): either way, awake.
-  dozing.store(awake, std::memory_order_relaxed);
-}
-
 void coarse_clock::sleep(std::int64_t limit_ns) noexcept {
   if (limit_ns <= 0) return;
   const timespec limit{static_cast<time_t>(limit_ns / 1'000'000'000),
@@ -40,16 +35,18 @@ void coarse_clock::sleep(std::int64_t limit_ns) noexcept {
   futex(dozing, FUTEX_WAIT_PRIVATE, asleep, &limit);
 }
 
+bool coarse_clock::take_and_stamp() noexcept {
+  std::uint32_t expected = asleep;
+  if (!dozing.compare_exchange_strong(expected, taken, std::memory_order_acq_rel)) return false;
+  advance_to(::coroscope::detail::ticks());
+  dozing.store(awake, std::memory_order_release);
+  return true;
+}
+
 void coarse_clock::wake_up() noexcept {
   // The doze timed out, or a thread has taken the clock: either way, a stamp from after the
   // doze is in place before the collector (or anyone) goes on.
-  std::uint32_t expected = asleep;
-  if (dozing.compare_exchange_strong(expected, taken, std::memory_order_acq_rel)) {
-    advance_to(::coroscope::detail::ticks());
-    dozing.store(awake, std::memory_order_release);
-    return;
-  }
-  wait_while_taken();
+  if (!take_and_stamp()) wait_while_taken();
 }
 
 void coarse_clock::wait_while_taken() const noexcept {
@@ -69,12 +66,14 @@ void coarse_clock::end_doze(bool no_worker) noexcept {
         if (dozing.compare_exchange_weak(state, awake, std::memory_order_acq_rel)) return;
         continue;
       case asleep:
-        if (!dozing.compare_exchange_weak(state, taken, std::memory_order_acq_rel)) continue;
+        // Set before the stamp makes the clock awake: the collector reads it after that.
         if (no_worker) ended_by_no_worker.store(true, std::memory_order_relaxed);
-        advance_to(::coroscope::detail::ticks());  // before this thread's next poll reads `seq`
-        dozing.store(awake, std::memory_order_release);
-        futex(dozing, FUTEX_WAKE_PRIVATE, 1, nullptr);
-        return;
+        if (take_and_stamp()) {  // before this thread's next poll reads `seq`
+          futex(dozing, FUTEX_WAKE_PRIVATE, 1, nullptr);
+          return;
+        }
+        state = dozing.load(std::memory_order_acquire);
+        continue;
       default:
         wait_while_taken();
         return;

@@ -71,6 +71,11 @@ void expect_a_stamp_before_the_handler(bool on_a_worker) {
   coroscope::probe probe{io};
   auto guard = asio::make_work_guard(io);
   std::thread worker([&] { io.run(); });
+  // The pool's thread is parked before the doze: only the handler posted below may end it.
+  asio::thread_pool pool(1);
+  std::promise<void> pool_ran;
+  asio::post(pool, [&] { pool_ran.set_value(); });
+  pool_ran.get_future().wait();
   const auto deadline = std::chrono::steady_clock::now() + 60s;
   while (g_coarse_clock.dozing.load() != coarse_clock::asleep &&
          std::chrono::steady_clock::now() < deadline)
@@ -80,7 +85,6 @@ void expect_a_stamp_before_the_handler(bool on_a_worker) {
   const std::uint64_t dozed_at = g_coarse_clock.read_seq();
   std::promise<std::uint64_t> seen;
   const auto handler = [&] { seen.set_value(g_coarse_clock.read_seq()); };
-  asio::thread_pool pool(1);
   if (on_a_worker)
     asio::post(io, handler);
   else

@@ -78,7 +78,8 @@ struct coarse_clock {
     // the doze announced.
     std::atomic_thread_fence(std::memory_order_seq_cst);
     if (!still_idle()) {
-      end_entering();
+      // A thread may have ended the doze already (entering -> awake): either way, awake.
+      dozing.store(awake, std::memory_order_relaxed);
       return false;
     }
     advance_to(now);
@@ -177,8 +178,8 @@ struct coarse_clock {
     }
   }
 
-  void end_entering() noexcept;              // not idle after all: awake again
   void sleep(std::int64_t limit_ns) noexcept;  // futex wait while asleep
+  bool take_and_stamp() noexcept;            // asleep -> taken, stamp, awake; false if not asleep
   void wake_up() noexcept;                   // the collector, after sleep: stamped, awake
   void wait_while_taken() const noexcept;    // another thread stamps: until it has
 };
