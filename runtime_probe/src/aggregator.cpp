@@ -497,15 +497,20 @@ void aggregator::check_running_polls() {
     }
     // Packed: the same value again is the same poll (its sequence and task).
     const std::uint64_t begin = current;
-    std::int64_t cpu = thread_cpu_ns(w.cpu_clock);
-    if (cpu >= 0) cpu += run_queue_wait_ns(w.tid);
     if (begin != w.watched_poll_begin) {
       w.watched_poll_begin = begin;
+      w.watched_measured = w.watched_reported_blocking = w.watched_reported_never_yielded = false;
+      continue;
+    }
+    // Still the same poll a tick later: watched from now. A busy worker's polls rarely last
+    // a tick, and reading /proc for each (two files) cost more than all the rest of a tick.
+    std::int64_t cpu = thread_cpu_ns(w.cpu_clock);
+    if (cpu >= 0) cpu += run_queue_wait_ns(w.tid);
+    if (!w.watched_measured) {
+      w.watched_measured = true;
       w.watched_cpu_ns = cpu;
       w.watched_wall_ns = wall;
       w.watched_voluntary_switches = read_blocking_view(w.tid).voluntary_switches;
-      w.watched_reported_blocking = w.watched_reported_never_yielded = false;
-      continue;
     }
     const std::uint32_t task_slot = current_poll_slot(current);
     const task_stats* t =

@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
+#include <string>
+#include <thread>
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -231,4 +238,49 @@ TEST(Probe, LiveTaskShowsAsIdleThenCompleted) {
   s = probe.snapshot();
   EXPECT_EQ(find_task(s, "waiter")->state, coroscope::task_state::completed);
   EXPECT_EQ(s.live_tasks, 0u);
+}
+
+// An await is counted as it begins: a site whose awaits have not ended yet (a request
+// stuck on its reply) shows them.
+TEST(Probe, TimedAwaitIsCountedWhileItWaits) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  asio::steady_timer gate{io, std::chrono::hours(1)};
+  asio::co_spawn(io, [&gate]() -> asio::awaitable<void> {
+    boost::system::error_code ec;
+    TIMED_AWAIT_AS("gate", gate.async_wait(asio::redirect_error(asio::use_awaitable, ec)));
+  }, asio::detached);
+  std::thread worker([&io] { io.run(); });
+  const auto count = [&probe]() -> std::uint64_t {
+    const auto s = probe.snapshot();
+    const auto* site = coroscope::test::find_site(s, "gate");
+    return site ? site->count : 0;
+  };
+  const auto give_up = std::chrono::steady_clock::now() + 30s;
+  while (count() == 0 && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+  EXPECT_EQ(count(), 1u);
+  asio::post(io, [&gate] { gate.cancel(); });
+  worker.join();
+  EXPECT_EQ(count(), 1u);  // and once, not again as it ends
+}
+
+// The collector's thread yields to the program: a batch thread, it never preempts a
+// worker when its timer wakes it (see ARCHITECTURE.md, "The collector never preempts").
+TEST(Probe, CollectorThreadIsABatchThread) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  const auto collector_policy = []() -> int {
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+      std::ifstream comm(task.path() / "comm");
+      std::string name;
+      if (std::getline(comm, name) && name == "coroscope-coll")
+        return sched_getscheduler(static_cast<pid_t>(std::stol(task.path().filename().string())));
+    }
+    return -1;
+  };
+  // The thread names itself and sets its policy as it starts, maybe after the probe's constructor.
+  const auto give_up = std::chrono::steady_clock::now() + 30s;
+  while (collector_policy() != SCHED_BATCH && std::chrono::steady_clock::now() < give_up)
+    std::this_thread::yield();
+  EXPECT_EQ(collector_policy(), SCHED_BATCH);
 }

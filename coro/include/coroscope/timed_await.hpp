@@ -16,25 +16,35 @@ namespace coroscope::detail {
 
 /// Times one `co_await`. A temporary in the awaiting coroutine's full expression: built
 /// before the await, destroyed after it resumes, so it lives in the coroutine frame across
-/// the suspension. Every await is counted (in the thread's site_counts). One in about the
-/// thread's sampling interval reads the clock at both ends; the others read only the
-/// coarse clock's sequence, and a long one (which spanned its stamps) is measured to within
-/// a stamp interval (see poll_hooks.hpp). Inside a task, the task's record says which
-/// site it awaits while the timer lives (the enclosing one's again after it).
+/// the suspension. Every await is counted as it begins (in the thread's site_counts). One
+/// in about the thread's sampling interval reads the clock at both ends; the others read
+/// only the coarse clock's sequence, and a long one (which spanned its stamps) is measured
+/// to within a stamp interval (see poll_hooks.hpp). Inside a task, the task's record says
+/// which site it awaits while the timer lives (the enclosing one's again after it).
+///
+/// No member initializers: this runs on every await, and `site_` alone says whether the
+/// rest was set (null: the hooks are off, or the thread records for no probe).
 class await_timer {
  public:
-  COROSCOPE_HOT explicit await_timer(const await_site& site) noexcept : site_(&site) {
+  COROSCOPE_HOT explicit await_timer(const await_site& site) noexcept {
+    site_ = nullptr;
     if (!hooks_active()) return;
     thread_state& st = t_state;
-    task_ = st.ctx.current_task;
-    probe_ = task_ ? task_->probe : st.probe;
+    task_record* const t = st.ctx.current_task;
+    const std::uint16_t probe = t ? t->probe : st.probe;
+    if (probe == 0) return;
+    site_ = &site;
+    task_ = t;
+    probe_ = probe;
     seq_ = g_coarse_clock.read_seq();
-    if (task_) {
-      outer_ = task_->awaiting.load(std::memory_order_relaxed);
-      outer_since_ = task_->awaiting_since.load(std::memory_order_relaxed);
-      task_->awaiting_since.store(seq_, std::memory_order_relaxed);
-      task_->awaiting.store(&site, std::memory_order_release);
+    start_ = 0;
+    if (t) {
+      outer_ = t->awaiting.load(std::memory_order_relaxed);
+      outer_since_ = t->awaiting_since.load(std::memory_order_relaxed);
+      t->awaiting_since.store(seq_, std::memory_order_relaxed);
+      t->awaiting.store(&site, std::memory_order_release);
     }
+    count_site(&site, probe);
     if (COROSCOPE_UNLIKELY(--st.await_countdown == 0)) {
       st.await_countdown = next_countdown(st);
       start_ = ticks();
@@ -42,12 +52,11 @@ class await_timer {
   }
 
   COROSCOPE_HOT ~await_timer() {
-    if (probe_ == 0) return;
+    if (site_ == nullptr) return;
     if (task_) {
       task_->awaiting.store(outer_, std::memory_order_relaxed);
       task_->awaiting_since.store(outer_since_, std::memory_order_relaxed);
     }
-    count_site(site_, probe_);
     if (COROSCOPE_UNLIKELY(start_ != 0)) {
       const std::uint64_t length = ticks() - start_;
       emit_sample(length, length);
@@ -70,12 +79,12 @@ class await_timer {
   }
 
   const await_site* site_;
-  task_record* task_ = nullptr;
-  const await_site* outer_ = nullptr;  ///< the enclosing TIMED_AWAIT's, restored at the end
-  std::uint64_t outer_since_ = 0;
-  std::uint64_t start_ = 0;
-  std::uint64_t seq_ = 0;
-  std::uint16_t probe_ = 0;
+  task_record* task_;
+  const await_site* outer_;  ///< the enclosing TIMED_AWAIT's, restored at the end (with a task)
+  std::uint64_t outer_since_;
+  std::uint64_t start_;  ///< 0: untimed
+  std::uint64_t seq_;
+  std::uint16_t probe_;
 };
 
 }  // namespace coroscope::detail

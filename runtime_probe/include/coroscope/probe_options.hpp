@@ -42,7 +42,7 @@ struct probe_options {
   /// worker is parked the collector sleeps 100 ms at a time (an unparking worker wakes it).
   std::optional<std::chrono::nanoseconds> collect_interval{};
   /// Exact timing of polls, operations and timed awaits: 0 (the default) adapts, timing
-  /// every poll while polls average 50 µs or more and about one in up to 256 while they
+  /// every poll while polls average 50 µs or more and about one in up to 1024 while they
   /// are very short (counts are always exact; see docs/ARCHITECTURE.md); N times about one
   /// in N, 1 every one. Env `COROSCOPE_TIMING_INTERVAL` (0 to 1024).
   std::optional<unsigned> timing_interval{};

@@ -78,9 +78,10 @@ std::int8_t op_kind_of_slow(thread_state& st, const char* object_type,
 /// are timed at the same interval: about 1 µs in all, the collector's share included (the
 /// echo loop on one core lost 4% at one timed poll per 10-20 µs of polling). Every poll is
 /// timed while polls average 50 µs or more; shorter, one in N (a power of two), so that a
-/// timed poll comes once per 50 to 100 µs of polling, down to one in kMaxInterval.
+/// timed poll comes once per 50 to 100 µs of polling, down to one in kMaxInterval (polls
+/// of about 100 ns: at 256, the resume loop's timed events were half the collector's time).
 inline constexpr std::uint64_t kSamplingTargetNs = 100000;
-inline constexpr std::uint32_t kMaxInterval = 256;
+inline constexpr std::uint32_t kMaxInterval = 1024;
 /// Set by each probe's constructor (probes may start on several threads at once), read on
 /// the workers: relaxed atomics, plain loads and stores on x86.
 extern std::atomic<std::uint64_t> g_sampling_target_ticks;
