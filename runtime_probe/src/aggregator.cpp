@@ -497,20 +497,29 @@ void aggregator::check_running_polls() {
     }
     // Packed: the same value again is the same poll (its sequence and task).
     const std::uint64_t begin = current;
-    if (begin != w.watched_poll_begin) {
-      w.watched_poll_begin = begin;
-      w.watched_measured = w.watched_reported_blocking = w.watched_reported_never_yielded = false;
-      continue;
-    }
-    // Still the same poll a tick later: watched from now. A busy worker's polls rarely last
-    // a tick, and reading /proc for each (two files) cost more than all the rest of a tick.
     std::int64_t cpu = thread_cpu_ns(w.cpu_clock);
-    if (cpu >= 0) cpu += run_queue_wait_ns(w.tid);
-    if (!w.watched_measured) {
-      w.watched_measured = true;
+    if (begin != w.watched_poll_begin) {
+      // A new poll, watched from its thread's CPU clock (one clock read). /proc's run-queue
+      // wait and context switches are read from the next tick, for a poll still running
+      // then: a busy worker's polls rarely are, and two file reads a tick for every poll
+      // were a sixth of the collector's time.
+      w.watched_poll_begin = begin;
       w.watched_cpu_ns = cpu;
       w.watched_wall_ns = wall;
-      w.watched_voluntary_switches = read_blocking_view(w.tid).voluntary_switches;
+      w.watched_run_queue_ns = -1;
+      w.watched_reported_blocking = w.watched_reported_never_yielded = false;
+      continue;
+    }
+    if (cpu >= 0) {
+      // The wait for a CPU counts as running; it is known from the second tick on (what
+      // the first tick missed can only make the worker look blocked, which the voluntary
+      // switches below then check).
+      const std::int64_t queued = run_queue_wait_ns(w.tid);
+      if (w.watched_run_queue_ns < 0) {
+        w.watched_run_queue_ns = queued;
+        w.watched_voluntary_switches = read_blocking_view(w.tid).voluntary_switches;
+      }
+      cpu += queued - w.watched_run_queue_ns;
     }
     const std::uint32_t task_slot = current_poll_slot(current);
     const task_stats* t =

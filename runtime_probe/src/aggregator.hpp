@@ -143,7 +143,7 @@ class aggregator {
     std::int64_t watched_cpu_ns = 0;
     std::int64_t watched_wall_ns = 0;
     std::int64_t watched_voluntary_switches = 0;
-    bool watched_measured = false;  // the watch's CPU, wall and switches are read
+    std::int64_t watched_run_queue_ns = -1;  // -1: /proc not read yet for this poll
     bool watched_reported_blocking = false;
     bool watched_reported_never_yielded = false;
   };

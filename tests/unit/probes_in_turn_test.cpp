@@ -75,7 +75,7 @@ TEST(ProbesInTurn, DropsWhileAProbeLivesAreItsOwn) {
 }
 
 // A fixed interval of 1 times everything a worker does from its first poll, also on a
-// thread whose countdowns an adaptive probe left long (short polls: one in up to 256 timed).
+// thread whose countdowns an adaptive probe left long (short polls: one in up to 1024 timed).
 TEST(ProbesInTurn, AFixedIntervalTimesEveryOperationAfterAnAdaptiveProbe) {
   {
     asio::io_context io;

@@ -16,10 +16,10 @@ namespace coroscope::detail {
 
 /// Times one `co_await`. A temporary in the awaiting coroutine's full expression: built
 /// before the await, destroyed after it resumes, so it lives in the coroutine frame across
-/// the suspension. Every await is counted as it begins (in the thread's site_counts). One
-/// in about the thread's sampling interval reads the clock at both ends; the others read
-/// only the coarse clock's sequence, and a long one (which spanned its stamps) is measured
-/// to within a stamp interval (see poll_hooks.hpp). Inside a task, the task's record says
+/// the suspension. Every await is counted as it ends (in the thread's site_counts). One in
+/// about the thread's sampling interval reads the clock at both ends; the others read only
+/// the coarse clock's sequence, and a long one (which spanned its stamps) is measured to
+/// within a stamp interval (see poll_hooks.hpp). Inside a task, the task's record says
 /// which site it awaits while the timer lives (the enclosing one's again after it).
 ///
 /// No member initializers: this runs on every await, and `site_` alone says whether the
@@ -44,7 +44,6 @@ class await_timer {
       t->awaiting_since.store(seq_, std::memory_order_relaxed);
       t->awaiting.store(&site, std::memory_order_release);
     }
-    count_site(&site, probe);
     if (COROSCOPE_UNLIKELY(--st.await_countdown == 0)) {
       st.await_countdown = next_countdown(st);
       start_ = ticks();
@@ -57,6 +56,7 @@ class await_timer {
       task_->awaiting.store(outer_, std::memory_order_relaxed);
       task_->awaiting_since.store(outer_since_, std::memory_order_relaxed);
     }
+    count_site(site_, probe_);
     if (COROSCOPE_UNLIKELY(start_ != 0)) {
       const std::uint64_t length = ticks() - start_;
       emit_sample(length, length);
