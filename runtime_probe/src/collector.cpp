@@ -179,7 +179,7 @@ void collector::thread_main() {
       g_coarse_clock.doze(std::chrono::nanoseconds(kIdleDoze).count(), [this] {
         std::unique_lock lock(mutex_, std::try_to_lock);
         return lock.owns_lock() && workers_idle_locked(nullptr);
-      }, ticks());
+      }, [] { return ticks(); });
       idle_parks = kNotIdle;  // two stamps with every worker parked again first
       if (g_coarse_clock.ended_by_no_worker.exchange(false, std::memory_order_relaxed))
         no_doze_until = std::chrono::steady_clock::now() + kIdleDoze;

@@ -47,8 +47,10 @@ class collector {
   /// Runs `fn()` holding the drain lock after a full drain.
   template <typename Fn>
   auto with_drained(Fn&& fn) {
-    g_coarse_clock.wake_if_dozing();  // ages read from a fresh stamp
+    // Locked first: the collector cannot begin a doze while the lock is held, so the
+    // stamp this makes (when it ends a doze) is the one the ages are read from.
     std::lock_guard lock(mutex_);
+    g_coarse_clock.wake_if_dozing();
     drain_locked();
     return fn();
   }

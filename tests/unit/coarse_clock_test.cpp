@@ -82,7 +82,7 @@ TEST(CoarseClock, AdvanceToStepsOverTheIntervalsSinceTheLatestStamp) {
 TEST(CoarseClock, NoDozeWhileAWorkerIsActive) {
   coarse_clock clock;
   stamp(clock, 3, 10);
-  EXPECT_FALSE(clock.doze(kHour, [] { return false; }, 40));
+  EXPECT_FALSE(clock.doze(kHour, [] { return false; }, [] { return 40; }));
   EXPECT_EQ(clock.read_seq(), 3u) << "no stamp without a doze";
   EXPECT_EQ(clock.dozing.load(), coarse_clock::awake);
 }
@@ -90,9 +90,22 @@ TEST(CoarseClock, NoDozeWhileAWorkerIsActive) {
 TEST(CoarseClock, ADozeEndsAtItsLimit) {
   coarse_clock clock;
   stamp(clock, 3, 10);
-  EXPECT_TRUE(clock.doze(1'000'000, [] { return true; }, 40));
+  EXPECT_TRUE(clock.doze(1'000'000, [] { return true; }, [] { return 40; }));
   EXPECT_EQ(clock.read_seq(), 5u) << "a stamp as it begins, and one as it ends";
   EXPECT_EQ(clock.dozing.load(), coarse_clock::awake);
+}
+
+// A worker may end the doze while it begins (and begin a poll): the doze's stamp reads the
+// clock after the idle check, never before, so it is not older than that poll.
+TEST(CoarseClock, ADozeReadsItsStampAfterTheIdleCheck) {
+  coarse_clock clock;
+  stamp(clock, 3, 10);
+  bool checked = false, stamped_after_check = false;
+  clock.doze(1'000'000, [&] { return checked = true; }, [&] {
+    stamped_after_check = checked;
+    return 40;
+  });
+  EXPECT_TRUE(stamped_after_check);
 }
 
 // The doze stamps as it begins (whatever began before the doze began before that stamp);
@@ -101,7 +114,9 @@ TEST(CoarseClock, ADozeEndsAtItsLimit) {
 TEST(CoarseClock, TheThreadThatEndsADozeStampsBeforeItGoesOn) {
   coarse_clock clock;
   stamp(clock, 3, 10);
-  auto dozed = std::async(std::launch::async, [&] { return clock.doze(kHour, [] { return true; }, 40); });
+  auto dozed = std::async(std::launch::async, [&] {
+    return clock.doze(kHour, [] { return true; }, [] { return 40; });
+  });
   while (clock.dozing.load() != coarse_clock::asleep) std::this_thread::yield();
   EXPECT_EQ(clock.read_seq(), 4u);
   clock.wake_if_dozing();

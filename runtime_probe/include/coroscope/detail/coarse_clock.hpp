@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <thread>
 #include <limits>
 #include <type_traits>
 
@@ -69,10 +70,11 @@ struct coarse_clock {
 
   /// The collector, with every worker parked: sleeps up to `limit_ns`, unless
   /// `still_idle()` (read after the doze is announced) is false or a thread ends the doze
-  /// first. Stamps once as it begins: whatever began before the doze began before that
-  /// stamp. Returns whether it slept.
-  template <typename Idle>
-  bool doze(std::int64_t limit_ns, Idle&& still_idle, std::uint64_t now) noexcept {
+  /// first. Stamps once as it begins, at `now()` read after that check (a worker that ended
+  /// the doze meanwhile may have begun a poll: the stamp must not be older than it):
+  /// whatever began before the doze began before that stamp. Returns whether it slept.
+  template <typename Idle, typename Now>
+  bool doze(std::int64_t limit_ns, Idle&& still_idle, Now&& now) noexcept {
     dozing.store(entering, std::memory_order_relaxed);
     // Pairs with the fence in wake_if_dozing: a worker that unparks after this check sees
     // the doze announced.
@@ -82,7 +84,7 @@ struct coarse_clock {
       dozing.store(awake, std::memory_order_relaxed);
       return false;
     }
-    advance_to(now);
+    advance_to(now());
     std::uint32_t expected = entering;
     if (!dozing.compare_exchange_strong(expected, asleep, std::memory_order_acq_rel))
       return false;  // a thread ended it while it began (dozing is awake again)
@@ -170,11 +172,13 @@ struct coarse_clock {
   /// was written meanwhile (it overwrites the oldest stamps).
   template <typename Read>
   std::invoke_result_t<Read&, std::uint64_t> consistent(Read&& read) const noexcept {
-    for (;;) {
+    for (unsigned tries = 0;; ++tries) {
       const std::uint64_t last = read_seq();
       const auto value = read(last);
       std::atomic_thread_fence(std::memory_order_acquire);
       if (writing.load(std::memory_order_relaxed) == last) return value;
+      // The writer was preempted mid-update (by this very thread, maybe, on its CPU).
+      if (tries >= 64) std::this_thread::yield();
     }
   }
 
