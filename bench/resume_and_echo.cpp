@@ -11,8 +11,6 @@
 // Instrumented = everything on: a probe on the io_context (every coroutine a task, every
 // operation tagged), every await under TIMED_AWAIT, CPU sampling at 99 Hz, and a console
 // client connected to the probe's live console.
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -35,6 +33,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "coroscope/base/thread_cpu.hpp"
 #include "coroscope/console_client.hpp"
 #include "coroscope/coroscope.hpp"
 
@@ -167,12 +166,7 @@ double run_echo(const run_config& c, int connections) {
 
 /// Milliseconds of CPU the process (every thread) used per second of the run.
 double run_idle(const run_config& c) {
-  const auto cpu_ms = [] {
-    rusage u{};
-    ::getrusage(RUSAGE_SELF, &u);
-    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 +
-           (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
-  };
+  const auto cpu_ms = [] { return coroscope::base::thread_cpu_ns(CLOCK_PROCESS_CPUTIME_ID) / 1e6; };
   asio::io_context io;
   std::optional<coroscope::probe> probe;
   if (c.instrumented) probe.emplace(io, coroscope::probe_options{.service_name = "bench"});
