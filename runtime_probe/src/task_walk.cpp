@@ -7,7 +7,10 @@
 // ends) or an inline resumption Asio runs inside another poll (polls goes up, and Asio
 // attaches the coroutine thread to the leaf frame first). So the walk reads both counts
 // and the leaf before and after, and keeps what it read only when nothing moved: the
-// sampler's seqlock (sample_context.cpp) seen from the outside. A frame freed during the
+// sampler's seqlock (sample_context.cpp) seen from the outside. It begins only between
+// polls (ended_begins equal to poll_begins): a poll already under way may resume the
+// coroutine and suspend it again on a frame at the same address before it ends, which
+// moves neither count nor the leaf while the walk reads. A frame freed during the
 // walk may hold anything, a malloc free-list pointer mangled by glibc among it, and memory
 // may be unmapped under us: every load goes through foreign_memory (process_vm_readv), so
 // garbage ends the walk, which the check then throws away, and never faults the program.
@@ -63,6 +66,7 @@ walk_result walk_task(const task_record& t, walked_chain& chain, const foreign_m
     chain.record = &t;
     chain.generation = t.generation.load(std::memory_order_acquire);
     chain.poll_begins = t.poll_begins.load(std::memory_order_acquire);
+    const bool polling = t.ended_begins.load(std::memory_order_acquire) != chain.poll_begins;
     chain.polls = t.polls.load(std::memory_order_acquire);
     chain.root = t.root.load(std::memory_order_acquire);
     chain.leaf = nullptr;
@@ -71,6 +75,7 @@ walk_result walk_task(const task_record& t, walked_chain& chain, const foreign_m
       chain.frames.clear();
       return chain.root ? walk_result::not_started : walk_result::ended;
     }
+    if (polling) continue;  // a poll under way: its resumption may be under way too
     const foreign_walk w = walk_foreign_chain(chain.root, pcs.data(), kDumpFrames, memory, chain.frames.data());
     if (w.result == foreign_walk::attached) continue;  // running
     // A root that stayed put but cannot be read: the reads are not allowed here (seccomp).

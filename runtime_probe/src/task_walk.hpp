@@ -38,12 +38,12 @@ struct walked_task {
 enum class walk_result { suspended, running, not_started, ended };
 
 /// Walks the async stack of `t` from any thread while its workers keep running: only while
-/// the task is suspended (no thread attached to its leaf frame, no poll begun or ended
-/// during the walk), retried a few times; `running` when it kept running. Reads frames
-/// only through `memory` (one per dump), so that none can fault. Writes the chain, leaf
-/// first, to `chain` (resized to what was walked); `*cut` says the walk stopped before
-/// the task's own coroutine (empty `chain.pcs`: not known). No lock, no allocation but
-/// `chain`'s; the task's own threads pay nothing for it.
+/// the task is suspended (between polls, no thread attached to its leaf frame, no poll
+/// begun or ended during the walk), retried a few times; `running` when it kept running.
+/// Reads frames only through `memory` (one per dump), so that none can fault. Writes the
+/// chain, leaf first, to `chain` (resized to what was walked); `*cut` says the walk stopped
+/// before the task's own coroutine (empty `chain.pcs`: not known). No lock, no allocation
+/// but `chain`'s; the task's own threads pay nothing for it.
 walk_result walk_task(const task_record& t, walked_chain& chain, const foreign_memory& memory,
                       bool* cut = nullptr);
 

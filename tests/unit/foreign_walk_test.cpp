@@ -14,8 +14,10 @@
 
 #include "coroscope/detail/asio_layout.hpp"
 #include "coroscope/task_dump.hpp"
+#include "coroscope/detail/task_record.hpp"
 #include "foreign_memory.hpp"
 #include "foreign_walk.hpp"
+#include "task_walk.hpp"
 
 namespace {
 
@@ -115,6 +117,30 @@ TEST_F(ForeignWalk, AWholeChainLeafFirst) {
   EXPECT_EQ(pcs[1], 0x2222u);
   EXPECT_FALSE(w.cut);
   EXPECT_TRUE(coroscope::detail::still_suspended_at(root.address(), leaf.frame(), foreign_memory{}));
+}
+
+TEST_F(ForeignWalk, ATaskIsWalkedOnlyBetweenItsPolls) {
+  fake_coroutine leaf(0x1111), task(0x2222);
+  fake_root root(leaf.frame());
+  leaf.link(reinterpret_cast<word>(task.frame()));
+  task.link(reinterpret_cast<word>(root.address()));
+  coroscope::detail::task_record record;
+  record.root.store(root.address());
+  record.polls.store(2);
+  // Its third poll has begun: it may resume the coroutine, and suspend it again on a frame
+  // at the same address, before it ends; the chain it shows now proves nothing.
+  record.poll_begins.store(3);
+  record.ended_begins.store(2);
+  coroscope::detail::walked_chain chain;
+  EXPECT_EQ(coroscope::detail::walk_task(record, chain, foreign_memory{}),
+            coroscope::detail::walk_result::running);
+  EXPECT_TRUE(chain.pcs.empty());
+  // The poll ended.
+  record.polls.store(3);
+  record.ended_begins.store(3);
+  ASSERT_EQ(coroscope::detail::walk_task(record, chain, foreign_memory{}),
+            coroscope::detail::walk_result::suspended);
+  EXPECT_EQ(chain.pcs, (std::vector<word>{0x1111, 0x2222}));
 }
 
 TEST_F(ForeignWalk, ACallerIntoUnmappedMemoryCutsTheStack) {

@@ -166,6 +166,9 @@ class poll_frame {
   COROSCOPE_HOT void end() noexcept {
     thread_state& st = t_state;
     task_record* t = task_;
+    // Before any return below: the task's frames are still again (a dump may walk them).
+    if (t)
+      t->ended_begins.store(t->poll_begins.load(std::memory_order_relaxed), std::memory_order_release);
     const bool ran = st.ctx.ran;
     st.ctx = prev_;
     worker_slot* w = st.worker;
