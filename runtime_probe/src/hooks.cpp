@@ -140,6 +140,9 @@ void note_running_entry_function(task_record& t) noexcept {
 void count_inline_poll(task_record& t) noexcept {
   const thread_state& st = t_state;
   note_poll(t, st.worker_index);
+  // Before Asio detaches the coroutine thread again: a dump's walk that sees it detached
+  // sees this count too (still_as_walked reads the leaf first).
+  std::atomic_signal_fence(std::memory_order_seq_cst);
   if (st.worker) bump(st.worker->polls);
 }
 
@@ -171,6 +174,7 @@ bool poll_frame::adopt(task_record& t) noexcept {
   thread_state& st = t_state;
   if (st.ctx.active_frame != this || typed_ || st.ctx.ran || task_ == &t) return false;
   task_record* poster = task_;  // the task whose code posted it (the tag's), if any
+  if (poster) mark_poll_ended(*poster, begins_);  // `begin` counted this as its poll
   task_ = &t;
   st.ctx.current_task = &t;
   st.ctx.ran = true;

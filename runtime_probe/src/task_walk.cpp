@@ -8,7 +8,7 @@
 // attaches the coroutine thread to the leaf frame first). So the walk reads both counts
 // and the leaf before and after, and keeps what it read only when nothing moved: the
 // sampler's seqlock (sample_context.cpp) seen from the outside. It begins only between
-// polls (ended_begins equal to poll_begins): a poll already under way may resume the
+// polls (ended_begins up to poll_begins): a poll already under way may resume the
 // coroutine and suspend it again on a frame at the same address before it ends, which
 // moves neither count nor the leaf while the walk reads. A frame freed during the
 // walk may hold anything, a malloc free-list pointer mangled by glibc among it, and memory
@@ -46,13 +46,15 @@ bool plumbing(const frame& f, const std::string& name) {
 /// when it began (same record, no poll begun or ended, same root, the leaf still on top
 /// with no thread attached), so that what was read belongs to one suspension.
 bool still_as_walked(const walked_chain& chain, const foreign_memory& memory) {
+  // The leaf first: an inline resumption counts itself (polls) before Asio detaches the
+  // thread from the leaf again, so a detached leaf read here means its count is seen below.
+  if (chain.leaf != nullptr && !still_suspended_at(chain.root, chain.leaf, memory)) return false;
   std::atomic_thread_fence(std::memory_order_acquire);
   const task_record& t = *chain.record;
   return t.generation.load(std::memory_order_relaxed) == chain.generation &&
          t.poll_begins.load(std::memory_order_relaxed) == chain.poll_begins &&
          t.polls.load(std::memory_order_relaxed) == chain.polls &&
-         t.root.load(std::memory_order_relaxed) == chain.root &&
-         (chain.leaf == nullptr || still_suspended_at(chain.root, chain.leaf, memory));
+         t.root.load(std::memory_order_relaxed) == chain.root;
 }
 
 }  // namespace
@@ -66,7 +68,8 @@ walk_result walk_task(const task_record& t, walked_chain& chain, const foreign_m
     chain.record = &t;
     chain.generation = t.generation.load(std::memory_order_acquire);
     chain.poll_begins = t.poll_begins.load(std::memory_order_acquire);
-    const bool polling = t.ended_begins.load(std::memory_order_acquire) != chain.poll_begins;
+    // Higher only when a late poll end wrote into the record after it was taken again.
+    const bool polling = t.ended_begins.load(std::memory_order_acquire) < chain.poll_begins;
     chain.polls = t.polls.load(std::memory_order_acquire);
     chain.root = t.root.load(std::memory_order_acquire);
     chain.leaf = nullptr;

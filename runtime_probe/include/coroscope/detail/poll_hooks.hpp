@@ -166,9 +166,7 @@ class poll_frame {
   COROSCOPE_HOT void end() noexcept {
     thread_state& st = t_state;
     task_record* t = task_;
-    // Before any return below: the task's frames are still again (a dump may walk them).
-    if (t)
-      t->ended_begins.store(t->poll_begins.load(std::memory_order_relaxed), std::memory_order_release);
+    if (t) mark_poll_ended(*t, begins_);  // before any return below
     const bool ran = st.ctx.ran;
     st.ctx = prev_;
     worker_slot* w = st.worker;
@@ -222,6 +220,14 @@ class poll_frame {
     t.poll_begins.store(begins_, std::memory_order_release);
     migrated_ = t.last_worker.load(std::memory_order_relaxed) != worker;
     if (COROSCOPE_UNLIKELY(migrated_)) t.last_worker.store(worker, std::memory_order_relaxed);
+  }
+
+  /// The poll of `t` that began as `begins` has ended: its frames are still again (a dump's
+  /// walk waits for that). The highest such begin is kept, so polls that overlap (a wake
+  /// on one worker, the poll it hands on to on another) or nest may end in any order.
+  COROSCOPE_HOT static void mark_poll_ended(task_record& t, std::uint64_t begins) noexcept {
+    if (t.ended_begins.load(std::memory_order_relaxed) < begins)
+      t.ended_begins.store(begins, std::memory_order_release);
   }
 
   // No initializers: a frame is built for every handler invocation, hooks on or off, and

@@ -87,7 +87,7 @@ struct alignas(64) task_record {
   // Written by the polling thread.
   std::atomic<std::uint64_t> polls{0};
   std::atomic<std::uint64_t> poll_begins{0};  ///< seqlock for the sampler's async-stack walk
-  /// `poll_begins` as the task's latest poll ended: unequal while a poll of the task is
+  /// The highest `poll_begins` whose poll has ended: lower while a poll of the task is
   /// under way, which a dump's walk of its frames waits out (task_walk.cpp).
   std::atomic<std::uint64_t> ended_begins{0};
   std::atomic<std::int16_t> last_worker{-1};
