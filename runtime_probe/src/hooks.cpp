@@ -142,7 +142,7 @@ void count_inline_poll(task_record& t) noexcept {
   note_poll(t, st.worker_index);
   // Before Asio detaches the coroutine thread again: a dump's walk that sees it detached
   // sees this count too (still_as_walked reads the leaf first).
-  std::atomic_signal_fence(std::memory_order_seq_cst);
+  std::atomic_thread_fence(std::memory_order_release);
   if (st.worker) bump(st.worker->polls);
 }
 

@@ -223,8 +223,8 @@ class poll_frame {
   }
 
   /// The poll of `t` that began as `begins` has ended: its frames are still again (a dump's
-  /// walk waits for that). The highest such begin is kept, so polls that overlap (a wake
-  /// on one worker, the poll it hands on to on another) or nest may end in any order.
+  /// walk waits for that). The highest such begin is kept: a wake on one worker may end
+  /// after the poll it handed on to on another (ARCHITECTURE.md "Task dumps": the gaps).
   COROSCOPE_HOT static void mark_poll_ended(task_record& t, std::uint64_t begins) noexcept {
     if (t.ended_begins.load(std::memory_order_relaxed) < begins)
       t.ended_begins.store(begins, std::memory_order_release);
