@@ -6,6 +6,7 @@
 
 #include "coroscope/detail/clock.hpp"
 #include "coroscope/detail/poll_hooks.hpp"
+#include "workers.hpp"
 
 namespace coroscope::detail {
 
@@ -21,15 +22,24 @@ class park_scope {
   park_scope() noexcept {
     if (!hooks_active()) return;
     thread_state& st = t_state;
-    // Also finds a thread that parks in a probe's run loop before its first poll.
+    // Also finds a thread that parks in a probe's run loop before its first poll. A thread
+    // of no probe's that parks (another io_context's) leaves the coarse clock dozing.
     if (st.worker == nullptr ||
         st.worker->generation.load(std::memory_order_relaxed) != st.worker_generation)
-      refresh_worker();
+      find_worker();
     if (st.worker == nullptr) return;
     active_ = true;
     if (st.ctx.current_task == nullptr && st.ctx.active_frame == nullptr) {
       parked_ = st.worker;  // a park: no poll runs on this thread
       parked_->idle.store(true, std::memory_order_relaxed);
+      // Its probe went, and another took the slot, since the check above: that worker's
+      // idle mark is not ours to set (left unset, the clock only dozes less).
+      if (parked_->generation.load(std::memory_order_relaxed) != st.worker_generation) {
+        parked_->idle.store(false, std::memory_order_relaxed);
+        parked_ = nullptr;
+        active_ = false;
+        return;
+      }
     }
     begin_ = ticks();
   }

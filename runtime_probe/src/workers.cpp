@@ -183,6 +183,10 @@ void refresh_worker() noexcept {
   // its polls and awaits need a stamping clock, which dozes only while the workers park.
   if (g_coarse_clock.dozing.load(std::memory_order_relaxed) != coarse_clock::awake)
     g_coarse_clock.end_doze(true);
+  find_worker();
+}
+
+void find_worker() noexcept {
   thread_state& st = t_state;
   if (st.worker &&
       st.worker->generation.load(std::memory_order_relaxed) != st.worker_generation) {

@@ -99,6 +99,37 @@ TEST(Workers, AnUnparkingWorkerStampsTheDozingClock) { expect_a_stamp_before_the
 
 TEST(Workers, AHandlerOnAnotherThreadStampsTheDozingClock) { expect_a_stamp_before_the_handler(false); }
 
+// A thread of no probe's that parks (here in another io_context's run loop, no handler to
+// run) reads no stamp: the clock goes on dozing. Tried a few times, as the doze may time
+// out (every 100 ms) just as the park ends.
+TEST(Workers, AParkOutsideTheProbeLeavesTheClockDozing) {
+  using coroscope::detail::coarse_clock;
+  using coroscope::detail::g_coarse_clock;
+  asio::io_context io;
+  coroscope::probe probe{io};
+  auto guard = asio::make_work_guard(io);
+  std::thread worker([&] { io.run(); });
+  asio::io_context other;
+  auto other_guard = asio::make_work_guard(other);
+  bool still_asleep = false;
+  for (int attempt = 0; attempt < 5 && !still_asleep; ++attempt) {
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (g_coarse_clock.dozing.load() != coarse_clock::asleep &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::yield();
+    if (g_coarse_clock.dozing.load() != coarse_clock::asleep) {
+      ADD_FAILURE() << "the collector never dozed with its worker parked";
+      break;
+    }
+    other.run_for(1ms);  // a timed condvar wait in Asio's scheduler: a park
+    still_asleep = g_coarse_clock.dozing.load() == coarse_clock::asleep;
+    other.restart();
+  }
+  EXPECT_TRUE(still_asleep) << "every park of a thread outside the probe ended the doze";
+  guard.reset();
+  worker.join();
+}
+
 TEST(Workers, BusyRatioReflectsCpuWork) {
   asio::io_context io;
   coroscope::probe probe{io};
