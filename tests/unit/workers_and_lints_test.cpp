@@ -64,8 +64,17 @@ TEST(Workers, TwoWorkersReportParks) {
 // at a time). Whoever runs a handler next stamps it first, so that the handler's poll is
 // timed from a stamp made after the doze: a worker that unparks, and a thread that is no
 // worker (a task resumed on a thread pool).
-void expect_a_stamp_before_the_handler(bool on_a_worker) {
+bool clock_dozes_within_a_minute() {
   using coroscope::detail::coarse_clock;
+  using coroscope::detail::g_coarse_clock;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (g_coarse_clock.dozing.load() != coarse_clock::asleep &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  return g_coarse_clock.dozing.load() == coarse_clock::asleep;
+}
+
+void expect_a_stamp_before_the_handler(bool on_a_worker) {
   using coroscope::detail::g_coarse_clock;
   asio::io_context io;
   coroscope::probe probe{io};
@@ -76,12 +85,7 @@ void expect_a_stamp_before_the_handler(bool on_a_worker) {
   std::promise<void> pool_ran;
   asio::post(pool, [&] { pool_ran.set_value(); });
   pool_ran.get_future().wait();
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (g_coarse_clock.dozing.load() != coarse_clock::asleep &&
-         std::chrono::steady_clock::now() < deadline)
-    std::this_thread::yield();
-  ASSERT_EQ(g_coarse_clock.dozing.load(), coarse_clock::asleep)
-      << "the collector never dozed with its worker parked";
+  ASSERT_TRUE(clock_dozes_within_a_minute()) << "the collector never dozed with its worker parked";
   const std::uint64_t dozed_at = g_coarse_clock.read_seq();
   std::promise<std::uint64_t> seen;
   const auto handler = [&] { seen.set_value(g_coarse_clock.read_seq()); };
@@ -113,11 +117,7 @@ TEST(Workers, AParkOutsideTheProbeLeavesTheClockDozing) {
   auto other_guard = asio::make_work_guard(other);
   bool still_asleep = false;
   for (int attempt = 0; attempt < 5 && !still_asleep; ++attempt) {
-    const auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (g_coarse_clock.dozing.load() != coarse_clock::asleep &&
-           std::chrono::steady_clock::now() < deadline)
-      std::this_thread::yield();
-    if (g_coarse_clock.dozing.load() != coarse_clock::asleep) {
+    if (!clock_dozes_within_a_minute()) {
       ADD_FAILURE() << "the collector never dozed with its worker parked";
       break;
     }
