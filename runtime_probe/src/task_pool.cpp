@@ -85,8 +85,8 @@ task_record* acquire(std::uint16_t probe, std::string_view name, const code_site
   t.failed = false;
   t.root.store(nullptr, std::memory_order_relaxed);
   t.end_hook = {};
-  for (auto* counter : {&t.polls, &t.poll_begins, &t.ended_begins, &t.self_wakes, &t.migrations, &t.last_poll_end,
-                        &t.wake_mark, &t.awaiting_since})
+  for (auto* counter : {&t.polls, &t.poll_begins, &t.ended_begins, &t.self_wakes,
+                        &t.migrations, &t.last_poll_end, &t.wake_mark, &t.awaiting_since})
     counter->store(0, std::memory_order_relaxed);
   for (auto& count : t.ops) count.store(0, std::memory_order_relaxed);
   t.last_worker.store(-1, std::memory_order_relaxed);

@@ -45,7 +45,6 @@ bool become_worker(worker_table& table, std::uint16_t probe) noexcept;
 /// `refresh_worker` without ending the coarse clock's doze: for a thread about to park,
 /// which reads no stamp until it unparks (and a worker's unpark ends the doze).
 void find_worker() noexcept;
-
 /// The name (comm) slot `s`'s thread had when it became a worker; empty when unknown.
 std::string worker_thread_name(const worker_slot& s);
 /// Records the calling worker's stop and makes it an ordinary thread again.
