@@ -24,6 +24,15 @@ namespace {
 using base::thread_cpu_ns;
 
 constexpr std::size_t kMaxWarnings = 1000;
+
+/// A task that is one asynchronous operation (co_spawn of `timer.async_wait(use_awaitable)`,
+/// as an awaitable operator spawns each side): "(timer_wait)" after the operation it
+/// started; empty before it started one.
+std::string operation_task_name(const std::array<std::uint64_t, kOpKinds>& ops) {
+  for (unsigned k = 0; k < kOpKinds; ++k)
+    if (ops[k] != 0) return std::string("(") + to_string(static_cast<op_kind>(k)) + ")";
+  return {};
+}
 constexpr std::size_t kMaxSites = 4096;
 constexpr std::size_t kMaxResources = 4096;
 // Timed operations awaiting completion: sets (a power of 2) of a few slots each.
@@ -570,9 +579,13 @@ void aggregator::refresh(task_stats& t) {
   for (unsigned k = 0; k < kOpKinds; ++k) t.ops[k] = r.ops[k].load(std::memory_order_relaxed);
   if (!t.named) {
     if (const std::uintptr_t fn = r.entry_fn.load(std::memory_order_relaxed)) {
-      t.name = naming_.coroutine_name(fn);
-      t.named = true;
-      task_pool::at(t.slot).store_name(t.name);  // for CPU samples' labels
+      std::string name = naming_.coroutine_name(fn);
+      if (name.empty()) name = operation_task_name(t.ops);
+      if (!name.empty()) {
+        t.name = std::move(name);
+        t.named = true;
+        task_pool::at(t.slot).store_name(t.name);  // for CPU samples' labels
+      }
     }
   }
   if (!t.located) {

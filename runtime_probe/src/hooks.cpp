@@ -102,7 +102,12 @@ task_record* on_spawn(const void* root) noexcept {
   }
   t->root.store(root, std::memory_order_relaxed);
   t->forwards = ex.target<boost::asio::io_context::executor_type>() == nullptr;
-  t->parent_id = st.ctx.current_task ? st.ctx.current_task->id : 0;
+  task_record* parent = st.ctx.active_frame != nullptr
+                            ? st.ctx.active_frame->spawning_task(st.ctx.current_task)
+                            : st.ctx.current_task;
+  t->parent_id = parent ? parent->id : 0;
+  t->parent = parent;
+  t->parent_generation = parent ? parent->generation.load(std::memory_order_relaxed) : 0;
   if (!request) caller_pcs(t->spawn_pcs, kSpawnFrames);
   t->state.store(record_state::live, std::memory_order_release);
   emit_event(make_spawn_event(source_of(*t), {t->parent_id, ticks()}));
@@ -115,7 +120,8 @@ void on_task_end(task_record& t) noexcept {
     st.ctx.ran = true;
   // Else its handler, posted by other code, runs here (this invocation becomes its last
   // poll), or Asio resumed it inline inside another task's poll, and it ended.
-  else if ((st.ctx.active_frame == nullptr || !st.ctx.active_frame->adopt(t)) &&
+  else if ((st.ctx.active_frame == nullptr || (!st.ctx.active_frame->adopt(t) &&
+                                               !st.ctx.active_frame->adopt_completion(t))) &&
            st.ctx.current_task != nullptr)
     count_inline_poll(t);
   t.root.store(nullptr, std::memory_order_relaxed);
@@ -181,14 +187,49 @@ bool poll_frame::adopt(task_record& t) noexcept {
   if (t.entry_fn.load(std::memory_order_relaxed) == 0) note_running_entry_function(t);
   begin_task_poll(t, st.worker_index);
   if (st.worker && !prev_.current_task)
-    st.worker->current_poll.store(pack_current_poll(seq_, t.slot + 1), std::memory_order_relaxed);
+    st.worker->current_poll.store(current_poll_of(seq_, &t), std::memory_order_relaxed);
   // Inside the poster's poll when the post was timed (a recorder times every operation).
   if (poster != nullptr && poster != &t)
     note_wake(t, *poster, (tag_->flags & op_sampled) != 0 ? tag_->tick : 0);
   return true;
 }
 
+bool poll_frame::adopt_completion(task_record& t) noexcept {
+  thread_state& st = t_state;
+  task_record* ended = task_;
+  if (st.ctx.active_frame != this || ended == nullptr || ended == &t ||
+      st.ctx.current_task != ended || !runs_coroutine_of(ended))
+    return false;
+  if (const void* root = ended->root.load(std::memory_order_relaxed))
+    if (!own_coroutine_returned(root)) return false;
+  mark_poll_ended(*ended, begins_);  // its last poll: its end counts it (on_task_end)
+  typed_ = false;  // `t`'s coroutine thread is not this invocation's (runs_coroutine_of)
+  task_ = &t;
+  st.ctx.current_task = &t;
+  st.ctx.ran = true;
+  if (t.entry_fn.load(std::memory_order_relaxed) == 0) note_running_entry_function(t);
+  begin_task_poll(t, st.worker_index);
+  if (st.worker && !prev_.current_task)
+    st.worker->current_poll.store(current_poll_of(seq_, &t), std::memory_order_relaxed);
+  note_wake(t, *ended);
+  return true;
+}
+
+task_record* poll_frame::spawning_task(task_record* current) noexcept {
+  if (current == nullptr || !runs_coroutine_of(current)) return current;
+  task_record* parent = current->parent;
+  if (parent != nullptr &&
+      parent->generation.load(std::memory_order_relaxed) == current->parent_generation &&
+      adopt_completion(*parent))
+    return parent;
+  // A coroutine whose suspensions Asio's hooks do not see (it awaits deferred operations,
+  // as an awaitable operator does) is named as it spawns.
+  if (current->entry_fn.load(std::memory_order_relaxed) == 0) note_running_entry_function(*current);
+  return current;
+}
+
 bool take_completion(op_tag& tag, const op_tag& from) noexcept {
+  tag.flags |= op_handed_on;
   if (!on_io_object(static_cast<op_kind>(from.kind))) return false;  // posts, channels: their own wakes
   tag.kind = from.kind;
   tag.flags = static_cast<std::uint8_t>((tag.flags & ~op_sampled) | (from.flags & op_sampled));
@@ -297,29 +338,6 @@ const char* to_string(op_kind kind) noexcept {
     case op_kind::count_: break;
   }
   return "other";
-}
-
-op_kind classify_op(const char* object_type, const char* op_name) noexcept {
-  const auto is = [](const char* a, const char* b) { return a && std::strcmp(a, b) == 0; };
-  const auto starts = [](const char* a, const char* prefix) {
-    return a && std::strncmp(a, prefix, std::strlen(prefix)) == 0;
-  };
-  if (is(object_type, "socket")) {
-    if (starts(op_name, "async_receive") || starts(op_name, "async_read")) return op_kind::socket_read;
-    if (starts(op_name, "async_send") || starts(op_name, "async_write")) return op_kind::socket_write;
-    if (is(op_name, "async_accept")) return op_kind::socket_accept;
-    if (is(op_name, "async_connect")) return op_kind::socket_connect;
-    return op_kind::socket_other;
-  }
-  if (is(object_type, "deadline_timer")) return op_kind::timer_wait;
-  if (is(object_type, "signal_set")) return op_kind::signal_wait;
-  if (is(object_type, "resolver")) return op_kind::resolve;
-  if (is(object_type, "descriptor")) return op_kind::descriptor;
-  if (is(object_type, "channel")) return op_kind::channel;
-  if (is(op_name, "post") || is(op_name, "dispatch") || is(op_name, "defer") ||
-      is(op_name, "execute"))
-    return op_kind::post;
-  return op_kind::other;
 }
 
 std::int8_t op_kind_of_slow(thread_state& st, const char* object_type,

@@ -57,7 +57,10 @@ std::string task_naming::coroutine_name(std::uintptr_t resume_fn) {
   std::string name;
   {
     shared_symbolizer symbols;
-    name = bare_name(symbols->symbolize(resume_fn, false).back().function);
+    const std::string function = symbols->symbolize(resume_fn, false).back().function;
+    name = bare_name(function);
+    if (name == "initiate" && function.find("async_result<boost::asio::use_awaitable_t") != std::string::npos)
+      name.clear();
   }
   if (names_.size() >= kMaxCached) names_.clear();
   names_.emplace(resume_fn, name);

@@ -18,7 +18,9 @@ namespace coroscope::detail {
 /// serialises its callers).
 class task_naming {
  public:
-  /// "do_session" for `awaitable<void> (anonymous namespace)::do_session(tcp::socket)`.
+  /// "do_session" for `awaitable<void> (anonymous namespace)::do_session(tcp::socket)`;
+  /// empty for the coroutine use_awaitable makes of an operation (a task that is one
+  /// operation, as an awaitable operator spawns: named after the operation's kind).
   std::string coroutine_name(std::uintptr_t resume_fn);
   /// The spawn site among `pcs` (return addresses, innermost first), or an empty location.
   code_location spawn_site(const std::uintptr_t* pcs, std::size_t count);

@@ -79,8 +79,10 @@ task_record* acquire(std::uint16_t probe, std::string_view name, const code_site
   task_record& t = at(slot);
   t.probe = probe;
   t.slot = slot;
+  t.current_poll_high = std::uint64_t{slot + 1} << kCurrentPollSlotShift;
   t.id = next_id.fetch_add(1, std::memory_order_relaxed);
   t.parent_id = 0;
+  t.parent = nullptr;
   t.forwards = false;
   t.failed = false;
   t.root.store(nullptr, std::memory_order_relaxed);

@@ -115,9 +115,12 @@ void asio_operation(Context&, const char*, const void* object, std::uintmax_t,
   if (hooks_active()) on_object_operation(object, op_name);
 }
 
-/// BOOST_ASIO_HANDLER_COMPLETION .. INVOCATION_BEGIN .. INVOCATION_END: one invocation of
-/// an operation's handler. The task is the coroutine the handler resumes, when it is one;
-/// otherwise the task that started the operation (or none).
+/// BOOST_ASIO_HANDLER_COMPLETION .. INVOCATION_BEGIN .. the end of the scope: one invocation
+/// of an operation's handler. The task is the coroutine the handler resumes, when it is
+/// one; otherwise the task that started the operation (or none). The invocation ends with
+/// the scope, not at INVOCATION_END: in every Asio operation that comes next, and only the
+/// local copy of the handler and the operation's work guard are destroyed in between. One
+/// end (that also serves a handler that throws) costs a flag test less.
 class asio_completion {
  public:
   template <typename Op>
@@ -140,15 +143,9 @@ class asio_completion {
     }
   }
 
-  COROSCOPE_HOT void invocation_end() noexcept {
-    if (open_) {
-      open_ = false;
-      frame_.end();
-    }
+  COROSCOPE_HOT ~asio_completion() {
+    if (open_) frame_.end();
   }
-
-  // The handler threw: the invocation still ends.
-  COROSCOPE_HOT ~asio_completion() { invocation_end(); }
 
   asio_completion(const asio_completion&) = delete;
   asio_completion& operator=(const asio_completion&) = delete;
@@ -239,7 +236,8 @@ class asio_location {
       // its own (it parks its handler for another task to post).
       if (COROSCOPE_UNLIKELY(t->entry_fn.load(std::memory_order_relaxed) == 0))
         note_running_entry_function(*t);
-    } else if (st.ctx.active_frame == nullptr || !st.ctx.active_frame->adopt(*t)) {
+    } else if (st.ctx.active_frame == nullptr || (!st.ctx.active_frame->adopt(*t) &&
+                                                  !st.ctx.active_frame->adopt_completion(*t))) {
       count_inline_poll(*t);  // Asio resumed it inline (dispatch), with no invocation hook
     }
   }
@@ -278,7 +276,7 @@ class asio_location {
   ::coroscope::detail::asio_completion tracked_completion args
 // `handler` is the local copy every operation makes of its handler just before invoking it.
 #define BOOST_ASIO_HANDLER_INVOCATION_BEGIN(args) tracked_completion.invocation_begin(handler)
-#define BOOST_ASIO_HANDLER_INVOCATION_END tracked_completion.invocation_end()
+#define BOOST_ASIO_HANDLER_INVOCATION_END (void)0  // the invocation ends with the scope
 #define BOOST_ASIO_HANDLER_OPERATION(args) ::coroscope::detail::asio_operation args
 #define BOOST_ASIO_HANDLER_REACTOR_REGISTRATION(args) (void)0
 #define BOOST_ASIO_HANDLER_REACTOR_DEREGISTRATION(args) \

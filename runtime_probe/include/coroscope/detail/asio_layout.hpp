@@ -76,6 +76,16 @@ void on_task_end(task_record& t) noexcept;
   return *reinterpret_cast<const void* const*>(thread + g_asio_layout.thread_root);
 }
 
+/// Whether the coroutine thread rooted at `root` has returned from its task's coroutine:
+/// nothing above the root (co_spawn's entry point) is left, which goes on to run the
+/// spawn's completion handler. Only for a thread running on the calling one (its frames are
+/// still).
+[[gnu::always_inline]] inline bool own_coroutine_returned(const void* root) noexcept {
+  const void* top = *reinterpret_cast<const void* const*>(static_cast<const char*>(root) +
+                                                         g_asio_layout.root_top);
+  return top == root || top == nullptr;
+}
+
 /// The address of the executor (an any_io_executor) kept in root frame `root`.
 const void* executor_in_root(const void* root) noexcept;
 

@@ -42,6 +42,9 @@ enum op_flag : std::uint8_t {
   op_continuation = 1u << 0,  ///< resumes the task's coroutine (started by its initiation)
   op_self_wake = 1u << 1,     ///< the task scheduled its own continuation (co_await post)
   op_sampled = 1u << 2,       ///< timed: `tick` is set, its poll reads the clock
+  /// A post that carries the task's coroutine continuation, handed on by the invocation
+  /// that completed its operation (to a strand): its invocation resumes that coroutine.
+  op_handed_on = 1u << 3,
 };
 
 /// `poll_context::initiating` (t_state.ctx) inside the initiation of a coroutine that is no task.
@@ -66,8 +69,6 @@ void sample_op(op_tag& tag, const void* object, std::uintmax_t native_handle) no
 /// Notes the entry function of `t`, which is running on this thread (its coroutine frames
 /// are stable), for its name.
 void note_running_entry_function(task_record& t) noexcept;
-/// The kind of an operation from the names Asio's handler tracking gives it.
-op_kind classify_op(const char* object_type, const char* op_name) noexcept;
 /// op_kind_of's slow path: the thread's second cached name, else classify_op; either
 /// becomes the newest.
 std::int8_t op_kind_of_slow(thread_state& st, const char* object_type,
@@ -145,9 +146,7 @@ class poll_frame {
     }
     if (COROSCOPE_UNLIKELY(timed_)) begin_ = ticks();
     if (t) begin_task_poll(*t, st.worker_index);
-    if (w && !prev_.current_task)
-      w->current_poll.store(pack_current_poll(seq_, t ? t->slot + 1 : 0),
-                            std::memory_order_relaxed);
+    if (w && !prev_.current_task) w->current_poll.store(current_poll_of(seq_, t), std::memory_order_relaxed);
   }
 
   /// A coroutine of task `t` resumes inside this invocation, the innermost one, which is
@@ -156,6 +155,20 @@ class poll_frame {
   /// parked for its setter to post. The invocation becomes `t`'s poll, woken by the task
   /// that posted it. False (nothing changed) for any other invocation. Out of line.
   bool adopt(task_record& t) noexcept;
+
+  /// A coroutine of task `t` resumes inside this invocation, the innermost one, which
+  /// resumed the coroutine of its own task only to see it return: co_spawn's entry point
+  /// then runs the spawn's completion handler here, inline, and that resumed `t` (a
+  /// coroutine that awaited the spawn: `co_await co_spawn(...)`, an awaitable operator) or
+  /// is a callback of `t`'s. The invocation becomes `t`'s poll, woken by the task that
+  /// ended. False (nothing changed) otherwise. Out of line.
+  bool adopt_completion(task_record& t) noexcept;
+
+  /// The task whose code runs now on this thread, for a task it spawns (its parent):
+  /// `current`, or the parent of `current` when `current`'s own coroutine has returned
+  /// in this invocation (its completion handler runs: see adopt_completion, which this
+  /// calls). Out of line; on the spawn path only.
+  task_record* spawning_task(task_record* current) noexcept;
 
   /// The completed operation whose continuation of task `t` this invocation hands on (to a
   /// strand or another executor) without running it; null for any other invocation.
@@ -201,7 +214,6 @@ class poll_frame {
       polls = t->polls.load(std::memory_order_relaxed);
       t->polls.store(polls + 1, std::memory_order_relaxed);
       if (COROSCOPE_UNLIKELY(migrated_) && polls != 0) note_migration(*t, w);
-      if (tag_->flags & op_self_wake) bump(t->self_wakes);
       t->last_poll_end.store(end_seq, std::memory_order_relaxed);
     }
     if (COROSCOPE_UNLIKELY(timed_)) {
@@ -212,6 +224,12 @@ class poll_frame {
   }
 
  private:
+  /// This invocation runs the coroutine thread of its task `t` (typed, or a continuation
+  /// handed on to it), not one it adopted: `t`'s frames are still while it reads them.
+  bool runs_coroutine_of(const task_record* t) const noexcept {
+    return t == task_ && (typed_ || ((tag_->flags & op_handed_on) && tag_->task == t));
+  }
+
   /// This invocation is a poll of `t` on worker `worker`: counts its begin and notes a
   /// migration now, not at the end (the sampler walks a task's frames only on its latest
   /// poller).
@@ -253,15 +271,19 @@ COROSCOPE_HOT task_record* tagged_task(const op_tag& tag) noexcept {
 }
 
 /// Where a completion's continuation is handed on: `tag`, the post that hands it on (a
-/// strand's queued handler), takes the kind and start of the I/O or timer operation
-/// `from` that completed, so the poll that runs it is that operation's wake, and the hop
-/// part of its wait. False (nothing changed) for other operations. Out of line.
+/// strand's queued handler), is marked as carrying it (op_handed_on), and takes the kind
+/// and start of the I/O or timer operation `from` that completed, so the poll that runs it
+/// is that operation's wake, and the hop part of its wait. False (only the mark) for other
+/// operations. Out of line.
 bool take_completion(op_tag& tag, const op_tag& from) noexcept;
 
-/// The kind of an operation: the thread's newest cached name is a few loads, the rest
-/// out of line.
+/// The kind of an operation: a constant where the compiler sees Asio's literal names (an
+/// optimized build); else the thread's newest cached name is a few loads, the rest out of
+/// line.
 COROSCOPE_HOT std::int8_t op_kind_of(thread_state& st, const char* object_type,
                                      const char* op_name) noexcept {
+  const auto known = static_cast<std::int8_t>(classify_op(object_type, op_name));
+  if (__builtin_constant_p(known)) return known;
   if (__builtin_expect(op_name == st.op_names[0] && object_type == st.object_types[0], 1))
     return st.op_kinds[0];
   return op_kind_of_slow(st, object_type, op_name);
@@ -290,8 +312,11 @@ COROSCOPE_HOT void tag_new_op(op_tag& tag, const char* object_type, const char* 
       tag.flags = op_continuation;
       if (kind == static_cast<std::int8_t>(op_kind::post)) {
         // The task scheduling its own continuation while it runs (not co_spawn's first
-        // dispatch of a new task, before its coroutine ran).
-        if (t == st.ctx.current_task && st.ctx.ran) tag.flags = op_continuation | op_self_wake;
+        // dispatch of a new task, before its coroutine ran): counted now, not at its poll.
+        if (t == st.ctx.current_task && st.ctx.ran) {
+          tag.flags = op_continuation | op_self_wake;
+          bump(t->self_wakes);
+        }
         t->wake_mark.store(t->poll_begins.load(std::memory_order_relaxed) + 1,
                            std::memory_order_relaxed);
       }

@@ -14,7 +14,7 @@
 namespace coroscope::detail {
 
 /// Kinds of asynchronous operations, from the object and operation names Asio's handler
-/// tracking passes when an operation is created (see op_kind.cpp).
+/// tracking passes when an operation is created (classify_op).
 enum class op_kind : std::uint8_t {
   other,
   socket_read,
@@ -32,6 +32,39 @@ enum class op_kind : std::uint8_t {
 };
 inline constexpr unsigned kOpKinds = static_cast<unsigned>(op_kind::count_);
 const char* to_string(op_kind kind) noexcept;
+
+// String builtins, which the compiler evaluates for string literals.
+[[gnu::always_inline]] inline bool name_is(const char* name, const char* text) noexcept {
+  return name != nullptr && __builtin_strcmp(name, text) == 0;
+}
+[[gnu::always_inline]] inline bool name_starts(const char* name, const char* prefix) noexcept {
+  return name != nullptr && __builtin_strncmp(name, prefix, __builtin_strlen(prefix)) == 0;
+}
+
+/// The kind of an operation from the names Asio gives it (BOOST_ASIO_HANDLER_CREATION's
+/// object type and operation name). Asio passes string literals, so where the hook is
+/// inlined the compiler works the kind out itself (op_kind_of).
+[[gnu::always_inline]] inline op_kind classify_op(const char* object_type,
+                                                  const char* op_name) noexcept {
+  if (name_is(object_type, "socket")) {
+    if (name_starts(op_name, "async_receive") || name_starts(op_name, "async_read"))
+      return op_kind::socket_read;
+    if (name_starts(op_name, "async_send") || name_starts(op_name, "async_write"))
+      return op_kind::socket_write;
+    if (name_is(op_name, "async_accept")) return op_kind::socket_accept;
+    if (name_is(op_name, "async_connect")) return op_kind::socket_connect;
+    return op_kind::socket_other;
+  }
+  if (name_is(object_type, "deadline_timer")) return op_kind::timer_wait;
+  if (name_is(object_type, "signal_set")) return op_kind::signal_wait;
+  if (name_is(object_type, "resolver")) return op_kind::resolve;
+  if (name_is(object_type, "descriptor")) return op_kind::descriptor;
+  if (name_is(object_type, "channel")) return op_kind::channel;
+  if (name_is(op_name, "post") || name_is(op_name, "dispatch") || name_is(op_name, "defer") ||
+      name_is(op_name, "execute"))
+    return op_kind::post;
+  return op_kind::other;
+}
 
 /// An operation on an I/O object (a socket, timer, resolver, signal set or descriptor):
 /// the object's own completion wakes its task, and its cancel or close cuts it short.
@@ -51,6 +84,9 @@ constexpr bool on_io_object(op_kind kind) noexcept {
 }
 
 enum class record_state : std::uint32_t { free, created, live, completed, abandoned };
+
+/// Where a worker's current-poll word keeps the polled task's slot + 1 (pack_current_poll).
+inline constexpr unsigned kCurrentPollSlotShift = 40;
 
 /// Return addresses of the code that spawned a task (innermost first), symbolized off the
 /// hot path for its spawn site.
@@ -76,8 +112,14 @@ struct alignas(64) task_record {
   bool forwards = false;
   bool failed = false;  ///< ended with an exception (coroscope::co_spawn)
   std::uint32_t slot = 0;  ///< own index in the pool
+  /// `(slot + 1) << kCurrentPollSlotShift`: the high half of the word a worker polling
+  /// this task stores (worker_slot::current_poll), kept ready for the hot path.
+  std::uint64_t current_poll_high = 0;
   std::uint64_t id = 0;
   std::uint64_t parent_id = 0;
+  /// The parent's record while it is the parent's (`parent_generation`), null without one.
+  task_record* parent = nullptr;
+  std::uint32_t parent_generation = 0;
   /// Asio's entry-point frame of the task's coroutine thread: its identity and the root of
   /// its async stack. Set at spawn, cleared at its end.
   std::atomic<const void*> root{nullptr};

@@ -51,14 +51,19 @@ struct alignas(64) worker_slot {
 /// 0 for a handler outside any task). The sequence is not masked: stamped once a
 /// millisecond, it needs 35 years to reach 2^40.
 inline std::uint64_t pack_current_poll(std::uint64_t seq, std::uint32_t slot_plus_1) noexcept {
-  return static_cast<std::uint64_t>(slot_plus_1) << 40 | (seq + 1);
+  return static_cast<std::uint64_t>(slot_plus_1) << kCurrentPollSlotShift | (seq + 1);
+}
+/// The same for a poll of `t` (null: a handler outside any task), from its record's
+/// ready high half.
+inline std::uint64_t current_poll_of(std::uint64_t seq, const task_record* t) noexcept {
+  return (t ? t->current_poll_high : 0) | (seq + 1);
 }
 inline std::uint64_t current_poll_seq(std::uint64_t packed) noexcept {
-  return (packed & ((1ull << 40) - 1)) - 1;
+  return (packed & ((1ull << kCurrentPollSlotShift) - 1)) - 1;
 }
 /// The task's slot + 1, or 0.
 inline std::uint32_t current_poll_slot(std::uint64_t packed) noexcept {
-  return static_cast<std::uint32_t>(packed >> 40);
+  return static_cast<std::uint32_t>(packed >> kCurrentPollSlotShift);
 }
 
 /// Per-thread state of the hot path. Plain data with a constant initializer in

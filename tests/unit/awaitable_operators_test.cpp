@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+//
+// Coroutines that Asio resumes where its hooks see neither the suspension nor the
+// resumption: an awaitable operator (`a || b`) co_spawns each side and awaits the group as a
+// deferred operation, and the side that ends last resumes the awaiting coroutine inline,
+// from its spawn's completion handler. Plain Asio, no coroscope call but the probe; each
+// program counts its own resumptions.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "coroscope/coroscope.hpp"
+
+namespace awaitable_operators_test {
+
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+using namespace std::chrono_literals;
+
+constexpr int kRounds = 20;
+
+// Each round races a timer that is due at once against one that never is.
+asio::awaitable<void> racer(int& resumptions) {
+  ++resumptions;
+  const auto ex = co_await asio::this_coro::executor;
+  for (int i = 0; i < kRounds; ++i) {
+    asio::steady_timer due(ex, 0ms), never(ex, 1h);
+    co_await (due.async_wait(asio::use_awaitable) || never.async_wait(asio::use_awaitable));
+    ++resumptions;
+  }
+}
+
+asio::awaitable<int> child() {
+  co_await asio::post(asio::use_awaitable);
+  co_return 1;
+}
+
+// Awaits each child it spawns: the child's completion resumes it inline.
+asio::awaitable<void> awaiter(int& resumptions) {
+  ++resumptions;
+  const auto ex = co_await asio::this_coro::executor;
+  for (int i = 0; i < kRounds; ++i) {
+    co_await asio::co_spawn(ex, child(), asio::use_awaitable);
+    ++resumptions;
+  }
+}
+
+const coroscope::task_info* named(const coroscope::snapshot& s, std::string_view name) {
+  for (const auto& t : s.tasks)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+// On the io_context's executor, and on a strand (where each side's completion is handed
+// on to the strand, and the side's last resumption runs in the strand's queued handler).
+class AwaitableOperators : public ::testing::TestWithParam<bool> {};
+INSTANTIATE_TEST_SUITE_P(Executors, AwaitableOperators, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "OnAStrand" : "OnTheIoContext"; });
+
+TEST_P(AwaitableOperators, ARaceIsAPollOfTheRacerAndTwoTasksItSpawned) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  int resumptions = 0;
+  if (GetParam())
+    asio::co_spawn(asio::make_strand(io), racer(resumptions), asio::detached);
+  else
+    asio::co_spawn(io, racer(resumptions), asio::detached);
+  io.run();
+  const auto s = probe.snapshot();
+
+  const auto* r = named(s, "racer");  // named though Asio's hooks never see it suspend
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->polls, static_cast<std::uint64_t>(resumptions));
+  ASSERT_EQ(resumptions, kRounds + 1);
+  std::size_t sides = 0;
+  for (const auto& t : s.tasks) {
+    if (&t == r) continue;
+    ++sides;
+    EXPECT_EQ(t.parent_id, r->id) << t.name;  // not the side that ended before
+    EXPECT_EQ(t.name, "(timer_wait)");         // not Asio's own coroutine ("initiate")
+  }
+  EXPECT_EQ(sides, 2u * kRounds);
+}
+
+TEST(AwaitableOperatorsCompletion, ACoroutineResumedByItsChildsEndCountsItsPolls) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  int resumptions = 0;
+  asio::co_spawn(io, awaiter(resumptions), asio::detached);
+  io.run();
+  const auto s = probe.snapshot();
+
+  const auto* a = named(s, "awaiter");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->polls, static_cast<std::uint64_t>(resumptions));
+  std::size_t children = 0;
+  for (const auto& t : s.tasks) {
+    if (&t == a) continue;
+    ++children;
+    EXPECT_EQ(t.name, "child");
+    EXPECT_EQ(t.parent_id, a->id);
+    EXPECT_EQ(t.polls, 2u);  // its first run and the one after its post
+  }
+  EXPECT_EQ(children, static_cast<std::size_t>(kRounds));
+}
+
+}  // namespace awaitable_operators_test
