@@ -9,8 +9,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <climits>
 #include <ctime>
-#include <thread>
 
 #include "coroscope/detail/clock.hpp"
 #include "coroscope/detail/coarse_clock.hpp"
@@ -40,6 +40,8 @@ bool coarse_clock::take_and_stamp() noexcept {
   if (!dozing.compare_exchange_strong(expected, taken, std::memory_order_acq_rel)) return false;
   advance_to(::coroscope::detail::ticks());
   dozing.store(awake, std::memory_order_release);
+  // The sleeping collector, and any thread in wait_while_taken.
+  futex(dozing, FUTEX_WAKE_PRIVATE, INT_MAX, nullptr);
   return true;
 }
 
@@ -49,10 +51,14 @@ void coarse_clock::wake_up() noexcept {
   if (!take_and_stamp()) wait_while_taken();
 }
 
-void coarse_clock::wait_while_taken() const noexcept {
-  // A stamp is a few hundred stores; yield in case the stamping thread was preempted.
-  for (unsigned spins = 0; dozing.load(std::memory_order_acquire) == taken; ++spins)
-    if (spins >= 64) std::this_thread::yield();
+void coarse_clock::wait_while_taken() noexcept {
+  // A stamp is a few hundred stores: spin a little, then sleep until the stamping thread
+  // wakes us. Not a yield: a waiter of higher priority on the stamper's CPU (a real-time
+  // worker) would run again at once, and the stamp would never finish.
+  for (unsigned spins = 0; spins < 64; ++spins)
+    if (dozing.load(std::memory_order_acquire) != taken) return;
+  while (dozing.load(std::memory_order_acquire) == taken)
+    futex(dozing, FUTEX_WAIT_PRIVATE, taken, nullptr);
 }
 
 void coarse_clock::end_doze(bool no_worker) noexcept {
@@ -68,10 +74,7 @@ void coarse_clock::end_doze(bool no_worker) noexcept {
       case asleep:
         // Set before the stamp makes the clock awake: the collector reads it after that.
         if (no_worker) ended_by_no_worker.store(true, std::memory_order_relaxed);
-        if (take_and_stamp()) {  // before this thread's next poll reads `seq`
-          futex(dozing, FUTEX_WAKE_PRIVATE, 1, nullptr);
-          return;
-        }
+        if (take_and_stamp()) return;  // before this thread's next poll reads `seq`
         state = dozing.load(std::memory_order_acquire);
         continue;
       default:

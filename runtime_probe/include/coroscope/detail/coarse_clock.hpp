@@ -5,8 +5,8 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <thread>
 #include <limits>
+#include <thread>
 #include <type_traits>
 
 namespace coroscope::detail {
@@ -185,7 +185,7 @@ struct coarse_clock {
   void sleep(std::int64_t limit_ns) noexcept;  // futex wait while asleep
   bool take_and_stamp() noexcept;            // asleep -> taken, stamp, awake; false if not asleep
   void wake_up() noexcept;                   // the collector, after sleep: stamped, awake
-  void wait_while_taken() const noexcept;    // another thread stamps: until it has
+  void wait_while_taken() noexcept;          // another thread stamps: until it has
 };
 
 extern coarse_clock g_coarse_clock;
