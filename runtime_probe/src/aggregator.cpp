@@ -451,9 +451,12 @@ void aggregator::warn(const char* lint, const task_stats* task, std::string mess
                       std::uint64_t occurrences) {
   warning_key key{lint, task ? task->id : 0};
   auto it = warnings_.find(key);
-  // A state lint (stuck, or one given its count) is re-reported at every tick: the
-  // recorder keeps its first firing; event lints (a slow poll, ...) every time.
-  const bool restated = it != warnings_.end() && (occurrences != 0 || key.lint == "stuck");
+  // A state lint (one given its count) is re-reported at every tick: the recorder keeps
+  // its first firing, and for `stuck` the first of each idle stretch (its count of
+  // stretches grew); event lints (a slow poll, ...) every time.
+  const bool restated =
+      it != warnings_.end() && occurrences != 0 &&
+      (key.lint != "stuck" || occurrences == it->second.occurrences);
   if (recorder_.on() && !restated) {
     const std::uint64_t tick = ticks();
     recorder_.record_lint(lint, key.task_id, tick, message);
@@ -658,10 +661,15 @@ void aggregator::check_tasks(std::uint64_t now) {
     const std::uint64_t idle = g_coarse_clock.ticks_since(end_seq + 1);
     check_slow_wait(t, record);
     if (idle > stuck_ticks_) {
+      if (t.stuck_polls != t.polls) {  // a new idle stretch: one more occurrence
+        t.stuck_polls = t.polls;
+        ++t.stuck_stretches;
+      }
       const std::string& where = waiting_stack(t, record);
       warn("stuck", &t,
            "idle for " + format_ms(to_ns(idle)) + " with no pending wake" +
-               (where.empty() ? "" : ", waiting in " + where));
+               (where.empty() ? "" : ", waiting in " + where),
+           t.stuck_stretches);
     }
   }
   (void)now;

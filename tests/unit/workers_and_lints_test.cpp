@@ -307,6 +307,60 @@ TEST(Lints, StuckTaskIdleWithNoPendingWake) {
   EXPECT_EQ(find_warning(during, "stuck", busy->id), nullptr);
 }
 
+// A task idle past the threshold is one occurrence however many ticks it stays so; each
+// later idle stretch is one more.
+TEST(Lints, StuckCountsIdleStretchesNotTicks) {
+  constexpr auto kThreshold = 30ms;
+  asio::io_context io;
+  coroscope::probe probe{io, {.stuck_threshold = kThreshold}};
+  asio::steady_timer first(io, std::chrono::steady_clock::time_point::max());
+  asio::steady_timer second(io, std::chrono::steady_clock::time_point::max());
+  asio::co_spawn(probe.executor("stuck"),
+                 [](asio::steady_timer& a, asio::steady_timer& b) -> asio::awaitable<void> {
+                   boost::system::error_code ec;
+                   co_await a.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+                   co_await b.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+                 }(first, second),
+                 asio::detached);
+  // The stuck task's warning count once it has been idle `thresholds` thresholds in all (snapshots
+  // every 10 ms; at most 10 s, for a slow start under a sanitizer).
+  const auto occurrences_after = [&](int thresholds) -> asio::awaitable<std::uint64_t> {
+    asio::steady_timer check(io);
+    std::uint64_t seen = 0;
+    for (int i = 0; i < 1000; ++i) {
+      const auto s = probe.snapshot();
+      const auto* t = find_task(s, "stuck");
+      const auto* w = t ? find_warning(s, "stuck", t->id) : nullptr;
+      seen = w ? w->occurrences : 0;
+      if (w && w->message.find("idle for") != std::string::npos &&
+          t->idle >= thresholds * std::chrono::duration_cast<std::chrono::nanoseconds>(kThreshold) &&
+          seen != 0)
+        break;
+      check.expires_after(10ms);
+      co_await check.async_wait(asio::use_awaitable);
+    }
+    co_return seen;
+  };
+  std::uint64_t in_first = 0, in_second = 0;
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+    in_first = co_await occurrences_after(4);  // reported over several ticks by now
+    first.cancel();
+    asio::steady_timer check(io);
+    for (int i = 0; i < 1000; ++i) {  // until the second stretch is reported
+      const auto s = probe.snapshot();
+      const auto* t = find_task(s, "stuck");
+      if (const auto* w = find_warning(s, "stuck", t->id); w && w->occurrences > in_first) break;
+      check.expires_after(10ms);
+      co_await check.async_wait(asio::use_awaitable);
+    }
+    in_second = co_await occurrences_after(8);
+    second.cancel();
+  }, asio::detached);
+  probe.run(1);
+  EXPECT_EQ(in_first, 1u);
+  EXPECT_EQ(in_second, 2u);
+}
+
 // The coarse clock keeps about a second of stamps (1024 at 1 ms); the default threshold is
 // a minute. An idle time read as the age of the oldest stamp kept never got past it.
 TEST(Lints, StuckPastTheCoarseClocksHistory) {
