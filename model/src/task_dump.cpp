@@ -62,6 +62,11 @@ std::string to_string(const task_dump& dump) {
     if (!out.empty()) out += '\n';
     out += to_string(t);
   }
+  if (dump.ended_while_taken != 0) {
+    if (!out.empty()) out += '\n';
+    out += "(" + std::to_string(dump.ended_while_taken) +
+           (dump.ended_while_taken == 1 ? " task" : " tasks") + " ended while the dump was taken)\n";
+  }
   return out;
 }
 

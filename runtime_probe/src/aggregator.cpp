@@ -717,7 +717,7 @@ void aggregator::release_all_slots() {
   last_task_ = nullptr;
 }
 
-std::vector<walked_task> aggregator::walk_live_tasks(std::uint64_t only) {
+std::vector<walked_task> aggregator::walk_live_tasks(std::uint64_t only, std::uint64_t* ended) {
   std::vector<walked_task> out;
   const foreign_memory memory;
   for (auto& [id, t] : tasks_) {
@@ -732,7 +732,10 @@ std::vector<walked_task> aggregator::walk_live_tasks(std::uint64_t only) {
     const walk_result walked =
         is_running(t) ? walk_result::running
                       : walk_task(record, w.chain, memory, &w.task.async_stack_cut);
-    if (walked == walk_result::ended) continue;  // ending right now
+    if (walked == walk_result::ended) {  // ending right now
+      if (ended) ++*ended;
+      continue;
+    }
     switch (walked) {
       case walk_result::running: w.task.state = dump_state::running; break;
       case walk_result::not_started: w.task.state = dump_state::starting; break;

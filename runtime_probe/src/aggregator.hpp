@@ -57,7 +57,8 @@ class aggregator {
                  const live_site_counts& live_sites);
   /// Every live task (or only task `only`, when not 0), its async stack walked when it is
   /// suspended (task_walk.hpp).
-  std::vector<walked_task> walk_live_tasks(std::uint64_t only = 0);
+  /// `*ended`: how many live tasks ended before the walk reached them (left out).
+  std::vector<walked_task> walk_live_tasks(std::uint64_t only = 0, std::uint64_t* ended = nullptr);
   std::chrono::nanoseconds collect_interval() const noexcept { return options_.collect_interval; }
   /// Every worker of the probe is parked or gone (none, too): no poll can begin without
   /// waking the coarse clock's stamper first. Adds the workers' parks to `parks`.

@@ -211,13 +211,13 @@ task_dump probe_core::dump_tasks() const { return dump(0); }
 task_dump probe_core::dump_task(std::uint64_t id) const { return id ? dump(id) : task_dump{}; }
 
 task_dump probe_core::dump(std::uint64_t only) const {
+  task_dump dump;
   std::vector<walked_task> walked = collector::instance().with_drained([&] {
     // Names of tasks spawned since the collector's last tick (one task's stack needs none).
     if (only == 0) aggregator_.tick();
-    return aggregator_.walk_live_tasks(only);
+    return aggregator_.walk_live_tasks(only, &dump.ended_while_taken);
   });
   // Symbolized off the collector's lock: a first lookup may parse DWARF for a while.
-  task_dump dump;
   dump.service_name = options_.service_name;
   dump.taken = std::chrono::system_clock::now();
   symbolize_async_stacks(walked);

@@ -359,6 +359,21 @@ TEST(TaskDump, EachFrameSaysTheLineItWaitsOn) {
             std::string::npos);
 }
 
+TEST(TaskDump, TextSaysHowManyTasksEndedWhileItWasTaken) {
+  coroscope::task_dump dump;
+  coroscope::dumped_task left;
+  left.id = 3;
+  left.name = "left";
+  dump.tasks.push_back(left);
+  EXPECT_EQ(coroscope::to_string(dump).find("ended while"), std::string::npos);
+  dump.ended_while_taken = 2;
+  const std::string text = coroscope::to_string(dump);
+  EXPECT_NE(text.find("\n\n(2 tasks ended while the dump was taken)\n"), std::string::npos) << text;
+  dump.tasks.clear();
+  dump.ended_while_taken = 1;
+  EXPECT_EQ(coroscope::to_string(dump), "(1 task ended while the dump was taken)\n");
+}
+
 TEST(TaskDump, EmptyWithoutTasks) {
   boost::asio::io_context io;
   coroscope::probe p{io};

@@ -67,6 +67,8 @@ struct task_dump {
   std::string service_name;
   std::chrono::system_clock::time_point taken{};
   std::vector<dumped_task> tasks;
+  /// Tasks live when the dump began that ended before it reached them: not in `tasks`.
+  std::uint64_t ended_while_taken = 0;
 };
 
 /// Go-style text: one block per task, a blank line between blocks:
