@@ -581,7 +581,9 @@ void aggregator::refresh(task_stats& t) {
   t.migrations = load(r.migrations);
   for (unsigned k = 0; k < kOpKinds; ++k) t.ops[k] = r.ops[k].load(std::memory_order_relaxed);
   if (!t.named) {
-    if (const std::uintptr_t fn = r.entry_fn.load(std::memory_order_relaxed)) {
+    std::uintptr_t fn = r.entry_fn.load(std::memory_order_relaxed);
+    if (fn == 0) fn = walked_entry_function(t, r);
+    if (fn != 0) {
       std::string name = naming_.coroutine_name(fn);
       if (name.empty()) name = operation_task_name(t.ops);
       if (!name.empty()) {
@@ -603,6 +605,21 @@ void aggregator::check_self_wakes(const task_stats& t) {
          std::to_string(t.self_wakes * 100 / t.polls) + "% of " + std::to_string(t.polls) +
              " wakes were the task waking itself",
          t.self_wakes);
+}
+
+std::uintptr_t aggregator::walked_entry_function(task_stats& t, const task_record& record) {
+  // A coroutine whose suspensions Asio's hooks do not see (it awaits deferred operations:
+  // `co_await timer.async_wait(deferred)`) is never named on the hot path. Walked once per
+  // poll count while it stays unnamed; the frame above the root is its own coroutine.
+  const std::uint64_t polls = record.polls.load(std::memory_order_relaxed);
+  if (polls == 0 || t.entry_walk_polls == polls) return 0;
+  t.entry_walk_polls = polls;
+  walked_chain chain;
+  bool cut = false;
+  if (walk_task(record, chain, foreign_memory{}, &cut) != walk_result::suspended || cut ||
+      chain.pcs.empty())
+    return 0;
+  return chain.pcs.back();
 }
 
 const std::string& aggregator::waiting_stack(task_stats& t, const task_record& record) {

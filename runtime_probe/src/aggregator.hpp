@@ -123,6 +123,8 @@ class aggregator {
     // stretch (keyed by its poll count), not at every tick.
     std::string waiting_stack;
     std::uint64_t waiting_stack_polls = ~std::uint64_t{0};
+    // The poll count its frames were last walked at for its name (walked_entry_function).
+    std::uint64_t entry_walk_polls = 0;
     // The TIMED_AWAIT (site, start) a slow-await warning was given for while it waited: its
     // end is then the same slow await, not another.
     const void* slow_wait_site = nullptr;
@@ -202,6 +204,9 @@ class aggregator {
   void check_self_wakes(const task_stats& t);
   /// "a <- b" (where `t` waits), or "" when its stack cannot be walked.
   const std::string& waiting_stack(task_stats& t, const task_record& record);
+  /// The resume function of `t`'s own coroutine, from a walk of its frames while it is
+  /// suspended; 0 when not known (yet).
+  std::uintptr_t walked_entry_function(task_stats& t, const task_record& record);
   /// slow-await for a task still waiting in a TIMED_AWAIT past the threshold.
   void check_slow_wait(task_stats& t, const task_record& record);
   std::uint64_t occurrences(const char* lint, std::uint64_t task_id) const;

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
 //
-// Coroutines that Asio resumes where its hooks see neither the suspension nor the
-// resumption: an awaitable operator (`a || b`) co_spawns each side and awaits the group as a
-// deferred operation, and the side that ends last resumes the awaiting coroutine inline,
-// from its spawn's completion handler. Plain Asio, no coroscope call but the probe; each
-// program counts its own resumptions.
+// Coroutines that suspend where Asio's hooks see nothing: an awaitable operator (`a || b`)
+// co_spawns each side and awaits the group as a deferred operation, and the side that ends
+// last resumes the awaiting coroutine inline, from its spawn's completion handler; a
+// coroutine may await deferred operations itself. Plain Asio, no coroscope call but the
+// probe; each program counts its own resumptions.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <thread>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
@@ -23,6 +26,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "coroscope/coroscope.hpp"
+#include "eventually.hpp"
 
 namespace awaitable_operators_test {
 
@@ -115,6 +119,38 @@ TEST(AwaitableOperatorsCompletion, ACoroutineResumedByItsChildsEndCountsItsPolls
     EXPECT_EQ(t.polls, 2u);  // its first run and the one after its post
   }
   EXPECT_EQ(children, static_cast<std::size_t>(kRounds));
+}
+
+asio::awaitable<void> deferred_waiter(asio::steady_timer& gate, int& resumptions) {
+  ++resumptions;
+  const auto ex = co_await asio::this_coro::executor;
+  for (int i = 0; i < kRounds; ++i) {
+    asio::steady_timer due(ex, 0ms);
+    co_await due.async_wait(asio::deferred);
+    ++resumptions;
+  }
+  co_await gate.async_wait(asio::as_tuple(asio::deferred));
+  ++resumptions;
+}
+
+TEST(DeferredAwaits, ACoroutineThatAwaitsOnlyDeferredOperationsIsNamed) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  asio::steady_timer gate(io, std::chrono::steady_clock::time_point::max());
+  int resumptions = 0;
+  asio::co_spawn(io, deferred_waiter(gate, resumptions), asio::detached);
+  std::thread worker([&] { io.run(); });
+  // Named off the hot path, from a walk of its frames while it waits at the gate.
+  const bool named = coroscope::test::eventually([&] {
+    const auto s = probe.snapshot();
+    return s.tasks.size() == 1 && s.tasks[0].name == "deferred_waiter";
+  });
+  asio::post(io, [&] { gate.cancel(); });
+  worker.join();
+  EXPECT_TRUE(named);
+  const auto s = probe.snapshot();
+  ASSERT_EQ(s.tasks.size(), 1u);
+  EXPECT_EQ(s.tasks[0].polls, static_cast<std::uint64_t>(resumptions));
 }
 
 }  // namespace awaitable_operators_test
