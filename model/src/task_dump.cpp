@@ -64,8 +64,9 @@ std::string to_string(const task_dump& dump) {
   }
   if (dump.ended_while_taken != 0) {
     if (!out.empty()) out += '\n';
-    out += "(" + std::to_string(dump.ended_while_taken) +
-           (dump.ended_while_taken == 1 ? " task" : " tasks") + " ended while the dump was taken)\n";
+    const std::uint64_t n = dump.ended_while_taken;
+    out += "(" + std::to_string(n) + (n == 1 ? " task" : " tasks") +
+           " ended while the dump was taken)\n";
   }
   return out;
 }

@@ -181,13 +181,7 @@ bool poll_frame::adopt(task_record& t) noexcept {
   if (st.ctx.active_frame != this || typed_ || st.ctx.ran || task_ == &t) return false;
   task_record* poster = task_;  // the task whose code posted it (the tag's), if any
   if (poster) mark_poll_ended(*poster, begins_);  // `begin` counted this as its poll
-  task_ = &t;
-  st.ctx.current_task = &t;
-  st.ctx.ran = true;
-  if (t.entry_fn.load(std::memory_order_relaxed) == 0) note_running_entry_function(t);
-  begin_task_poll(t, st.worker_index);
-  if (st.worker && !prev_.current_task)
-    st.worker->current_poll.store(current_poll_of(seq_, &t), std::memory_order_relaxed);
+  become_poll_of(t);
   // Inside the poster's poll when the post was timed (a recorder times every operation).
   if (poster != nullptr && poster != &t)
     note_wake(t, *poster, (tag_->flags & op_sampled) != 0 ? tag_->tick : 0);
@@ -204,15 +198,20 @@ bool poll_frame::adopt_completion(task_record& t) noexcept {
     if (!own_coroutine_returned(root)) return false;
   mark_poll_ended(*ended, begins_);  // its last poll: its end counts it (on_task_end)
   typed_ = false;  // `t`'s coroutine thread is not this invocation's (runs_coroutine_of)
+  become_poll_of(t);
+  note_wake(t, *ended);
+  return true;
+}
+
+void poll_frame::become_poll_of(task_record& t) noexcept {
+  thread_state& st = t_state;
   task_ = &t;
   st.ctx.current_task = &t;
-  st.ctx.ran = true;
+  st.ctx.ran = true;  // its coroutine runs here: its frames are still
   if (t.entry_fn.load(std::memory_order_relaxed) == 0) note_running_entry_function(t);
   begin_task_poll(t, st.worker_index);
   if (st.worker && !prev_.current_task)
     st.worker->current_poll.store(current_poll_of(seq_, &t), std::memory_order_relaxed);
-  note_wake(t, *ended);
-  return true;
 }
 
 task_record* poll_frame::spawning_task(task_record* current) noexcept {
@@ -224,7 +223,8 @@ task_record* poll_frame::spawning_task(task_record* current) noexcept {
     return parent;
   // A coroutine whose suspensions Asio's hooks do not see (it awaits deferred operations,
   // as an awaitable operator does) is named as it spawns.
-  if (current->entry_fn.load(std::memory_order_relaxed) == 0) note_running_entry_function(*current);
+  if (current->entry_fn.load(std::memory_order_relaxed) == 0)
+    note_running_entry_function(*current);
   return current;
 }
 

@@ -59,7 +59,8 @@ std::string task_naming::coroutine_name(std::uintptr_t resume_fn) {
     shared_symbolizer symbols;
     const std::string function = symbols->symbolize(resume_fn, false).back().function;
     name = bare_name(function);
-    if (name == "initiate" && function.find("async_result<boost::asio::use_awaitable_t") != std::string::npos)
+    if (name == "initiate" &&
+        function.find("async_result<boost::asio::use_awaitable_t") != std::string::npos)
       name.clear();
   }
   if (names_.size() >= kMaxCached) names_.clear();

@@ -72,7 +72,9 @@ const coroscope::task_info* named(const coroscope::snapshot& s, std::string_view
 // on to the strand, and the side's last resumption runs in the strand's queued handler).
 class AwaitableOperators : public ::testing::TestWithParam<bool> {};
 INSTANTIATE_TEST_SUITE_P(Executors, AwaitableOperators, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "OnAStrand" : "OnTheIoContext"; });
+                         [](const auto& info) {
+                           return info.param ? "OnAStrand" : "OnTheIoContext";
+                         });
 
 TEST_P(AwaitableOperators, ARaceIsAPollOfTheRacerAndTwoTasksItSpawned) {
   asio::io_context io;

@@ -146,7 +146,8 @@ class poll_frame {
     }
     if (COROSCOPE_UNLIKELY(timed_)) begin_ = ticks();
     if (t) begin_task_poll(*t, st.worker_index);
-    if (w && !prev_.current_task) w->current_poll.store(current_poll_of(seq_, t), std::memory_order_relaxed);
+    if (w && !prev_.current_task)
+      w->current_poll.store(current_poll_of(seq_, t), std::memory_order_relaxed);
   }
 
   /// A coroutine of task `t` resumes inside this invocation, the innermost one, which is
@@ -229,6 +230,10 @@ class poll_frame {
   bool runs_coroutine_of(const task_record* t) const noexcept {
     return t == task_ && (typed_ || ((tag_->flags & op_handed_on) && tag_->task == t));
   }
+
+  /// The rest of this invocation is a poll of `t`, whose coroutine runs here (adopt,
+  /// adopt_completion). Out of line.
+  void become_poll_of(task_record& t) noexcept;
 
   /// This invocation is a poll of `t` on worker `worker`: counts its begin and notes a
   /// migration now, not at the end (the sampler walks a task's frames only on its latest
