@@ -24,6 +24,14 @@ namespace {
 using base::thread_cpu_ns;
 
 constexpr std::size_t kMaxWarnings = 1000;
+constexpr std::size_t kMaxSites = 4096;
+constexpr std::size_t kMaxResources = 4096;
+// Timed operations awaiting completion: sets (a power of 2) of a few slots each.
+constexpr std::size_t kStartedOpSets = 2048, kStartedOpWays = 4;
+constexpr std::uint64_t kMinWakesForSelfWakeLint = 10;
+// Completed tasks looked at per completion when over the count bound (records still in
+// use are skipped, so more than one); the tick looks at all of them.
+constexpr std::size_t kEvictVisitsPerCompletion = 4;
 
 /// A task that is one asynchronous operation (co_spawn of `timer.async_wait(use_awaitable)`,
 /// as an awaitable operator spawns each side): "(timer_wait)" after the operation it
@@ -33,14 +41,6 @@ std::string operation_task_name(const std::array<std::uint64_t, kOpKinds>& ops) 
     if (ops[k] != 0) return std::string("(") + to_string(static_cast<op_kind>(k)) + ")";
   return {};
 }
-constexpr std::size_t kMaxSites = 4096;
-constexpr std::size_t kMaxResources = 4096;
-// Timed operations awaiting completion: sets (a power of 2) of a few slots each.
-constexpr std::size_t kStartedOpSets = 2048, kStartedOpWays = 4;
-constexpr std::uint64_t kMinWakesForSelfWakeLint = 10;
-// Completed tasks looked at per completion when over the count bound (records still in
-// use are skipped, so more than one); the tick looks at all of them.
-constexpr std::size_t kEvictVisitsPerCompletion = 4;
 
 std::uint64_t to_ticks(std::chrono::nanoseconds d) { return ns_to_ticks(d.count()); }
 std::uint64_t to_ns(std::uint64_t ticks) {
@@ -678,15 +678,17 @@ void aggregator::check_tasks(std::uint64_t now) {
     const std::uint64_t idle = g_coarse_clock.ticks_since(end_seq + 1);
     check_slow_wait(t, record);
     if (idle > stuck_ticks_) {
-      if (t.stuck_polls != t.polls) {  // a new idle stretch: one more occurrence
+      // Each idle stretch is one occurrence, however many ticks it lasts.
+      std::uint64_t stretches = occurrences("stuck", t.id);
+      if (t.stuck_polls != t.polls) {
         t.stuck_polls = t.polls;
-        ++t.stuck_stretches;
+        ++stretches;
       }
       const std::string& where = waiting_stack(t, record);
       warn("stuck", &t,
            "idle for " + format_ms(to_ns(idle)) + " with no pending wake" +
                (where.empty() ? "" : ", waiting in " + where),
-           t.stuck_stretches);
+           stretches);
     }
   }
   (void)now;

@@ -129,9 +129,7 @@ class aggregator {
     // end is then the same slow await, not another.
     const void* slow_wait_site = nullptr;
     std::uint64_t slow_wait_since = 0;
-    // Idle stretches reported `stuck` (each once, however many ticks it lasts), and the
-    // poll count the last one began at.
-    std::uint64_t stuck_stretches = 0;
+    // The poll count the last idle stretch reported `stuck` began at.
     std::uint64_t stuck_polls = ~std::uint64_t{0};
     bool has_trace = false;
     std::string trace_id, span_id;
