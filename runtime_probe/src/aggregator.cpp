@@ -346,6 +346,10 @@ void aggregator::note_op_wait(op_kind kind, std::uint64_t start, std::uint64_t r
   ++r->second.timed;
   r->second.waits.record(wait);
   r->second.last_active_tick = std::max(r->second.last_active_tick, resumed);
+  if (t && t->operation_side) {  // the operation is the parent's, which awaits the side
+    const auto parent = tasks_.find(t->parent_id);
+    if (parent != tasks_.end()) t = &parent->second;
+  }
   if (t) {
     r->second.last_task_id = t->id;
     r->second.last_task_name = t->name;
@@ -385,7 +389,25 @@ void aggregator::on_complete(const event& e) {
   t->failed = f.failed || task_pool::at(t->slot).failed;
   ++completed_;
   heap_note_task_completed(t->id, t->location);
-  completed_order_.push_back(t->id);
+  if (t->operation_side) {
+    fold_side(*t);
+    ended_sides_.push_back(t->id);
+  } else {
+    completed_order_.push_back(t->id);
+  }
+}
+
+// An awaitable operator spawns a task for each side of `co_await (a || b)`: two ended
+// tasks for every such await, which would crowd the user's own ended tasks out of the
+// retained ones (and make the task list megabytes long). An ended side is its parent's
+// operation: its counts move to the parent, and it is forgotten at once.
+void aggregator::fold_side(task_stats& side) {
+  const auto parent = tasks_.find(side.parent_id);
+  auto& into = parent != tasks_.end() ? parent->second.side_ops : forgotten_ops_;
+  for (unsigned k = 0; k < kOpKinds; ++k) {
+    into[k] += side.ops[k] + side.side_ops[k];
+    side.ops[k] = side.side_ops[k] = 0;
+  }
 }
 
 aggregator::site_stats& aggregator::site(const void* key) {
@@ -489,7 +511,7 @@ void aggregator::tick() {
   const std::uint64_t now = ticks();
   check_running_polls();
   check_tasks(now);
-  evict_completed(now, completed_order_.size());
+  evict_completed(now, std::max(completed_order_.size(), ended_sides_.size()));
   release_ended_unknown();
 }
 
@@ -574,7 +596,7 @@ bool aggregator::workers_idle(std::uint64_t& parks) const noexcept {
 }
 
 void aggregator::refresh(task_stats& t) {
-  if (!record_belongs_to(t.slot, t.id)) return;
+  if (folded(t) || !record_belongs_to(t.slot, t.id)) return;
   const task_record& r = task_pool::at(t.slot);
   t.polls = load(r.polls);
   t.self_wakes = load(r.self_wakes);
@@ -585,6 +607,7 @@ void aggregator::refresh(task_stats& t) {
     if (fn == 0) fn = walked_entry_function(t, r);
     if (fn != 0) {
       std::string name = naming_.coroutine_name(fn);
+      t.operation_side = naming_.is_operation(fn);
       if (name.empty()) name = operation_task_name(t.ops);
       if (!name.empty()) {
         t.name = std::move(name);
@@ -696,25 +719,33 @@ void aggregator::check_tasks(std::uint64_t now) {
 
 void aggregator::evict_completed(std::uint64_t now, std::size_t max_visits) {
   for (std::size_t visits = max_visits; visits > 0 && !completed_order_.empty(); --visits) {
-    auto it = tasks_.find(completed_order_.front());
+    const std::uint64_t id = completed_order_.front();
+    const auto it = tasks_.find(id);
     const bool too_many = completed_order_.size() > options_.retain_completed_max;
     if (it != tasks_.end() && !too_many && now - it->second.completed_tick < retain_ticks_) break;
-    const bool ours = it != tasks_.end() && record_belongs_to(it->second.slot, it->first);
-    // Queued as unreported, or its last poll still running: keep the record a while.
-    if (ours && (record_in_use(task_pool::at(it->second.slot)) || is_running(it->second))) {
-      completed_order_.push_back(completed_order_.front());
-      completed_order_.pop_front();
-      continue;
-    }
-    if (it != tasks_.end()) {
-      if (ours) refresh(it->second);
-      for (unsigned k = 0; k < kOpKinds; ++k) forgotten_ops_[k] += it->second.ops[k];
-      if (last_task_ == &it->second) last_task_ = nullptr;
-      if (ours) task_pool::release(it->second.slot);
-      tasks_.erase(it);
-    }
     completed_order_.pop_front();
+    if (!forget_completed(id)) completed_order_.push_back(id);
   }
+  for (std::size_t visits = std::min(max_visits, ended_sides_.size()); visits > 0; --visits) {
+    const std::uint64_t id = ended_sides_.front();
+    ended_sides_.pop_front();
+    if (!forget_completed(id)) ended_sides_.push_back(id);
+  }
+}
+
+bool aggregator::forget_completed(std::uint64_t id) {
+  const auto it = tasks_.find(id);
+  if (it == tasks_.end()) return true;
+  task_stats& t = it->second;
+  const bool ours = record_belongs_to(t.slot, id);
+  // Queued as unreported, or its last poll still running: keep the record a while.
+  if (ours && (record_in_use(task_pool::at(t.slot)) || is_running(t))) return false;
+  if (ours) refresh(t);
+  for (unsigned k = 0; k < kOpKinds; ++k) forgotten_ops_[k] += t.ops[k] + t.side_ops[k];
+  if (last_task_ == &t) last_task_ = nullptr;
+  if (ours) task_pool::release(t.slot);
+  tasks_.erase(it);
+  return true;
 }
 
 void aggregator::release_all_slots() {
@@ -733,6 +764,7 @@ void aggregator::release_all_slots() {
   release_ended_unknown();
   tasks_.clear();
   completed_order_.clear();
+  ended_sides_.clear();
   last_task_ = nullptr;
 }
 
@@ -822,7 +854,8 @@ task_info aggregator::to_info(const task_stats& t, std::uint64_t now) const {
   info.trace_id = t.trace_id;
   info.span_id = t.span_id;
   for (unsigned k = 0; k < kOpKinds; ++k)
-    if (t.ops[k]) info.operations.push_back({to_string(static_cast<op_kind>(k)), t.ops[k]});
+    if (const std::uint64_t n = t.ops[k] + t.side_ops[k])
+      info.operations.push_back({to_string(static_cast<op_kind>(k)), n});
   if (t.completed_tick) {
     info.state = task_state::completed;
     return info;
@@ -842,6 +875,7 @@ snapshot aggregator::build(std::uint64_t dropped, std::uint64_t untracked,
   s.uptime = nanoseconds(to_ns(now - created_tick_));
   s.tasks.reserve(tasks_.size());
   for (auto& [id, t] : tasks_) {
+    if (folded(t)) continue;
     if (t.completed_tick == 0 || record_belongs_to(t.slot, id)) refresh(t);
     s.tasks.push_back(to_info(t, now));
   }
@@ -903,7 +937,7 @@ snapshot aggregator::build(std::uint64_t dropped, std::uint64_t untracked,
             [](const await_site_info& a, const await_site_info& b) { return a.total > b.total; });
   std::array<std::uint64_t, kOpKinds> op_counts = forgotten_ops_;
   for (const auto& [id, t] : tasks_)
-    for (unsigned k = 0; k < kOpKinds; ++k) op_counts[k] += t.ops[k];
+    for (unsigned k = 0; k < kOpKinds; ++k) op_counts[k] += t.ops[k] + t.side_ops[k];
   for (unsigned k = 0; k < kOpKinds; ++k) {
     if (op_counts[k] == 0 && op_waits_[k].count() == 0) continue;
     s.operation_kinds.push_back(

@@ -114,6 +114,11 @@ class aggregator {
     // From the record.
     std::uint64_t polls = 0, self_wakes = 0, migrations = 0;
     std::array<std::uint64_t, kOpKinds> ops{};
+    // An awaitable operator's side (a task that is one operation, task_naming::is_operation).
+    // Once it has ended, its operations count as its parent's (`side_ops` there) and it
+    // leaves the task list (see fold_side).
+    bool operation_side = false;
+    std::array<std::uint64_t, kOpKinds> side_ops{};
     // From samples.
     timing busy;
     std::uint64_t sched_samples = 0, sched_ticks = 0;
@@ -211,9 +216,13 @@ class aggregator {
   std::string slow_await_text(std::string_view name, std::string_view file, unsigned line,
                               const std::string& what) const;
   void refresh(task_stats& t);          // counts from the record
+  static bool folded(const task_stats& t) { return t.operation_side && t.completed_tick != 0; }
+  void fold_side(task_stats& side);
   /// Forgets completed tasks past the retention time or count, looking at no more than
-  /// `max_visits` of them (oldest first).
+  /// `max_visits` of them (oldest first), and as many ended operation sides.
   void evict_completed(std::uint64_t now, std::size_t max_visits);
+  /// Forgets completed task `id` unless its record is still in use: then false.
+  bool forget_completed(std::uint64_t id);
   /// The record in `slot` is still `task_id`'s (not free, not reused).
   static bool record_belongs_to(std::uint32_t slot, std::uint64_t task_id);
   void release_ended_unknown();
@@ -230,6 +239,7 @@ class aggregator {
 
   std::unordered_map<std::uint64_t, task_stats> tasks_;
   std::deque<std::uint64_t> completed_order_;  // ids, oldest first
+  std::deque<std::uint64_t> ended_sides_;      // folded operation sides, to forget
   struct ended_unknown {
     std::uint32_t slot;
     std::uint64_t id;

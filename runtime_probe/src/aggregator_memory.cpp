@@ -37,7 +37,8 @@ std::uint64_t aggregator::table_bytes() const {
   for (const auto& [id, t] : tasks_)
     bytes += heap_of(t.name) + heap_of(t.location.file) + heap_of(t.location.function) +
              heap_of(t.trace_id) + heap_of(t.span_id);
-  bytes += deque_bytes(completed_order_) + deque_bytes(ended_unknown_);
+  bytes += deque_bytes(completed_order_) + deque_bytes(ended_sides_) +
+           deque_bytes(ended_unknown_);
   bytes += workers_.capacity() * sizeof(worker_stats);
   bytes += hash_table_bytes(sites_);
   for (const auto& [site, st] : sites_) bytes += heap_of(st.name) + heap_of(st.file);

@@ -3,6 +3,7 @@
 #include "task_naming.hpp"
 
 #include <string_view>
+#include <utility>
 
 #include "shared_symbolizer.hpp"
 
@@ -52,20 +53,19 @@ std::string task_naming::bare_name(const std::string& function) {
   return bare;
 }
 
-std::string task_naming::coroutine_name(std::uintptr_t resume_fn) {
+const task_naming::coroutine& task_naming::lookup(std::uintptr_t resume_fn) {
   if (auto it = names_.find(resume_fn); it != names_.end()) return it->second;
-  std::string name;
+  coroutine c;
   {
     shared_symbolizer symbols;
     const std::string function = symbols->symbolize(resume_fn, false).back().function;
-    name = bare_name(function);
-    if (name == "initiate" &&
-        function.find("async_result<boost::asio::use_awaitable_t") != std::string::npos)
-      name.clear();
+    c.name = bare_name(function);
+    c.operation = c.name == "initiate" &&
+                  function.find("async_result<boost::asio::use_awaitable_t") != std::string::npos;
+    if (c.operation) c.name.clear();
   }
   if (names_.size() >= kMaxCached) names_.clear();
-  names_.emplace(resume_fn, name);
-  return name;
+  return names_.emplace(resume_fn, std::move(c)).first->second;
 }
 
 code_location task_naming::spawn_site(const std::uintptr_t* pcs, std::size_t count) {

@@ -21,7 +21,9 @@ class task_naming {
   /// "do_session" for `awaitable<void> (anonymous namespace)::do_session(tcp::socket)`;
   /// empty for the coroutine use_awaitable makes of an operation (a task that is one
   /// operation, as an awaitable operator spawns: named after the operation's kind).
-  std::string coroutine_name(std::uintptr_t resume_fn);
+  std::string coroutine_name(std::uintptr_t resume_fn) { return lookup(resume_fn).name; }
+  /// Whether `resume_fn` is such an operation's coroutine.
+  bool is_operation(std::uintptr_t resume_fn) { return lookup(resume_fn).operation; }
   /// The spawn site among `pcs` (return addresses, innermost first), or an empty location.
   code_location spawn_site(const std::uintptr_t* pcs, std::size_t count);
 
@@ -30,8 +32,14 @@ class task_naming {
   static std::string bare_name(const std::string& function);
 
  private:
+  struct coroutine {
+    std::string name;
+    bool operation = false;
+  };
+  const coroutine& lookup(std::uintptr_t resume_fn);
+
   static constexpr std::size_t kMaxCached = 4096;
-  std::unordered_map<std::uintptr_t, std::string> names_;
+  std::unordered_map<std::uintptr_t, coroutine> names_;
 };
 
 }  // namespace coroscope::detail

@@ -69,6 +69,12 @@ const coroscope::task_info* named(const coroscope::snapshot& s, std::string_view
   return nullptr;
 }
 
+std::uint64_t operations(const coroscope::task_info& t, std::string_view kind) {
+  for (const auto& op : t.operations)
+    if (op.kind == kind) return op.count;
+  return 0;
+}
+
 // On the io_context's executor, and on a strand (where each side's completion is handed
 // on to the strand, and the side's last resumption runs in the strand's queued handler).
 class AwaitableOperators : public ::testing::TestWithParam<bool> {};
@@ -92,14 +98,45 @@ TEST_P(AwaitableOperators, ARaceIsAPollOfTheRacerAndTwoTasksItSpawned) {
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->polls, static_cast<std::uint64_t>(resumptions));
   ASSERT_EQ(resumptions, kRounds + 1);
-  std::size_t sides = 0;
-  for (const auto& t : s.tasks) {
-    if (&t == r) continue;
-    ++sides;
-    EXPECT_EQ(t.parent_id, r->id) << t.name;  // not the side that ended before
-    EXPECT_EQ(t.name, "(timer_wait)");         // not Asio's own coroutine ("initiate")
-  }
-  EXPECT_EQ(sides, 2u * kRounds);
+  // Each side was a task, and is the racer's operation once ended (the racer's children:
+  // not the side that ended before), no longer listed on its own.
+  EXPECT_EQ(s.tasks.size(), 1u);
+  EXPECT_EQ(s.tasks_spawned, 1u + 2u * kRounds);
+  EXPECT_EQ(s.tasks_completed, 1u + 2u * kRounds);
+  EXPECT_EQ(operations(*r, "timer_wait"), 2u * kRounds);
+}
+
+asio::awaitable<void> blocked_racer(asio::steady_timer& a, asio::steady_timer& b) {
+  co_await (a.async_wait(asio::as_tuple(asio::use_awaitable)) ||
+            b.async_wait(asio::as_tuple(asio::use_awaitable)));
+}
+
+TEST(AwaitableOperatorSides, AreTasksWhileTheyWait) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  asio::steady_timer a(io, std::chrono::steady_clock::time_point::max());
+  asio::steady_timer b(io, std::chrono::steady_clock::time_point::max());
+  asio::co_spawn(io, blocked_racer(a, b), asio::detached);
+  std::thread worker([&] { io.run(); });
+  std::uint64_t racer_id = 0;
+  const bool seen = coroscope::test::eventually([&] {
+    const auto s = probe.snapshot();
+    const auto* r = named(s, "blocked_racer");
+    std::size_t sides = 0;
+    for (const auto& t : s.tasks)
+      if (r && t.parent_id == r->id && t.name == "(timer_wait)" &&
+          t.state != coroscope::task_state::completed)
+        ++sides;
+    if (r) racer_id = r->id;
+    return sides == 2 && s.tasks.size() == 3;
+  });
+  asio::post(io, [&] { a.cancel(); });  // one side ends, the operator cancels the other
+  worker.join();
+  EXPECT_TRUE(seen);
+  const auto s = probe.snapshot();
+  ASSERT_EQ(s.tasks.size(), 1u);
+  EXPECT_EQ(s.tasks[0].id, racer_id);
+  EXPECT_EQ(operations(s.tasks[0], "timer_wait"), 2u);
 }
 
 TEST(AwaitableOperatorsCompletion, ACoroutineResumedByItsChildsEndCountsItsPolls) {
