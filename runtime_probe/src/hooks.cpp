@@ -120,9 +120,7 @@ void on_task_end(task_record& t) noexcept {
     st.ctx.ran = true;
   // Else its handler, posted by other code, runs here (this invocation becomes its last
   // poll), or Asio resumed it inline inside another task's poll, and it ended.
-  else if ((st.ctx.active_frame == nullptr || (!st.ctx.active_frame->adopt(t) &&
-                                               !st.ctx.active_frame->adopt_completion(t))) &&
-           st.ctx.current_task != nullptr)
+  else if (!adopted_by_innermost_frame(t) && st.ctx.current_task != nullptr)
     count_inline_poll(t);
   t.root.store(nullptr, std::memory_order_relaxed);
   record_state expected = record_state::live;
@@ -174,6 +172,11 @@ void note_migration(task_record& t, worker_slot* w) noexcept {
 void note_wake(task_record& t, const task_record& waker, std::uint64_t tick) noexcept {
   if (g_flight_recorders.load(std::memory_order_relaxed) == 0) return;
   emit_event(make_wake_event(source_of(t), {tick != 0 ? tick : ticks(), waker.id}));
+}
+
+bool adopted_by_innermost_frame(task_record& t) noexcept {
+  poll_frame* frame = t_state.ctx.active_frame;
+  return frame != nullptr && (frame->adopt(t) || frame->adopt_completion(t));
 }
 
 bool poll_frame::adopt(task_record& t) noexcept {

@@ -236,8 +236,7 @@ class asio_location {
       // its own (it parks its handler for another task to post).
       if (COROSCOPE_UNLIKELY(t->entry_fn.load(std::memory_order_relaxed) == 0))
         note_running_entry_function(*t);
-    } else if (st.ctx.active_frame == nullptr || (!st.ctx.active_frame->adopt(*t) &&
-                                                  !st.ctx.active_frame->adopt_completion(*t))) {
+    } else if (!adopted_by_innermost_frame(*t)) {
       count_inline_poll(*t);  // Asio resumed it inline (dispatch), with no invocation hook
     }
   }

@@ -268,6 +268,11 @@ class poll_frame {
   bool migrated_;
 };
 
+/// A coroutine of task `t` resumes or ends inside an invocation that is not its own: the
+/// innermost invocation, if any, becomes `t`'s poll (poll_frame::adopt, else
+/// adopt_completion). False when none does. Out of line.
+bool adopted_by_innermost_frame(task_record& t) noexcept;
+
 /// The task a tag names, if the record still belongs to it.
 COROSCOPE_HOT task_record* tagged_task(const op_tag& tag) noexcept {
   task_record* t = tag.task;
