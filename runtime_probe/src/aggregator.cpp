@@ -956,7 +956,9 @@ snapshot aggregator::build(std::uint64_t dropped, std::uint64_t untracked,
     info.timed_operations = r.timed;
     info.waits = r.waits.summarize();
     info.last_task_id = r.last_task_id;
-    info.last_task_name = r.last_task_name;
+    // Its name now: a task may have been named only after the operation ended.
+    const auto last = tasks_.find(r.last_task_id);
+    info.last_task_name = last != tasks_.end() ? last->second.name : r.last_task_name;
     resources.emplace_back(r.last_active_tick, std::move(info));
   }
   std::sort(resources.begin(), resources.end(),

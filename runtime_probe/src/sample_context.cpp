@@ -19,6 +19,7 @@ void fill_sample_context(sampling::sample_context& context) noexcept {
   if (task == nullptr) return;
   context.task_id = task->id;
   task->copy_name(context.task_name, sizeof(context.task_name));
+  if (context.task_name[0] == '\0') context.entry_fn = task->entry_fn.load(std::memory_order_relaxed);
   if (task->has_trace) {
     context.has_trace = true;
     std::memcpy(context.trace_id, task->trace_id, sizeof(context.trace_id));

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <utility>
 
+#include "coroscope/function_names.hpp"
 #include "shared_symbolizer.hpp"
 
 namespace coroscope::detail {
@@ -21,48 +22,14 @@ bool internal_file(std::string_view file) {
 
 }  // namespace
 
-std::string task_naming::bare_name(const std::string& function) {
-  // The parameter list: the last '(' at bracket depth 0, scanning from the end.
-  std::size_t end = function.size();
-  int depth = 0;
-  for (std::size_t i = function.size(); i-- > 0;) {
-    const char c = function[i];
-    if (c == ')' || c == '>' || c == ']') {
-      ++depth;
-    } else if (c == '(' || c == '<' || c == '[') {
-      if (--depth == 0 && c == '(') {
-        end = i;
-        break;
-      }
-    }
-  }
-  // Drop template arguments at depth 0 and keep the last scope component.
-  std::string bare;
-  depth = 0;
-  for (std::size_t i = 0; i < end; ++i) {
-    const char c = function[i];
-    if (c == '<') ++depth;
-    if (depth == 0) {
-      if (c == ' ') bare.clear();  // a return type before the name
-      else bare += c;
-    }
-    if (c == '>') --depth;
-  }
-  if (const std::size_t scope = bare.rfind("::"); scope != std::string::npos)
-    bare.erase(0, scope + 2);
-  return bare;
-}
-
 const task_naming::coroutine& task_naming::lookup(std::uintptr_t resume_fn) {
   if (auto it = names_.find(resume_fn); it != names_.end()) return it->second;
   coroutine c;
   {
     shared_symbolizer symbols;
     const std::string function = symbols->symbolize(resume_fn, false).back().function;
-    c.name = bare_name(function);
-    c.operation = c.name == "initiate" &&
-                  function.find("async_result<boost::asio::use_awaitable_t") != std::string::npos;
-    if (c.operation) c.name.clear();
+    c.name = coroutine_task_name(function);
+    c.operation = is_operation_coroutine(function);
   }
   if (names_.size() >= kMaxCached) names_.clear();
   return names_.emplace(resume_fn, std::move(c)).first->second;
@@ -74,7 +41,7 @@ code_location task_naming::spawn_site(const std::uintptr_t* pcs, std::size_t cou
     // Innermost inlined frame first: the user's code may be inlined into Asio's.
     for (const frame& f : symbols->symbolize(pcs[i], true)) {
       if (internal_file(f.file)) continue;
-      return {f.file, f.line, bare_name(f.function)};
+      return {f.file, f.line, coroutine_task_name(f.function)};
     }
   }
   return {};

@@ -27,10 +27,6 @@ class task_naming {
   /// The spawn site among `pcs` (return addresses, innermost first), or an empty location.
   code_location spawn_site(const std::uintptr_t* pcs, std::size_t count);
 
-  /// The bare name of a demangled function: no return type, parameters, template arguments
-  /// or scope. Empty input gives empty output.
-  static std::string bare_name(const std::string& function);
-
  private:
   struct coroutine {
     std::string name;

@@ -145,6 +145,25 @@ TEST(ShortFunctionName, StyleChoosesTheForm) {
   EXPECT_EQ(coroscope::function_name_in(full, coroscope::name_style::short_names), "ns::f<...>");
 }
 
+TEST(CoroutineTaskName, TheBareFunctionAndNoneForAsiosCoroutineOfAnOperation) {
+  EXPECT_EQ(coroscope::coroutine_task_name(
+                "boost::asio::awaitable<void, boost::asio::any_io_executor> (anonymous "
+                "namespace)::do_session(boost::asio::basic_stream_socket<boost::asio::ip::tcp, "
+                "boost::asio::any_io_executor>)"),
+            "do_session");
+  EXPECT_EQ(coroscope::coroutine_task_name("awaitable<int> ns::pool<int>::worker<long>(int)"),
+            "worker");
+  EXPECT_EQ(coroscope::coroutine_task_name(""), "");
+  const char* operation =
+      "boost::asio::awaitable<void, boost::asio::any_io_executor> boost::asio::async_result<"
+      "boost::asio::use_awaitable_t<boost::asio::any_io_executor>, void (boost::system::"
+      "error_code)>::initiate<boost::asio::detail::initiate_post>(boost::asio::detail::"
+      "initiate_post, boost::asio::use_awaitable_t<boost::asio::any_io_executor>)";
+  EXPECT_EQ(coroscope::coroutine_task_name(operation), "");
+  EXPECT_TRUE(coroscope::is_operation_coroutine(operation));
+  EXPECT_FALSE(coroscope::is_operation_coroutine("awaitable<void> initiate(int)"));
+}
+
 TEST(FunctionFromProfile, OursGiveTheSystemNameOthersTheName) {
   // coroscope writes name = short form, system_name = full signature.
   EXPECT_EQ(coroscope::function_from_profile("ns::f", "void ns::f(int)"), "void ns::f(int)");

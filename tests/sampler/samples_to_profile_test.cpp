@@ -210,6 +210,25 @@ TEST(SamplesToProfile, AsyncStackReplacesTheNativeFramesBelowTheRunningCoroutine
   }
 }
 
+// The probe names a task off the hot path: a sample taken before that carries the
+// task's own coroutine instead, and the profile names the task after it, as the probe
+// will (a task's whole CPU may come before its name: short tasks end first).
+TEST(SamplesToProfile, ATaskNotNamedYetIsNamedAfterItsCoroutine) {
+  fake_symbols symbols = service_symbols();
+  raw_sample s = make_raw({0x100, 0x110, 0x120, 0x130, 0x140});
+  in_task(s, 42, "", {0x200, 0x210, 0x220});
+  s.context.entry_fn = 0x220;
+  raw_sample op = s;  // Asio's coroutine of one operation: no function of the user's
+  op.context.entry_fn = 0x240;
+  const cpu_profile p = build({s, op}, symbols);
+  ASSERT_EQ(p.samples.size(), 2u);
+  EXPECT_EQ(names(p, p.samples[0]).back(), "task:accept_loop");
+  EXPECT_EQ(p.samples[0].labels.at("task"), "accept_loop");
+  EXPECT_EQ(p.samples[0].labels.at("task_id"), "42");
+  EXPECT_EQ(names(p, p.samples[1]).back(), "task:task#42");
+  EXPECT_FALSE(p.samples[1].labels.contains("task"));
+}
+
 TEST(SamplesToProfile, AsyncStackAlsoBelowARealRunLoop) {
   fake_symbols symbols = service_symbols();
   raw_sample s = in_poll({0x100, 0x110, 0x120, 0x180});

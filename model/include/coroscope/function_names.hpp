@@ -37,6 +37,17 @@ enum class name_style {
 /// Never throws for any input except `std::bad_alloc`.
 std::string short_function_name(std::string_view full);
 
+/// The name a task is given after its coroutine function, from that function's full
+/// demangled name: no return type, parameters, template arguments or scope ("do_session"
+/// for `boost::asio::awaitable<void> (anonymous namespace)::do_session(tcp::socket)`).
+/// Empty for the coroutine Asio's `use_awaitable` makes of one operation (its
+/// `async_result<use_awaitable_t<...>>::initiate`), which is no function of the user's,
+/// and for empty input.
+std::string coroutine_task_name(std::string_view full);
+
+/// Whether `full` is that coroutine of one operation (see coroutine_task_name).
+bool is_operation_coroutine(std::string_view full);
+
 /// `full` in `style`: itself for `full_names`, else `short_function_name(full)`.
 std::string function_name_in(std::string_view full, name_style style);
 

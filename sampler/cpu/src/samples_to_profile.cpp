@@ -39,6 +39,7 @@
 
 #include "coroscope/sampler.hpp"
 #include "coroscope/base/hex.hpp"
+#include "coroscope/function_names.hpp"
 #include "frame_roles.hpp"
 
 namespace coroscope {
@@ -153,7 +154,17 @@ std::string function_at(frame_resolver& symbols, std::uintptr_t pc) {
   return frames.empty() ? std::string() : frames.back().function;
 }
 
-std::vector<std::uint32_t> build_stack(const raw_sample& raw, frame_resolver& symbols, detail::frame_role_cache& roles,
+// The task's name as it was when sampled; else, for a task the probe had not named yet,
+// its coroutine function's; else empty.
+std::string task_name_of(const sampling::sample_context& ctx, frame_resolver& symbols) {
+  const std::size_t name_len = std::find(ctx.task_name, ctx.task_name + sizeof ctx.task_name, '\0') - ctx.task_name;
+  if (name_len > 0) return std::string(ctx.task_name, name_len);
+  if (ctx.task_id == 0 || ctx.entry_fn == 0) return {};
+  return coroutine_task_name(function_at(symbols, ctx.entry_fn));
+}
+
+std::vector<std::uint32_t> build_stack(const raw_sample& raw, const std::string& task_name,
+                                       frame_resolver& symbols, detail::frame_role_cache& roles,
                                        frame_table& table) {
   std::vector<std::uint32_t> stack;
   const std::size_t depth = std::min<std::size_t>(raw.depth, kMaxFrames);
@@ -192,18 +203,17 @@ std::vector<std::uint32_t> build_stack(const raw_sample& raw, frame_resolver& sy
   for (std::size_t i = first_async; i < async_depth; ++i) task.append(symbols.symbolize(ctx.async_pcs[i], false));
   task.drop_probe_frames();
 
-  const std::size_t name_len = std::find(ctx.task_name, ctx.task_name + sizeof ctx.task_name, '\0') - ctx.task_name;
-  stack.push_back(table.task_frame(name_len > 0 ? std::string(ctx.task_name, name_len)
-                                                 : "task#" + std::to_string(ctx.task_id)));
+  stack.push_back(table.task_frame(!task_name.empty() ? task_name
+                                                     : "task#" + std::to_string(ctx.task_id)));
   return stack;
 }
 
-std::map<std::string, std::string> labels_of(const sampling::sample_context& ctx) {
+std::map<std::string, std::string> labels_of(const sampling::sample_context& ctx,
+                                             const std::string& task_name) {
   std::map<std::string, std::string> labels;
   if (ctx.task_id != 0) {
     labels["task_id"] = std::to_string(ctx.task_id);
-    const std::size_t name_len = std::find(ctx.task_name, ctx.task_name + sizeof ctx.task_name, '\0') - ctx.task_name;
-    if (name_len > 0) labels["task"] = std::string(ctx.task_name, name_len);
+    if (!task_name.empty()) labels["task"] = task_name;
   }
   if (ctx.worker >= 0) labels["worker"] = std::to_string(ctx.worker);
   if (ctx.has_trace) {
@@ -226,10 +236,11 @@ cpu_profile build_cpu_profile(std::span<const sampling::raw_sample> samples,
   frame_table table(profile);
   for (const raw_sample& raw : samples) {
     sample s;
-    s.stack = build_stack(raw, symbols, roles, table);
+    const std::string task_name = task_name_of(raw.context, symbols);
+    s.stack = build_stack(raw, task_name, symbols, roles, table);
     s.count = 1;
     s.cpu_ns = static_cast<std::int64_t>(raw.weight_ns);
-    s.labels = labels_of(raw.context);
+    s.labels = labels_of(raw.context, task_name);
     s.timestamp_ns = raw.timestamp_ns;
     first = std::min(first, raw.timestamp_ns);
     last = std::max(last, raw.timestamp_ns);

@@ -32,6 +32,9 @@ struct sample_context {
   std::uint64_t task_id = 0;  ///< 0: not inside a task
   std::int32_t worker = -1;   ///< probe worker index, -1 elsewhere
   char task_name[48] = {};    ///< NUL-terminated, truncated
+  /// While the task has no name yet (the probe names tasks off the hot path): the resume
+  /// function of its own coroutine, if known, which the profile names it after. 0 else.
+  std::uintptr_t entry_fn = 0;
   bool has_trace = false;
   std::uint8_t trace_id[16] = {};
   std::uint8_t span_id[8] = {};
