@@ -206,6 +206,17 @@ bool poll_frame::adopt_completion(task_record& t) noexcept {
   return true;
 }
 
+bool poll_frame::was_poll_without_running(task_record* t) noexcept {
+  task_record* const poller = prev_.current_task;
+  const bool other_poller = poller != nullptr && poller != t;
+  const bool handed_on = t != nullptr && ((tag_->flags & op_dispatcher) != 0 ||
+                                          (typed_ && (t->forwards || other_poller)));
+  if (!handed_on) return typed_ || !had_nested_;
+  t->wake_mark.store(begins_ + 1, std::memory_order_relaxed);
+  if (other_poller) note_wake(*t, *poller);
+  return false;
+}
+
 void poll_frame::become_poll_of(task_record& t) noexcept {
   thread_state& st = t_state;
   task_ = &t;

@@ -366,6 +366,42 @@ TEST(PlainServers, CoroutinesOnStrandsCountOnePollPerResumption) {
   EXPECT_EQ(s.workers.size(), 2u);
 }
 
+// -- A hop to another strand, whose completion finds the coroutine's strand busy --------
+
+awaitable<void> hop_to(asio::strand<asio::io_context::executor_type> compute, int& resumptions) {
+  ++resumptions;
+  co_await asio::post(compute, use_awaitable);  // resumes on its own strand, not `compute`
+  ++resumptions;
+}
+
+// The post's handler runs on `compute` and dispatches the continuation to the coroutine's
+// own strand, which another thread holds: it is queued there, and the invocation on
+// `compute` ran nothing of the task's (a type-erased handler). That is a wake; the poll is
+// the queued continuation's (it was counted as a poll too: 3 for 2 resumptions).
+TEST(PlainServers, AContinuationHandedToABusyStrandIsAWakeNotAPoll) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  auto intake = asio::make_strand(io), compute = asio::make_strand(io);
+  int resumptions = 0;
+  asio::co_spawn(intake, hop_to(compute, resumptions), asio::detached);
+  // Queued on `intake` behind the coroutine's start, after which `compute` holds the
+  // post's handler: this holds `intake` until `compute` has run that handler too.
+  std::latch compute_ran(1);
+  asio::post(intake, [&] {
+    asio::post(compute, [&] { compute_ran.count_down(); });
+    compute_ran.wait();
+  });
+  std::thread other([&] { io.run(); });
+  io.run();
+  other.join();
+  const auto s = probe.snapshot();
+
+  const auto hops = tasks_named(s, "hop_to");
+  ASSERT_EQ(hops.size(), 1u);
+  ASSERT_EQ(resumptions, 2);
+  EXPECT_EQ(hops[0]->polls, 2u);
+}
+
 // -- Threads of the program's own running the io_context every way Asio offers -----------
 
 TEST(PlainServers, EveryThreadThatRunsTheIoContextIsAWorker) {

@@ -33,6 +33,8 @@ class any_io_executor;
 namespace detail {
 template <typename>
 class awaitable_frame_base;
+template <typename, typename, typename>
+class work_dispatcher;
 }  // namespace detail
 }  // namespace boost::asio
 
@@ -90,6 +92,14 @@ COROSCOPE_HOT const void* awaitable_root(Handler& h) noexcept {
 template <typename Handler>
 inline constexpr bool is_strand_invoker = requires { typename Handler::on_invoker_exit; };
 
+/// Asio's work_dispatcher: a handler that dispatches the handler it holds (kept private) to
+/// that handler's own executor, as a `post` to another executor does.
+template <typename Handler>
+inline constexpr bool is_work_dispatcher = false;
+template <typename Handler, typename Executor, typename Enable>
+inline constexpr bool
+    is_work_dispatcher<boost::asio::detail::work_dispatcher<Handler, Executor, Enable>> = true;
+
 /// BOOST_ASIO_HANDLER_CREATION: an operation was created by the code running now.
 template <typename Context, typename Op>
 COROSCOPE_HOT void asio_creation(Context&, Op& op, const char* object_type, const void* object,
@@ -137,6 +147,7 @@ class asio_completion {
         if (const task_end_hook* hook = end_hook_of_root(root)) task = hook->task;
       } else {
         task = tagged_task(tag_);
+        if constexpr (is_work_dispatcher<std::remove_const_t<Handler>>) tag_.flags |= op_dispatcher;
       }
       open_ = true;
       frame_.begin(task, tag_, typed);

@@ -45,6 +45,10 @@ enum op_flag : std::uint8_t {
   /// A post that carries the task's coroutine continuation, handed on by the invocation
   /// that completed its operation (to a strand): its invocation resumes that coroutine.
   op_handed_on = 1u << 3,
+  /// (An invocation's own copy) its handler is Asio's work_dispatcher, which only hands the
+  /// handler it holds on to that handler's executor (a coroutine's `post` to another
+  /// strand resumes it on its own).
+  op_dispatcher = 1u << 4,
 };
 
 /// `poll_context::initiating` (t_state.ctx) inside the initiation of a coroutine that is no task.
@@ -174,7 +178,7 @@ class poll_frame {
   /// The completed operation whose continuation of task `t` this invocation hands on (to a
   /// strand or another executor) without running it; null for any other invocation.
   const op_tag* handing_on(const task_record* t) const noexcept {
-    return typed_ && task_ == t ? tag_ : nullptr;
+    return (typed_ || (tag_->flags & op_dispatcher)) && task_ == t ? tag_ : nullptr;
   }
 
   COROSCOPE_HOT void end() noexcept {
@@ -186,23 +190,7 @@ class poll_frame {
     worker_slot* w = st.worker;
     const bool outermost = prev_.current_task == nullptr;
     if (w && outermost) w->current_poll.store(0, std::memory_order_relaxed);
-    // A continuation that did not run the coroutine here: handed to a strand (or another
-    // executor), or posted from another task's poll (a channel send completing a receive):
-    // a wake, not a poll. Its poll is the invocation that runs it.
-    if (COROSCOPE_UNLIKELY(typed_ && t && !ran) &&
-        (t->forwards || (prev_.current_task != nullptr && prev_.current_task != t))) {
-      // Scheduled until its next poll begins, which another worker may have begun already
-      // (then the mark is stale at once): this invocation counted as begin `begins_`.
-      t->wake_mark.store(begins_ + 1, std::memory_order_relaxed);
-      if (prev_.current_task != nullptr && prev_.current_task != t)
-        note_wake(*t, *prev_.current_task);
-      return;
-    }
-    // A type-erased handler that ran other handlers inside it and no coroutine of its task:
-    // a strand's invoker running its queue, Asio's plumbing (each queued handler was a poll
-    // of its own). One that resumed its task's coroutine (which then completed an operation
-    // inline, as a channel send does) is a poll.
-    if (COROSCOPE_UNLIKELY(had_nested_ && !typed_ && !ran)) return;
+    if (COROSCOPE_UNLIKELY(!ran) && !was_poll_without_running(t)) return;
     ++st.polls_since_unpark;
     const std::uint64_t end_seq = g_coarse_clock.read_seq();
     if (w) {
@@ -230,6 +218,18 @@ class poll_frame {
   bool runs_coroutine_of(const task_record* t) const noexcept {
     return t == task_ && (typed_ || ((tag_->flags & op_handed_on) && tag_->task == t));
   }
+
+  /// Whether this invocation, which ran no coroutine of its task `t`, was a poll of it. Not
+  /// when it carried `t`'s continuation without running it: handed on to a strand (or
+  /// another executor) by a typed handler or by a work_dispatcher (which finds the strand
+  /// busy, or runs it in an invocation nested in this one), or posted from another task's
+  /// poll (a channel send completing a receive). That is a wake, marked here: scheduled until its next poll
+  /// begins, which another worker may have begun already (then the mark is stale at once;
+  /// this invocation counted as begin `begins_`). Nor when it is a type-erased handler that
+  /// ran other handlers inside it: a strand's invoker running its queue, Asio's plumbing
+  /// (each queued handler was a poll of its own). A callback is a poll, and so is a typed
+  /// step of a composed operation on the io_context's executor. Out of line.
+  bool was_poll_without_running(task_record* t) noexcept;
 
   /// The rest of this invocation is a poll of `t`, whose coroutine runs here (adopt,
   /// adopt_completion). Out of line.
