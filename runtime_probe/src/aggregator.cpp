@@ -938,6 +938,9 @@ snapshot aggregator::build(std::uint64_t dropped, std::uint64_t untracked,
   std::array<std::uint64_t, kOpKinds> op_counts = forgotten_ops_;
   for (const auto& [id, t] : tasks_)
     for (unsigned k = 0; k < kOpKinds; ++k) op_counts[k] += t.ops[k] + t.side_ops[k];
+  for (unsigned i = 0; i < slots; ++i)  // and those started outside any task
+    if (const worker_slot* slot = worker_slots_.at(i))
+      for (unsigned k = 0; k < kOpKinds; ++k) op_counts[k] += load(slot->no_task_ops[k]);
   for (unsigned k = 0; k < kOpKinds; ++k) {
     if (op_counts[k] == 0 && op_waits_[k].count() == 0) continue;
     s.operation_kinds.push_back(

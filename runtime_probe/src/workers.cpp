@@ -73,6 +73,7 @@ void reset(worker_slot& s, std::uint16_t probe, std::int16_t index) noexcept {
   for (auto* counter : {&s.current_poll, &s.polls, &s.no_task_polls, &s.parks, &s.park_ticks,
                         &s.noop_unparks, &s.steals, &s.remote, &s.migrations})
     counter->store(0, std::memory_order_relaxed);
+  for (auto& count : s.no_task_ops) count.store(0, std::memory_order_relaxed);
   s.idle.store(false, std::memory_order_relaxed);
 }
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <functional>
 #include <latch>
 #include <map>
 #include <string>
@@ -474,6 +475,30 @@ TEST(PlainServers, CallbacksCountAsPollsOfTheTaskThatStartedThem) {
   EXPECT_EQ(tasks[0]->polls, 2u + kCallbacks);
   EXPECT_EQ(s.no_task.polls, static_cast<std::uint64_t>(kOutside));
   EXPECT_EQ(tasks[0]->state, coroscope::task_state::completed);
+}
+
+// Callback code outside any task: its operations count in the totals by kind.
+TEST(PlainServers, OperationsStartedOutsideAnyTaskCountByKind) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  constexpr int kWaits = 6;
+  asio::steady_timer timer(io);
+  int fired = 0;
+  std::function<void()> wait_again = [&] {
+    timer.expires_after(std::chrono::microseconds(10));
+    timer.async_wait([&](boost::system::error_code) {
+      if (++fired < kWaits) wait_again();
+    });
+  };
+  asio::post(io, wait_again);  // from main, before any worker: not counted
+  io.run();
+  ASSERT_EQ(fired, kWaits);
+  const auto s = probe.snapshot();
+  std::uint64_t waits = 0;
+  for (const auto& k : s.operation_kinds)
+    if (k.kind == "timer_wait") waits = k.count;
+  EXPECT_EQ(waits, static_cast<std::uint64_t>(kWaits));
+  EXPECT_TRUE(s.tasks.empty());
 }
 
 }  // namespace

@@ -188,7 +188,7 @@ void await_site_metrics(prom_writer& w, const snapshot& s) {
 /// `state` open or closed; nothing per task or per resource.
 void operation_metrics(prom_writer& w, const snapshot& s) {
   w.family("coroscope_operations_total", "counter",
-           "Asynchronous operations started by tasks, by kind.");
+           "Asynchronous operations started, by kind (by tasks, and by workers outside any task).");
   for (const auto& k : s.operation_kinds) w.sample("coroscope_operations_total", {{"kind", k.kind}}, k.count);
 
   // The waits are a timed sample (outside tasks too): _count is how many were timed.

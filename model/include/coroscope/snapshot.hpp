@@ -65,7 +65,7 @@ struct task_info {
 /// how long they waited from start to completion (a random sample of them, timed).
 struct operation_kind_info {
   std::string kind;
-  std::uint64_t count = 0;  ///< exact
+  std::uint64_t count = 0;  ///< exact: by tasks, and by workers outside any task
   duration_histogram waits;
 };
 

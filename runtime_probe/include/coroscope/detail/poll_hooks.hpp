@@ -339,6 +339,7 @@ COROSCOPE_HOT void tag_new_op(op_tag& tag, const char* object_type, const char* 
   } else {
     if (continuation) tag.flags = op_continuation;
     tag.kind = op_kind_of(st, object_type, op_name);
+    if (worker_slot* w = st.worker) bump(w->no_task_ops[static_cast<unsigned>(tag.kind)]);
   }
   // A post made by an invocation that runs no coroutine: maybe a completion handed on.
   if (COROSCOPE_UNLIKELY(!continuation && tag.kind == static_cast<std::int8_t>(op_kind::post) &&

@@ -38,6 +38,8 @@ struct alignas(64) worker_slot {
   // Counters.
   std::atomic<std::uint64_t> polls{0};
   std::atomic<std::uint64_t> no_task_polls{0};  ///< polls of handlers outside any task
+  /// Operations started on this worker outside any task (callback code), by op_kind.
+  std::array<std::atomic<std::uint64_t>, kOpKinds> no_task_ops{};
   std::atomic<std::uint64_t> parks{0};
   std::atomic<std::uint64_t> park_ticks{0};
   std::atomic<std::uint64_t> noop_unparks{0};
