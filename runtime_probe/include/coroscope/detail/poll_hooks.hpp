@@ -223,12 +223,13 @@ class poll_frame {
   /// when it carried `t`'s continuation without running it: handed on to a strand (or
   /// another executor) by a typed handler or by a work_dispatcher (which finds the strand
   /// busy, or runs it in an invocation nested in this one), or posted from another task's
-  /// poll (a channel send completing a receive). That is a wake, marked here: scheduled until its next poll
-  /// begins, which another worker may have begun already (then the mark is stale at once;
-  /// this invocation counted as begin `begins_`). Nor when it is a type-erased handler that
-  /// ran other handlers inside it: a strand's invoker running its queue, Asio's plumbing
-  /// (each queued handler was a poll of its own). A callback is a poll, and so is a typed
-  /// step of a composed operation on the io_context's executor. Out of line.
+  /// poll (a channel send completing a receive). That is a wake, marked here: scheduled
+  /// until its next poll begins, which another worker may have begun already (then the
+  /// mark is stale at once; this invocation counted as begin `begins_`). Nor when it is a
+  /// type-erased handler that ran other handlers inside it: a strand's invoker running its
+  /// queue, Asio's plumbing (each queued handler was a poll of its own). A callback is a
+  /// poll, and so is a typed step of a composed operation on the io_context's executor.
+  /// Out of line.
   bool was_poll_without_running(task_record* t) noexcept;
 
   /// The rest of this invocation is a poll of `t`, whose coroutine runs here (adopt,
