@@ -607,7 +607,8 @@ void aggregator::refresh(task_stats& t) {
     if (fn == 0) fn = walked_entry_function(t, r);
     if (fn != 0) {
       std::string name = naming_.coroutine_name(fn);
-      t.operation_side = naming_.is_operation(fn);
+      // A side has the coroutine that awaits it as its parent.
+      t.operation_side = t.parent_id != 0 && naming_.is_operation(fn);
       if (name.empty()) name = operation_task_name(t.ops);
       if (!name.empty()) {
         t.name = std::move(name);

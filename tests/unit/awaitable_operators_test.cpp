@@ -106,6 +106,21 @@ TEST_P(AwaitableOperators, ARaceIsAPollOfTheRacerAndTwoTasksItSpawned) {
   EXPECT_EQ(operations(*r, "timer_wait"), 2u * kRounds);
 }
 
+asio::awaitable<void> returns_at_once() { co_return; }
+
+// co_spawn's entry point posts once more after a coroutine that never suspended: Asio's
+// coroutine of that post is no operation side of the task's (it was folded away, unlisted).
+TEST(AwaitableOperatorSides, ACoroutineThatNeverSuspendsIsNoSide) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  asio::co_spawn(io, returns_at_once(), asio::detached);
+  io.run();
+  const auto s = probe.snapshot();
+  ASSERT_EQ(s.tasks.size(), 1u);
+  EXPECT_EQ(s.tasks[0].state, coroscope::task_state::completed);
+  EXPECT_NE(s.tasks[0].spawn_location.file.find("awaitable_operators_test.cpp"), std::string::npos);
+}
+
 asio::awaitable<void> blocked_racer(asio::steady_timer& a, asio::steady_timer& b) {
   co_await (a.async_wait(asio::as_tuple(asio::use_awaitable)) ||
             b.async_wait(asio::as_tuple(asio::use_awaitable)));

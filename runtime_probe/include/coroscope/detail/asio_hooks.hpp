@@ -244,8 +244,10 @@ class asio_location {
     if (t == st.ctx.current_task) {
       st.ctx.ran = true;
       // Its frames are still: named here too, as a coroutine may start no Asio operation of
-      // its own (it parks its handler for another task to post).
-      if (COROSCOPE_UNLIKELY(t->entry_fn.load(std::memory_order_relaxed) == 0))
+      // its own (it parks its handler for another task to post). Not at co_spawn's own post
+      // after the coroutine returned: the frame above the root is then Asio's.
+      if (COROSCOPE_UNLIKELY(t->entry_fn.load(std::memory_order_relaxed) == 0) &&
+          !is_spawn_marker(where.function))
         note_running_entry_function(*t);
     } else if (!adopted_by_innermost_frame(*t)) {
       count_inline_poll(*t);  // Asio resumed it inline (dispatch), with no invocation hook
