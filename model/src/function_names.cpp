@@ -225,42 +225,11 @@ bool write_collapsed(std::string_view name, bool parameters, std::string& out, i
   return true;
 }
 
-/// The last scope component of a demangled function name, without return type,
-/// parameters or template arguments.
-std::string bare_function_name(std::string_view full) {
-  // The parameter list: the last '(' at bracket depth 0, scanning from the end.
-  std::size_t end = full.size();
-  int depth = 0;
-  for (std::size_t i = full.size(); i-- > 0;) {
-    const char c = full[i];
-    if (c == ')' || c == '>' || c == ']') {
-      ++depth;
-    } else if (c == '(' || c == '<' || c == '[') {
-      if (--depth == 0 && c == '(') {
-        end = i;
-        break;
-      }
-    }
-  }
-  // Drop template arguments at depth 0 and keep the last scope component.
-  std::string bare;
-  depth = 0;
-  for (std::size_t i = 0; i < end; ++i) {
-    const char c = full[i];
-    if (c == '<') ++depth;
-    if (depth == 0) {
-      if (c == ' ') bare.clear();  // a return type before the name
-      else bare += c;
-    }
-    if (c == '>') --depth;
-  }
-  if (const std::size_t scope = bare.rfind("::"); scope != std::string::npos)
-    bare.erase(0, scope + 2);
-  return bare;
-}
-
-bool initiates_for_use_awaitable(std::string_view full) {
-  return full.find("async_result<boost::asio::use_awaitable_t") != std::string_view::npos;
+/// Whether the function `full`, whose bare name is `bare`, is the coroutine Asio's
+/// `use_awaitable` makes of one operation: `async_result<use_awaitable_t<...>>::initiate`.
+bool is_one_operation(std::string_view full, std::string_view bare) {
+  return bare == "initiate" &&
+         full.find("async_result<boost::asio::use_awaitable_t") != std::string_view::npos;
 }
 
 }  // namespace
@@ -314,14 +283,46 @@ std::string short_function_name(std::string_view full) {
   return out;
 }
 
+std::string bare_function_name(std::string_view full) {
+  // The parameter list: the last '(' at bracket depth 0, scanning from the end.
+  std::size_t end = full.size();
+  int depth = 0;
+  for (std::size_t i = full.size(); i-- > 0;) {
+    const char c = full[i];
+    if (c == ')' || c == '>' || c == ']') {
+      ++depth;
+    } else if (c == '(' || c == '<' || c == '[') {
+      if (--depth == 0 && c == '(') {
+        end = i;
+        break;
+      }
+    }
+  }
+  // Drop template arguments at depth 0 and keep the last scope component.
+  std::string bare;
+  depth = 0;
+  for (std::size_t i = 0; i < end; ++i) {
+    const char c = full[i];
+    if (c == '<') ++depth;
+    if (depth == 0) {
+      if (c == ' ') bare.clear();  // a return type before the name
+      else bare += c;
+    }
+    if (c == '>') --depth;
+  }
+  if (const std::size_t scope = bare.rfind("::"); scope != std::string::npos)
+    bare.erase(0, scope + 2);
+  return bare;
+}
+
 std::string coroutine_task_name(std::string_view full) {
   std::string bare = bare_function_name(full);
-  if (bare == "initiate" && initiates_for_use_awaitable(full)) bare.clear();
+  if (is_one_operation(full, bare)) bare.clear();
   return bare;
 }
 
 bool is_operation_coroutine(std::string_view full) {
-  return initiates_for_use_awaitable(full) && bare_function_name(full) == "initiate";
+  return is_one_operation(full, bare_function_name(full));
 }
 
 std::string function_name_in(std::string_view full, name_style style) {

@@ -347,8 +347,7 @@ void aggregator::note_op_wait(op_kind kind, std::uint64_t start, std::uint64_t r
   r->second.waits.record(wait);
   r->second.last_active_tick = std::max(r->second.last_active_tick, resumed);
   if (t && t->operation_side) {  // the operation is the parent's, which awaits the side
-    const auto parent = tasks_.find(t->parent_id);
-    if (parent != tasks_.end()) t = &parent->second;
+    if (task_stats* parent = parent_of(*t)) t = parent;
   }
   if (t) {
     r->second.last_task_id = t->id;
@@ -402,12 +401,17 @@ void aggregator::on_complete(const event& e) {
 // retained ones (and make the task list megabytes long). An ended side is its parent's
 // operation: its counts move to the parent, and it is forgotten at once.
 void aggregator::fold_side(task_stats& side) {
-  const auto parent = tasks_.find(side.parent_id);
-  auto& into = parent != tasks_.end() ? parent->second.side_ops : forgotten_ops_;
+  task_stats* parent = parent_of(side);
+  auto& into = parent ? parent->side_ops : forgotten_ops_;
   for (unsigned k = 0; k < kOpKinds; ++k) {
     into[k] += side.ops[k] + side.side_ops[k];
     side.ops[k] = side.side_ops[k] = 0;
   }
+}
+
+aggregator::task_stats* aggregator::parent_of(const task_stats& t) {
+  const auto parent = tasks_.find(t.parent_id);
+  return parent != tasks_.end() ? &parent->second : nullptr;
 }
 
 aggregator::site_stats& aggregator::site(const void* key) {

@@ -218,6 +218,8 @@ class aggregator {
   void refresh(task_stats& t);          // counts from the record
   static bool folded(const task_stats& t) { return t.operation_side && t.completed_tick != 0; }
   void fold_side(task_stats& side);
+  /// The task `t`'s parent, if it is still known.
+  task_stats* parent_of(const task_stats& t);
   /// Forgets completed tasks past the retention time or count, looking at no more than
   /// `max_visits` of them (oldest first), and as many ended operation sides.
   void evict_completed(std::uint64_t now, std::size_t max_visits);

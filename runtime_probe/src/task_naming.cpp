@@ -29,7 +29,7 @@ const task_naming::coroutine& task_naming::lookup(std::uintptr_t resume_fn) {
     shared_symbolizer symbols;
     const std::string function = symbols->symbolize(resume_fn, false).back().function;
     c.name = coroutine_task_name(function);
-    c.operation = is_operation_coroutine(function);
+    c.operation = c.name.empty() && is_operation_coroutine(function);
   }
   if (names_.size() >= kMaxCached) names_.clear();
   return names_.emplace(resume_fn, std::move(c)).first->second;
@@ -41,7 +41,7 @@ code_location task_naming::spawn_site(const std::uintptr_t* pcs, std::size_t cou
     // Innermost inlined frame first: the user's code may be inlined into Asio's.
     for (const frame& f : symbols->symbolize(pcs[i], true)) {
       if (internal_file(f.file)) continue;
-      return {f.file, f.line, coroutine_task_name(f.function)};
+      return {f.file, f.line, bare_function_name(f.function)};
     }
   }
   return {};

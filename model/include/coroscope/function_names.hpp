@@ -37,6 +37,10 @@ enum class name_style {
 /// Never throws for any input except `std::bad_alloc`.
 std::string short_function_name(std::string_view full);
 
+/// The last scope component of a demangled function name, without return type,
+/// parameters or template arguments ("do_session", "operator()").
+std::string bare_function_name(std::string_view full);
+
 /// The name a task is given after its coroutine function, from that function's full
 /// demangled name: no return type, parameters, template arguments or scope ("do_session"
 /// for `boost::asio::awaitable<void> (anonymous namespace)::do_session(tcp::socket)`).
