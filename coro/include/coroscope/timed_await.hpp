@@ -23,21 +23,27 @@ namespace coroscope::detail {
 /// which site it awaits while the timer lives (the enclosing one's again after it).
 ///
 /// No member initializers: this runs on every await, and `site_` alone says whether the
-/// rest was set (null: the hooks are off, or the thread records for no probe).
+/// rest was set (null: the hooks are off, or the thread records for no probe). A timed
+/// await keeps kTimed as its sequence, which the coarse clock never reaches: the end tests
+/// one word for both a timed and a long await.
 class await_timer {
  public:
   COROSCOPE_HOT explicit await_timer(const await_site& site) noexcept {
-    site_ = nullptr;
-    if (!hooks_active()) return;
+    task_record* t = nullptr;
+    std::uint16_t probe = 0;
+    if (hooks_active()) {
+      t = t_state.ctx.current_task;
+      probe = t ? t->probe : t_state.probe;
+    }
+    if (probe == 0) {
+      site_ = nullptr;
+      return;
+    }
     thread_state& st = t_state;
-    task_record* const t = st.ctx.current_task;
-    const std::uint16_t probe = t ? t->probe : st.probe;
-    if (probe == 0) return;
     site_ = &site;
     task_ = t;
     probe_ = probe;
     seq_ = g_coarse_clock.read_seq();
-    start_ = 0;
     if (t) {
       outer_ = t->awaiting.load(std::memory_order_relaxed);
       outer_since_ = t->awaiting_since.load(std::memory_order_relaxed);
@@ -47,6 +53,7 @@ class await_timer {
     if (COROSCOPE_UNLIKELY(--st.await_countdown == 0)) {
       st.await_countdown = next_countdown(st);
       start_ = ticks();
+      seq_ = kTimed;
     }
   }
 
@@ -57,21 +64,29 @@ class await_timer {
       task_->awaiting_since.store(outer_since_, std::memory_order_relaxed);
     }
     count_site(site_, probe_);
-    if (COROSCOPE_UNLIKELY(start_ != 0)) {
-      const std::uint64_t length = ticks() - start_;
-      emit_sample(length, length);
-    } else if (COROSCOPE_UNLIKELY(g_coarse_clock.read_seq() != seq_)) {
-      const coarse_clock::span span = g_coarse_clock.bounds(seq_, ticks());
-      if (span.high != 0) emit_sample(span.low, span.high);
-      t_state.await_countdown = 1;  // awaits are long here now: time the next one exactly
-    }
+    if (COROSCOPE_UNLIKELY(g_coarse_clock.read_seq() != seq_)) end_timed_or_long();
   }
 
   await_timer(const await_timer&) = delete;
   await_timer& operator=(const await_timer&) = delete;
 
  private:
-  [[gnu::noinline]] void emit_sample(std::uint64_t shortest, std::uint64_t longest) const noexcept {
+  static constexpr std::uint64_t kTimed = ~std::uint64_t{0};
+
+  /// Timed: its length. Else it spanned a coarse stamp: its bounds, and the thread's next
+  /// await is timed exactly (awaits are long here now).
+  [[gnu::noinline]] void end_timed_or_long() const noexcept {
+    if (seq_ == kTimed) {
+      const std::uint64_t length = ticks() - start_;
+      emit_sample(length, length);
+      return;
+    }
+    const coarse_clock::span span = g_coarse_clock.bounds(seq_, ticks());
+    if (span.high != 0) emit_sample(span.low, span.high);
+    t_state.await_countdown = 1;
+  }
+
+  void emit_sample(std::uint64_t shortest, std::uint64_t longest) const noexcept {
     // The task is alive: this timer lives in its coroutine frame.
     event_source from = source_of(task_);
     from.probe = probe_;
@@ -82,8 +97,8 @@ class await_timer {
   task_record* task_;
   const await_site* outer_;  ///< the enclosing TIMED_AWAIT's, restored at the end (with a task)
   std::uint64_t outer_since_;
-  std::uint64_t start_;  ///< 0: untimed
-  std::uint64_t seq_;
+  std::uint64_t start_;  ///< with seq_ == kTimed
+  std::uint64_t seq_;    ///< the coarse clock's sequence at the start, or kTimed
   std::uint16_t probe_;
 };
 

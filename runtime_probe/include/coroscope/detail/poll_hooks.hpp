@@ -143,12 +143,10 @@ class poll_frame {
     // is not part of it: operations its handler creates belong to its own task.
     st.ctx = {.current_task = t, .initiating = nullptr, .active_frame = this, .ran = false};
     seq_ = g_coarse_clock.read_seq();
-    timed_ = (tag.flags & op_sampled) != 0;
-    if (COROSCOPE_UNLIKELY(--st.poll_countdown == 0)) {
-      st.poll_countdown = next_countdown(st);
-      timed_ = true;
-    }
-    if (COROSCOPE_UNLIKELY(timed_)) begin_ = ticks();
+    const bool countdown_ended = --st.poll_countdown == 0;
+    timed_ = false;
+    if (COROSCOPE_UNLIKELY(countdown_ended || (tag.flags & op_sampled)))
+      begin_timed(st, countdown_ended);
     if (t) begin_task_poll(*t, st.worker_index);
     if (w && !prev_.current_task)
       w->current_poll.store(current_poll_of(seq_, t), std::memory_order_relaxed);
@@ -235,6 +233,14 @@ class poll_frame {
   /// The rest of this invocation is a poll of `t`, whose coroutine runs here (adopt,
   /// adopt_completion). Out of line.
   void become_poll_of(task_record& t) noexcept;
+
+  /// This invocation is timed: its own sample (the thread's countdown ended) or its
+  /// operation's. Out of line: the clock read and the countdown's draw are rare.
+  [[gnu::noinline]] void begin_timed(thread_state& st, bool countdown_ended) noexcept {
+    if (countdown_ended) st.poll_countdown = next_countdown(st);
+    timed_ = true;
+    begin_ = ticks();
+  }
 
   /// This invocation is a poll of `t` on worker `worker`: counts its begin and notes a
   /// migration now, not at the end (the sampler walks a task's frames only on its latest
