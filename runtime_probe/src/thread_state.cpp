@@ -6,6 +6,7 @@
 
 namespace coroscope::detail {
 
+COROSCOPE_CONSTINIT site_counts g_no_site_counts;
 thread_local COROSCOPE_CONSTINIT thread_state t_state __attribute__((tls_model("initial-exec")));
 
 namespace {
@@ -15,7 +16,7 @@ struct ring_owner {
   ring_entry* entry = nullptr;
   ~ring_owner() {
     t_state.ring = nullptr;
-    t_state.sites = nullptr;
+    t_state.sites = &g_no_site_counts;
     t_state.ring_closed = true;
     if (entry) entry->orphaned.store(true, std::memory_order_release);
   }
@@ -48,10 +49,13 @@ void flush_site_count(site_counts::entry& e, const void* site) noexcept {
   e.site.store(site, std::memory_order_release);
 }
 
-void retarget_site_counts(site_counts& sites, std::uint16_t probe) noexcept {
+site_counts* site_counts_for(std::uint16_t probe) noexcept {
+  if (t_state.sites == &g_no_site_counts && !create_thread_ring()) return nullptr;
+  site_counts& sites = *t_state.sites;
   for (site_counts::entry& e : sites.entries)
     if (e.site.load(std::memory_order_relaxed)) flush_site_count(e, nullptr);
   sites.probe.store(probe, std::memory_order_relaxed);
+  return &sites;
 }
 
 }  // namespace coroscope::detail

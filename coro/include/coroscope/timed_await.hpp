@@ -22,46 +22,38 @@ namespace coroscope::detail {
 /// within a stamp interval (see poll_hooks.hpp). Inside a task, the task's record says
 /// which site it awaits while the timer lives (the enclosing one's again after it).
 ///
-/// No member initializers: this runs on every await, and `site_` alone says whether the
-/// rest was set (null: the hooks are off, or the thread records for no probe). A timed
-/// await keeps kTimed as its sequence, which the coarse clock never reaches: the end tests
-/// one word for both a timed and a long await.
+/// No member initializers: this runs on every await. Inside a task (the common case) the
+/// task's record is what is tested; outside one, `site_` says whether the rest was set
+/// (null: the hooks are off, or the thread records for no probe). A task runs only while
+/// a probe's hooks are on, so its path needs no test of them. A timed await keeps kTimed
+/// as its sequence, which the coarse clock never reaches: the end tests one word for both
+/// a timed and a long await.
 class await_timer {
  public:
   COROSCOPE_HOT explicit await_timer(const await_site& site) noexcept {
-    task_record* t = nullptr;
-    std::uint16_t probe = 0;
-    if (hooks_active()) {
-      t = t_state.ctx.current_task;
-      probe = t ? t->probe : t_state.probe;
-    }
-    if (probe == 0) {
-      site_ = nullptr;
+    thread_state& st = t_state;
+    task_record* t = st.ctx.current_task;
+    task_ = t;
+    if (COROSCOPE_UNLIKELY(t == nullptr)) {
+      begin_without_task(site);
       return;
     }
-    thread_state& st = t_state;
     site_ = &site;
-    task_ = t;
-    probe_ = probe;
+    probe_ = t->probe;
     seq_ = g_coarse_clock.read_seq();
-    if (t) {
-      outer_ = t->awaiting.load(std::memory_order_relaxed);
-      outer_since_ = t->awaiting_since.load(std::memory_order_relaxed);
-      t->awaiting_since.store(seq_, std::memory_order_relaxed);
-      t->awaiting.store(&site, std::memory_order_release);
-    }
-    if (COROSCOPE_UNLIKELY(--st.await_countdown == 0)) {
-      st.await_countdown = next_countdown(st);
-      start_ = ticks();
-      seq_ = kTimed;
-    }
+    outer_ = t->awaiting.load(std::memory_order_relaxed);
+    outer_since_ = t->awaiting_since.load(std::memory_order_relaxed);
+    t->awaiting_since.store(seq_, std::memory_order_relaxed);
+    t->awaiting.store(&site, std::memory_order_release);
+    count_down(st);
   }
 
   COROSCOPE_HOT ~await_timer() {
-    if (site_ == nullptr) return;
     if (task_) {
       task_->awaiting.store(outer_, std::memory_order_relaxed);
       task_->awaiting_since.store(outer_since_, std::memory_order_relaxed);
+    } else if (site_ == nullptr) {
+      return;
     }
     count_site(site_, probe_);
     if (COROSCOPE_UNLIKELY(g_coarse_clock.read_seq() != seq_)) end_timed_or_long();
@@ -72,6 +64,28 @@ class await_timer {
 
  private:
   static constexpr std::uint64_t kTimed = ~std::uint64_t{0};
+
+  /// One await in about the thread's interval is timed exactly.
+  COROSCOPE_HOT void count_down(thread_state& st) noexcept {
+    if (COROSCOPE_UNLIKELY(--st.await_countdown == 0)) {
+      st.await_countdown = next_countdown(st);
+      start_ = ticks();
+      seq_ = kTimed;
+    }
+  }
+
+  /// An await in a coroutine that is no task: counted for the thread's probe, if any.
+  [[gnu::noinline]] void begin_without_task(const await_site& site) noexcept {
+    const std::uint16_t probe = hooks_active() ? t_state.probe : 0;
+    if (probe == 0) {
+      site_ = nullptr;
+      return;
+    }
+    site_ = &site;
+    probe_ = probe;
+    seq_ = g_coarse_clock.read_seq();
+    count_down(t_state);
+  }
 
   /// Timed: its length. Else it spanned a coarse stamp: its bounds, and the thread's next
   /// await is timed exactly (awaits are long here now).
@@ -93,7 +107,7 @@ class await_timer {
     emit_event(make_await_event(from, {site_, shortest, longest}));
   }
 
-  const await_site* site_;
+  const await_site* site_;  ///< null: not counted (no task and no probe on this thread)
   task_record* task_;
   const await_site* outer_;  ///< the enclosing TIMED_AWAIT's, restored at the end (with a task)
   std::uint64_t outer_since_;

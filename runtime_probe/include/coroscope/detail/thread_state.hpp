@@ -97,9 +97,13 @@ struct poll_context {
   bool ran;
 };
 
+/// The site table of a thread that has none yet (or has exited): its probe is no probe's,
+/// so the first count goes to the slow path, which creates the thread's own.
+extern site_counts g_no_site_counts;
+
 struct thread_state {
-  event_ring* ring = nullptr;           ///< created on the thread's first event
-  site_counts* sites = nullptr;         ///< created with the ring
+  event_ring* ring = nullptr;                 ///< created on the thread's first event
+  site_counts* sites = &g_no_site_counts;     ///< the thread's own, created with the ring
   poll_context ctx{};
   bool ring_closed = false;             ///< thread is exiting: events are dropped
   worker_slot* worker = nullptr;        ///< non-null on a probe's worker
@@ -158,14 +162,13 @@ inline bool emit_event(const event& e) noexcept {
 
 /// Counts one await of `site` for probe `probe` on this thread (see site_counts).
 void flush_site_count(site_counts::entry& e, const void* site) noexcept;
-void retarget_site_counts(site_counts& sites, std::uint16_t probe) noexcept;
+/// The thread's table, made to count for `probe` (created on first use); null when the
+/// thread can have none (exiting, out of memory). Out of line.
+site_counts* site_counts_for(std::uint16_t probe) noexcept;
 [[gnu::always_inline]] inline void count_site(const void* site, std::uint16_t probe) noexcept {
   site_counts* sites = t_state.sites;
-  if (__builtin_expect(sites == nullptr, 0)) {
-    if (!create_thread_ring() || !(sites = t_state.sites)) return;
-  }
   if (__builtin_expect(sites->probe.load(std::memory_order_relaxed) != probe, 0))
-    retarget_site_counts(*sites, probe);
+    if (!(sites = site_counts_for(probe))) return;
   site_counts::entry& e = sites->entries[site_counts::index_of(site)];
   if (__builtin_expect(e.site.load(std::memory_order_relaxed) == site, 1))
     e.count.store(e.count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
