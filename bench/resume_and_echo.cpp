@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 coroscope authors
-// Whole-program overhead: the same workloads run plain and instrumented, alternating, in
-// one process; prints throughput of each and the ratio instrumented/plain (median of rounds).
+// Whole-program overhead: the same workloads run plain and instrumented, alternating;
+// prints throughput of each and the ratio instrumented/plain (median of rounds). A plain
+// round runs in runtime_overhead_plain (plain_program.cpp), the workloads built without
+// coroscope, as a service runs before coroscope is added; `--baseline in-process` runs it
+// here instead, in this binary, whose Asio has coroscope's hooks compiled in (idle while no
+// probe lives) and whose process has the collector's thread: a steadier ratio, but one that
+// flatters coroscope (see docs/PERFORMANCE.md).
 //
 //   resume: one coroutine doing `co_await post(use_awaitable)` in a loop, one thread.
 //   echo:   16 loopback TCP connections, 64-byte messages, client and server on one thread.
@@ -16,6 +21,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <string>
@@ -53,6 +59,24 @@ struct run_config {
 /// instruction counts of the recording path (callgrind runs 50 times slower, so time-driven
 /// work such as 99 Hz sampling would weigh 50 times more per resumption there).
 bool g_hooks_only = false;
+
+/// Plain rounds run in the program built without coroscope (else in this process).
+bool g_plain_program = true;
+
+/// One plain round in runtime_overhead_plain: its throughput of `workload`.
+double run_plain_program(const char* workload, std::chrono::milliseconds duration, int connections) {
+  const std::string command = std::string(COROSCOPE_BENCH_PLAIN_PROGRAM) + " --only " + workload +
+                              " --ms " + std::to_string(duration.count()) + " --connections " +
+                              std::to_string(connections);
+  FILE* out = popen(command.c_str(), "r");
+  double value = 0;
+  const bool read = out && std::fscanf(out, "%lf", &value) == 1;
+  if (!out || pclose(out) != 0 || !read) {
+    std::fprintf(stderr, "bench: the plain program failed: %s\n", command.c_str());
+    std::exit(2);
+  }
+  return value;
+}
 
 /// Spawns on the io_context, as services do: with a probe on it, every coroutine is a
 /// task of its own (named after its coroutine function).
@@ -116,6 +140,7 @@ coroscope::probe_options bench_options() {
 }
 
 double run_resume(const run_config& c) {
+  if (!c.instrumented && g_plain_program) return run_plain_program("resume", c.duration, 1);
   asio::io_context io;  // as services write it (PRODUCT.md quick start)
   std::optional<coroscope::probe> probe;
   std::optional<everything_on> extras;
@@ -137,6 +162,7 @@ double run_resume(const run_config& c) {
 }
 
 double run_echo(const run_config& c, int connections) {
+  if (!c.instrumented && g_plain_program) return run_plain_program("echo", c.duration, connections);
   asio::io_context io;  // as services write it (PRODUCT.md quick start)
   std::optional<coroscope::probe> probe;
   std::optional<everything_on> extras;
@@ -241,7 +267,13 @@ int main(int argc, char** argv) {
                "instrumented without CPU sampling and console (for instruction counts)");
   app.add_flag("--no-warm-up", no_warm_up,
                "skip the 200 ms warm-up run (for instruction counts under callgrind)");
+  std::string baseline = "program";
+  app.add_option("--baseline", baseline,
+                 "plain rounds: 'program' (built without coroscope, the default) or "
+                 "'in-process' (this binary, hooks compiled in but idle)")
+      ->check(CLI::IsMember({"program", "in-process"}));
   CLI11_PARSE(app, argc, argv);
+  g_plain_program = baseline == "program";
   const auto duration = std::chrono::milliseconds(millis);
   if (only.empty() || only == "resume")
     compare("resume", "resumptions/s", rounds, duration, which, !no_warm_up, run_resume);

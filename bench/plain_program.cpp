@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 coroscope authors
+// The benchmark's workloads in a program built without coroscope: no hooks compiled into
+// Asio, no probe's threads in the process. runtime_overhead runs it as its plain rounds
+// (`--baseline program`, the default): what a service runs at before coroscope is added.
+// Prints one number: the workload's throughput over `--ms`, after a 200 ms warm-up (with
+// `--count`, how many resumptions or round trips, for per-resumption instruction counts).
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+class spawner {
+ public:
+  explicit spawner(asio::io_context& io) : io_(io) {}
+  template <typename Awaitable>
+  void spawn(const char*, Awaitable a) {
+    asio::co_spawn(io_, std::move(a), [](std::exception_ptr e) {
+      if (e) std::exit(2);
+    });
+  }
+
+ private:
+  asio::io_context& io_;
+};
+
+#define BENCH_AWAIT(...) co_await (__VA_ARGS__)
+#include "workloads.inc"
+#undef BENCH_AWAIT
+
+/// What one run did: resumptions or round trips, in how many seconds.
+struct run_result {
+  std::uint64_t count;
+  double seconds;
+};
+
+run_result run_resume(std::chrono::milliseconds duration) {
+  asio::io_context io;
+  spawner s(io);
+  std::uint64_t resumptions = 0;
+  const auto start = clock_type::now();
+  s.spawn("resume-loop", resume_loop(start + duration, resumptions));
+  io.run();
+  return {resumptions, std::chrono::duration<double>(clock_type::now() - start).count()};
+}
+
+run_result run_echo(std::chrono::milliseconds duration, int connections) {
+  asio::io_context io;
+  spawner s(io);
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
+  std::uint64_t round_trips = 0;
+  const auto start = clock_type::now();
+  s.spawn("accept-loop", echo_accept(acceptor, s, connections));
+  for (int i = 0; i < connections; ++i)
+    s.spawn("client", echo_client(acceptor.local_endpoint(), start + duration, round_trips));
+  io.run();
+  return {round_trips, std::chrono::duration<double>(clock_type::now() - start).count()};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"runtime_overhead's plain rounds: the workloads without coroscope"};
+  std::string only = "resume";
+  int millis = 1000;
+  int connections = 16;
+  app.add_option("--only", only, "resume or echo")->check(CLI::IsMember({"resume", "echo"}));
+  app.add_option("--ms", millis, "duration in milliseconds")->check(CLI::Range(50, 60000));
+  app.add_option("--connections", connections, "echo connections")->check(CLI::Range(1, 1000));
+  bool count = false;
+  app.add_flag("--count", count, "print the count, not the rate");
+  CLI11_PARSE(app, argc, argv);
+  const auto run = [&](std::chrono::milliseconds d) {
+    return only == "resume" ? run_resume(d) : run_echo(d, connections);
+  };
+  run(std::chrono::milliseconds(200));  // page faults, first allocations
+  const run_result r = run(std::chrono::milliseconds(millis));
+  if (count)
+    std::printf("%llu\n", static_cast<unsigned long long>(r.count));
+  else
+    std::printf("%.2f\n", static_cast<double>(r.count) / r.seconds);
+}
