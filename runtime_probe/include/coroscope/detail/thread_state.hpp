@@ -102,8 +102,8 @@ struct poll_context {
 extern site_counts g_no_site_counts;
 
 struct thread_state {
-  event_ring* ring = nullptr;                 ///< created on the thread's first event
-  site_counts* sites = &g_no_site_counts;     ///< the thread's own, created with the ring
+  event_ring* ring = nullptr;              ///< created on the thread's first event
+  site_counts* sites = &g_no_site_counts;  ///< the thread's own, created with the ring
   poll_context ctx{};
   bool ring_closed = false;             ///< thread is exiting: events are dropped
   worker_slot* worker = nullptr;        ///< non-null on a probe's worker
@@ -160,11 +160,13 @@ inline bool emit_event(const event& e) noexcept {
   return ring->push(e);
 }
 
-/// Counts one await of `site` for probe `probe` on this thread (see site_counts).
+/// Hands entry `e`'s count to the collector (a site_count event) and restarts the entry for
+/// `site` at 1 (null: empties it); while the ring is full the entry keeps its old site.
 void flush_site_count(site_counts::entry& e, const void* site) noexcept;
 /// The thread's table, made to count for `probe` (created on first use); null when the
 /// thread can have none (exiting, out of memory). Out of line.
 site_counts* site_counts_for(std::uint16_t probe) noexcept;
+/// Counts one await of `site` for probe `probe` on this thread (see site_counts).
 [[gnu::always_inline]] inline void count_site(const void* site, std::uint16_t probe) noexcept {
   site_counts* sites = t_state.sites;
   if (__builtin_expect(sites->probe.load(std::memory_order_relaxed) != probe, 0))
