@@ -5,13 +5,25 @@
 // (`--baseline program`, the default): what a service runs at before coroscope is added.
 // Prints one number: the workload's throughput over `--ms`, after a 200 ms warm-up (with
 // `--count`, how many resumptions or round trips, for per-resumption instruction counts).
+//
+// What a thread alone costs the program (any in-process profiler has one): `--idle-thread`
+// runs it with a second thread that only sleeps (runtime_overhead's `--baseline
+// threaded-program`); `--thread-tax N` runs N pairs of rounds in this one process, without
+// and with such a thread, and prints the median ratio. Once a process has had a second
+// thread, glibc stays in its multi-threaded mode, so the pairs show the kernel's part (a
+// shared file table: each system call on a descriptor takes and drops a reference).
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <future>
+#include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/as_tuple.hpp>
@@ -77,6 +89,24 @@ run_result run_echo(std::chrono::milliseconds duration, int connections) {
   return {round_trips, std::chrono::duration<double>(clock_type::now() - start).count()};
 }
 
+/// A second thread in the process that only sleeps, while this lives.
+class sleeping_thread {
+ public:
+  sleeping_thread() : thread_([done = stop_.get_future()] { done.wait(); }) {}
+  ~sleeping_thread() {
+    stop_.set_value();
+    thread_.join();
+  }
+  sleeping_thread(const sleeping_thread&) = delete;
+  sleeping_thread& operator=(const sleeping_thread&) = delete;
+
+ private:
+  std::promise<void> stop_;
+  std::thread thread_;
+};
+
+double rate(const run_result& r) { return static_cast<double>(r.count) / r.seconds; }
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -89,14 +119,37 @@ int main(int argc, char** argv) {
   app.add_option("--connections", connections, "echo connections")->check(CLI::Range(1, 1000));
   bool count = false;
   app.add_flag("--count", count, "print the count, not the rate");
+  bool idle_thread = false;
+  CLI::Option* idle =
+      app.add_flag("--idle-thread", idle_thread, "run with a second thread that only sleeps");
+  int thread_tax = 0;
+  app.add_option("--thread-tax", thread_tax,
+                 "pairs of rounds without and with a sleeping thread; prints the median ratio")
+      ->check(CLI::Range(1, 1000))
+      ->excludes(idle);
   CLI11_PARSE(app, argc, argv);
   const auto run = [&](std::chrono::milliseconds d) {
     return only == "resume" ? run_resume(d) : run_echo(d, connections);
   };
+  const auto duration = std::chrono::milliseconds(millis);
+  std::optional<sleeping_thread> sleeper;
+  if (idle_thread) sleeper.emplace();
   run(std::chrono::milliseconds(200));  // page faults, first allocations
-  const run_result r = run(std::chrono::milliseconds(millis));
+  if (thread_tax > 0) {
+    std::vector<double> ratios;
+    for (int i = 0; i < thread_tax; ++i) {
+      const double alone = rate(run(duration));
+      sleeping_thread second;
+      ratios.push_back(rate(run(duration)) / alone);
+    }
+    std::sort(ratios.begin(), ratios.end());
+    std::printf("%s with a sleeping thread / without: median %.3f (%.3f-%.3f, %d pairs)\n",
+                only.c_str(), ratios[ratios.size() / 2], ratios.front(), ratios.back(), thread_tax);
+    return 0;
+  }
+  const run_result r = run(duration);
   if (count)
     std::printf("%llu\n", static_cast<unsigned long long>(r.count));
   else
-    std::printf("%.2f\n", static_cast<double>(r.count) / r.seconds);
+    std::printf("%.2f\n", rate(r));
 }

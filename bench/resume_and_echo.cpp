@@ -6,7 +6,9 @@
 // coroscope, as a service runs before coroscope is added; `--baseline in-process` runs it
 // here instead, in this binary, whose Asio has coroscope's hooks compiled in (idle while no
 // probe lives) and whose process has the collector's thread: a steadier ratio, but one that
-// flatters coroscope (see docs/PERFORMANCE.md).
+// flatters coroscope (see docs/PERFORMANCE.md). `--baseline threaded-program` runs the
+// program without coroscope with one sleeping thread: the ratio against it leaves out what
+// any thread costs a one-thread program (glibc's and the kernel's multi-threaded paths).
 //
 //   resume: one coroutine doing `co_await post(use_awaitable)` in a loop, one thread.
 //   echo:   16 loopback TCP connections, 64-byte messages, client and server on one thread.
@@ -52,7 +54,7 @@ namespace {
 struct run_config {
   bool instrumented;
   std::chrono::milliseconds duration;
-  bool report_count = false;  ///< print how many resumptions (for per-resumption counts)
+  bool report_count = false;  ///< print how many resumptions or round trips (callgrind)
 };
 
 /// --hooks-only: the probe and TIMED_AWAIT without the sampler and the console, for
@@ -60,14 +62,16 @@ struct run_config {
 /// work such as 99 Hz sampling would weigh 50 times more per resumption there).
 bool g_hooks_only = false;
 
-/// Plain rounds run in the program built without coroscope (else in this process).
+/// Plain rounds run in the program built without coroscope (else in this process), with
+/// these options.
 bool g_plain_program = true;
+std::string g_plain_program_options;
 
 /// One plain round in runtime_overhead_plain: its throughput of `workload`.
 double run_plain_program(const char* workload, std::chrono::milliseconds duration, int connections) {
   const std::string command = std::string(COROSCOPE_BENCH_PLAIN_PROGRAM) + " --only " + workload +
                               " --ms " + std::to_string(duration.count()) + " --connections " +
-                              std::to_string(connections);
+                              std::to_string(connections) + g_plain_program_options;
   FILE* out = popen(command.c_str(), "r");
   double value = 0;
   const bool read = out && std::fscanf(out, "%lf", &value) == 1;
@@ -187,6 +191,8 @@ double run_echo(const run_config& c, int connections) {
   }
   if (probe) probe->run(1); else io.run();
   const double seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+  if (c.report_count)
+    std::printf("echo  %llu round trips\n", static_cast<unsigned long long>(round_trips));
   return static_cast<double>(round_trips) / seconds;
 }
 
@@ -269,11 +275,13 @@ int main(int argc, char** argv) {
                "skip the 200 ms warm-up run (for instruction counts under callgrind)");
   std::string baseline = "program";
   app.add_option("--baseline", baseline,
-                 "plain rounds: 'program' (built without coroscope, the default) or "
-                 "'in-process' (this binary, hooks compiled in but idle)")
-      ->check(CLI::IsMember({"program", "in-process"}));
+                 "plain rounds: 'program' (built without coroscope, the default), "
+                 "'threaded-program' (the same with a sleeping thread) or 'in-process' (this "
+                 "binary, hooks compiled in but idle)")
+      ->check(CLI::IsMember({"program", "threaded-program", "in-process"}));
   CLI11_PARSE(app, argc, argv);
-  g_plain_program = baseline == "program";
+  g_plain_program = baseline != "in-process";
+  if (baseline == "threaded-program") g_plain_program_options = " --idle-thread";
   const auto duration = std::chrono::milliseconds(millis);
   if (only.empty() || only == "resume")
     compare("resume", "resumptions/s", rounds, duration, which, !no_warm_up, run_resume);
