@@ -52,6 +52,22 @@ unsigned caller_pcs(std::uintptr_t* out, unsigned max) noexcept {
   return n;
 }
 
+/// Where `t` is being spawned, for its site (symbolized off the hot path): the return
+/// addresses of this thread's stack. But inside the initiation of an await of task
+/// `initiating` (`co_await co_spawn(ex, f(), use_awaitable)`, a parallel group's deferred
+/// spawns) that stack holds only Asio's frames and the run loop's caller, so the awaiting
+/// task's coroutine chain is taken instead: each coroutine's resume function, leaf first,
+/// plus one, as a return address into its first instruction would read (the site is then
+/// the awaiting coroutine, at its opening line).
+void note_spawn_site(task_record& t, const task_record* initiating) noexcept {
+  const void* root = initiating != nullptr && initiating != kUntrackedInitiation
+                         ? initiating->root.load(std::memory_order_relaxed)
+                         : nullptr;
+  const unsigned n = root ? walk_async_stack(root, t.spawn_pcs, kSpawnFrames) : 0;
+  for (unsigned i = 0; i < n; ++i) ++t.spawn_pcs[i];
+  if (n == 0) caller_pcs(t.spawn_pcs, kSpawnFrames);
+}
+
 void note_poll(task_record& t, std::int16_t worker) noexcept {
   t.polls.store(t.polls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   if (t.last_worker.load(std::memory_order_relaxed) != worker)
@@ -108,7 +124,7 @@ task_record* on_spawn(const void* root) noexcept {
   t->parent_id = parent ? parent->id : 0;
   t->parent = parent;
   t->parent_generation = parent ? parent->generation.load(std::memory_order_relaxed) : 0;
-  if (!request) caller_pcs(t->spawn_pcs, kSpawnFrames);
+  if (!request) note_spawn_site(*t, st.ctx.initiating);
   t->state.store(record_state::live, std::memory_order_release);
   emit_event(make_spawn_event(source_of(*t), {t->parent_id, ticks()}));
   return t;

@@ -501,4 +501,35 @@ TEST(PlainServers, OperationsStartedOutsideAnyTaskCountByKind) {
   EXPECT_TRUE(s.tasks.empty());
 }
 
+awaitable<int> awaited_child() {
+  co_await asio::post(use_awaitable);
+  co_return 7;
+}
+
+awaitable<void> awaits_a_spawn(int& got) {
+  auto ex = co_await asio::this_coro::executor;
+  got = co_await asio::co_spawn(ex, awaited_child(), use_awaitable);  // the child's site
+}
+
+// A coroutine spawned inside the initiation of its parent's await (`co_await co_spawn(...,
+// use_awaitable)`): the native stack then holds no frame of the program's, only Asio's
+// and the run loop's caller (this test's body); the child's site is the coroutine that
+// awaits it.
+TEST(PlainServers, ASpawnAwaitedByItsParentHasTheParentsAwaitAsItsSite) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  int got = 0;
+  asio::co_spawn(io, awaits_a_spawn(got), asio::detached);
+  io.run();
+  ASSERT_EQ(got, 7);
+  const auto s = probe.snapshot();
+  const auto children = tasks_named(s, "awaited_child");
+  const auto parents = tasks_named(s, "awaits_a_spawn");
+  ASSERT_EQ(children.size(), 1u);
+  ASSERT_EQ(parents.size(), 1u);
+  EXPECT_EQ(children[0]->parent_id, parents[0]->id);
+  EXPECT_NE(children[0]->spawn_location.file.find("plain_servers_test.cpp"), std::string::npos);
+  EXPECT_EQ(children[0]->spawn_location.function, "awaits_a_spawn");
+}
+
 }  // namespace
