@@ -56,16 +56,16 @@ unsigned caller_pcs(std::uintptr_t* out, unsigned max) noexcept {
 /// addresses of this thread's stack. But inside the initiation of an await of task
 /// `initiating` (`co_await co_spawn(ex, f(), use_awaitable)`, a parallel group's deferred
 /// spawns) that stack holds only Asio's frames and the run loop's caller, so the awaiting
-/// task's coroutine chain is taken instead: each coroutine's resume function, leaf first,
-/// plus one, as a return address into its first instruction would read (the site is then
-/// the awaiting coroutine, at its opening line).
+/// task's coroutine chain comes first: each coroutine's resume function, leaf first, plus
+/// one, as a return address into its first instruction would read (the site is then the
+/// awaiting coroutine, at its opening line); the stack's addresses follow.
 void note_spawn_site(task_record& t, const task_record* initiating) noexcept {
   const void* root = initiating != nullptr && initiating != kUntrackedInitiation
                          ? initiating->root.load(std::memory_order_relaxed)
                          : nullptr;
-  const unsigned n = root ? walk_async_stack(root, t.spawn_pcs, kSpawnFrames) : 0;
+  const unsigned n = root ? walk_async_stack(root, t.spawn_pcs, kSpawnFrames / 2) : 0;
   for (unsigned i = 0; i < n; ++i) ++t.spawn_pcs[i];
-  if (n == 0) caller_pcs(t.spawn_pcs, kSpawnFrames);
+  caller_pcs(t.spawn_pcs + n, kSpawnFrames - n);
 }
 
 void note_poll(task_record& t, std::int16_t worker) noexcept {
