@@ -4,7 +4,8 @@
 // Asio, no probe's threads in the process. runtime_overhead runs it as its plain rounds
 // (`--baseline program`, the default): what a service runs at before coroscope is added.
 // Prints one number: the workload's throughput over `--ms`, after a 200 ms warm-up (with
-// `--count`, how many resumptions or round trips, for per-resumption instruction counts).
+// `--count`, how many resumptions or round trips, for per-resumption instruction counts);
+// for the idle workload, the process's CPU milliseconds per second.
 //
 // What a thread alone costs the program (any in-process profiler has one): `--idle-thread`
 // runs it with a second thread that only sleeps (runtime_overhead's `--baseline
@@ -18,6 +19,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <exception>
 #include <future>
 #include <optional>
@@ -60,7 +62,8 @@ class spawner {
 #include "workloads.inc"
 #undef BENCH_AWAIT
 
-/// What one run did: resumptions or round trips, in how many seconds.
+/// What one run did: resumptions or round trips (idle: the process's CPU nanoseconds), in
+/// how many seconds.
 struct run_result {
   std::uint64_t count;
   double seconds;
@@ -89,6 +92,24 @@ run_result run_echo(std::chrono::milliseconds duration, int connections) {
   return {round_trips, std::chrono::duration<double>(clock_type::now() - start).count()};
 }
 
+std::uint64_t process_cpu_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000u +
+         static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+run_result run_idle(std::chrono::milliseconds duration) {
+  asio::io_context io;
+  spawner s(io);
+  const std::uint64_t cpu_before = process_cpu_ns();
+  const auto start = clock_type::now();
+  s.spawn("idle", idle_ticks(start + duration));
+  io.run();
+  return {process_cpu_ns() - cpu_before,
+          std::chrono::duration<double>(clock_type::now() - start).count()};
+}
+
 /// A second thread in the process that only sleeps, while this lives.
 class sleeping_thread {
  public:
@@ -114,7 +135,8 @@ int main(int argc, char** argv) {
   std::string only = "resume";
   int millis = 1000;
   int connections = 16;
-  app.add_option("--only", only, "resume or echo")->check(CLI::IsMember({"resume", "echo"}));
+  app.add_option("--only", only, "resume, echo or idle")
+      ->check(CLI::IsMember({"resume", "echo", "idle"}));
   app.add_option("--ms", millis, "duration in milliseconds")->check(CLI::Range(50, 60000));
   app.add_option("--connections", connections, "echo connections")->check(CLI::Range(1, 1000));
   bool count = false;
@@ -129,6 +151,7 @@ int main(int argc, char** argv) {
       ->excludes(idle);
   CLI11_PARSE(app, argc, argv);
   const auto run = [&](std::chrono::milliseconds d) {
+    if (only == "idle") return run_idle(d);
     return only == "resume" ? run_resume(d) : run_echo(d, connections);
   };
   const auto duration = std::chrono::milliseconds(millis);
@@ -151,5 +174,5 @@ int main(int argc, char** argv) {
   if (count)
     std::printf("%llu\n", static_cast<unsigned long long>(r.count));
   else
-    std::printf("%.2f\n", rate(r));
+    std::printf("%.2f\n", only == "idle" ? rate(r) / 1e6 : rate(r));
 }

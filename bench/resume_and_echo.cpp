@@ -198,6 +198,7 @@ double run_echo(const run_config& c, int connections) {
 
 /// Milliseconds of CPU the process (every thread) used per second of the run.
 double run_idle(const run_config& c) {
+  if (!c.instrumented && g_plain_program) return run_plain_program("idle", c.duration, 1);
   const auto cpu_ms = [] { return coroscope::base::thread_cpu_ns(CLOCK_PROCESS_CPUTIME_ID) / 1e6; };
   asio::io_context io;
   std::optional<coroscope::probe> probe;
