@@ -53,15 +53,18 @@ unsigned caller_pcs(std::uintptr_t* out, unsigned max) noexcept {
 }
 
 /// Where `t` is being spawned, for its site (symbolized off the hot path): the return
-/// addresses of this thread's stack. But inside the initiation of an await of task
-/// `initiating` (`co_await co_spawn(ex, f(), use_awaitable)`, a parallel group's deferred
-/// spawns) that stack holds only Asio's frames and the run loop's caller, so the awaiting
-/// task's coroutine chain comes first: each coroutine's resume function, leaf first, plus
-/// one, as a return address into its first instruction would read (the site is then the
-/// awaiting coroutine, at its opening line); the stack's addresses follow.
-void note_spawn_site(task_record& t, const task_record* initiating) noexcept {
-  const void* root = initiating != nullptr && initiating != kUntrackedInitiation
-                         ? initiating->root.load(std::memory_order_relaxed)
+/// addresses of this thread's stack. But inside the initiation of an await of the running
+/// task (`co_await co_spawn(ex, f(), use_awaitable)`, a parallel group's deferred spawns:
+/// the task initiates, and its coroutine ran) that stack holds only Asio's frames and the
+/// run loop's caller, so the task's coroutine chain comes first: each coroutine's resume
+/// function, leaf first, plus one, as a return address into its first instruction would
+/// read (the site is then the awaiting coroutine, at its opening line); the stack's
+/// addresses follow. Not for a coroutine that co_spawn started inline and that spawns
+/// before it first waits: co_spawn's initiation is its own, and its frame is on the stack.
+void note_spawn_site(task_record& t, const poll_context& ctx) noexcept {
+  const task_record* awaiting = ctx.initiating;
+  const void* root = awaiting != nullptr && awaiting == ctx.current_task && ctx.ran
+                         ? awaiting->root.load(std::memory_order_relaxed)
                          : nullptr;
   const unsigned n = root ? walk_async_stack(root, t.spawn_pcs, kSpawnFrames / 2) : 0;
   for (unsigned i = 0; i < n; ++i) ++t.spawn_pcs[i];
@@ -124,7 +127,7 @@ task_record* on_spawn(const void* root) noexcept {
   t->parent_id = parent ? parent->id : 0;
   t->parent = parent;
   t->parent_generation = parent ? parent->generation.load(std::memory_order_relaxed) : 0;
-  if (!request) note_spawn_site(*t, st.ctx.initiating);
+  if (!request) note_spawn_site(*t, st.ctx);
   t->state.store(record_state::live, std::memory_order_release);
   emit_event(make_spawn_event(source_of(*t), {t->parent_id, ticks()}));
   return t;

@@ -532,4 +532,32 @@ TEST(PlainServers, ASpawnAwaitedByItsParentHasTheParentsAwaitAsItsSite) {
   EXPECT_EQ(children[0]->spawn_location.function, "awaits_a_spawn");
 }
 
+awaitable<void> spawned_leaf() { co_await asio::post(use_awaitable); }
+
+constexpr int kLeafSpawnLine = __LINE__ + 2;  // the co_spawn below
+awaitable<void> spawns_while_starting() {
+  asio::co_spawn(co_await asio::this_coro::executor, spawned_leaf(), asio::detached);
+  co_await asio::post(use_awaitable);
+}
+
+awaitable<void> spawns_a_spawner() {
+  asio::co_spawn(co_await asio::this_coro::executor, spawns_while_starting(), asio::detached);
+  co_await asio::post(use_awaitable);
+}
+
+// A coroutine spawned from a running one starts inline, inside co_spawn's own initiation;
+// what it spawns before it first waits has the line that spawned it as its site, from the
+// native stack, which holds that coroutine's frame.
+TEST(PlainServers, ASpawnFromACoroutineStartingInlineHasItsLineAsItsSite) {
+  asio::io_context io;
+  coroscope::probe probe{io};
+  asio::co_spawn(io, spawns_a_spawner(), asio::detached);
+  io.run();
+  const auto s = probe.snapshot();
+  const auto leaves = tasks_named(s, "spawned_leaf");
+  ASSERT_EQ(leaves.size(), 1u);
+  EXPECT_EQ(leaves[0]->spawn_location.function, "spawns_while_starting");
+  EXPECT_EQ(leaves[0]->spawn_location.line, static_cast<std::uint32_t>(kLeafSpawnLine));
+}
+
 }  // namespace
