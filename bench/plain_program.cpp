@@ -19,7 +19,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <exception>
 #include <future>
 #include <optional>
@@ -37,6 +36,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+
+#include "coroscope/base/thread_cpu.hpp"  // a clock read; no hooks, no threads
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -92,21 +93,15 @@ run_result run_echo(std::chrono::milliseconds duration, int connections) {
   return {round_trips, std::chrono::duration<double>(clock_type::now() - start).count()};
 }
 
-std::uint64_t process_cpu_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000u +
-         static_cast<std::uint64_t>(ts.tv_nsec);
-}
-
 run_result run_idle(std::chrono::milliseconds duration) {
+  const auto cpu_ns = [] { return coroscope::base::thread_cpu_ns(CLOCK_PROCESS_CPUTIME_ID); };
   asio::io_context io;
   spawner s(io);
-  const std::uint64_t cpu_before = process_cpu_ns();
+  const std::int64_t cpu_before = cpu_ns();
   const auto start = clock_type::now();
   s.spawn("idle", idle_ticks(start + duration));
   io.run();
-  return {process_cpu_ns() - cpu_before,
+  return {static_cast<std::uint64_t>(cpu_ns() - cpu_before),
           std::chrono::duration<double>(clock_type::now() - start).count()};
 }
 
